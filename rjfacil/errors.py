@@ -1,0 +1,99 @@
+"""Errors a user can cause, each with a message written for the user.
+
+The CLI prints ``str(error)`` as one line and exits non-zero; the screens show the same
+message. Tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class RjfacilError(Exception):
+    """Base of every expected failure. ``str()`` is the one line shown to the user."""
+
+    exit_code = 1
+
+
+class VaultNotFound(RjfacilError):
+    def __init__(self, home: Path) -> None:
+        super().__init__(f"No vault at {home}. Create one with 'rjfacil init'.")
+
+
+class VaultExists(RjfacilError):
+    def __init__(self, home: Path) -> None:
+        super().__init__(f"A vault already exists at {home}; it was left untouched.")
+
+
+class VaultLocked(RjfacilError):
+    def __init__(self, home: Path, holder: str) -> None:
+        super().__init__(
+            f"The vault at {home} is open in another rjfacil ({holder}). "
+            "Close it there first."
+        )
+
+
+class WrongPassphrase(RjfacilError):
+    def __init__(self, what: str = "passphrase") -> None:
+        super().__init__(f"Wrong {what}: the vault stays locked. Check it and try again.")
+
+
+class TooManyAttempts(RjfacilError):
+    def __init__(self) -> None:
+        super().__init__("Three wrong attempts: the vault stays locked. Start again to retry.")
+
+
+class HeaderError(RjfacilError):
+    """vault.json is missing a field, has an unknown format, or refuses its KDF settings."""
+
+
+class DamagedFile(RjfacilError):
+    """The file's framing is broken (truncated, appended to, or its header changed)."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None = None) -> None:
+        self.path = path
+        self.backup = backup
+        hint = f" A good backup exists: {backup}." if backup else ""
+        super().__init__(f"{path} is damaged ({detail}).{hint}")
+
+
+class TamperedFile(RjfacilError):
+    """The framing is intact but authentication failed: another key, or changed content."""
+
+    def __init__(self, path: Path, backup: Path | None = None) -> None:
+        self.path = path
+        self.backup = backup
+        hint = f" A good backup exists: {backup}." if backup else ""
+        super().__init__(
+            f"{path} cannot be decrypted with this vault's key: it was tampered with "
+            f"or comes from another vault.{hint}"
+        )
+
+
+class WriteFailed(RjfacilError):
+    """A durable write failed; the previous version of the file is untouched."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        import errno
+
+        self.path = path
+        if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            what = "the disk is full"
+        else:
+            what = err.strerror or type(err).__name__
+        super().__init__(
+            f"Could not save {path.name}: {what}. Nothing was lost; the previous version "
+            "is intact. Free some space and try again."
+        )
+
+
+class InvalidRecord(RjfacilError):
+    """A stored record does not match the case model."""
+
+
+class NotFound(RjfacilError):
+    """A case, participant or note named by the user does not exist."""
+
+
+class ChecklistError(RjfacilError):
+    """A checklist file is malformed: names the file, the item and what is wrong."""
