@@ -1,0 +1,96 @@
+"""The guidance's own words, as fixed vocabularies shared by the model and the checklists."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a case is. The checklists say which stage each belongs to."""
+
+    REFERRAL = "referral"
+    ASSESSMENT = "assessment"
+    PREPARATION = "preparation"
+    COMMUNICATION = "communication"
+    AGREEMENT = "agreement"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Stage.CLOSED, Stage.WITHDRAWN)
+
+
+STAGE_LABELS = {
+    Stage.REFERRAL: "Referral",
+    Stage.ASSESSMENT: "Assessment",
+    Stage.PREPARATION: "Preparation",
+    Stage.COMMUNICATION: "Communication",
+    Stage.AGREEMENT: "Outcome agreement",
+    Stage.FOLLOW_UP: "Follow-up",
+    Stage.CLOSED: "Closed",
+    Stage.WITHDRAWN: "Withdrawn",
+}
+
+# Checklist stages: the case stages a checklist can belong to, plus two that are not
+# case stages: closure (walked when closing) and supervision (the supervisor's questions).
+CHECKLIST_STAGES = (
+    "referral",
+    "assessment",
+    "preparation",
+    "communication",
+    "agreement",
+    "follow_up",
+    "closure",
+    "supervision",
+)
+
+
+class ClosureReason(StrEnum):
+    """Why a case was closed or withdrawn: a fixed list so the summaries can count them."""
+
+    COMPLETED = "completed"
+    DECLINED_BY_PERSON_HARMED = "declined_by_person_harmed"
+    DECLINED_BY_PERSON_RESPONSIBLE = "declined_by_person_responsible"
+    WITHDREW_PERSON_HARMED = "withdrew_person_harmed"
+    WITHDREW_PERSON_RESPONSIBLE = "withdrew_person_responsible"
+    ASSESSED_UNSUITABLE = "assessed_unsuitable"
+    UNABLE_TO_CONTACT = "unable_to_contact"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Role(StrEnum):
+    PERSON_HARMED = "person_harmed"
+    PERSON_RESPONSIBLE = "person_responsible"
+    SUPPORTER = "supporter"
+    COMMUNITY_MEMBER = "community_member"
+    PROFESSIONAL = "professional"
+    OBSERVER = "observer"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ProcessType(StrEnum):
+    """Forms restorative justice can take (HMPPS 6.3), plus family group conferencing (C)."""
+
+    FACE_TO_FACE = "face_to_face"
+    VIDEO_CONFERENCE = "video_conference"
+    LETTER = "letter"
+    RECORDED_MESSAGE = "recorded_message"
+    SHUTTLE = "shuttle"
+    FAMILY_GROUP_CONFERENCE = "family_group_conference"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
