@@ -1,0 +1,28 @@
+# Two commands on a fresh machine with Python 3.11+:
+#   make run   install and open the app on a demo vault of fictional cases
+#   make test  install the test tools and run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/rjfacil: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/rjfacil
+	$(BIN)/rjfacil demo
+
+test: $(BIN)/rjfacil
+	$(BIN)/ruff check rjfacil screens tests bench
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/rjfacil
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

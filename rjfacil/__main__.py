@@ -1,0 +1,4 @@
+from rjfacil.cli import main
+import sys
+
+sys.exit(main())

@@ -1,0 +1,277 @@
+"""The command line. ``rjfacil`` alone starts the TUI (the only place that imports screens).
+
+Passphrases come from the terminal, or from a file named by --passphrase-file or
+RJFACIL_PASSPHRASE_FILE; never from argv. Every expected failure is one line on stderr and
+a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rjfacil import __version__
+from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
+from rjfacil.sanitize import visible
+
+ATTEMPTS = 3
+
+
+class CliError(RjfacilError):
+    """A usage problem found by the CLI itself."""
+
+
+def _home(args: argparse.Namespace) -> Path:
+    from rjfacil.paths import data_dir
+
+    return Path(args.data_dir).expanduser() if args.data_dir else data_dir()
+
+
+def _passphrase_file(args: argparse.Namespace) -> Path | None:
+    named = getattr(args, "passphrase_file", None) or os.environ.get("RJFACIL_PASSPHRASE_FILE")
+    return Path(named).expanduser() if named else None
+
+
+def _read_secret_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+    return text.splitlines()[0] if text else ""
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise CliError(
+            "No terminal to ask for the passphrase: use --passphrase-file FILE "
+            "or RJFACIL_PASSPHRASE_FILE."
+        )
+    return getpass.getpass(prompt)
+
+
+def _new_passphrase(args: argparse.Namespace, file_option: Path | None) -> str:
+    if file_option:
+        return _read_secret_file(file_option)
+    first = _ask("New passphrase: ")
+    if _ask("The same passphrase again: ") != first:
+        raise CliError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def _unlock(args: argparse.Namespace):  # -> Vault (imported lazily to keep start-up fast)
+    from rjfacil.vault.vault import Vault
+
+    door = Vault.open(_home(args))
+    try:
+        path = _passphrase_file(args)
+        if path:
+            return door.unlock(_read_secret_file(path))
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return door.unlock(_ask("Passphrase: "))
+            except WrongPassphrase as error:
+                if attempt == ATTEMPTS:
+                    raise TooManyAttempts() from None
+                print(str(error), file=sys.stderr)
+        raise TooManyAttempts()
+    except BaseException:
+        door.release()
+        raise
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from rjfacil.vault.vault import Vault
+
+    home = _home(args)
+    name = args.name
+    if not name:
+        if not sys.stdin.isatty():
+            raise CliError("Give your name with --name (as your co-workers know you).")
+        name = input("Your name, as your co-workers know you: ")
+    passphrase = _new_passphrase(args, _passphrase_file(args))
+    print("Creating the vault (tuning the key derivation to this machine)...", file=sys.stderr)
+    vault, recovery = Vault.create(home, passphrase, name)
+    vault.close()
+    print(f"Vault created at {home}")
+    print()
+    print("Your recovery code (shown once; write it down and keep it somewhere safe,")
+    print("apart from this laptop. It opens the vault if the passphrase is forgotten):")
+    print()
+    print(f"    {recovery}")
+    print()
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        rows = vault.list_cases()
+        if not rows:
+            print("No cases yet. 'rjfacil case new --ref REF' creates one.")
+        for row in rows:
+            due = f"{row.next_deadline} {row.deadline_label}" if row.next_deadline else "-"
+            flags = ",".join(row.flags) or "-"
+            print(
+                f"{str(row.id)[:8]}  {visible(row.reference, single_line=True):<16} "
+                f"{row.stage.label:<18} {flags:<40} {visible(due, single_line=True)}"
+            )
+    return 0
+
+
+def cmd_case_new(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        case = vault.new_case(args.ref)
+        print(case.id)
+    return 0
+
+
+def cmd_note_add(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    with _unlock(args) as vault:
+        case = vault.open_case(vault.find_case(args.case))
+        note = case.add_note(text, private=args.private)
+        print(note.id)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        report = vault.verify(rebuild_index=args.rebuild_index)
+    for line in report.notes:
+        print(line)
+    for fault in report.faults:
+        print(f"FAULT {visible(fault, single_line=True)}")
+    if report.ok:
+        print(f"verified {report.checked} cases: every file decrypts and every history is intact")
+        return 0
+    print(f"verify found {len(report.faults)} fault(s) in {report.checked} cases", file=sys.stderr)
+    return 1
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        old_file = _passphrase_file(args)
+        old = _read_secret_file(old_file) if old_file else _ask("Current passphrase again: ")
+        new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
+        vault.change_passphrase(old, _new_passphrase(args, new_file))
+    print("Passphrase changed. The recovery code still works.")
+    return 0
+
+
+def cmd_checklists_validate(args: argparse.Namespace) -> int:
+    from rjfacil.checklists.load import validate_files
+
+    problems = validate_files([Path(p) for p in args.files])
+    for problem in problems:
+        print(visible(problem, single_line=True), file=sys.stderr)
+    if problems:
+        return 1
+    print("checklists valid" + (f": {', '.join(args.files)}" if args.files else ""))
+    return 0
+
+
+DEMO_PASSPHRASE = "rjfacil demo only"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from rjfacil.demo import ensure_demo_vault
+
+    home = (
+        Path(args.data_dir).expanduser()
+        if args.data_dir
+        else Path(tempfile.gettempdir()) / f"rjfacil-demo-{os.getuid()}"
+    )
+    created = ensure_demo_vault(home, DEMO_PASSPHRASE)
+    print(f"{'Created' if created else 'Reusing'} the demo vault at {home}")
+    print(f"Its passphrase is: {DEMO_PASSPHRASE}")
+    if args.no_tui:
+        return 0
+    return _run_tui(home, demo_passphrase=DEMO_PASSPHRASE)
+
+
+def _run_tui(home: Path, demo_passphrase: str | None = None) -> int:
+    from screens.app import RjfacilApp  # the one lazy import of the UI
+
+    RjfacilApp(home=home, demo_passphrase=demo_passphrase).run()
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    return _run_tui(_home(args))
+
+
+def _group(sub, name: str, help_: str):  # -> the group's own subparsers
+    group = sub.add_parser(name, help=help_, description=help_)
+    group.set_defaults(func=lambda _args: _usage(group))
+    return group.add_subparsers(metavar="ACTION")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_usage(sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rjfacil", description="A terminal companion for restorative justice facilitators."
+    )
+    parser.add_argument("--version", action="version", version=f"rjfacil {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="the vault folder (or RJFACIL_HOME)")
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", help="read the passphrase from FILE (for scripts)"
+    )
+    parser.set_defaults(func=cmd_tui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, parent=sub):
+        command = parent.add_parser(name, help=help_, description=help_)
+        command.set_defaults(func=func)
+        return command
+
+    init = add("init", cmd_init, "create a vault; prints the recovery code once")
+    init.add_argument("--name", help="your name, as your co-workers know you")
+    demo = add("demo", cmd_demo, "create (or reuse) a demo vault of fictional cases and open it")
+    demo.add_argument("--no-tui", action="store_true", help="only create the demo vault")
+    add("cases", cmd_cases, "list cases")
+    case = _group(sub, "case", "work on cases")
+    new = add("new", cmd_case_new, "create a case; prints its id", case)
+    new.add_argument("--ref", required=True, help="the case reference")
+    note = _group(sub, "note", "work on notes")
+    note_add = add("add", cmd_note_add, "add a note to a case", note)
+    note_add.add_argument("case", help="the case id (or its start) or reference")
+    note_add.add_argument("text", help="the note text, or - to read it from standard input")
+    note_add.add_argument("--private", action="store_true", help="private to you: never shared")
+    verify = add("verify", cmd_verify, "decrypt every file and check every history")
+    verify.add_argument("--rebuild-index", action="store_true", help="rebuild the case list")
+    passwd = add("passwd", cmd_passwd, "change the passphrase")
+    passwd.add_argument(
+        "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+    )
+    checklists = _group(sub, "checklists", "checklist files")
+    validate = add("validate", cmd_checklists_validate, "check checklist files", checklists)
+    validate.add_argument("files", nargs="*", help="files to check (default: all in use)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RjfacilError as error:
+        print(f"rjfacil: {visible(str(error), single_line=True)}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"rjfacil: {error.strerror or error}{where}.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""The case model: every record a case file holds, validated with pydantic.
+
+Rules (DESIGN.md, "The case model's rules"):
+- every record has a UUID, created_at (aware UTC) and created_by (the facilitator's id);
+  mutable records also updated_at and updated_by;
+- notes are never edited in place: an edit adds a NoteRevision;
+- consents and answers are append-only: a withdrawal or a changed answer is a new record;
+- deletions are tombstones (``deleted=True``), so a merge can tell them from absence.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from rjfacil import clock
+from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+
+ShortText = Annotated[str, StringConstraints(max_length=500)]
+LongText = Annotated[str, StringConstraints(max_length=1_000_000)]
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+
+
+class Record(BaseModel):
+    """Fields every record has."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    id: UUID = Field(default_factory=uuid4)
+    created_at: AwareDatetime = Field(default_factory=clock.now)
+    created_by: UUID
+
+
+class MutableRecord(Record):
+    updated_at: AwareDatetime = Field(default_factory=clock.now)
+    updated_by: UUID
+    deleted: bool = False
+
+
+class Facilitator(BaseModel):
+    """A facilitator as their co-workers know them; ids resolve created_by to a name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+class Case(MutableRecord):
+    reference: Reference
+    stage: Stage = Stage.REFERRAL
+    closure_reason: ClosureReason | None = None
+    referral_date: date | None = None
+    process: ProcessType | None = None
+    co_worker: ShortText = ""
+    case_supervisor: ShortText = ""
+    meeting_date: date | None = None
+    meeting_venue: ShortText = ""
+    summary: LongText = ""
+
+
+class Participant(MutableRecord):
+    role: Role
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    address_as: ShortText = ""
+    access_needs: LongText = ""
+    contact: ShortText = ""
+
+
+class ConsentPurpose(StrEnum):
+    TAKE_PART = "take_part"
+    COMMUNICATION = "communication"
+    SHARING = "sharing"
+
+    @property
+    def label(self) -> str:
+        return {
+            "take_part": "Taking part",
+            "communication": "Form of communication",
+            "sharing": "Sharing information",
+        }[self.value]
+
+
+class Consent(Record):
+    """One consent decision. Withdrawal is a new record with ``given=False``."""
+
+    participant_id: UUID
+    purpose: ConsentPurpose
+    process: ProcessType | None = None
+    information: ShortText = ""
+    share_with: ShortText = ""
+    given: bool = True
+    form: Literal["written", "verbal"] = "verbal"
+    on: date = Field(default_factory=clock.today)
+    note: LongText = ""
+
+    @property
+    def topic(self) -> tuple[str, str, str, str]:
+        """What the consent is about: a later record on the same topic supersedes it."""
+        process = self.process.value if self.process else ""
+        return (str(self.participant_id), self.purpose.value, process, self.information)
+
+
+class NoteSource(StrEnum):
+    FROM_PARTICIPANT = "from_participant"
+    FACILITATOR_ASSESSMENT = "facilitator_assessment"
+
+    @property
+    def label(self) -> str:
+        return {
+            "from_participant": "From the participant",
+            "facilitator_assessment": "Facilitator's assessment",
+        }[self.value]
+
+
+class ShareHow(StrEnum):
+    """How a note's information may be shared (A 3(a) 7)."""
+
+    NOT_SHARED = "not_shared"
+    AS_WRITTEN = "as_written"
+    SUMMARY = "summary"
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_shared": "For the facilitator's information only",
+            "as_written": "May be shared as written",
+            "summary": "May be shared in summary",
+        }[self.value]
+
+
+class Note(MutableRecord):
+    """A note's metadata; its text lives in NoteRevision records (latest wins)."""
+
+    participant_id: UUID | None = None
+    source: NoteSource = NoteSource.FACILITATOR_ASSESSMENT
+    share_with: list[UUID] = Field(default_factory=list)
+    share_how: ShareHow = ShareHow.NOT_SHARED
+    private: bool = False
+
+
+class NoteRevision(Record):
+    note_id: UUID
+    text: LongText
+
+
+AnswerValue = bool | str | None
+
+
+class Answer(Record):
+    """A checklist answer. Append-only: the latest per (checklist, item, participant) counts."""
+
+    checklist_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    item_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    participant_id: UUID | None = None
+    value: AnswerValue = None
+    note: LongText = ""
+
+
+class RiskRating(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Risk(MutableRecord):
+    description: LongText
+    rating: RiskRating = RiskRating.MEDIUM
+    mitigation: LongText = ""
+    review_date: date | None = None
+    participant_id: UUID | None = None
+    resolved: bool = False
+
+
+class LetterStatus(StrEnum):
+    DRAFT = "draft"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+    DELIVERED = "delivered"
+    WITHHELD = "withheld"
+
+
+class Letter(MutableRecord):
+    """A letter or recorded message between participants, vetted before handover (A 3(a) 11-12)."""
+
+    from_participant: UUID
+    to_participant: UUID | None = None
+    status: LetterStatus = LetterStatus.DRAFT
+    vetting_note: LongText = ""
+
+
+class LetterVersion(Record):
+    letter_id: UUID
+    text: LongText
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    NOT_DONE = "not_done"
+
+
+class AgreementAction(MutableRecord):
+    """One action of an outcome agreement, monitored at follow-up (A 3(c), A 3(d))."""
+
+    description: LongText
+    by_whom: ShortText = ""
+    due: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+class FlagOverride(Record):
+    """A recorded, attributed decision to clear (or restore) a flag, with its reason."""
+
+    flag: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    cleared: bool = True
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+
+
+class AuditEntry(Record):
+    """One change, hash-chained to the one before it."""
+
+    action: ShortText
+    table: ShortText
+    record_id: UUID | None = None
+    prev: Annotated[str, StringConstraints(min_length=64, max_length=64)]
+    hash: Annotated[str, StringConstraints(min_length=64, max_length=64)]
+
+
+# The tables of a case file and the record type each holds.
+TABLES: dict[str, type[Record]] = {
+    "case": Case,
+    "participants": Participant,
+    "consents": Consent,
+    "notes": Note,
+    "note_revisions": NoteRevision,
+    "answers": Answer,
+    "risks": Risk,
+    "letters": Letter,
+    "letter_versions": LetterVersion,
+    "actions": AgreementAction,
+    "flag_overrides": FlagOverride,
+    "audit": AuditEntry,
+}
+
+IMMUTABLE_TABLES = frozenset(
+    name for name, kind in TABLES.items() if not issubclass(kind, MutableRecord)
+)
+
+
+def new_id() -> UUID:
+    return uuid4()
+
+
+def as_datetime(value: datetime) -> str:
+    return value.isoformat()

@@ -1,0 +1,204 @@
+"""Durable file replacement: a crash at any instant leaves the old or the new version.
+
+A write goes to a private temporary file beside the target, is flushed to disk,
+read back and verified, and only then renamed over the target; the folder is
+synced so the rename itself survives a power cut. The previous version is kept in
+a backups folder as a hard link (no copy, so the cost does not grow with the
+vault). Any failure leaves the previous version byte-identical and raises one
+:class:`~rjfacil.errors.WriteFailed`.
+
+Every system call goes through the ``os`` module so tests can inject faults.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from rjfacil.errors import WriteFailed
+from rjfacil.paths import PRIVATE_FILE, ensure_private_dir
+
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+DEFAULT_KEEP = 5
+_CHUNK = 1 << 20
+
+
+def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = folder / f"{TEMP_PREFIX}{name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        try:
+            return os.open(temp, flags, PRIVATE_FILE), temp
+        except FileExistsError:
+            continue
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view[:_CHUNK])
+        if written <= 0:
+            raise OSError(errno.EIO, "the disk accepted no more data")
+        view = view[written:]
+
+
+def _read_file(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, _CHUNK):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames and new names in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _backup(backups_dir: Path, name: str, number: int) -> Path:
+    return backups_dir / f"{name}.{number}"
+
+
+def _rotate(path: Path, backups_dir: Path, keep: int) -> bool:
+    """Shift ``<name>.1..keep-1`` up by one and link the current file as ``<name>.1``.
+
+    Returns:
+        Whether there was a current file to keep.
+    """
+    if not os.path.exists(path):
+        return False
+    if keep < 1:
+        return True
+    if not backups_dir.is_dir():
+        ensure_private_dir(backups_dir)
+    name = path.name
+    for number in range(keep - 1, 0, -1):
+        older = _backup(backups_dir, name, number)
+        if os.path.exists(older):
+            os.replace(older, _backup(backups_dir, name, number + 1))
+    newest = _backup(backups_dir, name, 1)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(newest)
+    os.link(path, newest)
+    return True
+
+
+def _unrotate(path: Path, backups_dir: Path, keep: int) -> None:
+    """Undo :func:`_rotate` after the new version was renamed in: put ``.1`` back."""
+    name = path.name
+    os.replace(_backup(backups_dir, name, 1), path)
+    for number in range(2, keep + 1):
+        newer = _backup(backups_dir, name, number)
+        if os.path.exists(newer):
+            os.replace(newer, _backup(backups_dir, name, number - 1))
+
+
+def _discard(temp: Path | None) -> None:
+    if temp is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def durable_write(
+    path: Path,
+    data: bytes,
+    *,
+    verify: Callable[[bytes], None],
+    backups_dir: Path,
+    keep: int = DEFAULT_KEEP,
+) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new version.
+
+    Steps: a ``.<name>.<random>.tmp`` file (0600, exclusive) in the same folder,
+    write, fsync, close, read back and ``verify``, rotate the previous version into
+    ``backups_dir`` (``<name>.1`` newest, up to ``<name>.<keep>``), rename over
+    ``path``, fsync the folder.
+
+    Args:
+        path: The file to replace; its folder must exist.
+        data: The complete new contents (ciphertext; plaintext never goes here).
+        verify: Called with the bytes read back from disk; raises if they are wrong.
+        backups_dir: Where previous versions are kept (created 0700 if missing).
+        keep: How many previous versions to keep.
+
+    Raises:
+        WriteFailed: Any step failed. ``path`` holds its previous contents and no
+            temporary file is left behind.
+    """
+    folder = path.parent
+    temp: Path | None = None
+    try:
+        fd, temp = _create_temp(folder, path.name)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            verify(_read_file(temp))
+        except OSError:
+            raise
+        except Exception as bad:
+            raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
+        had_previous = _rotate(path, backups_dir, keep)
+        os.replace(temp, path)
+        temp = None
+    except OSError as err:
+        _discard(temp)
+        raise WriteFailed(path, err) from err
+    try:
+        fsync_folder(folder)
+    except OSError as err:
+        # The rename may not be on disk: put the previous version back (or remove
+        # the new file) so what the user sees matches what we report.
+        with contextlib.suppress(OSError):
+            if had_previous and keep >= 1:
+                _unrotate(path, backups_dir, keep)
+            else:
+                os.unlink(path)
+        raise WriteFailed(path, err) from err
+
+
+def remove_orphans(folder: Path) -> list[Path]:
+    """Delete temporary files left in ``folder`` by a crash mid-write.
+
+    They hold ciphertext only. Call this only while holding the vault lock, so no
+    other process is in the middle of a write.
+
+    Returns:
+        The files removed.
+    """
+    removed = []
+    for orphan in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        if orphan.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(orphan)
+                removed.append(orphan)
+    return removed
+
+
+def backups_of(path: Path, backups_dir: Path) -> list[Path]:
+    """The kept previous versions of ``path``, newest first."""
+    prefix = f"{path.name}."
+    try:
+        names = os.listdir(backups_dir)
+    except FileNotFoundError:
+        return []
+    found = []
+    for name in names:
+        number = name[len(prefix) :]
+        if name.startswith(prefix) and number.isdigit():
+            found.append((int(number), backups_dir / name))
+    return [candidate for _, candidate in sorted(found)]

@@ -1,0 +1,55 @@
+"""Shared fixtures: every test gets its own data folder and a cheap key derivation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rjfacil.vault import kdf
+
+# Cheap Argon2id for tests; the production parameters are tested once, in test_kdf.py.
+FAST_KDF = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
+PASSPHRASE = "correct horse battery"
+OWNER = "Sam Okafor"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """RJFACIL_HOME in a temporary folder, so no test touches a real home folder."""
+    home = tmp_path / "rjfacil-home"
+    monkeypatch.setenv("RJFACIL_HOME", str(home))
+    monkeypatch.delenv("RJFACIL_PASSPHRASE_FILE", raising=False)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> kdf.KdfParams:
+    monkeypatch.setattr(kdf, "calibrate", lambda *args, **kwargs: FAST_KDF)
+    return FAST_KDF
+
+
+@pytest.fixture
+def vault_home(isolated_home: Path) -> Path:
+    return isolated_home
+
+
+@pytest.fixture
+def vault(vault_home: Path) -> Iterator:
+    from rjfacil.vault.vault import Vault
+
+    opened, _recovery = Vault.create(vault_home, PASSPHRASE, OWNER)
+    yield opened
+    if opened.door is not None:
+        try:
+            opened.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture
+def passphrase_file(tmp_path: Path) -> Path:
+    path = tmp_path / "passphrase.txt"
+    path.write_text(PASSPHRASE + "\n")
+    return path
