@@ -20,12 +20,19 @@ def entry_hash(fields: dict[str, Any]) -> str:
 
 
 def make_entry(
-    prev: str, action: str, table: str, record_id: UUID | None, created_by: UUID
+    prev: str,
+    action: str,
+    table: str,
+    record_id: UUID | None,
+    created_by: UUID,
+    also: list[UUID] | None = None,
 ) -> AuditEntry:
+    """A new entry chained to ``prev``; ``also`` names further records the change wrote."""
     draft = AuditEntry(
         action=action,
         table=table,
         record_id=record_id,
+        also=also or [],
         created_by=created_by,
         prev=prev,
         hash=GENESIS,

@@ -24,7 +24,7 @@ from rjfacil.checklists.evaluate import (
     ParticipantFact,
     evaluate_flags,
 )
-from rjfacil.checklists.load import Catalogue
+from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
 from rjfacil.model import (
     TABLES,
@@ -364,6 +364,7 @@ class CaseFile:
             self.audit_log, self._meta.get("audit_head"), self._meta.get("audit_count")
         )
         logged = {entry.record_id for entry in self.audit_log}
+        logged.update(record_id for entry in self.audit_log for record_id in entry.also)
         for table in TABLES:
             if table == "audit":
                 continue
@@ -379,7 +380,12 @@ class CaseFile:
         changes = list(changes)
         head = self._meta.get("audit_head", audit.GENESIS)
         entry = audit.make_entry(
-            head, action, changes[0][0], changes[0][1].id if changes else None, self.owner.id
+            head,
+            action,
+            changes[0][0],
+            changes[0][1].id,
+            self.owner.id,
+            also=[record.id for _, record in changes[1:]],
         )
         meta = {
             **self._meta,

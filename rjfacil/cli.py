@@ -217,7 +217,9 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="rjfacil", description="A terminal companion for restorative justice facilitators."
+        prog="rjfacil",
+        description="A terminal companion for restorative justice facilitators.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"rjfacil {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="the vault folder (or RJFACIL_HOME)")
@@ -228,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, parent=sub):
-        command = parent.add_parser(name, help=help_, description=help_)
+        command = parent.add_parser(name, help=help_, description=help_, allow_abbrev=False)
         command.set_defaults(func=func)
         return command
 

@@ -87,6 +87,15 @@ class WriteFailed(RjfacilError):
         )
 
 
+class ReadFailed(RjfacilError):
+    """A vault file exists but the system would not let us read it."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        self.path = path
+        what = err.strerror or type(err).__name__
+        super().__init__(f"Could not read {path}: {what}. Check the disk and its permissions.")
+
+
 class InvalidRecord(RjfacilError):
     """A stored record does not match the case model."""
 

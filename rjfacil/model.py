@@ -227,6 +227,7 @@ class AuditEntry(Record):
     action: ShortText
     table: ShortText
     record_id: UUID | None = None
+    also: list[UUID] = Field(default_factory=list)
     prev: Annotated[str, StringConstraints(min_length=64, max_length=64)]
     hash: Annotated[str, StringConstraints(min_length=64, max_length=64)]
 

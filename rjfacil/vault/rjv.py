@@ -45,9 +45,7 @@ _GCM_NONCE = bytes(12)
 def _file_key(vault_key: bytes, nonce: bytes, name: str) -> bytes:
     if len(vault_key) != 32:
         raise ValueError("the vault key must be 32 bytes")
-    hkdf = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=nonce, info=_INFO + name.encode("utf-8")
-    )
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=nonce, info=_INFO + name.encode("utf-8"))
     return hkdf.derive(vault_key)
 
 

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from rjfacil import clock
 from rjfacil.casefile import CaseFile, CaseSummary
-from rjfacil.checklists.load import Catalogue, load_catalogue
+from rjfacil.checklists.catalogue import Catalogue
+from rjfacil.checklists.load import load_catalogue
 from rjfacil.errors import (
     DamagedFile,
     InvalidRecord,

@@ -1,0 +1,99 @@
+"""The loaded checklists and flags, with lookups. Built by :mod:`rjfacil.checklists.load`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rjfacil.checklists.schema import Checklist, FlagDef, Item
+from rjfacil.errors import ChecklistError
+from rjfacil.vocab import CHECKLIST_STAGES
+
+
+def catalogue_order(checklist: Checklist) -> tuple[int, int, str]:
+    """Sort key: stage (in CHECKLIST_STAGES order), then ``order``, then id."""
+    return (CHECKLIST_STAGES.index(checklist.stage), checklist.order, checklist.id)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every checklist (guidance and organisation) and every flag, validated.
+
+    Attributes:
+        checklists: Ordered by stage, then ``order``, then id.
+        flags: By id, in flags.toml order.
+    """
+
+    checklists: tuple[Checklist, ...]
+    flags: Mapping[str, FlagDef]
+    _by_id: dict[str, Checklist] = field(init=False, repr=False, compare=False)
+    _implied: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {each.id: each for each in self.checklists})
+        implied = {flag_id: _closure(flag_id, self.flags) for flag_id in self.flags}
+        object.__setattr__(self, "_implied", implied)
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        """The checklist with this id.
+
+        Raises:
+            ChecklistError: No checklist has this id (for example an organisation's
+                checklist whose file was removed after answers were given).
+        """
+        found = self._by_id.get(checklist_id)
+        if found is None:
+            raise ChecklistError(
+                f"There is no checklist '{checklist_id}' in the guidance or the "
+                "organisation's checklist files."
+            )
+        return found
+
+    def item(self, checklist_id: str, item_id: str) -> Item:
+        """The item ``item_id`` of checklist ``checklist_id``.
+
+        Raises:
+            ChecklistError: The checklist or the item does not exist.
+        """
+        found = self.checklist(checklist_id).item(item_id)
+        if found is None:
+            raise ChecklistError(f"The checklist '{checklist_id}' has no item '{item_id}'.")
+        return found
+
+    def find(self, checklist_id: str, item_id: str) -> tuple[Checklist, Item] | None:
+        """The checklist and item, or None when either is unknown (no exception)."""
+        checklist = self._by_id.get(checklist_id)
+        item = checklist.item(item_id) if checklist else None
+        return (checklist, item) if checklist and item else None
+
+    def flag(self, flag_id: str) -> FlagDef:
+        """The flag with this id.
+
+        Raises:
+            ChecklistError: No flag has this id.
+        """
+        found = self.flags.get(flag_id)
+        if found is None:
+            raise ChecklistError(f"There is no flag '{flag_id}' in flags.toml.")
+        return found
+
+    def implied(self, flag_id: str) -> tuple[str, ...]:
+        """The flags raised together with ``flag_id`` (``implies``, transitively)."""
+        return self._implied.get(flag_id, ())
+
+    def by_stage(self, stage: str) -> list[Checklist]:
+        """The checklists of one stage, in catalogue order."""
+        return [each for each in self.checklists if each.stage == stage]
+
+
+def _closure(start: str, flags: Mapping[str, FlagDef]) -> tuple[str, ...]:
+    found: list[str] = []
+    todo: Sequence[str] = list(flags[start].implies)
+    while todo:
+        current, *rest = todo
+        todo = rest
+        if current == start or current in found or current not in flags:
+            continue
+        found.append(current)
+        todo = [*todo, *flags[current].implies]
+    return tuple(found)

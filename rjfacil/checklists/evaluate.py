@@ -1,0 +1,522 @@
+"""A case's answers read against the catalogue: flags, what applies, progress.
+
+The case model converts its records to the plain facts defined here, so this module
+knows nothing of storage. Everything is recomputed from the facts on every call: there
+is no stored flag to go stale.
+
+How scope works, everywhere in this module:
+
+- Every item has a scope (its own, else its checklist's): a **case** item has one
+  answer per case (``participant_id`` None), a **participant** item one answer per
+  participant (``participant_id`` set). A checklist's scope is only the default for
+  its items, so a case checklist may hold participant items and the other way round.
+- A checklist therefore yields up to two kinds of :class:`ChecklistTarget`: one case
+  target holding its case items, and one target per participant holding the
+  participant items asked of that participant's role. A participant target exists for
+  a participant whose role is among the checklist's ``roles`` (participant checklists;
+  none means every role) and who has at least one item: an item with ``roles`` is asked
+  only of those roles.
+- A checklist with ``applies_when`` is offered only while a current answer to the named
+  item (any participant's, for a participant item) is one of ``any_of``.
+- An answer naming an unknown checklist or item, or whose ``participant_id`` does not
+  fit its item's scope, is ignored everywhere.
+- Flags and deadlines come from every current answer, including answers to a checklist
+  that no longer applies (after the process type changed, say): a raised flag goes only
+  when an answer changes or a recorded override clears it, never silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rjfacil.checklists.catalogue import Catalogue
+from rjfacil.checklists.schema import Checklist, FlagDef, Item, same_answer
+from rjfacil.vocab import CHECKLIST_STAGES
+
+
+@dataclass(frozen=True)
+class AnswerFact:
+    """The current answer to one item (for one participant, for a participant item)."""
+
+    checklist_id: str
+    item_id: str
+    participant_id: str | None
+    value: bool | str | None
+    answered_by: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ParticipantFact:
+    """A participant as the checklists need them: an id, a role, a label to show."""
+
+    id: str
+    role: str
+    label: str
+
+
+@dataclass(frozen=True)
+class OverrideFact:
+    """A recorded decision on a flag; the latest per flag counts.
+
+    ``cleared=True`` hides a raised flag (it stays listed, not raised, with this
+    override shown); ``cleared=False`` cancels an earlier clear.
+    """
+
+    flag: str
+    cleared: bool
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AnsweredItem:
+    """A current answer with the checklist and item it answers."""
+
+    checklist: Checklist
+    item: Item
+    answer: AnswerFact
+
+
+@dataclass(frozen=True)
+class FlagReason:
+    """One answer behind a flag.
+
+    ``via`` is None when the answer raises this flag itself, else the id (and
+    ``via_title`` the title) of the flag it raises, which implies this one.
+    """
+
+    checklist_id: str
+    item_id: str
+    participant_id: str | None
+    value: bool | str | None
+    ask: str
+    reference: str
+    why: str
+    answer: str = ""
+    answered_by: str = ""
+    answered_at: datetime | None = None
+    via: str | None = None
+    via_title: str = ""
+
+
+@dataclass(frozen=True)
+class FlagState:
+    """A flag the answers raise, after any override.
+
+    Attributes:
+        flag: The flag's definition (meaning, next steps).
+        raised: False only when a current override clears it.
+        reasons: The answers behind it, direct ones first.
+        implied_by: Ids of the flags raised by answers that imply this one, directly
+            or through others, in flags.toml order.
+        override: The latest override of this flag, if any.
+        override_outdated: The override cleared the flag, but an answer behind it is
+            newer than that decision, so the flag is raised again.
+    """
+
+    flag: FlagDef
+    raised: bool
+    reasons: list[FlagReason]
+    implied_by: list[str]
+    override: OverrideFact | None = None
+    override_outdated: bool = False
+
+
+@dataclass(frozen=True)
+class ChecklistTarget:
+    """One checklist as it is answered: for the case, or for one participant."""
+
+    checklist: Checklist
+    participant: ParticipantFact | None = None
+
+    @property
+    def participant_id(self) -> str | None:
+        return self.participant.id if self.participant else None
+
+    @property
+    def items(self) -> list[Item]:
+        """The items answered for this target, in file order."""
+        if self.participant is None:
+            return [item for item in self.checklist.items if item.scope == "case"]
+        role = self.participant.role
+        return [
+            item
+            for item in self.checklist.items
+            if item.scope == "participant" and (item.roles is None or role in item.roles)
+        ]
+
+    @property
+    def label(self) -> str:
+        """The checklist's title, with the participant's label for a participant target."""
+        if self.participant is None:
+            return self.checklist.title
+        return f"{self.checklist.title}: {self.participant.label}"
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """How far one target has been answered."""
+
+    target: ChecklistTarget
+    total: int
+    answered: int
+    attention: list[Item]
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """Totals over the targets of one checklist stage."""
+
+    stage: str
+    total: int
+    answered: int
+    attention: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    """Progress of every applicable target, and per stage (CHECKLIST_STAGES order)."""
+
+    targets: list[TargetProgress]
+    stages: list[StageProgress]
+
+    @property
+    def total(self) -> int:
+        return sum(each.total for each in self.targets)
+
+    @property
+    def answered(self) -> int:
+        return sum(each.answered for each in self.targets)
+
+    @property
+    def attention(self) -> int:
+        return sum(len(each.attention) for each in self.targets)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+    def stage(self, stage: str) -> StageProgress | None:
+        """The totals of one stage, or None when no applicable checklist has it."""
+        for each in self.stages:
+            if each.stage == stage:
+                return each
+        return None
+
+
+Key = tuple[str, str, str | None]
+
+
+def current_answers(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[AnsweredItem]:
+    """The answers the engine uses, each with its checklist and item.
+
+    Drops answers to unknown checklists or items and answers whose participant does not
+    fit the item's scope; if two answers share a key, the later ``answered_at`` wins.
+
+    Args:
+        catalogue: The loaded checklists.
+        answers: The case's current answers.
+
+    Returns:
+        One entry per (checklist, item, participant), in the order first given.
+    """
+    found: dict[Key, AnsweredItem] = {}
+    for fact in answers:
+        located = catalogue.find(fact.checklist_id, fact.item_id)
+        if located is None:
+            continue
+        checklist, item = located
+        if (item.scope == "participant") != (fact.participant_id is not None):
+            continue
+        key = (fact.checklist_id, fact.item_id, fact.participant_id)
+        earlier = found.get(key)
+        if earlier is None or fact.answered_at >= earlier.answer.answered_at:
+            found[key] = AnsweredItem(checklist, item, fact)
+    return list(found.values())
+
+
+def evaluate_flags(
+    catalogue: Catalogue,
+    answers: Iterable[AnswerFact],
+    overrides: Iterable[OverrideFact] = (),
+) -> list[FlagState]:
+    """The flags the answers raise, directly or by implication, after overrides.
+
+    An override that clears a flag keeps it in the list with ``raised=False`` and the
+    override attached. A clear decided before the newest answer behind the flag no
+    longer holds: new information raises the flag again (``override_outdated``).
+    Implication follows the answers, not the overrides: clearing a flag does not clear
+    the flags it implies, each of which has its own override.
+
+    Args:
+        catalogue: The loaded checklists and flags.
+        answers: The case's current answers.
+        overrides: Every override recorded on the case; the latest per flag counts.
+
+    Returns:
+        One state per flag raised by the answers, in flags.toml order.
+    """
+    direct: dict[str, list[FlagReason]] = {}
+    for entry in current_answers(catalogue, answers):
+        for rule in entry.item.flags:
+            if any(same_answer(entry.answer.value, each) for each in rule.when):
+                direct.setdefault(rule.flag, []).append(_reason(entry, rule.why))
+    implied_by: dict[str, list[str]] = {}
+    for flag_id in direct:
+        for other in catalogue.implied(flag_id):
+            implied_by.setdefault(other, []).append(flag_id)
+    latest = _latest_overrides(overrides)
+    states = []
+    for flag_id, flag in catalogue.flags.items():
+        if flag_id not in direct and flag_id not in implied_by:
+            continue
+        reasons = list(direct.get(flag_id, []))
+        for source in implied_by.get(flag_id, []):
+            title = catalogue.flags[source].title
+            reasons.extend(_via(reason, source, title) for reason in direct[source])
+        states.append(_state(catalogue, flag, reasons, implied_by, latest.get(flag_id)))
+    return states
+
+
+def raised_flags(states: Iterable[FlagState]) -> list[FlagState]:
+    """Only the states still raised after overrides."""
+    return [state for state in states if state.raised]
+
+
+def explain(state: FlagState, participants: Sequence[ParticipantFact] = ()) -> list[str]:
+    """Plain lines saying why a flag is raised and what the guidance says about it.
+
+    Args:
+        state: A state from :func:`evaluate_flags`.
+        participants: To name participants in the answers; an unknown id is shown as
+            "a participant".
+
+    Returns:
+        Lines: the answers behind the flag, what follows from which flag, the guidance
+        paragraph and its next steps, and any override.
+    """
+    names = {each.id: each.label for each in participants}
+    flag = state.flag
+    lines = []
+    direct = [reason for reason in state.reasons if reason.via is None]
+    if direct:
+        lines.append("Raised by these answers:")
+        lines.extend(_reason_line(reason, names) for reason in direct)
+    titles = {reason.via: reason.via_title for reason in state.reasons if reason.via}
+    for via, title in titles.items():
+        lines.append(f"Follows from the flag '{title}', raised by:")
+        lines.extend(_reason_line(r, names) for r in state.reasons if r.via == via)
+    lines.append(f"What the guidance says ({flag.reference}): {flag.meaning}")
+    if flag.next_steps:
+        lines.append("Next steps:")
+        lines.extend(f"- {step}" for step in flag.next_steps)
+    override = state.override
+    if override is not None:
+        when = override.at.strftime("%d %b %Y")
+        if override.cleared and state.override_outdated:
+            lines.append(
+                f"Cleared by {override.by} on {when} ({override.reason}), but an answer "
+                "given since raises it again."
+            )
+        elif override.cleared:
+            lines.append(f"Cleared by {override.by} on {when}: {override.reason}")
+        else:
+            lines.append(f"Restored by {override.by} on {when}: {override.reason}")
+    return lines
+
+
+def applicable(
+    catalogue: Catalogue,
+    answers: Iterable[AnswerFact],
+    participants: Sequence[ParticipantFact],
+) -> list[ChecklistTarget]:
+    """The checklists this case asks for, as targets, in catalogue order.
+
+    Args:
+        catalogue: The loaded checklists.
+        answers: The case's current answers (``applies_when`` reads them).
+        participants: The case's participants, in the order to show them.
+
+    Returns:
+        For each checklist that applies: its case target (when it has case items), then
+        one target per participant it is asked of.
+    """
+    current = current_answers(catalogue, answers)
+    targets = []
+    for checklist in catalogue.checklists:
+        if not _applies(checklist, current):
+            continue
+        case_target = ChecklistTarget(checklist)
+        if case_target.items:
+            targets.append(case_target)
+        for participant in participants:
+            # Only participant checklists have roles (the schema refuses others).
+            if checklist.roles is not None and participant.role not in checklist.roles:
+                continue
+            target = ChecklistTarget(checklist, participant)
+            if target.items:
+                targets.append(target)
+    return targets
+
+
+def progress(
+    catalogue: Catalogue,
+    answers: Iterable[AnswerFact],
+    participants: Sequence[ParticipantFact],
+) -> CaseProgress:
+    """How far each applicable checklist has been answered, and per stage.
+
+    An item counts as answered when its answer is a real one (:meth:`Item.is_answered`:
+    an unticked check or empty text is not). It needs attention when its answer is in
+    the item's ``attention`` list.
+
+    Args:
+        catalogue: The loaded checklists.
+        answers: The case's current answers.
+        participants: The case's participants.
+
+    Returns:
+        The progress of every target from :func:`applicable`, and totals per stage.
+    """
+    answers = list(answers)
+    index = _index(catalogue, answers)
+    rows = []
+    for target in applicable(catalogue, answers, participants):
+        items = target.items
+        answered = [item for item in items if item.is_answered(_value(index, target, item))]
+        attention = [
+            item
+            for item in answered
+            if any(same_answer(_value(index, target, item), each) for each in item.attention)
+        ]
+        rows.append(TargetProgress(target, len(items), len(answered), attention))
+    stages = []
+    for stage in CHECKLIST_STAGES:
+        mine = [row for row in rows if row.target.checklist.stage == stage]
+        if mine:
+            stages.append(
+                StageProgress(
+                    stage,
+                    total=sum(row.total for row in mine),
+                    answered=sum(row.answered for row in mine),
+                    attention=sum(len(row.attention) for row in mine),
+                )
+            )
+    return CaseProgress(rows, stages)
+
+
+def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> Item | None:
+    """The first item of ``target`` (in file order) without a real answer, or None."""
+    values: dict[Key, bool | str | None] = {}
+    for fact in answers:
+        if fact.checklist_id == target.checklist.id:
+            values[(fact.checklist_id, fact.item_id, fact.participant_id)] = fact.value
+    for item in target.items:
+        key = (target.checklist.id, item.id, target.participant_id)
+        if not item.is_answered(values.get(key)):
+            return item
+    return None
+
+
+def _index(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> dict[Key, AnswerFact]:
+    return {
+        (e.checklist.id, e.item.id, e.answer.participant_id): e.answer
+        for e in current_answers(catalogue, answers)
+    }
+
+
+def _value(index: dict[Key, AnswerFact], target: ChecklistTarget, item: Item) -> bool | str | None:
+    fact = index.get((target.checklist.id, item.id, target.participant_id))
+    return fact.value if fact else None
+
+
+def _applies(checklist: Checklist, current: list[AnsweredItem]) -> bool:
+    rule = checklist.applies_when
+    if rule is None:
+        return True
+    return any(
+        entry.checklist.id == rule.checklist_id
+        and entry.item.id == rule.item_id
+        and any(same_answer(entry.answer.value, each) for each in rule.any_of)
+        for entry in current
+    )
+
+
+def _reason(entry: AnsweredItem, why: str) -> FlagReason:
+    fact = entry.answer
+    return FlagReason(
+        checklist_id=entry.checklist.id,
+        item_id=entry.item.id,
+        participant_id=fact.participant_id,
+        value=fact.value,
+        ask=entry.item.ask,
+        reference=entry.item.reference,
+        why=why,
+        answer=entry.item.describe(fact.value),
+        answered_by=fact.answered_by,
+        answered_at=fact.answered_at,
+    )
+
+
+def _via(reason: FlagReason, source: str, title: str) -> FlagReason:
+    return FlagReason(
+        checklist_id=reason.checklist_id,
+        item_id=reason.item_id,
+        participant_id=reason.participant_id,
+        value=reason.value,
+        ask=reason.ask,
+        reference=reason.reference,
+        why=reason.why,
+        answer=reason.answer,
+        answered_by=reason.answered_by,
+        answered_at=reason.answered_at,
+        via=source,
+        via_title=title,
+    )
+
+
+def _latest_overrides(overrides: Iterable[OverrideFact]) -> dict[str, OverrideFact]:
+    latest: dict[str, OverrideFact] = {}
+    for override in overrides:
+        earlier = latest.get(override.flag)
+        if earlier is None or override.at >= earlier.at:
+            latest[override.flag] = override
+    return latest
+
+
+def _state(
+    catalogue: Catalogue,
+    flag: FlagDef,
+    reasons: list[FlagReason],
+    implied_by: dict[str, list[str]],
+    override: OverrideFact | None,
+) -> FlagState:
+    outdated = False
+    raised = True
+    if override is not None and override.cleared:
+        outdated = any(
+            reason.answered_at is not None and reason.answered_at > override.at
+            for reason in reasons
+        )
+        raised = outdated
+    sources = [other for other in catalogue.flags if other in implied_by.get(flag.id, [])]
+    return FlagState(flag, raised, reasons, sources, override, outdated)
+
+
+def _reason_line(reason: FlagReason, names: dict[str, str]) -> str:
+    who = ""
+    if reason.participant_id is not None:
+        who = f" for {names.get(reason.participant_id, 'a participant')}"
+    return f"- {reason.ask} Answered {reason.answer}{who} ({reason.reference}): {reason.why}"

@@ -1,0 +1,489 @@
+"""The checklist file schema (checklists/README.md) as pydantic models.
+
+Every model forbids unknown fields and is strict about types, so a typing slip in a
+file (``order = "10"``, ``when = [1]``) is reported rather than guessed at.
+
+Validation context, passed as ``Model.model_validate(data, context={...})``:
+
+- ``shipped`` (bool): the file ships with rjfacil, so every reference must be in the
+  guidance's form (:data:`GUIDANCE_REFERENCE`). An organisation's files may use any
+  non-empty reference.
+- ``flag_ids`` (a set of str, or None): the flags an item may raise; None skips the check.
+
+Messages raised here are written for the person editing the file; the loader adds the
+file name and the item id in front of them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from rjfacil.vocab import CHECKLIST_STAGES, Role
+
+Kind = Literal["check", "yes_no_unknown", "choice", "text", "date"]
+Scope = Literal["case", "participant"]
+Origin = Literal["guidance", "organisation"]
+AnswerValue = bool | str
+
+KINDS: tuple[str, ...] = ("check", "yes_no_unknown", "choice", "text", "date")
+SCOPES: tuple[str, ...] = ("case", "participant")
+YES_NO_UNKNOWN: tuple[str, ...] = ("yes", "no", "unknown")
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+# The reference forms of checklists/README.md: the Best Practice Guidance's own numbering
+# (section letter, subsection such as 2(a), paragraph or "fn" footnote), then the other
+# sources by their short names.
+GUIDANCE_REFERENCE = re.compile(
+    r"[A-F](?: \d+\([a-z]\))?(?: (?:fn )?\d+)?"
+    r"|HMPPS \d+(?:\.\d+)*"
+    r"|NCJB \d+(?:\.\d+)*"
+    r"|APPG WS\d+"
+    r"|MoJ OYO"
+)
+REFERENCE_EXAMPLES = "'A 2(a) 3', 'A 2(a) fn 5', 'B 10', 'HMPPS 4.4', 'NCJB 3.5.4'"
+
+
+def _or_list(values: tuple[str, ...] | list[str]) -> str:
+    """``a, b or c``: for the "use ..." part of a message."""
+    values = list(values)
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _id(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"id {value!r} is not valid: use lower-case letters, digits and _, "
+            "starting with a letter"
+        )
+    return value
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text must not be empty")
+    return value
+
+
+def _reference(value: str, info: ValidationInfo) -> str:
+    if not value.strip():
+        raise ValueError("reference must not be empty")
+    context = info.context or {}
+    if context.get("shipped") and not GUIDANCE_REFERENCE.fullmatch(value):
+        raise ValueError(
+            f"reference {value!r} is not in the guidance's form "
+            f"(e.g. {REFERENCE_EXAMPLES}; see checklists/README.md)"
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_id)]
+Text = Annotated[str, AfterValidator(_text)]
+Reference = Annotated[str, AfterValidator(_reference)]
+
+
+def _answer_list(value: Any, field: str) -> Any:
+    """Check a list of answers holds only true/false and text, before strict typing."""
+    if not isinstance(value, list):
+        raise ValueError(f'{field} must be a list of answers, e.g. ["yes"]')
+    for each in value:
+        if not isinstance(each, bool | str):
+            raise ValueError(
+                f'{field} holds {each!r}: answers are text ("yes", a choice id) or true/false'
+            )
+    return value
+
+
+def _roles(value: Any) -> Any:
+    if not isinstance(value, list):
+        raise ValueError('roles must be a list, e.g. ["person_harmed"]')
+    if not value:
+        raise ValueError("roles must name at least one role (or be left out for every role)")
+    known = [role.value for role in Role]
+    roles = []
+    for each in value:
+        if each not in known:
+            raise ValueError(f"unknown role {each!r} (use {_or_list(known)})")
+        roles.append(Role(each))
+    return roles
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Choice(_Model):
+    """One answer of a ``choice`` item."""
+
+    id: Id
+    label: Text
+
+
+class ItemDeadline(_Model):
+    """A timescale started by a ``date`` answer, in England and Wales working days."""
+
+    working_days: int
+    label: Text
+    reference: Reference
+
+    @field_validator("working_days")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"working_days must be 1 or more, not {value}")
+        return value
+
+
+class FlagRule(_Model):
+    """A flag an item raises when its answer is one of ``when``."""
+
+    flag: Id
+    when: list[AnswerValue] = Field(min_length=1)
+    why: Text
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when_answers(cls, value: Any) -> Any:
+        return _answer_list(value, "when")
+
+    @field_validator("flag")
+    @classmethod
+    def _known_flag(cls, value: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("flag_ids")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown flag {value!r} (not in flags.toml)")
+        return value
+
+
+class AppliesWhen(_Model):
+    """Offer the checklist only when the answer to ``item`` is one of ``any_of``."""
+
+    item: str
+    any_of: list[AnswerValue] = Field(min_length=1)
+
+    @field_validator("item")
+    @classmethod
+    def _dotted(cls, value: str) -> str:
+        parts = value.split(".")
+        if len(parts) != 2 or not all(ID_PATTERN.fullmatch(part) for part in parts):
+            raise ValueError(
+                f'applies_when item {value!r} must be "<checklist id>.<item id>", '
+                'e.g. "process.process_type"'
+            )
+        return value
+
+    @field_validator("any_of", mode="before")
+    @classmethod
+    def _any_of_answers(cls, value: Any) -> Any:
+        return _answer_list(value, "any_of")
+
+    @property
+    def checklist_id(self) -> str:
+        return self.item.split(".")[0]
+
+    @property
+    def item_id(self) -> str:
+        return self.item.split(".")[1]
+
+
+class Item(_Model):
+    """One question of a checklist, as a facilitator would ask it of themselves.
+
+    ``scope`` is None in a file when the item follows its checklist; the loader fills
+    it in, so in a loaded catalogue every item's scope is set. ``origin`` says whether
+    the item comes from the guidance or from an organisation's own file.
+    """
+
+    id: Id
+    ask: Text
+    reference: Reference
+    kind: Kind
+    help: str = ""
+    scope: Scope | None = None
+    roles: list[Role] | None = None
+    attention: list[AnswerValue] = Field(default_factory=list)
+    choices: list[Choice] | None = None
+    deadline: ItemDeadline | None = None
+    flags: list[FlagRule] = Field(default_factory=list)
+
+    _origin: Origin = PrivateAttr(default="guidance")
+
+    @property
+    def origin(self) -> Origin:
+        """ "guidance" for a shipped item, "organisation" for an organisation's own."""
+        return self._origin
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _known_kind(cls, value: Any) -> Any:
+        if value not in KINDS:
+            raise ValueError(f"unknown answer kind {value!r} (use {_or_list(KINDS)})")
+        return value
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _known_scope(cls, value: Any) -> Any:
+        if value not in SCOPES:
+            raise ValueError(f"unknown scope {value!r} (use case or participant)")
+        return value
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _known_roles(cls, value: Any) -> Any:
+        return _roles(value)
+
+    @field_validator("attention", mode="before")
+    @classmethod
+    def _attention_answers(cls, value: Any) -> Any:
+        return _answer_list(value, "attention")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Item:
+        if self.kind == "choice":
+            if not self.choices:
+                raise ValueError("a choice item needs choices = [{ id = ..., label = ... }]")
+            ids = [choice.id for choice in self.choices]
+            repeated = sorted({each for each in ids if ids.count(each) > 1})
+            if repeated:
+                raise ValueError(f"choice id {repeated[0]!r} appears twice")
+        elif self.choices is not None:
+            raise ValueError(f"choices are only for choice items, not {self.kind}")
+        if self.deadline is not None and self.kind != "date":
+            raise ValueError(f'a deadline needs kind = "date", not {self.kind}')
+        for rule in self.flags:
+            self._check_answers(rule.when, f"flag {rule.flag!r}: when")
+        self._check_answers(self.attention, "attention")
+        return self
+
+    def _check_answers(self, values: list[AnswerValue], what: str) -> None:
+        if not values:
+            return
+        allowed = self.fixed_answers()
+        if allowed is None:
+            raise ValueError(
+                f"{what} needs fixed answers, which a {self.kind} item does not have "
+                "(use it on check, yes_no_unknown or choice items)"
+            )
+        for value in values:
+            if not any(same_answer(value, each) for each in allowed):
+                shown = _or_list([_toml(each) for each in allowed])
+                raise ValueError(f"{what}: {_toml(value)} is not an answer here (use {shown})")
+
+    def fixed_answers(self) -> tuple[AnswerValue, ...] | None:
+        """The answers this item can have, or None for free text and dates."""
+        if self.kind == "check":
+            return (True, False)
+        if self.kind == "yes_no_unknown":
+            return YES_NO_UNKNOWN
+        if self.kind == "choice":
+            return tuple(choice.id for choice in self.choices or ())
+        return None
+
+    def is_answered(self, value: AnswerValue | None) -> bool:
+        """Whether ``value`` is a real answer to this item.
+
+        An unticked check, empty text, an unparsable date or a choice that no longer
+        exists count as unanswered, so progress never counts them as done.
+        """
+        if value is None:
+            return False
+        if self.kind == "check":
+            return value is True
+        if self.kind == "text":
+            return isinstance(value, str) and bool(value.strip())
+        if self.kind == "date":
+            return parse_date(value) is not None
+        allowed = self.fixed_answers() or ()
+        return any(same_answer(value, each) for each in allowed)
+
+    def describe(self, value: AnswerValue | None) -> str:
+        """The answer as a facilitator reads it (a choice's label, "yes", "ticked")."""
+        if value is None:
+            return "not answered"
+        if self.kind == "check":
+            return "ticked" if value is True else "not ticked"
+        if self.kind == "choice":
+            for choice in self.choices or ():
+                if choice.id == value:
+                    return choice.label
+        return str(value)
+
+
+class Checklist(_Model):
+    """One checklist: a guidance section's questions for one stage of a case."""
+
+    id: Id
+    title: Text
+    reference: Reference
+    stage: str
+    scope: Scope
+    roles: list[Role] | None = None
+    help: str = ""
+    order: int = 0
+    applies_when: AppliesWhen | None = None
+    items: list[Item]
+
+    _origin: Origin = PrivateAttr(default="guidance")
+
+    @property
+    def origin(self) -> Origin:
+        """ "guidance" for a shipped checklist, "organisation" for an organisation's own."""
+        return self._origin
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _known_stage(cls, value: Any) -> Any:
+        if value not in CHECKLIST_STAGES:
+            raise ValueError(f"unknown stage {value!r} (use {_or_list(CHECKLIST_STAGES)})")
+        return value
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _known_scope(cls, value: Any) -> Any:
+        if value not in SCOPES:
+            raise ValueError(f"unknown scope {value!r} (use case or participant)")
+        return value
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _known_roles(cls, value: Any) -> Any:
+        return _roles(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Checklist:
+        if self.roles is not None and self.scope != "participant":
+            raise ValueError("roles are only for participant-scoped checklists")
+        problems = item_problems(self.scope, self.roles, self.items)
+        if problems:
+            raise ValueError(problems[0])
+        return self
+
+    def item(self, item_id: str) -> Item | None:
+        """The item with this id, or None."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        return None
+
+
+class ChecklistExtension(_Model):
+    """An organisation's file that adds items to an existing checklist (``extends``)."""
+
+    extends: Id
+    id: Id | None = None
+    items: list[Item]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChecklistExtension:
+        if self.id is not None and self.id != self.extends:
+            raise ValueError(
+                f"a file that extends {self.extends!r} adds to that checklist: "
+                f"leave out id, or set it to {self.extends!r}"
+            )
+        ids = [item.id for item in self.items]
+        for item_id in ids:
+            if ids.count(item_id) > 1:
+                raise ValueError(f"item {item_id!r}: duplicate item id in this file")
+        if not self.items:
+            raise ValueError("no [[items]]: a file that extends a checklist adds items")
+        return self
+
+
+class FlagDef(_Model):
+    """A flag the engine can raise: what it means and what the guidance asks next."""
+
+    id: Id
+    title: Text
+    reference: Reference
+    meaning: Text
+    next_steps: list[str] = Field(default_factory=list)
+    implies: list[Id] = Field(default_factory=list)
+
+
+class FlagsFile(_Model):
+    """flags.toml: every flag, in the order they are shown."""
+
+    flags: list[FlagDef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FlagsFile:
+        ids = [flag.id for flag in self.flags]
+        for flag in self.flags:
+            if ids.count(flag.id) > 1:
+                raise ValueError(f"flag {flag.id!r}: duplicate flag id")
+            for other in flag.implies:
+                if other == flag.id:
+                    raise ValueError(f"flag {flag.id!r}: implies itself")
+                if other not in ids:
+                    raise ValueError(f"flag {flag.id!r}: implies unknown flag {other!r}")
+        return self
+
+
+def item_problems(scope: Scope, roles: list[Role] | None, items: list[Item]) -> list[str]:
+    """What is wrong with a checklist's items taken together, as messages.
+
+    Args:
+        scope: The checklist's scope, which items without their own follow.
+        roles: The checklist's roles, or None for every role.
+        items: The items, in file order.
+
+    Returns:
+        One message per problem (duplicate ids, roles that cannot apply); empty if fine.
+    """
+    problems = []
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            problems.append(
+                f"item {item.id!r}: duplicate item id; each item in a checklist needs its own id"
+            )
+        seen.add(item.id)
+        effective = item.scope or scope
+        if item.roles is not None:
+            if effective != "participant":
+                problems.append(f"item {item.id!r}: roles are only for participant-scoped items")
+            elif roles is not None and not set(item.roles) <= set(roles):
+                extra = sorted(set(item.roles) - set(roles))
+                problems.append(
+                    f"item {item.id!r}: role {extra[0].value!r} is not among the checklist's roles"
+                )
+    if not items:
+        problems.append("no [[items]]: a checklist needs at least one item")
+    return problems
+
+
+def same_answer(a: AnswerValue | None, b: AnswerValue | None) -> bool:
+    """Equal answers, never mixing true/false with text (True is not "true")."""
+    return type(a) is type(b) and a == b
+
+
+def parse_date(value: AnswerValue | None) -> date | None:
+    """A date answer (an ISO date string) as a date, or None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _toml(value: AnswerValue) -> str:
+    """An answer as it is written in a TOML file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"'

@@ -1,0 +1,220 @@
+"""A demo vault of fictional cases at different stages, so a new user sees every screen.
+
+Every name, place and event here is invented. The answers are looked up in the catalogue by
+what they do (the item that raises a flag, the first items of a checklist), so the demo
+keeps working when the checklist content is revised.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from rjfacil import clock
+from rjfacil.casefile import CaseFile
+from rjfacil.checklists.schema import Item
+from rjfacil.model import ActionStatus, ConsentPurpose, LetterStatus, NoteSource, RiskRating, ShareHow
+from rjfacil.vault.vault import Vault
+from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+
+DEMO_OWNER = "Robin Ashdown (demo facilitator)"
+
+
+def ensure_demo_vault(home: Path, passphrase: str) -> bool:
+    """Create the demo vault at ``home`` unless one is there. Returns True if it was made."""
+    if Vault.exists(home):
+        return False
+    vault, _recovery = Vault.create(home, passphrase, DEMO_OWNER)
+    try:
+        fill_demo_vault(vault)
+    finally:
+        vault.close()
+    return True
+
+
+def fill_demo_vault(vault: Vault) -> None:
+    _sensitive_case(vault)
+    _co_worked_case(vault)
+    _letter_case(vault)
+    _follow_up_case(vault)
+    _closed_case(vault)
+
+
+def _first_items(case: CaseFile, checklist_id: str, count: int, scope: str) -> list[Item]:
+    checklist = case.catalogue.checklist(checklist_id)
+    items = [
+        item
+        for item in checklist.items
+        if (item.scope or checklist.scope) == scope and item.kind in ("check", "yes_no_unknown")
+    ]
+    return items[:count]
+
+
+def _answer_plainly(
+    case: CaseFile, checklist_id: str, count: int, participant_id=None, value: str = "yes"
+) -> None:
+    """Answer the first ``count`` yes/no items of a checklist without raising any flag."""
+    scope = "participant" if participant_id else "case"
+    for item in _first_items(case, checklist_id, count * 2, scope):
+        raising = [v for rule in item.flags for v in rule.when]
+        answer: bool | str = True if item.kind == "check" else value
+        if answer in raising:
+            answer = "no"
+            if item.kind == "check" or answer in raising:
+                continue
+        case.answer(checklist_id, item.id, answer, participant_id=participant_id)
+        count -= 1
+        if count == 0:
+            return
+
+
+def _item_raising(case: CaseFile, checklist_id: str, flag: str, words: str) -> Item:
+    """The item of a checklist that raises ``flag`` and mentions ``words``."""
+    checklist = case.catalogue.checklist(checklist_id)
+    candidates = [
+        item for item in checklist.items if any(rule.flag == flag for rule in item.flags)
+    ]
+    for item in candidates:
+        if words in f"{item.id} {item.ask}".lower():
+            return item
+    return candidates[0]
+
+
+def _sensitive_case(vault: Vault) -> None:
+    today = clock.today()
+    case = vault.new_case(
+        "RJ-2026-014",
+        referral_date=today - timedelta(days=12),
+        summary="Referred by the probation service after a burglary at a family home.",
+    )
+    harmed = case.add_participant(
+        Role.PERSON_HARMED, "Alex Morgan", address_as="Alex", access_needs="Prefers mornings."
+    )
+    responsible = case.add_participant(
+        Role.PERSON_RESPONSIBLE, "Jordan Lee", address_as="Mr Lee", contact="Via probation"
+    )
+    case.update_case(stage=Stage.ASSESSMENT)
+    case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="verbal")
+    case.record_consent(responsible.id, ConsentPurpose.TAKE_PART, form="written")
+    _answer_plainly(case, "risk", 3)
+    factor = _item_raising(case, "sensitive", "sensitive_complex", "domestic")
+    case.answer(
+        "sensitive",
+        factor.id,
+        "yes",
+        note="The two are former partners; the burglary followed the end of the relationship.",
+    )
+    case.add_risk(
+        "Contact outside the process could put Alex under pressure.",
+        rating=RiskRating.HIGH,
+        mitigation="No direct contact details shared; all messages through the facilitator.",
+        review_date=today + timedelta(days=7),
+        participant_id=harmed.id,
+    )
+    case.add_note(
+        "Alex wants to know why their home was chosen and whether it will happen again.",
+        participant_id=harmed.id,
+        source=NoteSource.FROM_PARTICIPANT,
+        share_with=[responsible.id],
+        share_how=ShareHow.SUMMARY,
+    )
+    case.add_note(
+        "Alex seemed anxious when the relationship came up; check what support they have.",
+        participant_id=harmed.id,
+        source=NoteSource.FACILITATOR_ASSESSMENT,
+        private=True,
+    )
+
+
+def _co_worked_case(vault: Vault) -> None:
+    today = clock.today()
+    case = vault.new_case(
+        "RJ-2026-009",
+        referral_date=today - timedelta(days=30),
+        co_worker="Priya Shah",
+        case_supervisor="Dana Whitfield",
+        summary="Assault outside a football ground; both want to meet.",
+    )
+    harmed = case.add_participant(Role.PERSON_HARMED, "Sam Rivera", address_as="Sam")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Casey Brook")
+    supporter = case.add_participant(Role.SUPPORTER, "Morgan Rivera", address_as="Morgan")
+    case.update_case(stage=Stage.PREPARATION, process=ProcessType.FACE_TO_FACE)
+    for person in (harmed, responsible):
+        case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")
+        case.record_consent(
+            person.id, ConsentPurpose.COMMUNICATION, process=ProcessType.FACE_TO_FACE
+        )
+    case.record_consent(supporter.id, ConsentPurpose.TAKE_PART)
+    _answer_plainly(case, "coworking", 4)
+    _answer_plainly(case, "informing", 4, participant_id=harmed.id)
+    case.add_note(
+        "Priya prepared Casey alone on Tuesday; notes to compare before the joint meeting.",
+        source=NoteSource.FACILITATOR_ASSESSMENT,
+    )
+
+
+def _letter_case(vault: Vault) -> None:
+    today = clock.today()
+    case = vault.new_case(
+        "RJ-2026-011",
+        referral_date=today - timedelta(days=45),
+        summary="Criminal damage to a community garden; the person harmed chose letters.",
+    )
+    harmed = case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Taylor Quinn", address_as="Taylor")
+    case.update_case(stage=Stage.COMMUNICATION, process=ProcessType.LETTER)
+    case.record_consent(
+        harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="written"
+    )
+    letter = case.add_letter(
+        responsible.id,
+        "Dear Lee Ann, I am writing to say what happened that night and why...",
+        to_participant=harmed.id,
+    )
+    case.revise_letter(
+        letter.id,
+        "Dear Lee Ann, I want to explain what happened that night, and to say sorry for "
+        "the damage to the garden your group built.",
+    )
+    case.set_letter_status(
+        letter.id,
+        LetterStatus.UNDER_REVIEW,
+        vetting_note="Second draft: check it contains nothing that could identify the group's "
+        "members' addresses before it is passed on.",
+    )
+
+
+def _follow_up_case(vault: Vault) -> None:
+    today = clock.today()
+    case = vault.new_case(
+        "RJ-2026-003",
+        referral_date=today - timedelta(days=120),
+        meeting_date=today - timedelta(days=40),
+        meeting_venue="Community centre, small meeting room",
+        summary="Theft from a corner shop; a face to face meeting took place.",
+    )
+    harmed = case.add_participant(Role.PERSON_HARMED, "Nadia Begum", address_as="Mrs Begum")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Chris Parry", address_as="Chris")
+    case.update_case(stage=Stage.FOLLOW_UP, process=ProcessType.FACE_TO_FACE)
+    for person in (harmed, responsible):
+        case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")
+    done = case.add_action(
+        "Write a letter of apology to Mrs Begum", by_whom="Chris", due=today - timedelta(days=20)
+    )
+    case.update_action(done.id, status=ActionStatus.DONE)
+    case.add_action(
+        "Eight hours of volunteering at the food bank", by_whom="Chris", due=today + timedelta(days=5)
+    )
+    case.add_action(
+        "Facilitator to phone Mrs Begum about how she feels now",
+        by_whom="Facilitator",
+        due=today + timedelta(days=2),
+    )
+
+
+def _closed_case(vault: Vault) -> None:
+    today = clock.today()
+    case = vault.new_case("RJ-2025-087", referral_date=today - timedelta(days=200))
+    case.add_participant(Role.PERSON_HARMED, "Jamie Fox")
+    case.add_participant(Role.PERSON_RESPONSIBLE, "Robin Hale")
+    case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)

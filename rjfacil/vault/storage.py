@@ -1,0 +1,196 @@
+"""A TinyDB storage that keeps its database in one encrypted .rjv file.
+
+TinyDB's own JSONStorage overwrites the file in place (a kill mid-write corrupts
+it) and its CachingMiddleware holds writes in memory; neither is used. Every write
+here is sealed (rjv) and durably replaced (durable); TinyDB reads on every
+operation, so the parsed document is kept in memory, which is safe because this
+process is the only writer while it holds the vault lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from rjfacil.errors import DamagedFile, ReadFailed, RjfacilError
+from rjfacil.vault import rjv
+from rjfacil.vault.durable import DEFAULT_KEEP, backups_of, durable_write
+
+Document = dict[str, dict[str, Any]]
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise ReadFailed(path, err) from err
+
+
+class EncryptedStorage(Storage):
+    """TinyDB storage for one .rjv file.
+
+    Use ``with storage.batch():`` around changes that belong together (a record and
+    its audit entry): TinyDB's writes inside it only change the document in memory,
+    and one durable write happens at the end, so they land together or not at all.
+
+    The document returned by :meth:`read` is the cached one; callers must not change
+    nested values in place outside a write.
+    """
+
+    def __init__(
+        self, path: Path, key: bytes, name: str, backups_dir: Path, *, keep: int = DEFAULT_KEEP
+    ) -> None:
+        """Prepare the storage; nothing is read until TinyDB asks.
+
+        Args:
+            path: The .rjv file.
+            key: The 32-byte vault key.
+            name: The file's logical place, e.g. ``"cases/<uuid>.rjv"``; bound into it.
+            backups_dir: Where previous versions are kept.
+            keep: How many previous versions to keep.
+        """
+        super().__init__()
+        self.path = path
+        self.name = name
+        self.backups_dir = backups_dir
+        self.keep = keep
+        self._key: bytes | None = key
+        self._cache: Document | None = None
+        self._batch_depth = 0
+        self._dirty = False
+
+    @property
+    def _vault_key(self) -> bytes:
+        if self._key is None:
+            raise RuntimeError(f"storage for {self.name} is closed")
+        return self._key
+
+    def read(self) -> Document | None:
+        """The database document, or None if the file does not exist yet.
+
+        Raises:
+            DamagedFile: The file's framing is broken or it holds no database.
+            TamperedFile: The file does not authenticate with this vault's key.
+            ReadFailed: The system refused to read the file.
+        """
+        key = self._vault_key
+        if self._cache is not None:
+            return self._cache
+        data = _read_bytes(self.path)
+        if data is None:
+            return None
+        document = rjv.unseal_json(key, data, self.path, self.name)
+        if not isinstance(document, dict) or not all(
+            isinstance(table, dict) for table in document.values()
+        ):
+            raise DamagedFile(self.path, "it does not hold a database")
+        self._cache = document
+        return document
+
+    def write(self, data: Document) -> None:
+        """Save ``data`` durably (or, inside :meth:`batch`, in memory until it ends).
+
+        Raises:
+            WriteFailed: The save failed; the file holds its previous version, and the
+                next read comes from disk.
+        """
+        self._vault_key  # noqa: B018 - refuse writes after close
+        if self._batch_depth:
+            self._cache = data
+            self._dirty = True
+            return
+        self._persist(data)
+
+    def _persist(self, data: Document) -> None:
+        try:
+            sealed = rjv.seal_json(self._vault_key, data, self.name)
+            durable_write(
+                self.path,
+                sealed,
+                verify=self._verify,
+                backups_dir=self.backups_dir,
+                keep=self.keep,
+            )
+        except BaseException:
+            # TinyDB changed the cached document before calling write(): forget it.
+            self._cache = None
+            raise
+        self._cache = data
+
+    def _verify(self, written: bytes) -> None:
+        rjv.unseal(self._vault_key, written, self.path, self.name)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group writes into one durable write at the end of the block.
+
+        If the block raises, nothing is written and the in-memory document is
+        dropped, so the next read comes from disk. Batches nest; the outermost one
+        writes.
+
+        Raises:
+            WriteFailed: The write at the end failed; nothing of the batch was saved.
+        """
+        self._batch_depth += 1
+        try:
+            yield
+        except BaseException:
+            self._cache = None
+            self._dirty = False
+            raise
+        finally:
+            self._batch_depth -= 1
+        if self._batch_depth == 0 and self._dirty:
+            self._dirty = False
+            document = self._cache
+            if document is not None:
+                self._persist(document)
+
+    def close(self) -> None:
+        """Drop the key and the decrypted document."""
+        self._cache = None
+        self._key = None
+
+
+def newest_good_backup(path: Path, key: bytes, name: str, backups_dir: Path) -> Path | None:
+    """The newest kept version of ``path`` that decrypts with ``key``, or None.
+
+    Offer it when ``path`` itself fails to decrypt.
+    """
+    for backup in backups_of(path, backups_dir):
+        try:
+            rjv.unseal(key, backup.read_bytes(), backup, name)
+        except (OSError, RjfacilError):
+            continue
+        return backup
+    return None
+
+
+def restore_backup(
+    backup: Path, path: Path, backups_dir: Path, *, keep: int = DEFAULT_KEEP
+) -> None:
+    """Put a copy of ``backup`` in place of ``path``, durably.
+
+    The version it replaces (perhaps the damaged file) becomes the newest backup, so
+    nothing is thrown away.
+
+    Raises:
+        ReadFailed: The backup cannot be read.
+        WriteFailed: The copy could not be saved; ``path`` is unchanged.
+    """
+    data = _read_bytes(backup)
+    if data is None:
+        raise ReadFailed(backup, FileNotFoundError(2, os.strerror(2)))
+
+    def same(written: bytes) -> None:
+        if written != data:
+            raise ValueError("the copy differs from the backup")
+
+    durable_write(path, data, verify=same, backups_dir=backups_dir, keep=keep)

@@ -1,0 +1,194 @@
+"""The case model through the encrypted store: what is saved is what comes back."""
+
+from __future__ import annotations
+
+import string
+from datetime import date, timedelta
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rjfacil.errors import InvalidRecord, RjfacilError
+from rjfacil.model import (
+    ActionStatus,
+    ConsentPurpose,
+    LetterStatus,
+    NoteSource,
+    RiskRating,
+    ShareHow,
+)
+from rjfacil.vault.vault import Vault
+from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+from tests.conftest import OWNER, PASSPHRASE
+
+
+def reopen(vault: Vault) -> Vault:
+    home = vault.home
+    vault.close()
+    return Vault.open(home).unlock(PASSPHRASE)
+
+
+def dump_everything(vault: Vault, case_id: UUID) -> dict:
+    case = vault.open_case(case_id)
+    tables = {}
+    for table, records in case._records.items():
+        tables[table] = sorted(
+            (r.model_dump(mode="json") for r in records.values()), key=lambda d: d["id"]
+        )
+    return tables
+
+
+def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
+    case = vault.new_case("RJ-1", referral_date=date(2026, 11, 2))
+    harmed = case.add_participant(Role.PERSON_HARMED, "Ana Silva", address_as="Ana")
+    responsible = case.add_participant(
+        Role.PERSON_RESPONSIBLE, "Ben Cole", access_needs="Needs a ground floor room"
+    )
+    case.update_participant(harmed.id, access_needs="Large print")
+    case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="written")
+    case.record_consent(
+        harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="verbal"
+    )
+    case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, given=False, note="Changed mind")
+    note = case.add_note(
+        "Ana would like to know why.",
+        participant_id=harmed.id,
+        source=NoteSource.FROM_PARTICIPANT,
+        share_with=[responsible.id],
+        share_how=ShareHow.SUMMARY,
+    )
+    case.revise_note(note.id, "Ana would like to know why it was her house.")
+    case.answer("risk", "initial_assessment", "yes")
+    case.add_risk("Pressure to take part", rating=RiskRating.HIGH, review_date=date(2026, 12, 1))
+    letter = case.add_letter(responsible.id, "Dear Ana", to_participant=harmed.id)
+    case.revise_letter(letter.id, "Dear Ana, second draft")
+    case.set_letter_status(letter.id, LetterStatus.UNDER_REVIEW, vetting_note="check names")
+    action = case.add_action("Apology letter", by_whom="Ben", due=date(2026, 12, 5))
+    case.update_action(action.id, status=ActionStatus.DONE)
+    case.override_flag("co_working_advised", "Supervisor agreed a lone facilitator is safe")
+    case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
+
+    before = dump_everything(vault, case.id)
+    assert all(before[t] for t in before), [t for t in before if not before[t]]
+    after_vault = reopen(vault)
+    try:
+        assert dump_everything(after_vault, case.id) == before
+        again = after_vault.open_case(case.id)
+        assert again.note_text(note.id) == "Ana would like to know why it was her house."
+        assert [r.text for r in again.note_history(note.id)][0] == "Ana would like to know why."
+        assert [c.given for c in again.consents(harmed.id)] == [True, True, False]
+        assert not again.has_consent(harmed.id, ConsentPurpose.TAKE_PART)
+        assert again.author(again.case.created_by) == OWNER
+        assert again.chain_problems() == []
+    finally:
+        after_vault.close()
+
+
+texts = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=300
+).filter(lambda t: t.strip())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=texts, note_text=texts, reference=st.text(string.printable, min_size=1, max_size=30))
+def test_any_text_round_trips(vault: Vault, name: str, note_text: str, reference: str) -> None:
+    reference = reference.strip() or "R"
+    if any(row.reference == reference for row in vault.list_cases()):
+        return
+    case = vault.new_case(reference)
+    person = case.add_participant(Role.SUPPORTER, name[:200])
+    note = case.add_note(note_text, participant_id=person.id)
+    vault._open.clear()  # force a read from disk
+    loaded = vault.open_case(case.id)
+    assert loaded.participant(person.id).name == name[:200]
+    assert loaded.note_text(note.id) == note_text
+    assert loaded.case.reference == reference
+
+
+def test_every_change_is_audited_and_attributed(vault: Vault) -> None:
+    case = vault.new_case("RJ-2")
+    person = case.add_participant(Role.PERSON_HARMED, "Dee")
+    case.add_note("first", participant_id=person.id)
+    actions = [entry.action for entry in case.audit_log]
+    assert actions == ["opened the case", "added a participant (person harmed)", "added a note"]
+    assert {case.author(entry.created_by) for entry in case.audit_log} == {OWNER}
+    assert all(entry.created_at.tzinfo is not None for entry in case.audit_log)
+
+
+def test_closing_needs_a_reason_from_the_list(vault: Vault) -> None:
+    case = vault.new_case("RJ-3")
+    with pytest.raises(RjfacilError, match="closure reason"):
+        case.update_case(stage=Stage.WITHDRAWN)
+    case.update_case(stage=Stage.WITHDRAWN, closure_reason=ClosureReason.DECLINED_BY_PERSON_HARMED)
+    assert case.case.closure_reason is ClosureReason.DECLINED_BY_PERSON_HARMED
+    case.update_case(stage=Stage.PREPARATION)
+    assert case.case.closure_reason is None
+
+
+def test_a_changed_answer_keeps_its_history(vault: Vault) -> None:
+    case = vault.new_case("RJ-4")
+    case.answer("risk", "initial_assessment", "no")
+    case.answer("risk", "initial_assessment", "yes")
+    assert case.answers()[("risk", "initial_assessment", None)].value == "yes"
+    assert [a.value for a in case.answer_history("risk", "initial_assessment")] == ["no", "yes"]
+
+
+def test_an_empty_note_is_refused_and_nothing_is_saved(vault: Vault) -> None:
+    case = vault.new_case("RJ-5")
+    with pytest.raises(RjfacilError, match="empty"):
+        case.add_note("   ")
+    assert case.notes() == []
+    assert len(case.audit_log) == 1
+
+
+def test_a_malformed_record_is_named_with_its_file(vault: Vault) -> None:
+    case = vault.new_case("RJ-6")
+    case.add_risk("Something")
+    storage = case._storage
+    data = storage.read()
+    risk_doc = next(iter(data["risks"].values()))
+    risk_doc["rating"] = "catastrophic"
+    storage.write(data)
+    vault._open.clear()
+    with pytest.raises(InvalidRecord) as caught:
+        vault.open_case(case.id)
+    message = str(caught.value)
+    assert str(case.path) in message
+    assert risk_doc["id"] in message
+    assert "rating" in message
+
+
+def test_verify_detects_an_edited_and_a_truncated_history(vault: Vault) -> None:
+    case = vault.new_case("RJ-7")
+    case.add_note("one")
+    case.add_note("two")
+    storage = case._storage
+    data = storage.read()
+    first_key = next(iter(data["audit"]))
+    data["audit"][first_key]["action"] = "something else"
+    storage.write(data)
+    vault._open.clear()
+    assert any("edited" in p for p in vault.open_case(case.id).chain_problems())
+
+    data = storage.read()
+    data["audit"][first_key]["action"] = "opened the case"
+    last_key = list(data["audit"])[-1]
+    del data["audit"][last_key]
+    storage.write(data)
+    vault._open.clear()
+    problems = vault.open_case(case.id).chain_problems()
+    assert any("entries where" in p for p in problems)
+    report = vault.verify()
+    assert not report.ok
+
+
+def test_due_dates_come_from_risks_actions_and_answers(vault: Vault) -> None:
+    case = vault.new_case("RJ-8")
+    today = date.today()
+    case.add_risk("Review me", review_date=today + timedelta(days=3))
+    case.add_action("Do a thing", due=today + timedelta(days=1))
+    labels = [due.label for due in case.due_dates()]
+    assert labels[:2] == ["Agreement action due", "Risk review"]
+    assert vault.list_cases()[0].next_deadline == today + timedelta(days=1)

@@ -1,0 +1,211 @@
+"""The command line, as scripts and facilitators use it."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rjfacil.cli import main
+from rjfacil.vault.vault import Vault
+from tests.conftest import OWNER, PASSPHRASE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def made(vault: Vault) -> Path:
+    vault.close()
+    return vault.home
+
+
+def test_init_prints_the_recovery_code_once_and_it_unlocks(
+    capsys: pytest.CaptureFixture[str], vault_home: Path, passphrase_file: Path
+) -> None:
+    code, out, err = run(
+        capsys, "--passphrase-file", str(passphrase_file), "init", "--name", OWNER
+    )
+    assert code == 0, err
+    recovery = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
+    assert "keep it somewhere safe" in out
+    with Vault.open(vault_home).unlock_with_recovery(recovery) as vault:
+        assert vault.owner.name == OWNER
+
+
+def test_case_new_note_add_and_cases(
+    capsys: pytest.CaptureFixture[str],
+    made: Path,
+    passphrase_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pf = ["--passphrase-file", str(passphrase_file)]
+    code, out, _ = run(capsys, *pf, "case", "new", "--ref", "RJ-77")
+    assert code == 0
+    case_id = out.strip()
+    assert len(case_id) == 36
+    assert run(capsys, *pf, "note", "add", "RJ-77", "first visit went well")[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a note from stdin\nover two lines\n"))
+    assert run(capsys, *pf, "note", "add", case_id[:8], "-")[0] == 0
+    code, out, _ = run(capsys, *pf, "cases")
+    assert code == 0 and "RJ-77" in out and "Referral" in out
+    with Vault.open(made).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-77"))
+        texts = sorted(case.note_text(n.id) for n in case.notes())
+        assert texts == ["a note from stdin\nover two lines\n", "first visit went well"]
+
+
+def test_the_passphrase_file_can_come_from_the_environment(
+    capsys: pytest.CaptureFixture[str],
+    made: Path,
+    passphrase_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RJFACIL_PASSPHRASE_FILE", str(passphrase_file))
+    code, out, _ = run(capsys, "cases")
+    assert code == 0
+    assert "No cases yet" in out
+
+
+def test_the_passphrase_is_never_taken_from_argv(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--passphrase", PASSPHRASE, "cases"])
+
+
+def test_verify_passes_then_reports_a_damaged_file(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path
+) -> None:
+    pf = ["--passphrase-file", str(passphrase_file)]
+    run(capsys, *pf, "case", "new", "--ref", "RJ-1")
+    code, out, _ = run(capsys, *pf, "verify")
+    assert code == 0 and "verified 1 cases" in out
+    case_file = next((made / "cases").glob("*.rjv"))
+    case_file.write_bytes(case_file.read_bytes()[:-3])
+    code, out, err = run(capsys, *pf, "verify")
+    assert code == 1
+    assert f"FAULT {case_file}" in out
+    assert "damaged" in out
+    code, out, _ = run(capsys, *pf, "verify", "--rebuild-index")
+    assert "index rebuilt" in out
+
+
+def test_passwd_changes_the_passphrase(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("the new passphrase\n")
+    code, _, err = run(
+        capsys,
+        "--passphrase-file",
+        str(passphrase_file),
+        "passwd",
+        "--new-passphrase-file",
+        str(new_file),
+    )
+    assert code == 0, err
+    code, _, err = run(capsys, "--passphrase-file", str(passphrase_file), "cases")
+    assert code == 1 and "Wrong passphrase" in err
+    assert run(capsys, "--passphrase-file", str(new_file), "cases")[0] == 0
+
+
+def test_without_a_terminal_or_file_it_says_how_to_give_the_passphrase(
+    capsys: pytest.CaptureFixture[str], made: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, _, err = run(capsys, "cases")
+    assert code == 1
+    assert "--passphrase-file" in err
+
+
+def test_unknown_case_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path
+) -> None:
+    code, _, err = run(
+        capsys, "--passphrase-file", str(passphrase_file), "note", "add", "RJ-NOPE", "x"
+    )
+    assert code == 1
+    assert err.strip() == "rjfacil: No case 'RJ-NOPE'. 'rjfacil cases' lists them."
+
+
+def _cli(*argv: str, home: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RJFACIL_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "rjfacil", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        **kwargs,
+    )
+
+
+def test_expected_failures_are_one_line_without_traceback(
+    made: Path, tmp_path: Path, passphrase_file: Path
+) -> None:
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not it\n")
+    cases = [
+        (_cli("--passphrase-file", str(wrong), "cases", home=made), "Wrong passphrase"),
+        (_cli("cases", home=tmp_path / "nowhere"), "No vault at"),
+        (
+            _cli("--passphrase-file", str(tmp_path / "missing"), "cases", home=made),
+            "Cannot read the passphrase file",
+        ),
+    ]
+    for result, expected in cases:
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], result.stderr
+
+
+def test_a_second_process_is_refused_while_the_vault_is_open(
+    made: Path, passphrase_file: Path
+) -> None:
+    with Vault.open(made).unlock(PASSPHRASE):
+        result = _cli("--passphrase-file", str(passphrase_file), "cases", home=made)
+    assert result.returncode == 1
+    assert "open in another rjfacil" in result.stderr
+    assert f"pid {os.getpid()}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_checklists_validate_reports_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "mine.toml"
+    bad.write_text('[checklist]\nid = "mine"\ntitle = "Mine"\n[[items]\n')
+    result = _cli("checklists", "validate", str(bad), home=tmp_path)
+    assert result.returncode == 1
+    assert "mine.toml" in result.stderr and "TOML" in result.stderr
+    good = _cli("checklists", "validate", home=tmp_path)
+    assert good.returncode == 0, good.stderr
+
+
+def test_demo_creates_a_vault_of_fictional_cases(tmp_path: Path) -> None:
+    home = tmp_path / "demo"
+    result = _cli("--data-dir", str(home), "demo", "--no-tui", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    from rjfacil.cli import DEMO_PASSPHRASE
+
+    with Vault.open(home).unlock(DEMO_PASSPHRASE) as vault:
+        rows = vault.list_cases()
+        assert len(rows) >= 5
+        flags = {flag for row in rows for flag in row.flags}
+        assert "sensitive_complex" in flags
+        stages = {row.stage.value for row in rows}
+        assert {"assessment", "preparation", "communication", "follow_up", "closed"} <= stages
+        cases = [vault.open_case(row.id) for row in rows]
+        assert any(c.case.co_worker for c in cases)
+        assert any(l.status.value == "under_review" for c in cases for l in c.letters)
+        assert any(c.actions for c in cases if c.case.stage.value == "follow_up")
+    again = _cli("--data-dir", str(home), "demo", "--no-tui", home=tmp_path)
+    assert "Reusing" in again.stdout
