@@ -1,4 +1,5 @@
-from rjfacil.cli import main
 import sys
+
+from rjfacil.cli import main
 
 sys.exit(main())

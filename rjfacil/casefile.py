@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from tinydb import TinyDB
 
 from rjfacil import audit, clock
+from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.evaluate import (
     AnswerFact,
     FlagState,
@@ -24,7 +25,6 @@ from rjfacil.checklists.evaluate import (
     ParticipantFact,
     evaluate_flags,
 )
-from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
 from rjfacil.model import (
     TABLES,
@@ -193,9 +193,7 @@ class CaseFile:
         return list(latest.values())
 
     def has_consent(self, participant_id: UUID, purpose: ConsentPurpose) -> bool:
-        return any(
-            c.given and c.purpose is purpose for c in self.current_consents(participant_id)
-        )
+        return any(c.given and c.purpose is purpose for c in self.current_consents(participant_id))
 
     def notes(
         self,
@@ -354,7 +352,9 @@ class CaseFile:
             flags=self.raised_flags(),
             next_deadline=dues[0].due if dues else None,
             deadline_label=dues[0].label if dues else "",
-            updated_at=self.case.updated_at if not self.audit_log else self.audit_log[-1].created_at,
+            updated_at=self.case.updated_at
+            if not self.audit_log
+            else self.audit_log[-1].created_at,
             participants=len(self.participants),
             answered=len(self.answers()),
         )
@@ -397,7 +397,9 @@ class CaseFile:
         with self._storage.batch():
             if self.facilitators.get(self.owner.id) != self.owner.name:
                 people = self._db.table("facilitators")
-                people.remove(doc_ids=[d.doc_id for d in people.all() if d["id"] == str(self.owner.id)])
+                people.remove(
+                    doc_ids=[d.doc_id for d in people.all() if d["id"] == str(self.owner.id)]
+                )
                 people.insert(self.owner.model_dump(mode="json"))
             for table, record in [*changes, ("audit", entry)]:
                 doc = record.model_dump(mode="json")
@@ -460,7 +462,9 @@ class CaseFile:
 
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
         person = self._new(Participant, role=role, name=name, **fields)
-        self._commit(f"added a participant ({person.role.label.lower()})", [("participants", person)])
+        self._commit(
+            f"added a participant ({person.role.label.lower()})", [("participants", person)]
+        )
         return person
 
     def update_participant(self, participant_id: UUID, **fields: Any) -> Participant:
@@ -580,8 +584,12 @@ class CaseFile:
     def set_letter_status(
         self, letter_id: UUID, status: LetterStatus | str, vetting_note: str = ""
     ) -> Letter:
-        letter = self._edit(self._letter(letter_id), {"status": status, "vetting_note": vetting_note})
-        self._commit(f"set a letter to {letter.status.value.replace('_', ' ')}", [("letters", letter)])
+        letter = self._edit(
+            self._letter(letter_id), {"status": status, "vetting_note": vetting_note}
+        )
+        self._commit(
+            f"set a letter to {letter.status.value.replace('_', ' ')}", [("letters", letter)]
+        )
         return letter
 
     def _letter(self, letter_id: UUID) -> Letter:

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
@@ -204,6 +205,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return _run_tui(_home(args))
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse repeats unknown arguments back; one of them may be a mistyped passphrase.
+        if message.startswith("unrecognized arguments"):
+            message = (
+                "unrecognized arguments (see --help). Passphrases never go on the command line."
+            )
+        super().error(message)
+
+
 def _group(sub, name: str, help_: str):  # -> the group's own subparsers
     group = sub.add_parser(name, help=help_, description=help_)
     group.set_defaults(func=lambda _args: _usage(group))
@@ -216,7 +227,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rjfacil",
         description="A terminal companion for restorative justice facilitators.",
         allow_abbrev=False,

@@ -13,7 +13,14 @@ from pathlib import Path
 from rjfacil import clock
 from rjfacil.casefile import CaseFile
 from rjfacil.checklists.schema import Item
-from rjfacil.model import ActionStatus, ConsentPurpose, LetterStatus, NoteSource, RiskRating, ShareHow
+from rjfacil.model import (
+    ActionStatus,
+    ConsentPurpose,
+    LetterStatus,
+    NoteSource,
+    RiskRating,
+    ShareHow,
+)
 from rjfacil.vault.vault import Vault
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
@@ -71,9 +78,7 @@ def _answer_plainly(
 def _item_raising(case: CaseFile, checklist_id: str, flag: str, words: str) -> Item:
     """The item of a checklist that raises ``flag`` and mentions ``words``."""
     checklist = case.catalogue.checklist(checklist_id)
-    candidates = [
-        item for item in checklist.items if any(rule.flag == flag for rule in item.flags)
-    ]
+    candidates = [item for item in checklist.items if any(rule.flag == flag for rule in item.flags)]
     for item in candidates:
         if words in f"{item.id} {item.ask}".lower():
             return item
@@ -203,7 +208,9 @@ def _follow_up_case(vault: Vault) -> None:
     )
     case.update_action(done.id, status=ActionStatus.DONE)
     case.add_action(
-        "Eight hours of volunteering at the food bank", by_whom="Chris", due=today + timedelta(days=5)
+        "Eight hours of volunteering at the food bank",
+        by_whom="Chris",
+        due=today + timedelta(days=5),
     )
     case.add_action(
         "Facilitator to phone Mrs Begum about how she feels now",

@@ -28,8 +28,7 @@ class VaultExists(RjfacilError):
 class VaultLocked(RjfacilError):
     def __init__(self, home: Path, holder: str) -> None:
         super().__init__(
-            f"The vault at {home} is open in another rjfacil ({holder}). "
-            "Close it there first."
+            f"The vault at {home} is open in another rjfacil ({holder}). Close it there first."
         )
 
 

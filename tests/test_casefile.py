@@ -77,7 +77,7 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
         assert dump_everything(after_vault, case.id) == before
         again = after_vault.open_case(case.id)
         assert again.note_text(note.id) == "Ana would like to know why it was her house."
-        assert [r.text for r in again.note_history(note.id)][0] == "Ana would like to know why."
+        assert again.note_history(note.id)[0].text == "Ana would like to know why."
         assert [c.given for c in again.consents(harmed.id)] == [True, True, False]
         assert not again.has_consent(harmed.id, ConsentPurpose.TAKE_PART)
         assert again.author(again.case.created_by) == OWNER
@@ -91,7 +91,9 @@ texts = st.text(
 ).filter(lambda t: t.strip())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=texts, note_text=texts, reference=st.text(string.printable, min_size=1, max_size=30))
 def test_any_text_round_trips(vault: Vault, name: str, note_text: str, reference: str) -> None:
     reference = reference.strip() or "R"

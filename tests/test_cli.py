@@ -32,9 +32,7 @@ def made(vault: Vault) -> Path:
 def test_init_prints_the_recovery_code_once_and_it_unlocks(
     capsys: pytest.CaptureFixture[str], vault_home: Path, passphrase_file: Path
 ) -> None:
-    code, out, err = run(
-        capsys, "--passphrase-file", str(passphrase_file), "init", "--name", OWNER
-    )
+    code, out, err = run(capsys, "--passphrase-file", str(passphrase_file), "init", "--name", OWNER)
     assert code == 0, err
     recovery = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
     assert "keep it somewhere safe" in out
@@ -90,7 +88,7 @@ def test_verify_passes_then_reports_a_damaged_file(
     assert code == 0 and "verified 1 cases" in out
     case_file = next((made / "cases").glob("*.rjv"))
     case_file.write_bytes(case_file.read_bytes()[:-3])
-    code, out, err = run(capsys, *pf, "verify")
+    code, out, _ = run(capsys, *pf, "verify")
     assert code == 1
     assert f"FAULT {case_file}" in out
     assert "damaged" in out
@@ -205,7 +203,7 @@ def test_demo_creates_a_vault_of_fictional_cases(tmp_path: Path) -> None:
         assert {"assessment", "preparation", "communication", "follow_up", "closed"} <= stages
         cases = [vault.open_case(row.id) for row in rows]
         assert any(c.case.co_worker for c in cases)
-        assert any(l.status.value == "under_review" for c in cases for l in c.letters)
+        assert any(lt.status.value == "under_review" for c in cases for lt in c.letters)
         assert any(c.actions for c in cases if c.case.stage.value == "follow_up")
     again = _cli("--data-dir", str(home), "demo", "--no-tui", home=tmp_path)
     assert "Reusing" in again.stdout

@@ -51,8 +51,17 @@ def test_wheel_installs_and_loads_checklists_from_another_folder(tmp_path: Path)
     ours = [p for p in sys.path if p.endswith("site-packages")]
     (site / "deps.pth").write_text("\n".join(ours) + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
-         "--target", str(site), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
@@ -61,13 +70,23 @@ def test_wheel_installs_and_loads_checklists_from_another_folder(tmp_path: Path)
     env = {**os.environ, "RJFACIL_HOME": str(tmp_path / "home"), "PYTHONPATH": ""}
     result = subprocess.run(
         [str(python), "-m", "rjfacil", "checklists", "validate"],
-        capture_output=True, text=True, cwd=elsewhere, env=env,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "checklists valid" in result.stdout
     located = subprocess.run(
-        [str(python), "-c",
-         "from rjfacil.checklists.locate import builtin_dir; print(builtin_dir())"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, check=True,
+        [
+            str(python),
+            "-c",
+            "from rjfacil.checklists.locate import builtin_dir; print(builtin_dir())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
     )
     assert str(site) in located.stdout, "checklists must load from the installed wheel"

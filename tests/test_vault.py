@@ -181,9 +181,11 @@ def test_a_case_file_from_another_vault_is_refused(vault_home: Path, tmp_path: P
     theirs = other.new_case("RJ-THEIRS")
     other.close()
     shutil.copyfile(theirs.path, case.path)
-    with Vault.open(vault_home).unlock(PASSPHRASE) as again:
-        with pytest.raises(TamperedFile, match="another vault"):
-            again.open_case(case.id)
+    with (
+        Vault.open(vault_home).unlock(PASSPHRASE) as again,
+        pytest.raises(TamperedFile, match="another vault"),
+    ):
+        again.open_case(case.id)
 
 
 def test_a_lost_index_is_rebuilt_from_the_cases(vault: Vault) -> None:

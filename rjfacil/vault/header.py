@@ -25,7 +25,9 @@ class VaultHeader:
         for slot in self.slots:
             if slot.get("kind") == kind:
                 return slot
-        raise HeaderError(f"vault.json has no {kind} key slot; the vault cannot be opened that way.")
+        raise HeaderError(
+            f"vault.json has no {kind} key slot; the vault cannot be opened that way."
+        )
 
     def replace_slot(self, new: dict[str, Any]) -> None:
         self.slots = [s for s in self.slots if s.get("kind") != new["kind"]] + [new]
@@ -65,5 +67,8 @@ def read_header(home: Path) -> VaultHeader:
 def write_header(home: Path, header: VaultHeader) -> None:
     data = json.dumps(header.to_dict(), indent=2).encode()
     durable_write(
-        home / HEADER_NAME, data, verify=lambda written: json.loads(written), backups_dir=home / "backups"
+        home / HEADER_NAME,
+        data,
+        verify=lambda written: json.loads(written),
+        backups_dir=home / "backups",
     )

@@ -112,7 +112,9 @@ class Vault:
         try:
             self.owner = Facilitator.model_validate(profile.get("owner"))
         except ValidationError:
-            raise InvalidRecord(f"{self.home / 'profile.rjv'}: the owner record is not valid") from None
+            raise InvalidRecord(
+                f"{self.home / 'profile.rjv'}: the owner record is not valid"
+            ) from None
         self._open: dict[UUID, CaseFile] = {}
         self._index: dict[UUID, CaseSummary] = {}
         self._sigs: dict[UUID, list[int]] = {}
@@ -152,7 +154,9 @@ class Vault:
             recovery = kdf.new_recovery_code()
             header = VaultHeader(vault_id, clock.now().isoformat())
             header.replace_slot(
-                kdf.make_slot("passphrase", kdf.encode_passphrase(passphrase), vault_key, vault_id, params)
+                kdf.make_slot(
+                    "passphrase", kdf.encode_passphrase(passphrase), vault_key, vault_id, params
+                )
             )
             header.replace_slot(
                 kdf.make_slot(
@@ -281,8 +285,13 @@ class Vault:
         case_id = uuid4()
         path, name = self._case_path(case_id)
         case = CaseFile.create(
-            self._storage(path, name), path, self.owner, self.catalogue, reference,
-            id=case_id, **fields,
+            self._storage(path, name),
+            path,
+            self.owner,
+            self.catalogue,
+            reference,
+            id=case_id,
+            **fields,
         )
         self._open[case_id] = case
         self._index[case_id] = case.summary()
@@ -361,7 +370,9 @@ class Vault:
             raise WrongPassphrase()
         params = kdf.KdfParams.from_dict(slot["kdf"])
         header.replace_slot(
-            kdf.make_slot("passphrase", kdf.encode_passphrase(new), self.key, header.vault_id, params)
+            kdf.make_slot(
+                "passphrase", kdf.encode_passphrase(new), self.key, header.vault_id, params
+            )
         )
         write_header(self.home, header)
 
@@ -421,4 +432,3 @@ def _search_case(case_id: UUID, data: dict[str, Any], needle: str) -> Iterator[S
         if at >= 0:
             start = max(0, at - 30)
             yield SearchHit(case_id, reference, "note", text[start : at + len(needle) + 30])
-
