@@ -200,6 +200,24 @@ def test_a_lost_index_is_rebuilt_from_the_cases(vault: Vault) -> None:
     assert (vault.home / "index.rjv").exists()
 
 
+def test_a_fresh_index_opens_without_decrypting_every_case(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(3):
+        vault.new_case(f"RJ-{number}")
+    vault.close()
+    refreshed: list[object] = []
+    original = Vault._refresh_row
+    monkeypatch.setattr(
+        Vault,
+        "_refresh_row",
+        lambda self, case_id, sig: refreshed.append(case_id) or original(self, case_id, sig),
+    )
+    with Vault.open(vault.home).unlock(PASSPHRASE) as again:
+        assert len(again.list_cases()) == 3
+    assert refreshed == []
+
+
 def test_a_stale_index_row_is_refreshed(vault: Vault) -> None:
     case = vault.new_case("RJ-1")
     vault.save_index()

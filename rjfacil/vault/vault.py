@@ -117,7 +117,6 @@ class Vault:
             ) from None
         self._open: dict[UUID, CaseFile] = {}
         self._index: dict[UUID, CaseSummary] = {}
-        self._sigs: dict[UUID, list[int]] = {}
         self._load_index()
 
     # -- creating and opening ---------------------------------------------------
@@ -216,7 +215,7 @@ class Vault:
         except (DamagedFile, TamperedFile):
             stored = {}
         rows = {}
-        for raw in stored.get("rows", []):
+        for raw in stored.get("rows", {}).values():
             try:
                 row = CaseSummary.model_validate(raw["summary"])
                 rows[row.id] = (row, raw["sig"])
@@ -228,14 +227,13 @@ class Vault:
             cached = rows.get(case_id)
             if cached and cached[1] == sig:
                 self._index[case_id] = cached[0]
-                self._sigs[case_id] = sig
             else:
                 stale = True
-                self._refresh_row(case_id)
+                self._refresh_row(case_id, sig)
         if stale or set(rows) != set(on_disk):
             self.save_index()
 
-    def _refresh_row(self, case_id: UUID) -> None:
+    def _refresh_row(self, case_id: UUID, sig: list[int]) -> None:
         try:
             case = self._load_case(case_id)
             self._index[case_id] = case.summary()
@@ -248,23 +246,22 @@ class Vault:
                 updated_at=clock.now(),
                 deadline_label=str(error),
             )
-        self._sigs[case_id] = self._case_ids_on_disk().get(case_id, [0, 0])
 
     def save_index(self) -> None:
         """Write the case-list cache (on close, lock and new cases; rebuilt if lost)."""
         for case_id, case in self._open.items():
             self._index[case_id] = case.summary()
         sigs = self._case_ids_on_disk()
-        rows = [
-            {"summary": row.model_dump(mode="json"), "sig": sigs.get(case_id, [0, 0])}
-            for case_id, row in self._index.items()
-        ]
+        rows = {
+            str(number): {"summary": row.model_dump(mode="json"), "sig": sigs.get(case_id, [0, 0])}
+            for number, (case_id, row) in enumerate(self._index.items(), start=1)
+        }
         self._storage(self.home / "index.rjv", "index.rjv").write({"rows": rows})
 
     def rebuild_index(self) -> int:
         self._index.clear()
-        for case_id in self._case_ids_on_disk():
-            self._refresh_row(case_id)
+        for case_id, sig in self._case_ids_on_disk().items():
+            self._refresh_row(case_id, sig)
         self.save_index()
         return len(self._index)
 
@@ -338,7 +335,7 @@ class Vault:
             raise RjfacilError(f"No good backup of {path.name} was found.")
         restore_backup(backup, path, self.home / "backups")
         self._open.pop(case_id, None)
-        self._refresh_row(case_id)
+        self._refresh_row(case_id, self._case_ids_on_disk().get(case_id, [0, 0]))
         return backup
 
     def search(
