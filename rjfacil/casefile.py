@@ -541,6 +541,11 @@ class CaseFile:
     ) -> Answer:
         """Record an answer (``None`` clears it). Flags follow from the answers at once."""
         item = self.catalogue.item(checklist_id, item_id)
+        if value is not None and not item.is_answered(value) and value is not False:
+            raise RjfacilError(f"Not saved: {value!r} is not an answer to '{item.ask}'.")
+        if (item.scope == "participant") != (participant_id is not None):
+            who = "a participant" if item.scope == "participant" else "the case as a whole"
+            raise RjfacilError(f"Not saved: '{item.ask}' is answered for {who}.")
         if participant_id is not None:
             self.participant(participant_id)
         answer = self._new(

@@ -137,6 +137,16 @@ def test_a_changed_answer_keeps_its_history(vault: Vault) -> None:
     assert [a.value for a in case.answer_history("risk", "initial_assessment")] == ["no", "yes"]
 
 
+def test_an_answer_must_fit_its_item(vault: Vault) -> None:
+    case = vault.new_case("RJ-4b")
+    with pytest.raises(RjfacilError, match="not an answer"):
+        case.answer("risk", "initial_assessment", "perhaps")
+    person = case.add_participant(Role.PERSON_HARMED, "Kit")
+    with pytest.raises(RjfacilError, match="case as a whole"):
+        case.answer("risk", "initial_assessment", "yes", participant_id=person.id)
+    assert case.answers() == {}
+
+
 def test_an_empty_note_is_refused_and_nothing_is_saved(vault: Vault) -> None:
     case = vault.new_case("RJ-5")
     with pytest.raises(RjfacilError, match="empty"):
