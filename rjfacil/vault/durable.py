@@ -79,8 +79,6 @@ def _rotate(path: Path, backups_dir: Path, keep: int) -> bool:
     """
     if not os.path.exists(path):
         return False
-    if keep < 1:
-        return True
     if not backups_dir.is_dir():
         ensure_private_dir(backups_dir)
     name = path.name
@@ -95,10 +93,19 @@ def _rotate(path: Path, backups_dir: Path, keep: int) -> bool:
     return True
 
 
-def _unrotate(path: Path, backups_dir: Path, keep: int) -> None:
-    """Undo :func:`_rotate` after the new version was renamed in: put ``.1`` back."""
+def _unrotate(path: Path, backups_dir: Path, keep: int, *, put_back: bool) -> None:
+    """Undo :func:`_rotate` (all but the oldest backup, which it let go).
+
+    Args:
+        put_back: The new version was renamed in: move ``.1`` back over it. Otherwise
+            ``path`` still is the previous version and ``.1`` is only dropped.
+    """
     name = path.name
-    os.replace(_backup(backups_dir, name, 1), path)
+    newest = _backup(backups_dir, name, 1)
+    if put_back:
+        os.replace(newest, path)
+    else:
+        os.unlink(newest)
     for number in range(2, keep + 1):
         newer = _backup(backups_dir, name, number)
         if os.path.exists(newer):
@@ -131,14 +138,18 @@ def durable_write(
         data: The complete new contents (ciphertext; plaintext never goes here).
         verify: Called with the bytes read back from disk; raises if they are wrong.
         backups_dir: Where previous versions are kept (created 0700 if missing).
-        keep: How many previous versions to keep.
+        keep: How many previous versions to keep (at least 1).
 
     Raises:
+        ValueError: ``keep`` is less than 1.
         WriteFailed: Any step failed. ``path`` holds its previous contents and no
             temporary file is left behind.
     """
+    if keep < 1:
+        raise ValueError("keep at least one backup: it is how a failed save is undone")
     folder = path.parent
     temp: Path | None = None
+    had_previous = replaced = False
     try:
         fd, temp = _create_temp(folder, path.name)
         try:
@@ -154,19 +165,18 @@ def durable_write(
             raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
         had_previous = _rotate(path, backups_dir, keep)
         os.replace(temp, path)
+        replaced = True
         temp = None
-    except OSError as err:
-        _discard(temp)
-        raise WriteFailed(path, err) from err
-    try:
         fsync_folder(folder)
     except OSError as err:
-        # The rename may not be on disk: put the previous version back (or remove
-        # the new file) so what the user sees matches what we report.
-        with contextlib.suppress(OSError):
-            if had_previous and keep >= 1:
-                _unrotate(path, backups_dir, keep)
-            else:
+        _discard(temp)
+        if had_previous:
+            # Put back what was there, so what the user sees matches what we report:
+            # after the rename, it may not be on disk yet.
+            with contextlib.suppress(OSError):
+                _unrotate(path, backups_dir, keep, put_back=replaced)
+        elif replaced:
+            with contextlib.suppress(OSError):
                 os.unlink(path)
         raise WriteFailed(path, err) from err
 
