@@ -1,0 +1,121 @@
+"""The vault lock: a second process is refused at once, and the lock dies with its holder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from rjfacil.errors import VaultLocked
+from rjfacil.vault.lock import VaultLock
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from rjfacil.vault.lock import VaultLock
+    lock = VaultLock(Path(sys.argv[1]))
+    lock.acquire()
+    print("held", flush=True)
+    time.sleep(120)
+    """
+)
+
+TRY = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from rjfacil.errors import VaultLocked
+    from rjfacil.vault.lock import VaultLock
+    start = time.perf_counter()
+    try:
+        VaultLock(Path(sys.argv[1])).acquire()
+    except VaultLocked as error:
+        print(f"{time.perf_counter() - start:.4f} {error}")
+        sys.exit(3)
+    print("acquired")
+    """
+)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "vault"
+    path.mkdir(mode=0o700)
+    return path
+
+
+def try_from_another_process(home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", TRY, str(home)], capture_output=True, text=True, timeout=30
+    )
+
+
+@pytest.fixture
+def holder(home: Path):
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(home)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "held"
+    yield child
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+
+
+def test_second_process_is_refused_at_once_and_told_who_holds_it(
+    home: Path, holder: subprocess.Popen[str]
+) -> None:
+    result = try_from_another_process(home)
+    assert result.returncode == 3, result.stderr
+    elapsed, message = result.stdout.strip().split(" ", 1)
+    assert float(elapsed) < 0.1
+    assert f"pid {holder.pid} on {socket.gethostname()} since " in message
+    assert str(home) in message
+
+
+def test_the_lock_dies_with_a_killed_holder(home: Path, holder: subprocess.Popen[str]) -> None:
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    result = try_from_another_process(home)
+    assert result.stdout.strip() == "acquired", result.stdout + result.stderr
+
+
+def test_same_process_twice_is_refused(home: Path) -> None:
+    with VaultLock(home), pytest.raises(VaultLocked):
+        VaultLock(home).acquire()
+
+
+def test_release_lets_the_next_one_in(home: Path) -> None:
+    first = VaultLock(home)
+    first.acquire()
+    first.release()
+    with VaultLock(home) as second:
+        assert second.held
+    assert not second.held
+    # Releasing twice is harmless.
+    second.release()
+
+
+def test_lock_file_is_private_and_names_this_process(home: Path) -> None:
+    with VaultLock(home) as lock:
+        text = lock.path.read_text()
+        assert text.startswith(f"pid {os.getpid()} on {socket.gethostname()} since ")
+        assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
+
+
+def test_holder_refused_quickly_in_process(home: Path) -> None:
+    with VaultLock(home):
+        start = time.perf_counter()
+        with pytest.raises(VaultLocked, match=f"pid {os.getpid()}"):
+            VaultLock(home).acquire()
+        assert time.perf_counter() - start < 0.05
