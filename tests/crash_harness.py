@@ -1,0 +1,306 @@
+"""Kill a writing process at random instants and check what it leaves on disk.
+
+A reusable harness (not a test file). The parent starts a child that opens a
+database and saves notes in a loop, printing each note's id (flushed) only after
+the save returned; then it SIGKILLs the child at a random instant and checks the
+folder: the file must open, and every id the child printed must be in it.
+
+The child is any command (a function of the work folder) that follows this
+protocol on stdout::
+
+    ready            once the database is open and the first save is about to start
+    <note id>        one line per note, after its save returned
+
+so the same harness can drive EncryptedStorage today and the full Vault API later.
+Run as a script, this module is the child for the two built-in targets::
+
+    python crash_harness.py storage DIR KEYHEX   # EncryptedStorage (the vault's storage)
+    python crash_harness.py json DIR             # TinyDB's JSONStorage (the control)
+
+Only the standard library is imported at module level, so the child starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STORAGE_FILE = "notes.rjv"
+STORAGE_NAME = "notes.rjv"
+JSON_FILE = "notes.json"
+NOTE_TEXT = "Second preparation meeting: talked through what to say at the circle. " * 2
+
+ChildCommand = Callable[[Path], Sequence[str]]
+Checker = Callable[[Path, set[str]], "str | None"]
+Preparer = Callable[[Path], None]
+
+
+@dataclass
+class CrashReport:
+    """What a run of kills found.
+
+    Attributes:
+        kills: Children killed.
+        survived: Kills after which the file opened with every printed note in it.
+        failures: One line per kill that lost data or left an unreadable file.
+        notes_confirmed: Note ids the children printed (saves that returned).
+    """
+
+    kills: int = 0
+    survived: int = 0
+    failures: list[str] = field(default_factory=list)
+    notes_confirmed: int = 0
+
+    @property
+    def failed(self) -> int:
+        """Kills that left the data damaged or incomplete."""
+        return len(self.failures)
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run_kills(
+    child_command: ChildCommand,
+    check: Checker,
+    workdir: Path,
+    kills: int,
+    *,
+    delay: tuple[float, float] = (0.005, 0.080),
+    seed: int | None = None,
+    prepare: Preparer | None = None,
+    stop_after_failures: int | None = None,
+    time_limit: float | None = None,
+    progress: Callable[[int, CrashReport], None] | None = None,
+) -> CrashReport:
+    """Start a child, kill it at a random instant, check the folder; ``kills`` times.
+
+    Args:
+        child_command: The argv of a child writing into ``workdir`` (see module doc).
+        check: Given ``workdir`` and every note id confirmed so far, a one-line
+            description of what is wrong, or None if all is well.
+        workdir: The folder the children write into; it persists across kills, so
+            each child continues the previous one's file.
+        kills: How many children to kill.
+        delay: Range of the random wait, in seconds, between "ready" and the kill.
+        seed: Seed for the random waits (None: different each run).
+        prepare: Called before each child; if given, each kill starts from the state
+            it sets up and only that child's notes are checked.
+        stop_after_failures: Stop early once this many failures were seen.
+        time_limit: Stop early after this many seconds (the report says how many kills).
+        progress: Called after each kill with its number and the report so far.
+
+    Returns:
+        The report. After a failure the folder is emptied and the run continues.
+    """
+    import random
+    import signal
+    import subprocess
+    import time
+
+    rng = random.Random(seed)
+    report = CrashReport()
+    confirmed: set[str] = set()
+    started = time.monotonic()
+    env = _child_env()
+    workdir.mkdir(parents=True, exist_ok=True)
+    for number in range(1, kills + 1):
+        if prepare is not None:
+            prepare(workdir)
+            confirmed = set()
+        child = subprocess.Popen(
+            list(child_command(workdir)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert child.stdout is not None and child.stderr is not None
+        first = child.stdout.readline()
+        if first == b"ready\n":
+            time.sleep(rng.uniform(*delay))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        # Only whole lines count: a note is confirmed once its id and newline are out.
+        rest = child.stdout.read()
+        errors = child.stderr.read().decode("utf-8", "replace").strip()
+        child.stdout.close()
+        child.stderr.close()
+        printed = [line for line in rest.split(b"\n")[:-1] if line]
+        confirmed.update(line.decode("ascii") for line in printed)
+        report.kills += 1
+        report.notes_confirmed += len(printed)
+        problem = check(workdir, confirmed)
+        if problem is None and first != b"ready\n":
+            last = errors.splitlines()[-1] if errors else "no output"
+            problem = f"the child did not start: {last}"
+        if problem is None:
+            report.survived += 1
+        else:
+            report.failures.append(f"kill {number}: {problem}")
+            _empty(workdir)
+            confirmed = set()
+        if progress is not None:
+            progress(number, report)
+        if stop_after_failures is not None and report.failed >= stop_after_failures:
+            break
+        if time_limit is not None and time.monotonic() - started > time_limit:
+            break
+    return report
+
+
+def _empty(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _missing(confirmed: set[str], present: set[str]) -> str | None:
+    lost = confirmed - present
+    if not lost:
+        return None
+    return f"{len(lost)} confirmed notes are missing, e.g. {sorted(lost)[0]}"
+
+
+# -- the encrypted storage -------------------------------------------------------
+
+
+def storage_child_command(key: bytes) -> ChildCommand:
+    """The child command for EncryptedStorage under ``key``."""
+
+    def command(workdir: Path) -> list[str]:
+        return [sys.executable, __file__, "storage", str(workdir), key.hex()]
+
+    return command
+
+
+def storage_checker(key: bytes) -> Checker:
+    """Check the EncryptedStorage file: it must decrypt and hold every confirmed note."""
+    from rjfacil.errors import RjfacilError
+    from rjfacil.vault import rjv
+
+    def check(workdir: Path, confirmed: set[str]) -> str | None:
+        path = workdir / STORAGE_FILE
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return _missing(confirmed, set())
+        try:
+            document = rjv.unseal_json(key, data, path, STORAGE_NAME)
+        except RjfacilError as error:
+            return f"the file does not open: {error}"
+        notes = document.get("notes", {}).values()
+        return _missing(confirmed, {note["id"] for note in notes})
+
+    return check
+
+
+def _storage_child(folder: Path, key: bytes) -> None:
+    from tinydb import TinyDB
+
+    from rjfacil.vault.durable import remove_orphans
+    from rjfacil.vault.storage import EncryptedStorage
+
+    remove_orphans(folder)
+    db = TinyDB(
+        folder / STORAGE_FILE, key, STORAGE_NAME, folder / "backups", storage=EncryptedStorage
+    )
+    _write_notes(db, NOTE_TEXT)
+
+
+# -- the control: TinyDB's JSONStorage -------------------------------------------
+
+
+def json_child_command(workdir: Path) -> list[str]:
+    """The child command for TinyDB's plain JSONStorage."""
+    return [sys.executable, __file__, "json", str(workdir)]
+
+
+def json_preparer(size: int = 300_000) -> Preparer:
+    """Start each control kill from a JSON database of about ``size`` bytes.
+
+    JSONStorage rewrites its file in place, fsyncs, and only then truncates; the
+    child's second save of each note makes the document shorter, so a kill before
+    the truncate leaves the new document followed by the old one's tail. A note
+    table followed by a large archive (as a case file's tables follow each other)
+    means a torn write of a new note also leaves half of each version.
+    """
+    import json
+
+    record = 30_000
+    seed = json.dumps(
+        {
+            "notes": {"1": {"id": "seed", "text": "first note"}},
+            "archive": {str(n): {"text": "x" * record} for n in range(max(1, size // record))},
+        }
+    )
+
+    def prepare(workdir: Path) -> None:
+        (workdir / JSON_FILE).write_text(seed)
+
+    return prepare
+
+
+def json_checker(workdir: Path, confirmed: set[str]) -> str | None:
+    """Check the JSONStorage file: it must parse and hold every confirmed note."""
+    import json
+
+    path = workdir / JSON_FILE
+    try:
+        document = json.loads(path.read_text())
+        present = {note["id"] for note in document.get("notes", {}).values()}
+    except FileNotFoundError:
+        return _missing(confirmed, set())
+    except (ValueError, AttributeError, KeyError, TypeError) as error:
+        return f"the file does not open: {type(error).__name__}"
+    return _missing(confirmed, present)
+
+
+def _json_child(folder: Path) -> None:
+    from tinydb import TinyDB
+
+    _write_notes(TinyDB(folder / JSON_FILE), NOTE_TEXT)
+
+
+# -- the child's loop ---------------------------------------------------------------
+
+
+def _write_notes(db: object, text: str) -> None:
+    notes = db.table("notes")  # type: ignore[attr-defined]
+    notes.all()  # open (read and decrypt) before saying ready
+    out = sys.stdout.buffer
+    out.write(b"ready\n")
+    out.flush()
+    prefix = os.urandom(6).hex()
+    number = 0
+    while True:
+        note_id = f"{prefix}-{number}"
+        # Saved as typed, then tidied: the second save makes the document shorter.
+        doc_id = notes.insert({"id": note_id, "text": text + "  (draft)  "})
+        notes.update({"text": text}, doc_ids=[doc_id])
+        out.write(note_id.encode("ascii") + b"\n")
+        out.flush()
+        number += 1
+
+
+def main(argv: list[str]) -> None:
+    """The child: ``storage DIR KEYHEX`` or ``json DIR``."""
+    kind, folder = argv[0], Path(argv[1])
+    if kind == "storage":
+        _storage_child(folder, bytes.fromhex(argv[2]))
+    elif kind == "json":
+        _json_child(folder)
+    else:
+        raise SystemExit(f"unknown child kind {kind!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,63 @@
+"""Real processes killed mid-save: the vault's storage never loses a confirmed note.
+
+The control runs the same harness against TinyDB's own JSONStorage and must see
+it corrupt its file, which proves the harness can tell.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import crash_harness
+import pytest
+
+from rjfacil.vault import rjv
+
+pytestmark = pytest.mark.slow
+
+KILLS = 200
+
+
+def test_encrypted_storage_survives_every_kill(tmp_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    workdir = tmp_path / "vault"
+    report = crash_harness.run_kills(
+        crash_harness.storage_child_command(key),
+        crash_harness.storage_checker(key),
+        workdir,
+        KILLS,
+    )
+    assert report.failures == []
+    assert report.survived == report.kills == KILLS
+    # The kills landed while notes were being saved, not before the first one.
+    assert report.notes_confirmed > KILLS * 5
+    notes = rjv.unseal_json(
+        key,
+        (workdir / crash_harness.STORAGE_FILE).read_bytes(),
+        workdir,
+        crash_harness.STORAGE_NAME,
+    )["notes"]
+    assert len(notes) >= report.notes_confirmed
+
+
+def test_the_harness_catches_jsonstorage_corrupting_its_file(tmp_path: Path) -> None:
+    report = crash_harness.run_kills(
+        crash_harness.json_child_command,
+        crash_harness.json_checker,
+        tmp_path / "control",
+        200,
+        prepare=crash_harness.json_preparer(),
+        stop_after_failures=3,
+    )
+    assert report.failed >= 1, f"no corruption in {report.kills} kills"
+    assert "does not open" in report.failures[0] or "missing" in report.failures[0]
+
+
+def test_the_checker_sees_a_lost_note(tmp_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    check = crash_harness.storage_checker(key)
+    assert check(tmp_path, set()) is None
+    assert "missing" in (check(tmp_path, {"abc-1"}) or "")
+    (tmp_path / crash_harness.STORAGE_FILE).write_bytes(b"RJV\x00\x01")
+    assert "does not open" in (check(tmp_path, set()) or "")
