@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import crash_harness
 
@@ -40,6 +41,25 @@ def main(argv: list[str]) -> int:
         )
         for failure in report.failures[:10]:
             print(f"  {failure}")
+        vault_kills = kills
+        home = Path(folder) / "whole-vault"
+        case_id, passphrase_file = _make_vault(home)
+        start = time.monotonic()
+        whole = crash_harness.run_kills(
+            crash_harness.vault_child_command(home, case_id, passphrase_file),
+            crash_harness.vault_checker(home, case_id, PASSPHRASE),
+            Path(folder) / "unused",
+            vault_kills,
+            delay=(0.002, 0.060),
+        )
+        elapsed = time.monotonic() - start
+        print(
+            f"whole vault (unlock, add_note, verify after each kill): "
+            f"survived: {whole.survived} / {whole.kills}"
+        )
+        print(f"  notes confirmed before the kills: {whole.notes_confirmed}; {elapsed:.1f} s")
+        for failure in whole.failures[:10]:
+            print(f"  {failure}")
         control = crash_harness.run_kills(
             crash_harness.json_child_command,
             crash_harness.json_checker,
@@ -51,7 +71,24 @@ def main(argv: list[str]) -> int:
             f"control (TinyDB JSONStorage): corrupted or lost notes after "
             f"{control.failed} / {control.kills} kills"
         )
-    return 0 if report.survived == report.kills else 1
+    ok = report.survived == report.kills and whole.survived == whole.kills
+    return 0 if ok else 1
+
+
+PASSPHRASE = "crash bench passphrase"
+
+
+def _make_vault(home: Path) -> tuple[str, Path]:
+    from rjfacil.vault import kdf
+    from rjfacil.vault.vault import Vault
+
+    fast = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
+    vault, _ = Vault.create(home, PASSPHRASE, "Crash Bench", fast)
+    case_id = str(vault.new_case("RJ-CRASH").id)
+    vault.close()
+    passphrase_file = home.parent / "passphrase.txt"
+    passphrase_file.write_text(PASSPHRASE)
+    return case_id, passphrase_file
 
 
 if __name__ == "__main__":

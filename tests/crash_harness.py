@@ -216,6 +216,40 @@ def _storage_child(folder: Path, key: bytes) -> None:
     _write_notes(db, NOTE_TEXT)
 
 
+# -- the whole vault ---------------------------------------------------------------
+
+
+def vault_child_command(home: Path, case_id: str, passphrase_file: Path) -> ChildCommand:
+    """The child command that saves notes through the Vault API (crash_vault_child.py)."""
+    child = Path(__file__).with_name("crash_vault_child.py")
+
+    def command(_workdir: Path) -> list[str]:
+        return [sys.executable, str(child), str(home), case_id, str(passphrase_file)]
+
+    return command
+
+
+def vault_checker(home: Path, case_id: str, passphrase: str) -> Checker:
+    """The vault must open, pass verify, and hold every confirmed note."""
+    from uuid import UUID
+
+    from rjfacil.errors import RjfacilError
+    from rjfacil.vault.vault import Vault
+
+    def check(_workdir: Path, confirmed: set[str]) -> str | None:
+        try:
+            with Vault.open(home).unlock(passphrase) as vault:
+                report = vault.verify()
+                if not report.ok:
+                    return f"verify failed: {report.faults[0]}"
+                present = {str(n.id) for n in vault.open_case(UUID(case_id)).notes()}
+        except RjfacilError as error:
+            return f"the vault does not open: {error}"
+        return _missing(confirmed, present)
+
+    return check
+
+
 # -- the control: TinyDB's JSONStorage -------------------------------------------
 
 
