@@ -1,0 +1,1 @@
+"""The encrypted vault: key derivation, .rjv files, durable writes, storage, the vault."""
