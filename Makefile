@@ -18,6 +18,7 @@ run: $(BIN)/rjfacil
 
 test: $(BIN)/rjfacil
 	$(BIN)/ruff check rjfacil screens tests bench
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 

@@ -54,7 +54,7 @@ from rjfacil.vault.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, Role, Stage
 
 CASE_FORMAT = 1
-R = TypeVar("R", bound=Record)
+R = TypeVar("R", bound=BaseModel)
 M = TypeVar("M", bound=MutableRecord)
 
 

@@ -37,6 +37,7 @@ from rjfacil.vault.durable import remove_orphans
 from rjfacil.vault.header import HEADER_NAME, VaultHeader, read_header, write_header
 from rjfacil.vault.lock import VaultLock
 from rjfacil.vault.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.vocab import Stage
 
 PASSPHRASE_MIN = 8
 
@@ -241,7 +242,7 @@ class Vault:
             self._index[case_id] = CaseSummary(
                 id=case_id,
                 reference=f"(unreadable {str(case_id)[:8]})",
-                stage="referral",
+                stage=Stage.REFERRAL,
                 flags=["damaged"],
                 updated_at=clock.now(),
                 deadline_label=str(error),
@@ -413,7 +414,8 @@ class Vault:
 
 
 def _search_case(case_id: UUID, data: dict[str, Any], needle: str) -> Iterator[SearchHit]:
-    reference = next(iter(data.get("case", {}).values()), {}).get("reference", "")
+    case_doc: dict[str, Any] = next(iter(data.get("case", {}).values()), {})
+    reference = str(case_doc.get("reference", ""))
     if needle in reference.casefold():
         yield SearchHit(case_id, reference, "reference", reference)
     for person in data.get("participants", {}).values():
