@@ -204,3 +204,38 @@ def test_due_dates_come_from_risks_actions_and_answers(vault: Vault) -> None:
     labels = [due.label for due in case.due_dates()]
     assert labels[:2] == ["Agreement action due", "Risk review"]
     assert vault.list_cases()[0].next_deadline == today + timedelta(days=1)
+
+
+@pytest.mark.parametrize("step", ["write", "fsync", "replace"])
+def test_a_failed_save_says_so_and_loses_nothing(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    import errno
+    import os
+
+    case = vault.new_case("RJ-9")
+    kept = case.add_note("the note that was saved")
+    before = case.path.read_bytes()
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, step, full_disk)
+    with pytest.raises(RjfacilError) as caught:
+        case.add_note("the note that could not be saved")
+    monkeypatch.undo()
+    message = str(caught.value)
+    assert "disk is full" in message and "\n" not in message
+    assert case.path.read_bytes() == before
+    assert [case.note_text(n.id) for n in case.notes()] == ["the note that was saved"]
+    assert not list(case.path.parent.glob(".*.tmp"))
+    # The case goes on working once there is space again.
+    case.add_note("saved after space was freed")
+    vault._open.clear()
+    again = vault.open_case(case.id)
+    assert {again.note_text(n.id) for n in again.notes()} == {
+        "the note that was saved",
+        "saved after space was freed",
+    }
+    assert kept.id in {n.id for n in again.notes()}
+    assert again.chain_problems() == []
