@@ -207,3 +207,23 @@ def test_demo_creates_a_vault_of_fictional_cases(tmp_path: Path) -> None:
         assert any(c.actions for c in cases if c.case.stage.value == "follow_up")
     again = _cli("--data-dir", str(home), "demo", "--no-tui", home=tmp_path)
     assert "Reusing" in again.stdout
+
+
+def test_three_wrong_passphrases_end_the_attempt(
+    capsys: pytest.CaptureFixture[str], made: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(
+        "getpass.getpass", lambda prompt: asked.append(prompt) or "wrong passphrase"
+    )
+    code, _, err = run(capsys, "cases")
+    assert code == 1
+    assert len(asked) == 3
+    assert err.count("Wrong passphrase") == 2
+    assert err.strip().endswith(
+        "Three wrong attempts: the vault stays locked. Start again to retry."
+    )
+    # The vault was released: a right passphrase works straight after.
+    monkeypatch.setattr("getpass.getpass", lambda prompt: PASSPHRASE)
+    assert run(capsys, "cases")[0] == 0
