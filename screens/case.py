@@ -1,0 +1,677 @@
+"""One case: overview, participants, checklists, risks, notes, plans, agreement, history.
+
+The screen reads the case through ``app.vault``; each tab is a pane filled only when it
+is shown (and again after a change), so opening a large case stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Input,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from rjfacil import clock
+from rjfacil.checklists.evaluate import next_unanswered, progress
+from rjfacil.errors import RjfacilError
+from rjfacil.model import Case
+from rjfacil.vocab import ClosureReason, ProcessType, Stage
+from screens.history import HistoryPane
+from screens.notes import NotesPane
+from screens.participants import ParticipantsPane
+from screens.plans import AgreementPane, CoWorkingPane, MeetingPane
+from screens.risks import RisksPane
+from screens.safe import plain
+from screens.walker import ChecklistWalker
+from screens.widgets import (
+    CaseChanged,
+    CasePane,
+    DateValidator,
+    EditorModal,
+    FlagBanner,
+    PickModal,
+    RecordTable,
+    WalkRequested,
+    form_row,
+    parse_day,
+    show_day,
+)
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseFile
+
+# At narrow widths the tabs take shorter labels so that all nine fit in 80 columns.
+NARROW = 92
+SHORT_TITLES = {"participants": "People"}
+TABS: tuple[tuple[str, str], ...] = (
+    ("overview", "Overview"),
+    ("participants", "Participants"),
+    ("checklists", "Checklists"),
+    ("risks", "Risks"),
+    ("notes", "Notes"),
+    ("coworking", "Co-working"),
+    ("meeting", "Meeting"),
+    ("agreement", "Agreement"),
+    ("history", "History"),
+)
+NO_PROCESS = "none"
+
+# The checklist stage that goes with each case stage (closure for a closed case).
+CHECKLIST_STAGE = {stage: stage.value for stage in Stage} | {
+    Stage.CLOSED: "closure",
+    Stage.WITHDRAWN: "closure",
+}
+
+
+def stage_text(case: Case) -> str:
+    """The stage in words, with the closure reason for a closed or withdrawn case."""
+    if case.closure_reason is not None and not case.stage.is_open:
+        return f"{case.stage.label}: {case.closure_reason.label.lower()}"
+    return case.stage.label
+
+
+class CaseDetailsEditor(EditorModal[Case]):
+    """The case's own details: reference, referral date, process, supervisor, summary."""
+
+    TITLE_TEXT = "Case details"
+
+    def __init__(self, case: CaseFile) -> None:
+        super().__init__()
+        self.case = case
+        self._initial = self._from(case.case)
+
+    @staticmethod
+    def _from(c: Case) -> dict[str, Any]:
+        return {
+            "reference": c.reference,
+            "referral_date": c.referral_date.isoformat() if c.referral_date else "",
+            "process": c.process.value if c.process else NO_PROCESS,
+            "case_supervisor": c.case_supervisor,
+            "summary": c.summary,
+        }
+
+    def form(self) -> ComposeResult:
+        start = self._initial
+        yield form_row("Reference", Input(start["reference"], compact=True, id="d-reference"))
+        yield form_row(
+            "Referred on",
+            Input(
+                start["referral_date"],
+                placeholder="2025-03-14 or 14/03/2025",
+                validators=[DateValidator()],
+                compact=True,
+                id="d-referral",
+            ),
+        )
+        yield form_row(
+            "Process",
+            Select(
+                [(Content("Not chosen yet"), NO_PROCESS)]
+                + [(Content(p.label), p.value) for p in ProcessType],
+                value=start["process"],
+                allow_blank=False,
+                compact=True,
+                id="d-process",
+            ),
+        )
+        yield form_row(
+            "Supervisor", Input(start["case_supervisor"], compact=True, id="d-supervisor")
+        )
+        yield form_row(
+            "Summary",
+            TextArea(
+                start["summary"], soft_wrap=True, tab_behavior="focus", compact=True, id="d-summary"
+            ),
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#d-reference", Input).focus()
+
+    def _values(self) -> dict[str, Any]:
+        return {
+            "reference": self.query_one("#d-reference", Input).value,
+            "referral_date": self.query_one("#d-referral", Input).value.strip(),
+            "process": str(self.query_one("#d-process", Select).value),
+            "case_supervisor": self.query_one("#d-supervisor", Input).value,
+            "summary": self.query_one("#d-summary", TextArea).text,
+        }
+
+    def dirty(self) -> bool:
+        return self._values() != self._initial
+
+    def save(self) -> Case:
+        values = self._values()
+        if not values["reference"].strip():
+            raise ValueError("A case needs a reference.")
+        fields = {
+            "reference": values["reference"].strip(),
+            "referral_date": parse_day(values["referral_date"]),
+            "process": None if values["process"] == NO_PROCESS else values["process"],
+            "case_supervisor": values["case_supervisor"].strip(),
+            "summary": values["summary"],
+        }
+        current = self.case.case
+        changed = {
+            k: v
+            for k, v in fields.items()
+            if getattr(current, k) != (ProcessType(v) if k == "process" and v else v)
+        }
+        if not changed:
+            return current
+        saved = self.case.update_case(**changed)
+        self._initial = self._from(saved)
+        return saved
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+
+class OverviewPane(CasePane):
+    """Stage, flags with their reasons and next steps, people, and what is next."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "e",
+            "details",
+            "Details",
+            id="overview.details",
+            tooltip="Edit the case's reference, referral date, process and summary",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="overview-scroll"):
+            yield Static(id="ov-case")
+            yield Static(id="ov-flags-summary")
+            yield Static(Content("Next steps"), classes="ov-heading")
+            yield Static(id="ov-due")
+            yield OptionList(id="ov-next")
+            yield Static(Content("People"), classes="ov-heading")
+            yield Static(id="ov-people")
+            yield FlagBanner(id="ov-flags")
+
+    def show(self, case: CaseFile) -> None:
+        super().show(case)
+        c = case.case
+        details = [f"Process: {c.process.label.lower() if c.process else 'not chosen yet'}"]
+        if c.referral_date:
+            details.append(f"referred {show_day(c.referral_date)}")
+        lines = [
+            Content.assemble(
+                ("Stage: ", "bold"),
+                (stage_text(c), "bold"),
+                (" (s changes it)", "$text-muted"),
+                "  ·  " + " · ".join(details),
+            )
+        ]
+        people = []
+        if c.co_worker:
+            people.append(
+                Content.assemble(
+                    ("Co-worker: ", "$text-muted"), plain(c.co_worker, single_line=True)
+                )
+            )
+        if c.case_supervisor:
+            people.append(
+                Content.assemble(
+                    ("Case supervisor: ", "$text-muted"), plain(c.case_supervisor, single_line=True)
+                )
+            )
+        if people:
+            lines.append(Content(" · ").join(people))
+        if c.summary:
+            lines.append(plain(c.summary))
+        self.query_one("#ov-case", Static).update(Content("\n").join(lines))
+
+        states = case.flags()
+        raised = [s for s in states if s.raised]
+        summary = self.query_one("#ov-flags-summary", Static)
+        if raised:
+            summary.update(
+                Content.assemble(
+                    ("⚑ ", "bold $warning"),
+                    (" · ".join(s.flag.title for s in raised), "bold $warning"),
+                    ("  (details below)", "$text-muted"),
+                )
+            )
+        else:
+            summary.update(Content.styled("No flags raised.", "$text-muted"))
+        self.query_one(FlagBanner).show_flags(
+            states, case, title="Flags: why, and what the guidance asks next", reasons=True
+        )
+
+        today = clock.today()
+        dues = case.due_dates()
+        due_lines = []
+        for due in dues[:6]:
+            late = due.due < today
+            when = show_day(due.due) + (" overdue" if late else "")
+            due_lines.append(
+                Content.assemble(
+                    (f"{when:<20}", "bold $text-warning" if late else "bold"),
+                    plain(due.label, single_line=True),
+                    (f"  ({due.reference})" if due.reference else "", "$text-muted"),
+                )
+            )
+        if not due_lines:
+            due_lines.append(Content.styled("Nothing with a date.", "$text-muted"))
+        self.query_one("#ov-due", Static).update(Content("\n").join(due_lines))
+
+        self._next = []
+        report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
+        wanted = CHECKLIST_STAGE[c.stage]
+        targets = [t for t in report.targets if not t.complete]
+        targets.sort(key=lambda t: t.target.checklist.stage != wanted)
+        facts = case.answer_facts()
+        options = []
+        for row in targets[:5]:
+            item = next_unanswered(row.target, facts)
+            if item is None:
+                continue
+            pid = UUID(row.target.participant_id) if row.target.participant_id else None
+            self._next.append((row.target.checklist.id, pid, item.id))
+            options.append(
+                Option(
+                    Content.assemble(
+                        plain(row.target.label, single_line=True).stylize("bold"),
+                        (f" {row.answered}/{row.total}: ", "$text-muted"),
+                        plain(item.ask, single_line=True),
+                    )
+                )
+            )
+        next_list = self.query_one("#ov-next", OptionList)
+        next_list.clear_options()
+        next_list.add_options(options)
+        next_list.display = bool(options)
+        if options:
+            next_list.highlighted = 0
+
+        names = []
+        for person in case.participants:
+            line = Content.assemble(
+                ("• ", ""),
+                plain(person.name, single_line=True).stylize("bold"),
+                (f" — {person.role.label.lower()}", ""),
+            )
+            if person.address_as:
+                line = line + Content.assemble(
+                    ("; addressed as ", "$text-muted"), plain(person.address_as, single_line=True)
+                )
+            if person.access_needs:
+                line = line + Content.styled("; has access needs", "$text-muted")
+            names.append(line)
+        self.query_one("#ov-people", Static).update(
+            Content("\n").join(names)
+            if names
+            else Content.styled("No participants yet (Participants tab, a adds).", "$text-muted")
+        )
+
+    @on(OptionList.OptionSelected, "#ov-next")
+    def _walk(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        checklist_id, pid, item_id = self._next[event.option_index]
+        self.post_message(WalkRequested(checklist_id, pid, item_id))
+
+    def focus_main(self) -> None:
+        next_list = self.query_one("#ov-next", OptionList)
+        if next_list.display and next_list.option_count:
+            next_list.focus()
+        else:
+            self.query_one("#overview-scroll").focus()
+
+    def action_details(self) -> None:
+        def saved(case: Case | None) -> None:
+            if case is not None:
+                self.notify("Case details saved.", markup=False)
+                self.changed()
+
+        self.app.push_screen(CaseDetailsEditor(self.case), callback=saved)
+
+
+class ChecklistsPane(CasePane):
+    """The checklists that apply, per target, with progress; Enter walks one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "walk",
+            "Walk",
+            id="checklists.walk",
+            tooltip="Walk the selected checklist, from its first unanswered item",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="checklists-stage")
+        yield RecordTable("Answered", "Attention", "Stage", "Checklist", id="checklists-table")
+
+    def show(self, case: CaseFile) -> None:
+        super().show(case)
+        report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
+        wanted = CHECKLIST_STAGE[case.case.stage]
+        stage = report.stage(wanted)
+        if stage is not None:
+            self.query_one("#checklists-stage", Static).update(
+                Content.assemble(
+                    (f"This stage ({case.case.stage.label.lower()}): ", "bold"),
+                    f"{stage.answered} of {stage.total} answered",
+                    (
+                        f" · {stage.attention} need attention" if stage.attention else "",
+                        "$text-warning",
+                    ),
+                )
+            )
+        else:
+            self.query_one("#checklists-stage", Static).update(
+                Content.styled(
+                    f"{report.answered} of {report.total} answered in all", "$text-muted"
+                )
+            )
+        self._targets: dict[str, tuple[str, UUID | None]] = {}
+        rows = []
+        for row in report.targets:
+            target = row.target
+            key = f"{target.checklist.id}:{target.participant_id or ''}"
+            self._targets[key] = (
+                target.checklist.id,
+                UUID(target.participant_id) if target.participant_id else None,
+            )
+            done = f"{row.answered}/{row.total}"
+            rows.append(
+                (
+                    key,
+                    (
+                        Content.styled(done, "$text-success") if row.complete else Content(done),
+                        Content.styled(str(len(row.attention)), "bold $text-warning")
+                        if row.attention
+                        else Content(""),
+                        target.checklist.stage.replace("_", " ").capitalize(),
+                        plain(target.label, single_line=True),
+                    ),
+                )
+            )
+        self.query_one(RecordTable).fill(rows)
+
+    @on(DataTable.RowSelected, "#checklists-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_walk()
+
+    def action_walk(self) -> None:
+        key = self.query_one(RecordTable).current_key
+        if key in self._targets:
+            checklist_id, pid = self._targets[key]
+            self.post_message(WalkRequested(checklist_id, pid))
+
+    def focus_main(self) -> None:
+        self.query_one(RecordTable).focus()
+
+
+PANES: dict[str, type[CasePane]] = {
+    "overview": OverviewPane,
+    "participants": ParticipantsPane,
+    "checklists": ChecklistsPane,
+    "risks": RisksPane,
+    "notes": NotesPane,
+    "coworking": CoWorkingPane,
+    "meeting": MeetingPane,
+    "agreement": AgreementPane,
+    "history": HistoryPane,
+}
+
+
+class CaseScreen(Screen[None]):
+    """One case, in tabs.
+
+    Args:
+        case_id: The case to show (opened through ``app.vault``).
+        tab: The tab to open on (one of :data:`TABS`); default the overview.
+        walk: Reopen the checklist walker where it was (from :meth:`location`).
+    """
+
+    CSS_PATH = "case.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "s",
+            "stage",
+            "Stage",
+            id="case.stage",
+            tooltip="Move the case to another stage, or close it",
+        ),
+        Binding(
+            "1",
+            "tab(1)",
+            "Tabs",
+            key_display="1-9",
+            id="case.tab1",
+            tooltip="Go to a tab by its number",
+        ),
+        *(
+            Binding(
+                str(n), f"tab({n})", show=False, id=f"case.tab{n}", tooltip=f"Go to the {title} tab"
+            )
+            for n, (_, title) in enumerate(TABS, start=1)
+            if n > 1
+        ),
+        Binding("escape", "close", "Cases", id="case.close", tooltip="Back to the case list"),
+    ]
+
+    def __init__(
+        self, case_id: UUID, tab: str | None = None, walk: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.initial_tab = tab if tab in PANES else "overview"
+        self.walk = walk
+        self._case: CaseFile | None = None
+
+    @property
+    def case(self) -> CaseFile:
+        """The open case (the vault keeps it open; this is a dictionary lookup)."""
+        if self._case is None:
+            self._case = self.app.vault.open_case(self.case_id)  # type: ignore[attr-defined]
+        return self._case
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="case-top"):
+            yield Static(id="case-title")
+            yield Static(id="case-flags")
+        with TabbedContent(initial=self.initial_tab, id="case-tabs"):
+            for tab_id, title in TABS:
+                with TabPane(title, id=tab_id):
+                    yield PANES[tab_id](id=f"pane-{tab_id}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            case = self.case
+        except RjfacilError as error:
+            self.notify(str(error), title="Could not open the case", severity="error", markup=False)
+            self.call_after_refresh(self.dismiss)
+            return
+        self._refresh_title(case)
+        self._show_active(focus=True)
+        if self.walk:
+            walk, self.walk = self.walk, None
+            self._open_walker(
+                WalkRequested(walk["checklist_id"], walk.get("participant_id"), walk.get("item_id"))
+            )
+
+    # -- what the shell uses -------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active or self.initial_tab
+
+    def location(self) -> dict[str, Any]:
+        """The arguments that rebuild this screen where the facilitator was."""
+        where: dict[str, Any] = {"case_id": self.case_id, "tab": self.active_tab}
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ChecklistWalker) and screen.case_id == self.case_id:
+                where["walk"] = screen.location()
+        return where
+
+    def before_lock(self) -> int:
+        """Keep unsaved editor text safe before the vault locks.
+
+        Any editor or walker open above this screen saves what was typed but not saved
+        as a private note marked as a draft: encrypted like every note, never exported
+        or bundled, and no plaintext on disk. Returns how many drafts were kept.
+
+        Raises:
+            RjfacilError: A draft could not be saved; the message says which (the app
+                shows it after unlocking).
+        """
+        if self._case is None:
+            return 0
+        kept = 0
+        failures = []
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1 :] if self in stack else []
+        for screen in above:
+            rescue = getattr(screen, "rescue_draft", None)
+            if rescue is None:
+                continue
+            try:
+                kept += bool(rescue(self._case))
+            except RjfacilError as error:
+                failures.append(str(error))
+        if failures:
+            raise RjfacilError("Unsaved text could not be kept: " + " ".join(failures))
+        return kept
+
+    # -- showing ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW
+        if narrow == self.has_class("-narrow"):
+            return
+        self.set_class(narrow, "-narrow")
+        tabs = self.query_one(TabbedContent)
+        for tab_id, title in TABS:
+            label = SHORT_TITLES.get(tab_id, title) if narrow else title
+            tabs.get_tab(tab_id).label = Content(label)
+
+    def _refresh_title(self, case: CaseFile) -> None:
+        c = case.case
+        self.query_one("#case-title", Static).update(
+            Content.assemble(
+                plain(c.reference, single_line=True).stylize("bold"),
+                ("  ·  ", "$text-muted"),
+                stage_text(c),
+            )
+        )
+        raised = [s.flag.title for s in case.flags() if s.raised]
+        flags = self.query_one("#case-flags", Static)
+        flags.update(
+            Content.styled(
+                f"⚑ {len(raised)} flag{'s' if len(raised) != 1 else ''}", "bold $warning"
+            )
+            if raised
+            else ""
+        )
+        flags.tooltip = "\n".join(raised) if raised else None
+
+    def _pane(self, tab_id: str) -> CasePane:
+        return self.query_one(f"#pane-{tab_id}", CasePane)
+
+    def _show_active(self, focus: bool = False) -> None:
+        pane = self._pane(self.active_tab)
+        if pane.stale:
+            pane.show(self.case)
+        if focus:
+            pane.focus_main()
+
+    @on(TabbedContent.TabActivated, "#case-tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        if self._case is not None:
+            self._show_active()
+
+    @on(CaseChanged)
+    def _case_changed(self, event: CaseChanged) -> None:
+        event.stop()
+        self.case_changed()
+
+    def case_changed(self) -> None:
+        """The case changed: refresh the title and the visible tab; the rest on view."""
+        for tab_id in PANES:
+            self._pane(tab_id).stale = True
+        self._refresh_title(self.case)
+        self._show_active()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_tab(self, number: int) -> None:
+        if 1 <= number <= len(TABS):
+            self.query_one(TabbedContent).active = TABS[number - 1][0]
+            self.call_after_refresh(self._pane(TABS[number - 1][0]).focus_main)
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()
+
+    def action_stage(self) -> None:
+        self._change_stage()
+
+    @work(exclusive=True, group="case-stage")
+    async def _change_stage(self) -> None:
+        current = self.case.case.stage
+        stage = await self.app.push_screen_wait(
+            PickModal("Move the case to…", [(Content(s.label), s) for s in Stage], current)
+        )
+        if stage is None or stage is current:
+            return
+        reason = None
+        if not stage.is_open:
+            why = (
+                "Why is the case closing?"
+                if stage is Stage.CLOSED
+                else "Why is the case withdrawn?"
+            )
+            reason = await self.app.push_screen_wait(
+                PickModal(
+                    why,
+                    [(Content(r.label), r) for r in ClosureReason],
+                    self.case.case.closure_reason,
+                )
+            )
+            if reason is None:
+                return
+        try:
+            self.case.update_case(stage=stage, closure_reason=reason)
+        except RjfacilError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.notify(f"The case is now at: {stage_text(self.case.case)}.", markup=False)
+        self.case_changed()
+
+    @on(WalkRequested)
+    def _open_walker(self, event: WalkRequested) -> None:
+        event.stop()
+        self.app.push_screen(
+            ChecklistWalker(self.case_id, event.checklist_id, event.participant_id, event.item_id),
+            callback=self._walked,
+        )
+
+    def _walked(self, _: None) -> None:
+        self.case_changed()

@@ -1,0 +1,44 @@
+"""History: the case's audit log, newest first — when, who, what."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Static
+
+from screens.safe import plain
+from screens.widgets import CasePane, RecordTable, show_when
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseFile
+
+
+class HistoryPane(CasePane):
+    """Every change to the case, as the audit log records it."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="history-count")
+        yield RecordTable("When", "Who", "What", id="history-table")
+
+    def show(self, case: CaseFile) -> None:
+        super().show(case)
+        entries = case.audit_log
+        self.query_one("#history-count", Static).update(
+            Content.styled(f"{len(entries)} changes, newest first", "$text-muted")
+        )
+        self.query_one(RecordTable).fill(
+            (
+                str(entry.id),
+                (
+                    show_when(entry.created_at),
+                    plain(case.author(entry.created_by), single_line=True),
+                    plain(entry.action, single_line=True),
+                ),
+            )
+            for entry in reversed(entries)
+        )
+
+    def focus_main(self) -> None:
+        self.query_one(RecordTable).focus()

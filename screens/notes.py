@@ -1,0 +1,468 @@
+"""Notes: the note editor, a note's history, and the notes list with its filters.
+
+Each note records whom it concerns, whether it came from them or is the facilitator's
+assessment (A 3(a) 9), and with whom it may be shared and how (A 3(a) 7). Revising a
+note adds a revision; the old text stays in its history.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+
+from rjfacil.model import Note, NoteSource, ShareHow
+from screens.safe import plain
+from screens.widgets import (
+    CasePane,
+    EditorModal,
+    RecordTable,
+    TextModal,
+    draft_note,
+    first_line,
+    form_row,
+    show_day,
+    show_when,
+)
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseFile
+
+CASE = "case"  # the Select value for "concerns the case as a whole"
+
+
+def _who(case: CaseFile, participant_id: UUID | None) -> Content:
+    return plain(case.participant_label(participant_id), single_line=True)
+
+
+def sharing_label(case: CaseFile, note: Note) -> str:
+    """How a note may be shared, and with whom, in words."""
+    if note.private:
+        return "Private to the facilitator"
+    if note.share_how is ShareHow.NOT_SHARED:
+        return ShareHow.NOT_SHARED.label
+    names = [case.participant_label(pid) for pid in note.share_with]
+    whom = ", ".join(names) if names else "nobody named yet"
+    return f"{note.share_how.label} with {whom}"
+
+
+class NoteEditor(EditorModal[Note]):
+    """Write a note, or revise one. Dismisses with the saved note, or None.
+
+    Args:
+        case: The case the note belongs to; the editor saves through it.
+        note: The note to revise; None writes a new one.
+        participant_id: For a new note, whom it concerns to begin with.
+    """
+
+    TITLE_TEXT = "Note"
+    DISCARD_QUESTION = "Discard this note? What you typed is not saved."
+
+    def __init__(
+        self, case: CaseFile, note: Note | None = None, participant_id: UUID | None = None
+    ) -> None:
+        super().__init__()
+        self.case = case
+        self.note = note
+        self.TITLE_TEXT = "Revise the note" if note else "New note"
+        start = note.participant_id if note else participant_id
+        self._initial: dict[str, Any] = {
+            "text": case.note_text(note.id) if note else "",
+            "concerns": start,
+            "source": note.source if note else NoteSource.FACILITATOR_ASSESSMENT,
+            "share_how": note.share_how if note else ShareHow.NOT_SHARED,
+            "share_with": set(note.share_with) if note else set(),
+            "private": note.private if note else False,
+        }
+
+    def form(self) -> ComposeResult:
+        start = self._initial
+        yield form_row(
+            "Concerns",
+            Select(
+                [(Content("The case as a whole"), CASE)]
+                + [(_who(self.case, p.id), str(p.id)) for p in self.case.participants],
+                value=str(start["concerns"]) if start["concerns"] else CASE,
+                allow_blank=False,
+                compact=True,
+                id="note-concerns",
+            ),
+        )
+        source = RadioSet(
+            RadioButton(
+                NoteSource.FROM_PARTICIPANT.label,
+                value=start["source"] is NoteSource.FROM_PARTICIPANT,
+                id="from_participant",
+            ),
+            RadioButton(
+                NoteSource.FACILITATOR_ASSESSMENT.label,
+                value=start["source"] is NoteSource.FACILITATOR_ASSESSMENT,
+                id="facilitator_assessment",
+            ),
+            id="note-source",
+            compact=True,
+        )
+        yield form_row("Where from", source)
+        yield form_row(
+            "Note",
+            TextArea(
+                start["text"], soft_wrap=True, tab_behavior="focus", compact=True, id="note-text"
+            ),
+        )
+        yield form_row(
+            "May be shared",
+            Select(
+                [(Content(how.label), how.value) for how in ShareHow],
+                value=start["share_how"].value,
+                allow_blank=False,
+                compact=True,
+                id="note-share-how",
+            ),
+        )
+        yield form_row("With", SelectionList[str](compact=True, id="note-share-with"))
+        yield form_row(
+            "Private",
+            Checkbox(
+                "Only for me: never exported or bundled",
+                value=start["private"],
+                compact=True,
+                id="note-private",
+            ),
+        )
+
+    def on_mount(self) -> None:
+        self._fill_share_with(self._initial["share_with"])
+        self._private_changed(self._initial["private"])
+        self.query_one("#note-text", TextArea).focus()
+
+    # -- fields -----------------------------------------------------------------
+
+    def _concerns(self) -> UUID | None:
+        value = self.query_one("#note-concerns", Select).value
+        return None if value == CASE or value is Select.NULL else UUID(str(value))
+
+    def _fill_share_with(self, chosen: set[UUID]) -> None:
+        """Others the note may be shared with: everyone but the person it concerns."""
+        concerns = self._concerns()
+        options = self.query_one("#note-share-with", SelectionList)
+        options.clear_options()
+        options.add_options(
+            [
+                (_who(self.case, p.id), str(p.id), p.id in chosen)
+                for p in self.case.participants
+                if p.id != concerns
+            ]
+        )
+
+    @on(Select.Changed, "#note-concerns")
+    def _concerns_changed(self) -> None:
+        chosen = {UUID(v) for v in self.query_one("#note-share-with", SelectionList).selected}
+        self._fill_share_with(chosen)
+
+    @on(Checkbox.Changed, "#note-private")
+    def _private_toggled(self, event: Checkbox.Changed) -> None:
+        self._private_changed(event.value)
+
+    def _private_changed(self, private: bool) -> None:
+        how = self.query_one("#note-share-how", Select)
+        whom = self.query_one("#note-share-with", SelectionList)
+        if private:
+            how.value = ShareHow.NOT_SHARED.value
+        how.disabled = private
+        whom.disabled = private
+
+    def _values(self) -> dict[str, Any]:
+        source_set = self.query_one("#note-source", RadioSet)
+        pressed = source_set.pressed_button
+        source = (
+            NoteSource(pressed.id) if pressed and pressed.id else NoteSource.FACILITATOR_ASSESSMENT
+        )
+        share_how = ShareHow(str(self.query_one("#note-share-how", Select).value))
+        private = self.query_one("#note-private", Checkbox).value
+        share_with = {UUID(v) for v in self.query_one("#note-share-with", SelectionList).selected}
+        if share_how is ShareHow.NOT_SHARED or private:
+            share_with = set()
+        return {
+            "text": self.query_one("#note-text", TextArea).text,
+            "concerns": self._concerns(),
+            "source": source,
+            "share_how": share_how,
+            "share_with": share_with,
+            "private": private,
+        }
+
+    # -- saving -----------------------------------------------------------------
+
+    def dirty(self) -> bool:
+        now = self._values()
+        start = dict(self._initial)
+        if start["share_how"] is ShareHow.NOT_SHARED or start["private"]:
+            start["share_with"] = set()
+        return now != start
+
+    def save(self) -> Note:
+        values = self._values()
+        if values["share_how"] is not ShareHow.NOT_SHARED and not values["share_with"]:
+            raise ValueError("Choose whom it may be shared with, or set it not to be shared.")
+        case = self.case
+        fields = {
+            "participant_id": values["concerns"],
+            "source": values["source"],
+            "share_with": sorted(values["share_with"], key=str),
+            "share_how": values["share_how"],
+            "private": values["private"],
+        }
+        if self.note is None:
+            return case.add_note(values["text"], **fields)
+        note = self.note
+        if values["text"] != self._initial["text"]:
+            case.revise_note(note.id, values["text"])
+        current = case.note(note.id)
+        changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
+        if changed:
+            case.update_note(note.id, **changed)
+        # What is saved now is the new starting point, should a later save fail.
+        self._initial = values
+        return case.note(note.id)
+
+    def rescue_draft(self, case: CaseFile) -> bool:
+        values = self._values()
+        if values["text"].strip() and values["text"] != self._initial["text"]:
+            what = "a revision of a note" if self.note else "a new note"
+            draft_note(case, what, values["text"], values["concerns"])
+            return True
+        return False
+
+
+def note_history(case: CaseFile, note: Note) -> Content:
+    """Every revision of a note, newest first, with who wrote it and when."""
+    parts: list[Content] = [
+        Content.assemble(("Concerns: ", "bold"), _who(case, note.participant_id)),
+        Content.assemble(("Where from: ", "bold"), note.source.label),
+        Content.assemble(("Sharing: ", "bold"), plain(sharing_label(case, note))),
+        Content(""),
+    ]
+    revisions = case.note_history(note.id)
+    for number, revision in reversed(list(enumerate(revisions, start=1))):
+        label = "Current text" if number == len(revisions) else f"Revision {number}"
+        parts.append(
+            Content.assemble(
+                (f"{label} · {show_when(revision.created_at)} · ", "bold"),
+                (case.author(revision.created_by), "bold"),
+            )
+        )
+        parts.append(plain(revision.text))
+        parts.append(Content(""))
+    return Content("\n").join(parts)
+
+
+class NotesPane(CasePane):
+    """The notes list, filtered by participant and by sharing, with the selected note."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "new", "New note", id="notes.new", tooltip="Write a new note"),
+        Binding(
+            "e",
+            "revise",
+            "Revise",
+            id="notes.revise",
+            tooltip="Revise the selected note (adds a revision)",
+        ),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="notes.history",
+            tooltip="Every revision of the selected note",
+        ),
+        Binding("f", "filter", "Filter", id="notes.filter", tooltip="Go to the filters"),
+    ]
+
+    SHARING = (
+        ("Any sharing", "any"),
+        ("May be shared", "shared"),
+        ("Not to be shared", "not_shared"),
+        ("Private", "private"),
+    )
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="notes-filters"):
+            yield Select(
+                [(Content("Every note"), "all")],
+                value="all",
+                allow_blank=False,
+                compact=True,
+                id="notes-who",
+            )
+            yield Select(
+                [(Content(label), value) for label, value in self.SHARING],
+                value="any",
+                allow_blank=False,
+                compact=True,
+                id="notes-sharing",
+            )
+            yield Static(id="notes-count")
+        yield RecordTable("Written", "Concerns", "Where from", "Sharing", "Note", id="notes-table")
+        with VerticalScroll(id="notes-detail"):
+            yield Static(id="notes-meta")
+            yield Static(id="notes-text")
+
+    def show(self, case: CaseFile) -> None:
+        super().show(case)
+        who = self.query_one("#notes-who", Select)
+        current = who.value
+        options = [(Content("Every note"), "all"), (Content("The case as a whole"), CASE)]
+        options += [(_who(case, p.id), str(p.id)) for p in case.participants]
+        with self.prevent(Select.Changed):
+            who.set_options(options)
+            who.value = current if any(v == current for _, v in options) else "all"
+        self._fill()
+
+    def _fill(self) -> None:
+        case = self.case
+        who = self.query_one("#notes-who", Select).value
+        sharing = self.query_one("#notes-sharing", Select).value
+        notes = case.notes()
+        if who == CASE:
+            notes = [n for n in notes if n.participant_id is None]
+        elif who not in ("all", Select.NULL):
+            notes = [n for n in notes if str(n.participant_id) == who]
+        if sharing == "shared":
+            notes = [n for n in notes if n.share_how is not ShareHow.NOT_SHARED and not n.private]
+        elif sharing == "not_shared":
+            notes = [n for n in notes if n.share_how is ShareHow.NOT_SHARED and not n.private]
+        elif sharing == "private":
+            notes = [n for n in notes if n.private]
+        self._notes = {str(n.id): n for n in notes}
+        names = {p.id: p.name for p in case.participants}
+        table = self.query_one(RecordTable)
+        room = max(24, table.size.width - 62) if table.size.width else 40
+        table.fill(
+            (
+                str(n.id),
+                (
+                    show_day(n.created_at.astimezone().date()),
+                    first_line(
+                        names.get(n.participant_id, "someone removed")
+                        if n.participant_id
+                        else "the case",
+                        16,
+                    ),
+                    "From them" if n.source is NoteSource.FROM_PARTICIPANT else "Assessment",
+                    _short_sharing(n),
+                    first_line(case.note_text(n.id), room),
+                ),
+            )
+            for n in notes
+        )
+        self.query_one("#notes-count", Static).update(
+            Content.styled(f"{len(notes)} of {len(case.notes())} notes", "$text-muted")
+        )
+        self._show_selected()
+
+    @on(Select.Changed, "#notes-who")
+    @on(Select.Changed, "#notes-sharing")
+    def _filter_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if not self.stale:
+            self._fill()
+
+    @on(DataTable.RowHighlighted, "#notes-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_selected()
+
+    @on(DataTable.RowSelected, "#notes-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_revise()
+
+    def _selected_note(self) -> Note | None:
+        key = self.query_one(RecordTable).current_key
+        return self._notes.get(key) if key else None
+
+    def _show_selected(self) -> None:
+        note = self._selected_note()
+        meta = self.query_one("#notes-meta", Static)
+        text = self.query_one("#notes-text", Static)
+        if note is None:
+            meta.update(Content.styled("No notes here yet. Press a to write one.", "$text-muted"))
+            text.update("")
+            return
+        case = self.case
+        revisions = len(case.note_history(note.id))
+        revised = (
+            f" · revised {revisions - 1} time{'s' if revisions > 2 else ''} (h)"
+            if revisions > 1
+            else ""
+        )
+        meta.update(
+            Content.assemble(
+                _who(case, note.participant_id),
+                (f" · {note.source.label} · ", "$text-muted"),
+                plain(sharing_label(case, note), single_line=True),
+                (f" · {case.author(note.created_by)}{revised}", "$text-muted"),
+            )
+        )
+        text.update(plain(case.note_text(note.id)))
+
+    def focus_main(self) -> None:
+        self.query_one(RecordTable).focus()
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#notes-who", Select).focus()
+
+    def action_new(self) -> None:
+        who = self.query_one("#notes-who", Select).value
+        start = UUID(str(who)) if who not in ("all", CASE, Select.NULL) else None
+        self.app.push_screen(NoteEditor(self.case, participant_id=start), callback=self._saved)
+
+    def action_revise(self) -> None:
+        note = self._selected_note()
+        if note is not None:
+            self.app.push_screen(NoteEditor(self.case, note), callback=self._saved)
+
+    def _saved(self, note: Note | None) -> None:
+        if note is not None:
+            self.notify("Note saved.", markup=False)
+            self.changed()
+            table = self.query_one(RecordTable)
+            self.call_after_refresh(self._move_to, str(note.id))
+            table.focus()
+
+    def _move_to(self, key: str) -> None:
+        table = self.query_one(RecordTable)
+        if key in table.rows:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+
+    def action_history(self) -> None:
+        note = self._selected_note()
+        if note is not None:
+            self.app.push_screen(TextModal("Note history", note_history(self.case, note)))
+
+
+def _short_sharing(note: Note) -> str:
+    if note.private:
+        return "Private"
+    return {
+        ShareHow.NOT_SHARED: "Not shared",
+        ShareHow.AS_WRITTEN: "As written",
+        ShareHow.SUMMARY: "In summary",
+    }[note.share_how]

@@ -1,0 +1,563 @@
+"""The checklist walker: one item at a time, each answer saved as it is given.
+
+Single keys answer (y/n/u, space, 1-9), ``a`` adds a note to the answer, ← and → move,
+``s`` skips to the next unanswered item. A flag newly raised by an answer is shown at
+once, with what it means and what the guidance asks next.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from rjfacil.checklists.evaluate import ChecklistTarget, next_unanswered
+from rjfacil.checklists.schema import parse_date
+from rjfacil.errors import RjfacilError
+from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.safe import plain
+from screens.widgets import DATE_HINT, DateValidator, FlagBanner, PickModal, parse_day, show_when
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseFile
+    from rjfacil.checklists.schema import Item
+    from rjfacil.model import Answer
+
+YES_NO_UNKNOWN = {"y": "yes", "n": "no", "u": "unknown"}
+CHECK = {"y": True, "n": False}
+
+
+class WalkBody(VerticalScroll, inherit_bindings=False):
+    """The scrolling body: up/down scroll it; left/right stay free to move between items."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up", "scroll_up", "Scroll up", show=False, id="walker.scroll_up", tooltip="Scroll up"
+        ),
+        Binding(
+            "down",
+            "scroll_down",
+            "Scroll down",
+            show=False,
+            id="walker.scroll_down",
+            tooltip="Scroll down",
+        ),
+        Binding(
+            "home", "scroll_home", "Top", show=False, id="walker.top", tooltip="Scroll to the top"
+        ),
+        Binding(
+            "end",
+            "scroll_end",
+            "Bottom",
+            show=False,
+            id="walker.bottom",
+            tooltip="Scroll to the bottom",
+        ),
+    ]
+
+
+class ChecklistWalker(Screen[None]):
+    """Walk one checklist for the case, or for one participant.
+
+    Args:
+        case_id: The case (opened through ``app.vault``).
+        checklist_id: The checklist to walk.
+        participant_id: The participant it is answered for; None for the case's items.
+        item_id: Start at this item; default the first unanswered one.
+    """
+
+    CSS_PATH = "walker.tcss"
+    AUTO_FOCUS = "#walk-body"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "key('y')", "Yes", id="walker.yes", tooltip="Answer yes (saved at once)"),
+        Binding("n", "key('n')", "No", id="walker.no", tooltip="Answer no (saved at once)"),
+        Binding("u", "key('u')", "Unknown", id="walker.unknown", tooltip="Answer unknown"),
+        Binding("space", "key('space')", "Tick", id="walker.tick", tooltip="Tick or untick"),
+        Binding(
+            "1",
+            "choose(1)",
+            "Choose",
+            key_display="1-9",
+            id="walker.choose",
+            tooltip="Pick a numbered answer",
+        ),
+        *(
+            Binding(
+                str(n),
+                f"choose({n})",
+                show=False,
+                id=f"walker.choose{n}",
+                tooltip="Pick this answer",
+            )
+            for n in range(2, 10)
+        ),
+        Binding("enter", "pick", "Pick", id="walker.pick", tooltip="Pick from the list of answers"),
+        Binding("a", "note", "Note", id="walker.note", tooltip="Add a note to this answer"),
+        Binding(
+            "left", "move(-1)", "Back", key_display="←", id="walker.back", tooltip="Previous item"
+        ),
+        Binding("right", "move(1)", "Next", key_display="→", id="walker.next", tooltip="Next item"),
+        Binding(
+            "pageup",
+            "move(-1)",
+            "Back",
+            show=False,
+            priority=True,
+            id="walker.back2",
+            tooltip="Previous item (also while typing)",
+        ),
+        Binding(
+            "pagedown",
+            "move(1)",
+            "Next",
+            show=False,
+            priority=True,
+            id="walker.next2",
+            tooltip="Next item (also while typing)",
+        ),
+        Binding(
+            "s",
+            "skip",
+            "Skip",
+            id="walker.skip",
+            tooltip="Leave this unanswered; go to the next unanswered item",
+        ),
+        Binding("x", "clear", "Clear", show=False, id="walker.clear", tooltip="Clear this answer"),
+        Binding("escape", "close", "Case", id="walker.close", tooltip="Back to the case"),
+    ]
+
+    def __init__(
+        self,
+        case_id: UUID,
+        checklist_id: str,
+        participant_id: UUID | None = None,
+        item_id: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.checklist_id = checklist_id
+        self.participant_id = participant_id
+        self.start_item = item_id
+        self.index = 0
+        self.items: list[Item] = []
+        self.target: ChecklistTarget | None = None
+
+    # -- the case and the target -------------------------------------------------------
+
+    @property
+    def case(self) -> CaseFile:
+        return self.app.vault.open_case(self.case_id)  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def item(self) -> Item:
+        return self.items[self.index]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="walk-top"):
+            yield Static(id="walk-title")
+            yield Static(id="walk-count")
+        with WalkBody(id="walk-body", can_focus=True):
+            yield Static(id="walk-ref")
+            yield Static(id="walk-ask")
+            yield Static(id="walk-help")
+            yield Static(id="walk-options")
+            yield Input(id="walk-input", compact=True)
+            yield Static(id="walk-answer")
+            yield Static(id="walk-status")
+            yield FlagBanner(id="walk-flags")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        case = self.case
+        checklist = case.catalogue.checklist(self.checklist_id)
+        participant = None
+        if self.participant_id is not None:
+            wanted = str(self.participant_id)
+            participant = next(p for p in case.participant_facts() if p.id == wanted)
+        self.target = ChecklistTarget(checklist, participant)
+        self.items = self.target.items
+        ids = [item.id for item in self.items]
+        if self.start_item in ids:
+            self.index = ids.index(self.start_item)
+        else:
+            first = next_unanswered(self.target, case.answer_facts())
+            self.index = ids.index(first.id) if first else 0
+        self.query_one("#walk-title", Static).update(plain(self.target.label, single_line=True))
+        self.show_item()
+
+    def location(self) -> dict[str, Any]:
+        """Where the walker is, to come back to it after a lock."""
+        return {
+            "checklist_id": self.checklist_id,
+            "participant_id": self.participant_id,
+            "item_id": self.item.id if self.items else None,
+        }
+
+    # -- showing one item -----------------------------------------------------------------
+
+    def _values(self) -> dict[str, bool | str | None]:
+        """The current answer of each item of this target, by item id."""
+        return {
+            item_id: answer.value
+            for (checklist, item_id, pid), answer in self.case.answers().items()
+            if checklist == self.checklist_id and pid == self.participant_id
+        }
+
+    def _current(self) -> Answer | None:
+        history = self.case.answer_history(self.checklist_id, self.item.id, self.participant_id)
+        return history[-1] if history and history[-1].value is not None else None
+
+    def show_item(self, keep_banner: bool = False) -> None:
+        """Show the item at ``self.index`` with its current answer."""
+        item = self.item
+        values = self._values()
+        answered = sum(1 for each in self.items if each.is_answered(values.get(each.id)))
+        self.query_one("#walk-count", Static).update(
+            Content(f"{self.index + 1} of {len(self.items)} · {answered} answered")
+        )
+        self.query_one("#walk-ref", Static).update(
+            Content.styled(f"{item.reference} · {_kind_label(item)}", "$text-muted")
+        )
+        self.query_one("#walk-ask", Static).update(plain(item.ask))
+        help_text = self.query_one("#walk-help", Static)
+        help_text.update(plain(item.help.strip()))
+        help_text.display = bool(item.help.strip())
+        current = self._current()
+        value = current.value if current else None
+        self.query_one("#walk-options", Static).update(_options(item, value))
+        field = self.query_one("#walk-input", Input)
+        typed = item.kind in ("text", "date")
+        field.display = typed
+        if typed:
+            field.validators = [DateValidator()] if item.kind == "date" else []
+            field.placeholder = (
+                "2025-03-14 or 14/03/2025" if item.kind == "date" else "Type the answer"
+            )
+            field.value = value if isinstance(value, str) else ""
+            field.focus()
+        else:
+            self.query_one("#walk-body").focus()
+        self.query_one("#walk-answer", Static).update(self._answer_lines(current))
+        self._status("")
+        if not keep_banner:
+            self.query_one(FlagBanner).show_flags([])
+        self.query_one("#walk-body").scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def _answer_lines(self, current: Answer | None) -> Content:
+        case = self.case
+        item = self.item
+        history = case.answer_history(self.checklist_id, item.id, self.participant_id)
+        lines: list[Content] = []
+        if current is None:
+            lines.append(Content.styled("Not answered yet.", "$text-muted"))
+        else:
+            lines.append(
+                Content.assemble(
+                    ("Answer: ", "bold"),
+                    plain(item.describe(current.value), single_line=True),
+                    (
+                        f" — given by {case.author(current.created_by)} on "
+                        f"{show_when(current.created_at)}",
+                        "$text-muted",
+                    ),
+                )
+            )
+            if current.note:
+                lines.append(Content.assemble(("Note: ", "bold"), plain(current.note)))
+            raised = self._flags_of_this_answer()
+            if raised:
+                lines.append(
+                    Content.styled("⚑ This answer raises: " + ", ".join(raised), "$warning")
+                )
+        earlier = [a for a in history[:-1] if a.value is not None][-3:] if history else []
+        if current is None:
+            earlier = [a for a in history if a.value is not None][-3:]
+        for old in reversed(earlier):
+            lines.append(
+                Content.assemble(
+                    ("Earlier: ", "$text-muted"),
+                    plain(item.describe(old.value), single_line=True),
+                    (
+                        f" ({case.author(old.created_by)}, {show_when(old.created_at)})",
+                        "$text-muted",
+                    ),
+                )
+            )
+        return Content("\n").join(lines)
+
+    def _flags_of_this_answer(self) -> list[str]:
+        pid = str(self.participant_id) if self.participant_id else None
+        return [
+            state.flag.title
+            for state in self.case.flags()
+            if state.raised
+            and any(
+                r.via is None
+                and (r.checklist_id, r.item_id, r.participant_id)
+                == (self.checklist_id, self.item.id, pid)
+                for r in state.reasons
+            )
+        ]
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#walk-status", Static)
+        status.set_class(error, "-error")
+        status.update(plain(text) if text else Content(""))
+        status.display = bool(text)
+
+    # -- the keys -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.items:
+            return action == "close" or None
+        kind = self.item.kind
+        if action == "key":
+            key = parameters[0]
+            if key == "u":
+                return kind == "yes_no_unknown"
+            if key == "space":
+                return kind == "check"
+            return kind in ("yes_no_unknown", "check")
+        if action == "choose":
+            number = int(str(parameters[0]))
+            return kind == "choice" and number <= len(self.item.choices or ())
+        if action == "pick":
+            return kind == "choice"
+        if action == "move":
+            step = int(str(parameters[0]))
+            return 0 <= self.index + step < len(self.items) or None
+        return True
+
+    def action_key(self, key: str) -> None:
+        kind = self.item.kind
+        if kind == "yes_no_unknown" and key in YES_NO_UNKNOWN:
+            self.give(YES_NO_UNKNOWN[key])
+        elif kind == "check" and key in CHECK:
+            self.give(CHECK[key])
+        elif kind == "check" and key == "space":
+            current = self._current()
+            self.give(not (current is not None and current.value is True))
+
+    def action_choose(self, number: int) -> None:
+        choices = self.item.choices or []
+        if 1 <= number <= len(choices):
+            self.give(choices[number - 1].id)
+
+    def action_pick(self) -> None:
+        item = self.item
+        current = self._current()
+        options = [
+            (Content(f"{n}  ") + plain(choice.label, single_line=True), choice.id)
+            for n, choice in enumerate(item.choices or [], start=1)
+        ]
+
+        def picked(value: str | None) -> None:
+            if value is not None:
+                self.give(value)
+
+        self.app.push_screen(
+            PickModal(item.ask, options, current.value if current else None), callback=picked
+        )
+
+    def action_move(self, step: int) -> None:
+        target = self.index + step
+        if 0 <= target < len(self.items):
+            self.index = target
+            self.show_item()
+
+    def action_skip(self) -> None:
+        values = self._values()
+        for index in range(self.index + 1, len(self.items)):
+            if not self.items[index].is_answered(values.get(self.items[index].id)):
+                self.index = index
+                self.show_item()
+                return
+        if self.index + 1 < len(self.items):
+            self.index += 1
+            self.show_item()
+        else:
+            self._status("That is the last item. ← goes back; Escape returns to the case.")
+
+    def action_clear(self) -> None:
+        if self._current() is not None:
+            self.give(None, advance=False)
+
+    def action_note(self) -> None:
+        current = self._current()
+        if current is None:
+            self._status("Give an answer first: the note is kept with the answer.")
+            return
+
+        def noted(text: str | None) -> None:
+            if text is not None:
+                self.give(current.value, note=text, advance=False)
+
+        self.app.push_screen(
+            TextPromptModal(
+                "A note on this answer",
+                value=current.note,
+                allow_empty=True,
+                help=plain(self.item.ask),
+            ),
+            callback=noted,
+        )
+
+    @on(Input.Submitted, "#walk-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if self.item.kind == "date":
+            try:
+                day = parse_day(text)
+            except ValueError:
+                self._status(DATE_HINT, error=True)
+                return
+            value: str | None = day.isoformat() if day else None
+        else:
+            value = text or None
+        if value is None:
+            if self._current() is not None:
+                self.give(None, advance=False)
+            else:
+                self._status("Type an answer, or PgDn to leave it for now.")
+            return
+        current = self._current()
+        if current is not None and current.value == value:
+            self.action_move(1)
+            return
+        self.give(value)
+
+    def action_close(self) -> None:
+        self._close()
+
+    @work(exclusive=True, group="walker-close")
+    async def _close(self) -> None:
+        if self.unsaved_text():
+            leave = await self.app.push_screen_wait(
+                ConfirmModal(
+                    "Leave without saving the answer you typed?",
+                    yes="Leave",
+                    no="Stay",
+                    danger=True,
+                )
+            )
+            if not leave:
+                return
+        self.dismiss(None)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def give(self, value: bool | str | None, note: str | None = None, advance: bool = True) -> None:
+        """Save an answer at once; show any flag it newly raises; then move on."""
+        item = self.item
+        current = self._current()
+        if note is None:
+            note = current.note if current else ""
+        case = self.case
+        before = {state.flag.id for state in case.flags() if state.raised}
+        try:
+            case.answer(self.checklist_id, item.id, value, self.participant_id, note=note)
+        except RjfacilError as error:
+            # The answer shown stays the one on disk: nothing here claims it was saved.
+            self._status(str(error), error=True)
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        new = [state for state in case.flags() if state.raised and state.flag.id not in before]
+        if new:
+            self.show_item()
+            banner = self.query_one(FlagBanner)
+            banner.show_flags(new, case, title="Flag raised" if len(new) == 1 else "Flags raised")
+            self._status("Saved. → or PgDn goes on when you are ready.")
+            body = self.query_one("#walk-body")
+            answer = self.query_one("#walk-answer")
+            self.call_after_refresh(body.scroll_to_widget, answer, animate=False, top=True)
+            return
+        if advance and self.index + 1 < len(self.items) and item.is_answered(value):
+            self.index += 1
+            self.show_item()
+            self._status(f"Saved: {item.describe(value)}.")
+        else:
+            self.show_item()
+            if advance and self.index + 1 == len(self.items):
+                self._status("Saved. That was the last item: Escape returns to the case.")
+            else:
+                self._status("Saved." if value is not None else "Answer cleared.")
+
+    # -- locking ------------------------------------------------------------------------
+
+    def unsaved_text(self) -> str:
+        """Text typed into the answer box and not yet saved."""
+        if not self.items or self.item.kind not in ("text", "date"):
+            return ""
+        typed = self.query_one("#walk-input", Input).value.strip()
+        current = self._current()
+        saved = current.value if current and isinstance(current.value, str) else ""
+        return typed if typed != saved else ""
+
+    def rescue_draft(self, case: CaseFile) -> bool:
+        """Before a lock: keep typed text as a private draft note. True if one was saved."""
+        typed = self.unsaved_text()
+        if not typed:
+            return False
+        case.add_note(
+            f"Draft answer, kept when the screen locked ({self.item.reference}, "
+            f"{self.item.ask}): {typed}",
+            participant_id=self.participant_id,
+            private=True,
+        )
+        return True
+
+
+def _kind_label(item: Item) -> str:
+    return {
+        "yes_no_unknown": "yes / no / unknown",
+        "check": "tick when done",
+        "choice": "choose one",
+        "text": "write an answer",
+        "date": "a date",
+    }[item.kind]
+
+
+def _options(item: Item, value: bool | str | None) -> Content:
+    """The answers a key can give, the current one highlighted."""
+
+    def option(key: str, label: str, chosen: bool) -> Content:
+        style = "bold reverse $accent" if chosen else ""
+        return Content.assemble((f" {key} ", "bold $primary"), (f" {label} ", style))
+
+    if item.kind == "yes_no_unknown":
+        return Content("  ").join(
+            option(key, answer.capitalize(), value == answer)
+            for key, answer in YES_NO_UNKNOWN.items()
+        )
+    if item.kind == "check":
+        ticked = value is True
+        return Content("  ").join(
+            [
+                option("space", "☑ Ticked" if ticked else "☐ Not ticked", ticked),
+                option("y/n", "tick / untick", False),
+            ]
+        )
+    if item.kind == "choice":
+        lines = []
+        for n, choice in enumerate(item.choices or [], start=1):
+            label = plain(f" {choice.label} ", single_line=True)
+            if value == choice.id:
+                label = label.stylize("bold reverse $accent")
+            key = Content.styled(f" {n if n < 10 else '↵'} ", "bold $primary")
+            lines.append(key + label)
+        return Content("\n").join(lines)
+    if item.kind == "date":
+        day = parse_date(value) if isinstance(value, str) else None
+        hint = "Type a date and press Enter. " + (f"Saved: {day.isoformat()}" if day else "")
+        return Content.styled(hint, "$text-muted")
+    return Content.styled("Type the answer and press Enter to save it.", "$text-muted")

@@ -1,0 +1,567 @@
+"""Small widgets and helpers shared by the case screens.
+
+Everything here shows user text through :func:`screens.safe.plain`, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from uuid import UUID
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.style import Style as VisualStyle
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rjfacil import clock
+from rjfacil.errors import RjfacilError
+from rjfacil.sanitize import visible
+from screens.dialogs import ConfirmModal
+from screens.safe import plain
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseFile
+    from rjfacil.checklists.evaluate import FlagState
+
+T = TypeVar("T")
+
+
+# -- showing dates and times ---------------------------------------------------------
+
+
+def show_day(day: date | None) -> str:
+    """A date as a facilitator reads it: ``3 Mar 2025``; empty for none."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%b %Y}"
+
+
+def show_when(moment: datetime) -> str:
+    """A stored (UTC) moment in local time: ``3 Mar 2025 14:05``."""
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y %H:%M}"
+
+
+_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+DATE_HINT = "Write the date as 2025-03-14 or 14/03/2025 (or 'today')."
+
+
+def parse_day(text: str) -> date | None:
+    """A date typed by the facilitator; empty text is no date.
+
+    Accepts ISO (2025-03-14), day/month/year (14/03/2025) and "today".
+
+    Raises:
+        ValueError: The text is not a date; the message says how to write one.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if text.lower() == "today":
+        return clock.today()
+    try:
+        match = _DMY.fullmatch(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(DATE_HINT) from None
+
+
+class DateValidator(Validator):
+    """Marks an Input invalid until it holds a date (or nothing, if optional)."""
+
+    def __init__(self, optional: bool = True) -> None:
+        super().__init__(failure_description=DATE_HINT)
+        self.optional = optional
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            day = parse_day(value)
+        except ValueError:
+            return self.failure(DATE_HINT)
+        if day is None and not self.optional:
+            return self.failure("A date is needed. " + DATE_HINT)
+        return self.success()
+
+
+def first_line(text: str, width: int = 60) -> Content:
+    """The first line of a long text, cut to ``width``, shown literally."""
+    line = text.strip().split("\n", 1)[0]
+    if len(line) > width:
+        line = line[: width - 1] + "…"
+    return plain(line, single_line=True)
+
+
+# -- messages panes send up to the case screen -------------------------------------------
+
+
+class CaseChanged(Message):
+    """A pane saved a change to the case; the case screen refreshes what shows it."""
+
+
+@dataclass
+class WalkRequested(Message):
+    """Open the checklist walker on a target (and optionally at an item)."""
+
+    checklist_id: str
+    participant_id: UUID | None = None
+    item_id: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+# -- tables -------------------------------------------------------------------------------
+
+
+class RecordTable(DataTable[Any]):
+    """A read-only table of records, one row per record keyed by its id."""
+
+    DEFAULT_CSS = """
+    RecordTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    def __init__(self, *columns: str, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            id=id,
+            classes=classes,
+            cursor_type="row",
+            zebra_stripes=True,
+            cursor_foreground_priority="renderable",
+        )
+        self._column_labels = columns
+
+    def on_mount(self) -> None:
+        self.add_columns(*self._column_labels)
+
+    def cell(self, value: Content | str) -> Text:
+        """A cell as Rich Text: never parsed as markup, theme variables resolved.
+
+        DataTable parses a str as markup and cannot measure a Content, so every cell
+        goes through here.
+        """
+        if isinstance(value, str):
+            return Text(visible(value, single_line=True), no_wrap=True, end="")
+        text = Text(no_wrap=True, end="")
+        for part, style in value.render(end="", parse_style=self._parse_style):
+            text.append(part, style.rich_style if style else None)
+        return text
+
+    def _parse_style(self, style: str | VisualStyle) -> VisualStyle:
+        # Rich Text cannot carry "auto" colours ($text-muted is one): dim stands in.
+        if isinstance(style, str):
+            style = style.replace("$text-muted", "dim")
+        return self.app.stylesheet.parse_style(style)
+
+    def fill(self, rows: Iterable[tuple[str, Sequence[Content | str]]]) -> None:
+        """Replace every row, keeping the cursor on the same record when it is still there."""
+        kept = self.current_key
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*(self.cell(value) for value in cells), key=key)
+        if kept is not None and kept in self.rows:
+            self.move_cursor(row=self.get_row_index(kept), animate=False)
+
+    @property
+    def current_key(self) -> str | None:
+        """The key of the highlighted row, or None when the table is empty."""
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return key.value
+
+
+# -- flags -----------------------------------------------------------------------------
+
+
+def flag_blocks(
+    states: Sequence[FlagState], case: CaseFile | None = None, *, reasons: bool = False
+) -> list[tuple[str, Content]]:
+    """Flags as (kind, line) pairs: kind is "title", "text", "heading", "step" or "aside".
+
+    Args:
+        states: The flags to show, in order.
+        case: To name participants in the reasons.
+        reasons: Also list the answers that raise each flag.
+    """
+    blocks: list[tuple[str, Content]] = []
+    for state in states:
+        title = Content.assemble(
+            ("⚑ ", "bold $warning"),
+            (state.flag.title, "bold"),
+            (f"  ({state.flag.reference})", "$text-muted"),
+        )
+        if not state.raised:
+            title = title + Content.styled("  cleared", "italic $text-muted")
+        blocks.append(("title", title))
+        blocks.append(("text", plain(state.flag.meaning)))
+        if reasons:
+            direct = [r for r in state.reasons if r.via is None]
+            if direct:
+                blocks.append(("heading", Content("Raised by these answers:")))
+            for reason in direct:
+                who = ""
+                if reason.participant_id and case is not None:
+                    who = f", for {case.participant_label(UUID(reason.participant_id))}"
+                blocks.append(
+                    (
+                        "step",
+                        plain(
+                            f"{reason.ask} {reason.answer}{who} ({reason.reference}): {reason.why}"
+                        ),
+                    )
+                )
+            for title_text in sorted({r.via_title for r in state.reasons if r.via}):
+                blocks.append(("aside", plain(f"Raised with the flag '{title_text}'.")))
+        if state.flag.next_steps:
+            blocks.append(("heading", Content("What the guidance asks next:")))
+            blocks.extend(("step", plain(step)) for step in state.flag.next_steps)
+        override = state.override
+        if override is not None:
+            verb = "Cleared" if override.cleared else "Restored"
+            line = f"{verb} by {override.by} on {show_when(override.at)}: {override.reason}"
+            if override.cleared and state.override_outdated:
+                line += " (an answer given since raises it again)"
+            blocks.append(("aside", plain(line)))
+    return blocks
+
+
+class FlagBanner(Vertical):
+    """A prominent block showing flags, steps with a hanging bullet; hidden when empty."""
+
+    DEFAULT_CSS = """
+    FlagBanner {
+        height: auto;
+        border: heavy $warning;
+        border-title-color: $warning;
+        border-title-style: bold;
+        background: $warning 8%;
+        padding: 0 1;
+        margin: 1 0 0 0;
+        display: none;
+    }
+    FlagBanner.-shown { display: block; }
+    FlagBanner > .flag-title { margin-top: 1; }
+    FlagBanner > .flag-title.-first { margin-top: 0; }
+    FlagBanner > .flag-lead { text-style: bold; }
+    FlagBanner > .flag-heading { text-style: bold; margin-top: 1; }
+    FlagBanner > .flag-aside { text-style: italic; color: $text-muted; }
+    FlagBanner > Horizontal { height: auto; }
+    FlagBanner > Horizontal > .flag-bullet { width: 2; }
+    FlagBanner > Horizontal > .flag-step { width: 1fr; }
+    """
+
+    def show_flags(
+        self,
+        states: Sequence[FlagState],
+        case: CaseFile | None = None,
+        *,
+        title: str = "",
+        heading: str = "",
+        reasons: bool = False,
+    ) -> None:
+        """Show these flags (or hide the banner when there are none)."""
+        self.set_class(bool(states), "-shown")
+        self.border_title = Content(title)
+        self.remove_children()
+        if not states:
+            return
+        widgets: list[Static | Horizontal] = []
+        if heading:
+            widgets.append(Static(plain(heading), classes="flag-lead"))
+        first = True
+        for kind, line in flag_blocks(states, case, reasons=reasons):
+            if kind == "step":
+                widgets.append(
+                    Horizontal(
+                        Static("•", classes="flag-bullet"), Static(line, classes="flag-step")
+                    )
+                )
+                continue
+            widget = Static(line, classes=f"flag-{kind}")
+            if kind == "title" and first and not heading:
+                widget.add_class("-first")
+            first = first and kind != "title"
+            widgets.append(widget)
+        self.mount_all(widgets)
+
+
+# -- dialogs ---------------------------------------------------------------------------
+
+
+class PickModal(ModalScreen[T | None], Generic[T]):
+    """Pick one of a few options; dismisses with its value, or None on escape."""
+
+    DEFAULT_CSS = """
+    PickModal { align: center middle; }
+    PickModal > Vertical {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    PickModal Label { width: 100%; margin: 0 0 1 0; }
+    PickModal OptionList { height: auto; max-height: 16; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="pick.cancel", tooltip="Close without choosing"),
+    ]
+
+    def __init__(
+        self, prompt: str, options: Sequence[tuple[Content | str, T]], current: T | None = None
+    ) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.options = list(options)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.prompt))
+            yield OptionList(
+                *(
+                    Option(label if isinstance(label, Content) else Content(label), id=str(index))
+                    for index, (label, _) in enumerate(self.options)
+                )
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        for index, (_, value) in enumerate(self.options):
+            if value == self.current:
+                options.highlighted = index
+                break
+        else:
+            options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.options[event.option_index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextModal(ModalScreen[None]):
+    """Read a long text (a note's history, a letter's versions); escape closes it."""
+
+    DEFAULT_CSS = """
+    TextModal { align: center middle; }
+    TextModal > Vertical {
+        width: 100;
+        max-width: 100%;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    TextModal VerticalScroll { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="text.close", tooltip="Close this view"),
+    ]
+
+    def __init__(self, title: str, body: Content) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = Content(self.title_text)
+            with VerticalScroll(id="text-body"):
+                yield Static(self.body)
+
+    def on_mount(self) -> None:
+        self.query_one("#text-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# -- editors --------------------------------------------------------------------------
+
+
+def form_row(label: str, *widgets: Widget, id: str | None = None) -> Horizontal:
+    """A labelled row of an editor: the label on the left, the field(s) beside it."""
+    return Horizontal(
+        Label(Content(label), classes="form-label"), *widgets, classes="form-row", id=id
+    )
+
+
+class EditorModal(ModalScreen[T | None], Generic[T]):
+    """An editor that saves through the core and dismisses with what it saved.
+
+    Subclasses compose their fields in ``form()``, save in ``save()`` (raising
+    RjfacilError or ValueError with a message for the user, in which case the editor
+    stays open with nothing lost) and say in ``dirty()`` whether closing would lose
+    anything. Escape asks before discarding.
+    """
+
+    DEFAULT_CSS = """
+    EditorModal { align: center middle; }
+    EditorModal > #editor-box {
+        width: 96;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    EditorModal #editor-form { height: auto; max-height: 1fr; }
+    EditorModal .form-row { height: auto; margin-bottom: 1; }
+    EditorModal .form-label { width: 15; color: $text-muted; padding-top: 0; }
+    EditorModal .form-row > Input, EditorModal .form-row > Select { width: 1fr; }
+    EditorModal .form-row > TextArea { width: 1fr; height: 5; }
+    EditorModal .form-row > RadioSet { width: 1fr; }
+    EditorModal .form-row > SelectionList { width: 1fr; height: auto; max-height: 5; }
+    EditorModal .form-hint { color: $text-muted; margin-left: 15; margin-bottom: 1; }
+    EditorModal #editor-error { color: $text-error; text-style: bold; display: none; }
+    EditorModal #editor-error.-shown { display: block; }
+    EditorModal #editor-keys { color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="editor.save", tooltip="Save now"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="editor.cancel",
+            tooltip="Close; asks before discarding",
+        ),
+    ]
+
+    TITLE_TEXT = ""
+    DISCARD_QUESTION = "Discard your changes? They are not saved."
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="editor-box") as box:
+            box.border_title = Content(self.TITLE_TEXT)
+            with VerticalScroll(id="editor-form"):
+                yield from self.form()
+            yield Static(id="editor-error")
+            yield Static(
+                Content("Ctrl+S saves · Escape cancels · Tab moves between fields"),
+                id="editor-keys",
+            )
+
+    def form(self) -> ComposeResult:
+        """The editor's fields."""
+        yield from ()
+
+    def save(self) -> T:
+        """Save through the core and return the saved record."""
+        raise NotImplementedError
+
+    def dirty(self) -> bool:
+        """Whether closing now would lose something typed or chosen."""
+        return False
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#editor-error", Static)
+        error.update(plain(message))
+        error.set_class(bool(message), "-shown")
+
+    def action_save(self) -> None:
+        try:
+            saved = self.save()
+        except (RjfacilError, ValueError) as failure:
+            self.show_error(str(failure))
+            return
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        self._cancel()
+
+    @work(exclusive=True, group="editor-cancel")
+    async def _cancel(self) -> None:
+        if self.dirty():
+            discard = await self.app.push_screen_wait(
+                ConfirmModal(self.DISCARD_QUESTION, yes="Discard", no="Keep editing", danger=True)
+            )
+            if not discard:
+                return
+        self.dismiss(None)
+
+    def rescue_draft(self, case: CaseFile) -> bool:
+        """Before a lock: keep unsaved text safe as a private draft note. True if saved."""
+        return False
+
+
+def draft_note(case: CaseFile, what: str, text: str, participant_id: UUID | None = None) -> None:
+    """Save text typed but not saved as a private note marked as a draft.
+
+    Private notes are never exported or bundled, so nothing leaks; the text is encrypted
+    like every note, so nothing is written in plaintext.
+    """
+    if participant_id is not None and participant_id not in {p.id for p in case.participants}:
+        participant_id = None
+    case.add_note(
+        f"DRAFT ({what}), kept when the screen locked:\n\n{text}",
+        participant_id=participant_id,
+        private=True,
+    )
+
+
+class CasePane(Vertical):
+    """One tab of the case screen. The screen calls ``show(case)``; the pane saves
+    through the core and posts :class:`CaseChanged` up."""
+
+    DEFAULT_CSS = """
+    CasePane { height: 1fr; }
+    """
+
+    stale = True
+    case: CaseFile
+
+    def show(self, case: CaseFile) -> None:
+        """Fill the pane from the case."""
+        self.case = case
+        self.stale = False
+
+    def focus_main(self) -> None:
+        """Focus the pane's main widget (its table)."""
+        for widget in self.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def changed(self) -> None:
+        """Tell the case screen the case changed (it refreshes every view of it)."""
+        self.post_message(CaseChanged())
+
+    def fail(self, error: Exception) -> None:
+        """Show a save failure: one line, nothing else claimed."""
+        self.notify(str(error), title="Not saved", severity="error", markup=False)
