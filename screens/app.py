@@ -1,0 +1,459 @@
+"""The rjfacil app: start-up, unlock, the case list, locking, themes and settings.
+
+Start-up is on a budget (DESIGN.md: the unlock prompt painted within 0.5 s of process
+start): this module imports only Textual, the settings and the unlock screen. The vault,
+its crypto and the checklists are imported in the thread worker that opens the vault
+folder, while the facilitator types; the case screens are imported after unlocking.
+
+``app.vault`` is None (no vault yet), a LockedVault (the folder is held, the key is not in
+memory: at the unlock prompt and while locked) or a Vault (unlocked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from functools import partial
+from pathlib import Path
+from time import monotonic, time
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from rich.text import Text
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from rjfacil.errors import RjfacilError, TooManyAttempts
+from rjfacil.sanitize import visible
+from rjfacil.settings import THEMES, Settings, load_settings, save_settings
+from screens.commands import RjfacilCommands
+from screens.lock import Location, LockScreen, keep_drafts, record_locations
+from screens.themes import RJFACIL_THEMES
+from screens.unlock import (
+    CreateVaultScreen,
+    RecoveryCodeScreen,
+    Unlocked,
+    UnlockScreen,
+)
+
+if TYPE_CHECKING:
+    from rjfacil.vault.vault import LockedVault, Vault
+    from screens.case_list import OpenCase
+    from screens.settings import SettingsChanged
+
+HEADER_NAME = "vault.json"  # rjfacil.vault.header.HEADER_NAME, without importing the vault
+
+
+def _terminal_alive() -> bool:
+    """Whether the terminal is still there (after a hang-up it is not a tty any more)."""
+    for stream in (sys.__stdin__, sys.__stderr__):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                return False
+        except (OSError, ValueError):
+            return False
+    return True
+
+
+class RjfacilApp(App[None]):
+    """rjfacil's terminal UI.
+
+    Args:
+        home: The vault folder.
+        demo_passphrase: The demo vault's passphrase, shown as a hint at the unlock prompt.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "rjfacil"
+    COMMANDS: ClassVar[set[Any]] = {RjfacilCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Lock",
+            priority=True,
+            id="app.lock",
+            tooltip="Hide everything now; only the passphrase brings it back",
+        ),
+        Binding(
+            "f1", "help", "Help", id="app.help", tooltip="Every key of the app and of this screen"
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            show=False,
+            id="app.help_alt",
+            tooltip="Every key of the app and of this screen",
+        ),
+        Binding(
+            "f2",
+            "settings",
+            "Settings",
+            show=False,
+            id="app.settings",
+            tooltip="Theme, idle lock and passphrase",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.quit",
+            tooltip="Close rjfacil; everything is already saved",
+        ),
+    ]
+
+    IDLE_CHECK_SECONDS: ClassVar[float] = 1.0
+    """How often the idle timer looks at the time of the last key or mouse event."""
+
+    exit_pause: float = 1.5
+    """Seconds the 'three wrong attempts' message stays up before the app exits."""
+
+    def __init__(self, home: Path, demo_passphrase: str | None = None) -> None:
+        super().__init__()
+        self.home = Path(home)
+        self.demo_passphrase = demo_passphrase
+        self.vault: Vault | LockedVault | None = None
+        self.settings: Settings = load_settings()
+        for theme in RJFACIL_THEMES:
+            self.register_theme(theme)
+        self.theme = self.settings.theme
+        self.idle_lock_seconds: float = self.settings.idle_lock_minutes * 60.0
+        self._active_at = (monotonic(), time())
+        self._sighup = False
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def unlocked(self) -> bool:
+        """Whether the vault is open (its key in memory)."""
+        return self.vault is not None and hasattr(self.vault, "list_cases")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"lock", "new_case", "search", "settings", "change_passphrase"}:
+            return self.unlocked
+        if action == "command_palette":
+            return self.unlocked
+        return True
+
+    # -- start-up -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle, name="idle-lock")
+        self._install_sighup()
+        if (self.home / HEADER_NAME).exists():
+            self.push_screen(
+                UnlockScreen(demo_passphrase=self.demo_passphrase),
+                callback=partial(self._after_unlock, [], []),
+            )
+            # Open the folder (and import the vault) once the prompt is on screen.
+            self.call_after_refresh(self._open_door)
+        else:
+            self._first_run()
+
+    @work(thread=True, exclusive=True, group="door")
+    def _open_door(self) -> None:
+        from rjfacil.vault.vault import Vault
+
+        try:
+            door = Vault.open(self.home)
+        except RjfacilError as error:
+            self._from_thread(self._door_failed, str(error))
+            return
+        except OSError as error:
+            self._from_thread(
+                self._door_failed, f"Could not open the vault at {self.home}: {error.strerror}."
+            )
+            return
+        if not self._from_thread(self._door_opened, door):
+            door.release()  # the app closed meanwhile
+
+    def _from_thread(self, callback: Any, *args: Any) -> bool:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            return False
+        return True
+
+    def _door_opened(self, door: LockedVault) -> None:
+        self.vault = door
+        for screen in self.screen_stack:
+            if isinstance(screen, UnlockScreen):
+                screen.set_door(door)
+
+    def _door_failed(self, message: str) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, UnlockScreen):
+                screen.show_fatal(message)
+
+    @work(exclusive=True, group="first-run")
+    async def _first_run(self) -> None:
+        """Create the vault, show the recovery code once, then the case list."""
+        created = await self.push_screen_wait(CreateVaultScreen(self.home))
+        self.vault = created.vault
+        self._touch()
+        code, created.recovery_code = created.recovery_code, ""
+        await self.push_screen_wait(RecoveryCodeScreen(code))
+        del code
+        if self.unlocked:
+            self._rebuild([])
+
+    def _after_unlock(
+        self, locations: list[Location], problems: list[str], result: Unlocked | None
+    ) -> None:
+        if result is None:
+            self.exit(return_code=1, message=Text(f"rjfacil: {TooManyAttempts()}"))
+            return
+        self.vault = result.vault
+        self._touch()
+        self._rebuild(locations)
+        for problem in problems:
+            self.notify(visible(problem), severity="error", markup=False, timeout=10)
+        if result.by_recovery:
+            self.notify(
+                "Unlocked with the recovery code. It stays valid; keep it stored safely.",
+                markup=False,
+            )
+
+    def _rebuild(self, locations: list[Location]) -> None:
+        """The case list, then every screen the facilitator had open, bottom first."""
+        from screens.case_list import CaseListScreen
+
+        self.push_screen(CaseListScreen())
+        for location in locations:
+            if location.screen_type is CaseListScreen:
+                continue
+            try:
+                self.push_screen(location.rebuild())
+            except Exception as error:
+                self.notify(
+                    f"Could not return to where you were: {visible(str(error))}",
+                    severity="warning",
+                    markup=False,
+                )
+                break
+
+    # -- locking --------------------------------------------------------------------
+
+    def action_lock(self) -> None:
+        """Blank to the lock screen now; drop the key and all decrypted data."""
+        if not self.unlocked:
+            return
+        vault: Any = self.vault
+        problems = keep_drafts(self.screen_stack)
+        locations = record_locations(self.screen_stack)
+        for group in ("first-run", "case-flow", "case-io"):
+            self.workers.cancel_group(self, group)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.clear_notifications()
+        self.vault = None
+        try:
+            door = vault.lock()
+        except (RjfacilError, OSError) as error:
+            door = vault.door
+            problems.append(str(error))
+        del vault
+        self.vault = door
+        self.push_screen(
+            LockScreen(door), callback=partial(self._after_unlock, locations, problems)
+        )
+
+    def _touch(self) -> None:
+        self._active_at = (monotonic(), time())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event,
+            (
+                events.Key,
+                events.MouseDown,
+                events.MouseMove,
+                events.MouseScrollDown,
+                events.MouseScrollUp,
+                events.Paste,
+            ),
+        ):
+            self._touch()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if not self.is_headless and not _terminal_alive():
+            # The terminal hung up (its window closed): lock, and leave, as no one can
+            # unlock here any more (SIGHUP may come before the terminal is gone).
+            self._terminal_gone()
+            return
+        if not self.unlocked:
+            return
+        mono, wall = self._active_at
+        # The wall clock also counts time asleep (lid closed), which monotonic may not.
+        idle = max(monotonic() - mono, time() - wall)
+        if idle >= self.idle_lock_seconds:
+            self.action_lock()
+
+    def _terminal_gone(self) -> None:
+        """Lock, let go of the vault, and end the process at once.
+
+        Textual's own shutdown blocks writing to a terminal that no longer exists, so
+        the process would linger holding the vault; every save is already durable.
+        """
+        self.action_lock()
+        door: Any = self.vault
+        self.vault = None
+        try:
+            if door is not None:
+                door.release()
+        finally:
+            os._exit(129)
+
+    def _install_sighup(self) -> None:
+        sighup = getattr(signal, "SIGHUP", None)
+        if sighup is None:
+            return
+        try:
+            asyncio.get_running_loop().add_signal_handler(sighup, self._on_sighup)
+        except (NotImplementedError, RuntimeError, ValueError):
+            return
+        self._sighup = True
+
+    def _on_sighup(self) -> None:
+        # Runs in the event loop (asyncio's handler), not in a thread: call_later, not
+        # call_from_thread, hands it to the app's message queue.
+        self.call_later(self._hung_up)
+
+    def _hung_up(self) -> None:
+        """SIGHUP: lock now. If the terminal has gone, the idle timer's check ends the app."""
+        self.action_lock()
+
+    def on_unmount(self) -> None:
+        if self._sighup:
+            with contextlib.suppress(RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+            self._sighup = False
+        vault: Any = self.vault
+        self.vault = None
+        if vault is None:
+            return
+        try:
+            if hasattr(vault, "close"):
+                vault.close()
+            else:
+                vault.release()
+        except (RjfacilError, OSError):
+            pass
+
+    # -- cases ------------------------------------------------------------------------
+
+    def open_case(self, case_id: UUID, tab: str | None = None) -> None:
+        """Show a case (its screen reads ``app.vault``)."""
+        if not self.unlocked:
+            return
+        try:
+            from screens.case import CaseScreen
+        except ImportError:
+            self.notify("The case view is not available in this build.", severity="error")
+            return
+        screen = CaseScreen(case_id=case_id, tab=tab)
+        if isinstance(self.screen, CaseScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def on_open_case(self, message: OpenCase) -> None:
+        self.open_case(message.case_id, message.tab)
+
+    @work(exclusive=True, group="case-flow")
+    async def action_new_case(self) -> None:
+        """Ask for a reference (again, with the reason, if it is refused); open the case."""
+        from screens.dialogs import TextPromptModal
+
+        if not self.unlocked:
+            return
+        reference, error = "", ""
+        while True:
+            answer = await self.push_screen_wait(
+                TextPromptModal(
+                    "New case",
+                    value=reference,
+                    error=error,
+                    placeholder="e.g. RJ-2026-015",
+                    help="Its reference, as your service knows it. It shows on the case "
+                    "list, so avoid names.",
+                )
+            )
+            if answer is None or not self.unlocked:
+                return
+            reference = answer.strip()
+            result = await self._create_case(self.vault, reference).wait()
+            if isinstance(result, UUID):
+                break
+            error = result
+        self.notify(f"Case {visible(reference, single_line=True)} created.", markup=False)
+        self.open_case(result)
+
+    @work(thread=True, group="case-io")
+    def _create_case(self, vault: Any, reference: str) -> UUID | str:
+        try:
+            return vault.new_case(reference).id
+        except RjfacilError as error:
+            return str(error)
+        except OSError as error:
+            return f"Could not save the new case: {error.strerror}."
+
+    def action_search(self) -> None:
+        from screens.case_list import SearchScreen
+
+        if self.unlocked and not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    # -- settings, themes, help ----------------------------------------------------------
+
+    def action_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
+        if self.unlocked and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_change_passphrase(self) -> None:
+        from screens.settings import SettingsScreen
+
+        if not self.unlocked:
+            return
+        screen = self.screen
+        if not isinstance(screen, SettingsScreen):
+            screen = SettingsScreen()
+            self.push_screen(screen)
+        self.call_after_refresh(screen.action_change_passphrase)
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen, collect_keys
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(collect_keys(self, self.screen)))
+
+    def set_theme(self, name: str) -> None:
+        """Apply a theme and remember it."""
+        if name in THEMES:
+            self._apply(Settings(theme=name, idle_lock_minutes=self.settings.idle_lock_minutes))
+
+    def on_settings_changed(self, message: SettingsChanged) -> None:
+        self._apply(message.settings)
+
+    def _apply(self, settings: Settings) -> None:
+        self.settings = settings
+        self.theme = settings.theme
+        self.idle_lock_seconds = settings.idle_lock_minutes * 60.0
+        try:
+            save_settings(settings)
+        except OSError as error:
+            self.notify(
+                f"Could not save the settings: {error.strerror}. They apply until you quit.",
+                severity="warning",
+                markup=False,
+            )

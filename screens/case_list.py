@@ -1,0 +1,544 @@
+"""The case list (the dashboard) and the full-text search across cases.
+
+Every cell is built from user text with ``plain()`` and wrapped here to the column's
+width: DataTable parses plain strings as markup, and cannot measure Content itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from time import monotonic
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from rjfacil import clock
+from rjfacil.errors import RjfacilError
+from rjfacil.sanitize import visible
+from screens.safe import plain
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseSummary
+    from rjfacil.vault.vault import SearchHit, Vault
+
+FLAG_LABELS: dict[str, str] = {
+    "sensitive_complex": "Sensitive & complex",
+    "co_working_advised": "Co-working",
+    "managerial_oversight": "Oversight",
+    "specialist_referral": "Specialist referral",
+    "risk_unmanaged": "Risk not managed",
+    "damaged": "Unreadable file",
+}
+"""Short labels for the case list; the case view shows each flag's full title."""
+
+
+def flag_label(flag_id: str) -> str:
+    """A short readable label for a flag id (unknown ids made readable, not hidden)."""
+    return FLAG_LABELS.get(flag_id) or flag_id.replace("_", " ").strip().capitalize()
+
+
+class OpenCase(Message):
+    """Open a case (posted upward; the app pushes the case screen).
+
+    Args:
+        case_id: The case to open.
+        tab: Which tab of the case to show, or None for its default.
+    """
+
+    def __init__(self, case_id: UUID, tab: str | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.tab = tab
+
+
+# -- formatting -------------------------------------------------------------------
+
+
+def _day(day: date, today: date) -> str:
+    if day == today:
+        return "Today"
+    delta = (day - today).days
+    if delta == 1:
+        return "Tomorrow"
+    if delta == -1:
+        return "Yesterday"
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def deadline_text(row: CaseSummary, today: date) -> Content:
+    """The next deadline: its day (bold when overdue) and what it is."""
+    if row.next_deadline is None:
+        return Content("—")
+    day = Content(_day(row.next_deadline, today))
+    if row.next_deadline < today:
+        day = Content.styled(f"{day.plain}, overdue", "bold $text-error")
+    label = plain(row.deadline_label, single_line=True)
+    return day + Content(" · ") + label if label else day
+
+
+def updated_text(moment: datetime, today: date) -> str:
+    """When a case last changed, in the facilitator's own time zone."""
+    day = moment.astimezone().date()
+    days = (today - day).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if 1 < days < 7:
+        return f"{days} days ago"
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def fit(text: str | Content, width: int, max_lines: int = 4) -> Content:
+    """Wrap text to a column's width (at most ``max_lines`` lines, then an ellipsis)."""
+    content = text if isinstance(text, Content) else plain(text, single_line=True)
+    lines = content.wrap(max(width, 1)) or [Content("")]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].truncate(width - 1) + Content("…")
+    return Content("\n").join(line.rstrip() for line in lines)
+
+
+@dataclass(frozen=True)
+class Widths:
+    reference: int
+    stage: int
+    flags: int
+    deadline: int
+    updated: int
+
+    @classmethod
+    def for_width(cls, width: int, reference_wants: int = 40, deadline_wants: int = 34) -> Widths:
+        """Column widths that fit ``width`` cells (each column has 1 cell padding a side).
+
+        At 80 columns every column gets its minimum; extra room goes first to the stage
+        (so "Outcome agreement" fits), then to the references and the deadlines as far as
+        they need it, then to "Updated".
+
+        Args:
+            width: The table's width in cells.
+            reference_wants: The longest reference on one line.
+            deadline_wants: The longest deadline (day and label) on one line.
+        """
+        available = width - 2 * 5 - 2  # cell padding, and room for the scrollbar
+        reference, stage, flags, deadline, updated = 12, 13, 19, 15, 9
+        extra = available - (reference + stage + flags + deadline + updated)
+
+        def grow(current: int, limit: int) -> int:
+            nonlocal extra
+            step = min(max(extra, 0), max(limit - current, 0))
+            extra -= step
+            return current + step
+
+        stage = grow(stage, 17)
+        reference = grow(reference, min(reference_wants, 40))
+        deadline = grow(deadline, min(deadline_wants, 34))
+        updated = grow(updated, 11)
+        reference = grow(reference, 40)
+        return cls(reference, stage, flags, deadline, updated)
+
+
+# -- the case list ---------------------------------------------------------------------
+
+
+class CaseTable(DataTable[Any]):
+    """The table of cases; Enter opens the highlighted one (and says so in the footer)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "select_cursor", "Open", id="cases.open", tooltip="Open the highlighted case"
+        ),
+    ]
+
+
+class FilterInput(Input):
+    """The filter field; Down or Escape goes back to the table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down",
+            "screen.focus_table",
+            "To the list",
+            show=False,
+            id="filter.to_list",
+            tooltip="Move to the list of cases",
+        ),
+        Binding(
+            "escape",
+            "screen.clear_filter",
+            "Clear filter",
+            id="filter.clear",
+            tooltip="Clear the filter and go back to the list",
+        ),
+    ]
+
+
+class CaseListScreen(Screen[None]):
+    """The dashboard: every case with its stage, flags, next deadline and last change.
+
+    Reads ``self.app.vault`` (an unlocked Vault). Opening a case posts :class:`OpenCase`.
+    """
+
+    CSS_PATH = "case_list.tcss"
+    AUTO_FOCUS = "CaseTable"
+    TITLE = "rjfacil"
+    SUB_TITLE = "Cases"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.new_case", "New case", id="cases.new", tooltip="Start a new case"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            id="cases.filter",
+            tooltip="Filter the list by reference, stage or flag",
+        ),
+        Binding(
+            "s",
+            "app.search",
+            "Search",
+            id="cases.search",
+            tooltip="Search the notes, names and references of every case",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[CaseSummary] = []
+        self._widths: Widths | None = None
+        self._width = 0
+
+    def location(self) -> dict[str, Any]:
+        """Rebuilt after a lock with nothing remembered (the filter may name someone)."""
+        return {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="filter-bar"):
+            yield FilterInput(placeholder="Filter by reference, stage or flag  ( / )", id="filter")
+        yield CaseTable(cursor_type="row", zebra_stripes=True, id="cases")
+        yield Static(Content("No cases yet. Press n to start one."), id="empty", classes="hidden")
+        yield Static("", id="count")
+        yield Footer()
+
+    @property
+    def vault(self) -> Vault | None:
+        vault = getattr(self.app, "vault", None)
+        return vault if vault is not None and hasattr(vault, "list_cases") else None
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Back from a case (or a new one): its row may have changed.
+        if self.is_mounted:
+            self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._width != event.size.width:
+            self._show()
+
+    def reload(self) -> None:
+        """Read the case list again from the vault (an in-memory index: no decryption)."""
+        vault = self.vault
+        self._rows = vault.list_cases() if vault is not None else []
+        self._show()
+
+    # -- the table ------------------------------------------------------------------
+
+    def _matches(self, row: CaseSummary, needle: str) -> bool:
+        if not needle:
+            return True
+        haystack = " ".join(
+            [row.reference, row.stage.label, row.deadline_label, *map(flag_label, row.flags)]
+        )
+        return needle in haystack.casefold()
+
+    def _show(self) -> None:
+        table = self.query_one(CaseTable)
+        needle = self.query_one(FilterInput).value.strip().casefold()
+        selected = self._selected_key()
+        today = clock.now().astimezone().date()
+        shown = [row for row in self._rows if self._matches(row, needle)]
+        widths = Widths.for_width(
+            self.size.width or self.app.size.width,
+            max((len(row.reference) for row in shown), default=0),
+            max((len(deadline_text(row, today).plain) for row in shown), default=0),
+        )
+        self._widths = widths
+        self._width = self.size.width
+        table.clear(columns=True)
+        table.add_column("Reference", width=widths.reference, key="reference")
+        table.add_column("Stage", width=widths.stage, key="stage")
+        table.add_column("Flags", width=widths.flags, key="flags")
+        table.add_column("Next deadline", width=widths.deadline, key="deadline")
+        table.add_column("Updated", width=widths.updated, key="updated")
+        for row in shown:
+            cells = [
+                fit(row.reference, widths.reference, max_lines=3),
+                fit(row.stage.label, widths.stage),
+                fit(
+                    Content("\n").join(Content(flag_label(f)) for f in row.flags)
+                    if row.flags
+                    else Content("—"),
+                    widths.flags,
+                ),
+                fit(deadline_text(row, today), widths.deadline),
+                fit(updated_text(row.updated_at, today), widths.updated),
+            ]
+            height = max(len(cell.plain.splitlines()) for cell in cells)
+            table.add_row(*cells, height=max(height, 1), key=str(row.id))
+        if selected is not None and selected in {str(row.id) for row in shown}:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        empty = not self._rows
+        table.display = not empty
+        self.query_one("#empty").set_class(not empty, "hidden")
+        self._count(len(shown), needle)
+
+    def _count(self, shown: int, needle: str) -> None:
+        total = len(self._rows)
+        count = self.query_one("#count", Static)
+        if not needle:
+            count.update(Content(f"{total} case{'s' if total != 1 else ''}"))
+        elif shown:
+            count.update(Content(f"{shown} of {total} cases match the filter"))
+        else:
+            count.update(Content("No case matches the filter. Escape clears it."))
+
+    def _selected_key(self) -> str | None:
+        table = self.query_one(CaseTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return key.value
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_focus_table()
+
+    @on(DataTable.RowSelected, "#cases")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(OpenCase(UUID(event.row_key.value)))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(CaseTable).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one(FilterInput).value = ""
+        self.action_focus_table()
+
+
+# -- search across cases -------------------------------------------------------------
+
+
+class ResultsTable(DataTable[Any]):
+    """Search results; Enter opens the case a result is in."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open case",
+            id="search.open",
+            tooltip="Open the case this result is in",
+        ),
+    ]
+
+
+WHERE_LABELS = {"reference": "Reference", "participant": "Participant", "note": "Note"}
+
+
+def excerpt(hit: SearchHit, needle: str, width: int) -> Content:
+    """The matching text, on at most two lines, the match itself in bold."""
+    text = visible(hit.excerpt, single_line=True).strip()
+    content = Content(text)
+    at = text.casefold().find(needle)
+    if needle and at >= 0:
+        content = content.stylize("bold underline", at, at + len(needle))
+    return fit(content, width, max_lines=2)
+
+
+class SearchScreen(Screen[None]):
+    """Full-text search over every case (Vault.search in a thread worker, with progress).
+
+    Results appear as they are found; Enter on one opens its case.
+    """
+
+    CSS_PATH = "case_list.tcss"
+    AUTO_FOCUS = "#query"
+    TITLE = "rjfacil"
+    SUB_TITLE = "Search all cases"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="search.back", tooltip="Back to the list of cases"),
+        Binding(
+            "slash",
+            "focus_query",
+            "New search",
+            id="search.query",
+            tooltip="Type a new search",
+        ),
+    ]
+    PROGRESS_EVERY = 0.05
+    """Seconds between progress updates from the search thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._found = 0
+
+    def location(self) -> dict[str, Any]:
+        """Rebuilt empty after a lock: the words searched for are not kept."""
+        return {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="search-bar"):
+            yield Input(
+                placeholder="Search notes, names and references — Enter to search", id="query"
+            )
+        yield ProgressBar(id="progress", show_eta=False, classes="hidden")
+        yield Static(
+            Content("Type a word or a phrase and press Enter. Every case is searched."),
+            id="search-status",
+        )
+        yield ResultsTable(cursor_type="row", zebra_stripes=True, id="results")
+        yield Footer()
+
+    @property
+    def vault(self) -> Vault | None:
+        vault = getattr(self.app, "vault", None)
+        return vault if vault is not None and hasattr(vault, "search") else None
+
+    def _columns(self) -> tuple[int, int, int]:
+        width = self.size.width or self.app.size.width
+        reference, where = (16, 12) if width >= 100 else (12, 11)
+        return reference, where, max(width - reference - where - 2 * 3 - 2, 20)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        needle = event.value.strip()
+        vault = self.vault
+        if not needle or vault is None:
+            return
+        table = self.query_one(ResultsTable)
+        table.clear(columns=True)
+        reference, where, text = self._columns()
+        table.add_column("Case", width=reference, key="case")
+        table.add_column("Found in", width=where, key="where")
+        table.add_column("Text", width=text, key="text")
+        self._found = 0
+        progress = self.query_one(ProgressBar)
+        progress.update(total=None, progress=0)
+        progress.remove_class("hidden")
+        self._status(Content("Searching…"))
+        self._search(vault, needle)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, vault: Vault, needle: str) -> None:
+        worker = get_current_worker()
+        pending: list[SearchHit] = []
+        last = 0.0
+        state = {"done": 0, "total": 0}
+
+        def progress(done: int, total: int) -> None:
+            state["done"], state["total"] = done, total
+
+        try:
+            for hit in vault.search(needle, progress):
+                if worker.is_cancelled:
+                    return
+                pending.append(hit)
+                if monotonic() - last > self.PROGRESS_EVERY:
+                    last = monotonic()
+                    batch, pending = pending, []
+                    self.app.call_from_thread(
+                        self._progress, state["done"], state["total"], batch, needle
+                    )
+        except RjfacilError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, str(error))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._finished, state["total"], pending, needle)
+
+    def _add(self, hits: Iterable[SearchHit], needle: str) -> None:
+        table = self.query_one(ResultsTable)
+        reference, _where, text = self._columns()
+        folded = needle.casefold()
+        for hit in hits:
+            self._found += 1
+            cells = [
+                fit(hit.reference, reference, max_lines=2),
+                Content(WHERE_LABELS.get(hit.where, hit.where.capitalize())),
+                excerpt(hit, folded, text),
+            ]
+            height = max(len(cell.plain.splitlines()) for cell in cells)
+            table.add_row(*cells, height=max(height, 1), key=f"{hit.case_id}/{self._found}")
+
+    def _progress(self, done: int, total: int, hits: list[SearchHit], needle: str) -> None:
+        progress = self.query_one(ProgressBar)
+        progress.update(total=max(total, 1), progress=done)
+        self._add(hits, needle)
+        self._status(Content(f"Searched {done} of {total} cases · {self._found} found"))
+
+    def _finished(self, total: int, hits: list[SearchHit], needle: str) -> None:
+        self._add(hits, needle)
+        self.query_one(ProgressBar).add_class("hidden")
+        cases = f"{total} case{'s' if total != 1 else ''}"
+        if self._found:
+            found = f"{self._found} result{'s' if self._found != 1 else ''}"
+            self._status(Content(f"{found} in {cases}. Enter opens the case."))
+            self.query_one(ResultsTable).focus()
+        else:
+            self._status(
+                Content("Nothing found in ")
+                + Content(cases)
+                + Content(" for ")
+                + plain(needle, single_line=True)
+            )
+
+    def _failed(self, message: str) -> None:
+        self.query_one(ProgressBar).add_class("hidden")
+        self._status(plain(message))
+
+    def _status(self, content: Content) -> None:
+        self.query_one("#search-status", Static).update(content)
+
+    @on(DataTable.RowSelected, "#results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(OpenCase(UUID(event.row_key.value.split("/")[0])))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_query(self) -> None:
+        self.query_one("#query", Input).focus()

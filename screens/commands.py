@@ -1,0 +1,102 @@
+"""The command palette (ctrl+p): open any case by reference, and the main actions.
+
+References are user text: their hits are built with ``plain()`` and highlighted here,
+never through ``Matcher.highlight`` (which parses its argument as markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from rjfacil.sanitize import visible
+from screens.themes import THEME_LABELS
+
+if TYPE_CHECKING:
+    from rjfacil.casefile import CaseSummary
+
+
+class RjfacilCommands(Provider):
+    """Cases by reference (while unlocked), then new case, search, lock, settings, help,
+    themes and quit."""
+
+    def _actions(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        app: Any = self.app
+        unlocked = getattr(app, "unlocked", False)
+        if unlocked:
+            yield "New case", "Start a case with a new reference", app.action_new_case
+            yield "Search all cases", "Notes, names and references", app.action_search
+            yield "Lock now", "Hide everything until the passphrase is typed", app.action_lock
+            yield "Settings", "Theme, idle lock, passphrase", app.action_settings
+            yield (
+                "Change passphrase",
+                "The recovery code stays valid",
+                app.action_change_passphrase,
+            )
+        yield "Keys and help", "Every key of the app and this screen", app.action_help
+        for name, label in THEME_LABELS.items():
+            yield f"Theme: {label}", "Remembered for next time", partial(app.set_theme, name)
+        yield "Quit", "Close rjfacil (everything is already saved)", app.action_quit
+
+    def _cases(self) -> list[CaseSummary]:
+        app: Any = self.app
+        if not getattr(app, "unlocked", False):
+            return []
+        return list(app.vault.list_cases())
+
+    def _open(self, row: CaseSummary) -> Callable[[], Any]:
+        app: Any = self.app
+        return partial(app.open_case, row.id)
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._actions():
+            yield DiscoveryHit(title, callback, text=title, help=help_text)
+        for row in self._cases():
+            reference = visible(row.reference, single_line=True)
+            yield DiscoveryHit(
+                Content("Open case ") + Content(reference),
+                self._open(row),
+                text=f"Open case {reference}",
+                help=_case_help(row),
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._actions():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+        for row in self._cases():
+            reference = visible(row.reference, single_line=True)
+            text = f"Open case {reference}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    _highlight(text, query, matcher),
+                    self._open(row),
+                    text=text,
+                    help=_case_help(row),
+                )
+
+
+def _highlight(text: str, query: str, matcher: Any) -> Content:
+    """``text`` as literal Content with the matched letters bold (no markup parsing)."""
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize("bold underline", offset, offset + 1)
+    return content
+
+
+def _case_help(row: CaseSummary) -> str:
+    """The stage and flags: our own labels only (the palette parses help as markup)."""
+    from screens.case_list import flag_label
+
+    parts = [row.stage.label, *(flag_label(flag) for flag in row.flags)]
+    return " · ".join(parts).replace("[", "(").replace("]", ")")

@@ -1,0 +1,172 @@
+"""Settings: the theme, the idle lock, and changing the passphrase.
+
+Every change is saved as soon as it is made (the app applies and saves what this screen
+reports with :class:`SettingsChanged`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet, Static
+
+from rjfacil.errors import RjfacilError
+from rjfacil.settings import THEMES, Settings, load_settings
+from screens.safe import plain
+from screens.themes import THEME_LABELS
+from screens.unlock import ChangePassphraseModal
+
+if TYPE_CHECKING:
+    from rjfacil.vault.vault import Vault
+
+IDLE_MIN, IDLE_MAX = 1, 120
+
+
+class SettingsChanged(Message):
+    """The facilitator changed a setting; the app applies it and saves it at once."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+
+
+class SettingsScreen(Screen[None]):
+    """Theme, idle-lock minutes, and the passphrase change (in a worker)."""
+
+    CSS_PATH = "settings.tcss"
+    TITLE = "rjfacil"
+    SUB_TITLE = "Settings"
+    AUTO_FOCUS = "RadioSet"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="settings.back", tooltip="Back to where you were"),
+        Binding(
+            "ctrl+o",
+            "change_passphrase",
+            "Change passphrase",
+            id="settings.passphrase",
+            tooltip="Change the vault's passphrase (the recovery code stays valid)",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settings: Settings = Settings()
+
+    def location(self) -> dict[str, Any]:
+        return {}
+
+    def compose(self) -> ComposeResult:
+        current = getattr(self.app, "settings", None)
+        self._settings = replace(current) if isinstance(current, Settings) else load_settings()
+        yield Header(icon="≡")
+        with VerticalScroll(id="settings-body"):
+            with Vertical(classes="setting"):
+                yield Static(Content("Theme"), classes="setting-title")
+                with RadioSet(id="theme"):
+                    for name in THEMES:
+                        yield RadioButton(
+                            Content(THEME_LABELS.get(name, name)),
+                            value=name == self._settings.theme,
+                            name=name,
+                        )
+            with Vertical(classes="setting"):
+                yield Static(Content("Lock when idle"), classes="setting-title")
+                with Horizontal(classes="setting-row"):
+                    yield Static(Content("Lock after"), classes="setting-label")
+                    yield Input(
+                        str(self._settings.idle_lock_minutes),
+                        type="integer",
+                        max_length=3,
+                        id="idle",
+                    )
+                    yield Static(
+                        Content("minutes without a key press or the mouse"),
+                        classes="setting-after",
+                    )
+            with Vertical(classes="setting"):
+                yield Static(Content("Passphrase"), classes="setting-title")
+                yield Button(Content("Change the passphrase…"), id="passphrase")
+            yield Static("", id="settings-status")
+        yield Footer()
+
+    @property
+    def vault(self) -> Vault | None:
+        vault = getattr(self.app, "vault", None)
+        return vault if vault is not None and hasattr(vault, "change_passphrase") else None
+
+    @on(RadioSet.Changed, "#theme")
+    def _theme(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        name = event.pressed.name
+        if name in THEMES and name != self._settings.theme:
+            self._settings = replace(self._settings, theme=name)
+            self.post_message(SettingsChanged(replace(self._settings)))
+            self._say(f"Theme: {THEME_LABELS.get(name, name)}. Saved.")
+
+    @on(Input.Changed, "#idle")
+    def _idle(self, event: Input.Changed) -> None:
+        event.stop()
+        try:
+            minutes = int(event.value)
+        except ValueError:
+            minutes = 0
+        if not IDLE_MIN <= minutes <= IDLE_MAX:
+            self._say(f"A whole number of minutes from {IDLE_MIN} to {IDLE_MAX}.", error=True)
+            return
+        if minutes != self._settings.idle_lock_minutes:
+            self._settings = replace(self._settings, idle_lock_minutes=minutes)
+            self.post_message(SettingsChanged(replace(self._settings)))
+            self._say(f"Locks after {minutes} minute{'s' if minutes != 1 else ''} idle. Saved.")
+
+    @on(Button.Pressed, "#passphrase")
+    def _passphrase(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_change_passphrase()
+
+    @work(exclusive=True, group="passphrase")
+    async def action_change_passphrase(self) -> None:
+        """Ask (old, new twice) and rewrap the key in a thread, until it works or Escape."""
+        error = ""
+        while True:
+            change = await self.app.push_screen_wait(ChangePassphraseModal(error))
+            if change is None:
+                self._say("")
+                return
+            vault = self.vault
+            if vault is None:
+                return
+            self._say("Changing the passphrase…")
+            error = await self._rewrap(vault, change.old, change.new).wait()
+            if not error:
+                message = "Passphrase changed. The recovery code still works."
+                self._say(message)
+                self.notify(message, markup=False)
+                return
+            self._say(error, error=True)
+
+    @work(thread=True, group="rewrap")
+    def _rewrap(self, vault: Vault, old: str, new: str) -> str:
+        """Vault.change_passphrase (two key derivations); returns the error, or ''."""
+        try:
+            vault.change_passphrase(old, new)
+        except RjfacilError as error:
+            return str(error)
+        except OSError as error:
+            return f"Could not save vault.json: {error.strerror}. The passphrase is unchanged."
+        return ""
+
+    def _say(self, message: str, error: bool = False) -> None:
+        status = self.query_one("#settings-status", Static)
+        status.update(plain(message))
+        status.set_class(error, "error")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

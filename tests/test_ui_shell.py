@@ -1,0 +1,577 @@
+"""Pilot tests of the app shell: create, unlock, case list, search, lock, settings.
+
+Each test drives the real app at 80x24 and asserts on what the facilitator would see:
+the text the active screen paints, not the widgets' internals.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from rjfacil.vault.vault import LockedVault, Vault
+from screens.app import RjfacilApp
+from screens.case import CaseScreen
+from screens.case_list import CaseListScreen, SearchScreen
+from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.help import HelpScreen
+from screens.lock import LockScreen
+from screens.settings import SettingsScreen
+from screens.unlock import CreateVaultScreen, RecoveryCodeScreen, UnlockScreen
+from tests.conftest import OWNER
+
+SIZE = (80, 24)
+PASSPHRASE = "open up now"  # short: Pilot types about 15 keys a second
+INJECTIONS = [
+    "[bold]Bold[/bold]",
+    "[link=https://x.example]Link[/link]",
+    "[@click=app.quit]Quit[/]",
+    "\x1b[31mRed",
+]
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def shown(app: RjfacilApp) -> str:
+    """Everything the active screen paints, as text (what a user sees)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Pause until ``condition()`` holds (workers run in threads), or fail."""
+    waited = 0.0
+    while not condition():
+        if waited > timeout:
+            raise AssertionError(f"timed out; the screen shows:\n{shown(pilot.app)}")  # type: ignore[arg-type]
+        await pilot.pause(0.02)
+        waited += 0.02
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*text)
+
+
+async def unlock(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+    await type_text(pilot, passphrase)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+
+@pytest.fixture
+def home(isolated_home: Path) -> Path:
+    return isolated_home
+
+
+@pytest.fixture
+def made(home: Path) -> dict[str, Any]:
+    """A closed vault with three cases and a note; returns its recovery code and ids."""
+    vault, code = Vault.create(home, PASSPHRASE, OWNER)
+    ids = {}
+    with vault:
+        first = vault.new_case("RJ-2026-001")
+        first.add_note("The kitchen window was broken at night.")
+        ids["RJ-2026-001"] = first.id
+        ids["RJ-2026-002"] = vault.new_case("RJ-2026-002").id
+        ids["RJ-2026-003"] = vault.new_case("RJ-2026-003").id
+    return {"code": code, "ids": ids}
+
+
+def app_for(home: Path, **kwargs: Any) -> RjfacilApp:
+    return RjfacilApp(home=home, **kwargs)
+
+
+# -- dialogs ------------------------------------------------------------------------------
+
+
+async def test_dialogs_dismiss_their_answer_and_show_text_literally(home: Path) -> None:
+    app = app_for(home)
+    answers: list[Any] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CreateVaultScreen))
+        app.push_screen(ConfirmModal("Close [bold]RJ-1[/bold]?"), callback=answers.append)
+        await pilot.pause()
+        assert "Close [bold]RJ-1[/bold]?" in shown(app)
+        await pilot.press("y")
+        await pilot.pause()
+        app.push_screen(TextPromptModal("Reference", error="[@click=app.quit]x"), answers.append)
+        await pilot.pause()
+        assert "[@click=app.quit]x" in shown(app)
+        await pilot.press("enter")  # empty: refused, says why
+        await pilot.pause()
+        assert "Type something first" in shown(app)
+        await type_text(pilot, "RJ-9")
+        await pilot.press("enter")
+        await pilot.pause()
+        app.push_screen(TextPromptModal("Reference"), answers.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert answers == [True, "RJ-9", None]
+
+
+# -- first run -----------------------------------------------------------------------------
+
+
+async def test_create_vault_shows_the_recovery_code_once(home: Path) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CreateVaultScreen))
+        assert "Welcome to rjfacil" in shown(app)
+        await type_text(pilot, "Sam [b]Okafor[/b]")
+        await pilot.press("enter")
+        await type_text(pilot, "river stone")
+        await pilot.pause()
+        assert "11 characters, 2 words" in shown(app)
+        await pilot.press("enter")
+        await type_text(pilot, "river stones")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "The two passphrases differ" in shown(app)
+        assert not Vault.exists(home)
+        await type_text(pilot, "river stone")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RecoveryCodeScreen))
+        text = shown(app)
+        code = re.search(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){7}", text)
+        assert code, text
+        assert "away from this" in text and "never again" in text
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert "No cases yet" in shown(app)
+        assert code.group() not in shown(app)
+        assert isinstance(app.vault, Vault)
+        assert app.vault.owner.name == "Sam [b]Okafor[/b]"
+    assert Vault.exists(home)
+    with Vault.open(home).unlock_with_recovery(code.group()) as vault:
+        assert vault.list_cases() == []
+
+
+async def test_create_vault_refuses_a_short_passphrase(home: Path) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CreateVaultScreen))
+        await type_text(pilot, "Sam")
+        await pilot.press("enter")
+        await type_text(pilot, "short")
+        await pilot.pause()
+        assert "5 characters so far; at least 8 are needed" in shown(app)
+        await pilot.press("enter")
+        await type_text(pilot, "short")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "needs at least 8 characters" in shown(app)
+        assert isinstance(app.screen, CreateVaultScreen)
+    assert not Vault.exists(home)
+
+
+# -- unlocking -------------------------------------------------------------------------------
+
+
+async def test_unlock_wrong_then_right(home: Path, made: dict[str, Any]) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert "rjfacil" in shown(app)
+        await until(pilot, lambda: isinstance(app.vault, LockedVault))
+        await type_text(pilot, "not it")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Wrong passphrase" in shown(app))
+        assert "2 more tries" in shown(app)
+        assert isinstance(app.screen, UnlockScreen)
+        assert not isinstance(app.vault, Vault)
+        await unlock(pilot)
+        text = shown(app)
+        for reference in made["ids"]:
+            assert reference in text
+        assert "3 cases" in text
+        assert isinstance(app.vault, Vault)
+
+
+async def test_unlock_typed_before_the_vault_folder_is_open(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+
+async def test_three_wrong_passphrases_end_the_attempt(home: Path, made: dict) -> None:
+    app = app_for(home)
+    app.exit_pause = 0.5
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.vault, LockedVault))
+        for attempt in range(2):
+            await type_text(pilot, f"wrong {attempt}")
+            await pilot.press("enter")
+            await until(pilot, lambda: not app.screen.query_one("#secret").disabled)
+        assert "one more try" in shown(app)
+        await type_text(pilot, "wrong again")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Three wrong attempts" in shown(app))
+        await until(pilot, lambda: app.return_code == 1)
+    assert app.return_code == 1
+
+
+async def test_recovery_code_unlocks(home: Path, made: dict[str, Any]) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Recovery code" in shown(app)
+        await type_text(pilot, made["code"].lower())
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.pause()
+        assert "Unlocked with the recovery code" in shown(app)
+
+
+async def test_a_vault_held_elsewhere_says_so(home: Path, made: dict) -> None:
+    door = Vault.open(home)
+    try:
+        app = app_for(home)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "open in another rjfacil" in shown(app))
+            assert app.screen.query_one("#secret").disabled
+    finally:
+        door.release()
+
+
+async def test_demo_hint_is_shown(home: Path, made: dict) -> None:
+    app = app_for(home, demo_passphrase="demo [b]only[/b]")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert "its passphrase is demo [b]only[/b]" in shown(app)
+
+
+# -- the case list -----------------------------------------------------------------------------
+
+
+async def test_create_a_case_from_the_list(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TextPromptModal))
+        await type_text(pilot, "RJ-2026-001")
+        await pilot.press("enter")
+        await until(pilot, lambda: "already exists" in shown(app))
+        assert isinstance(app.screen, TextPromptModal)
+        await pilot.press("ctrl+u")  # clear the field
+        await type_text(pilot, "RJ-2026-077")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert "RJ-2026-077" in shown(app)
+        assert "RJ-2026-077" in [row.reference for row in app.vault.list_cases()]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert "RJ-2026-077" in shown(app)
+        assert "4 cases" in shown(app)
+
+
+async def test_filter_narrows_the_list(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "002")
+        await pilot.pause()
+        text = shown(app)
+        assert "RJ-2026-002" in text
+        assert "RJ-2026-001" not in text and "RJ-2026-003" not in text
+        assert "1 of 3 cases" in text
+        await type_text(pilot, "x")
+        await pilot.pause()
+        assert "No case matches" in shown(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "RJ-2026-003" in shown(app)
+        await pilot.press("slash")
+        await type_text(pilot, "referral")  # the stage of every new case
+        await pilot.pause()
+        assert "3 of 3 cases" in shown(app)
+
+
+async def test_enter_opens_the_selected_case(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        table = app.screen.query_one("#cases")
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert str(app.screen.case_id) == key
+
+
+async def test_search_finds_a_word_in_a_note(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await type_text(pilot, "WINDOW")
+        await pilot.press("enter")
+        await until(pilot, lambda: "1 result in 3 cases" in shown(app))
+        text = shown(app)
+        assert "RJ-2026-001" in text and "kitchen window" in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert app.screen.case_id == made["ids"]["RJ-2026-001"]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press("slash")
+        await type_text(pilot, " nothing-like-this")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Nothing found" in shown(app))
+
+
+# -- locking -------------------------------------------------------------------------------------
+
+
+async def test_lock_by_key_hides_everything_and_unlock_returns(home: Path, made: dict) -> None:
+    app = app_for(home)
+    case_id = made["ids"]["RJ-2026-002"]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        app.open_case(case_id)
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert "RJ-2026-002" in shown(app)
+        app.notify("Saved RJ-2026-002", markup=False)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        text = shown(app)
+        assert "rjfacil — locked" in text
+        assert "RJ-2026" not in text and OWNER not in text
+        assert [type(s) for s in app.screen_stack[1:]] == [LockScreen]
+        assert not isinstance(app.vault, Vault)
+        assert isinstance(app.vault, LockedVault)
+        await pilot.press("ctrl+l")  # nothing more to lock; nothing breaks
+        await type_text(pilot, "wrong")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Wrong passphrase" in shown(app))
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert app.screen.case_id == case_id
+        assert isinstance(app.screen_stack[-2], CaseListScreen)
+        assert isinstance(app.vault, Vault)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert "RJ-2026-002" in shown(app)
+
+
+async def test_lock_from_a_dialog_drops_it(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TextPromptModal))
+        await type_text(pilot, "RJ-half-typed")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        assert "RJ-half-typed" not in shown(app)
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert len(app.screen_stack) == 2
+
+
+async def test_idle_timer_locks(home: Path, made: dict) -> None:
+    app = app_for(home)
+    app.IDLE_CHECK_SECONDS = 0.05  # type: ignore[misc]
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        app.idle_lock_seconds = 0.3
+        await pilot.press("down")
+        assert isinstance(app.screen, CaseListScreen)
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), timeout=5)
+        assert "RJ-2026" not in shown(app)
+        assert isinstance(app.vault, LockedVault)
+        app.idle_lock_seconds = 300
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+
+async def test_sighup_locks(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert app._sighup, "the SIGHUP handler must be installed before sending it"
+        os.kill(os.getpid(), signal.SIGHUP)
+        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        assert isinstance(app.vault, LockedVault)
+
+
+# -- help, palette, settings, themes ----------------------------------------------------------
+
+
+async def test_help_lists_the_keys(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = shown(app)
+        for words in ("On this screen", "New case", "Filter", "Search", "Everywhere", "Lock"):
+            assert words in text
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+
+async def test_palette_opens_a_case_by_reference(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "case 003")
+        await until(pilot, lambda: "Open case RJ-2026-003" in shown(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert app.screen.case_id == made["ids"]["RJ-2026-003"]
+
+
+async def test_theme_change_persists(home: Path, made: dict) -> None:
+    app = app_for(home)
+    assert app.theme == "rjfacil-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("down", "enter")  # the second theme: light
+        await pilot.pause()
+        assert app.theme == "rjfacil-light"
+        assert "Saved" in shown(app)
+        idle = app.screen.query_one("#idle")
+        idle.focus()
+        await pilot.press("backspace", "1", "5")
+        await pilot.pause()
+        assert app.idle_lock_seconds == 15 * 60
+    again = app_for(home)
+    assert again.theme == "rjfacil-light"
+    assert again.idle_lock_seconds == 15 * 60
+
+
+async def test_palette_switches_theme(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "high contrast")
+        await until(pilot, lambda: "Theme: High contrast" in shown(app))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "rjfacil-high-contrast"
+    assert app_for(home).theme == "rjfacil-high-contrast"
+
+
+async def test_change_passphrase_in_settings(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: app.screen.query("#old"))
+        await type_text(pilot, "not it")
+        await pilot.press("enter")
+        await type_text(pilot, "new one now")
+        await pilot.press("enter")
+        await type_text(pilot, "new one now")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Wrong passphrase" in shown(app))  # asked again, with why
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await type_text(pilot, "new one now")
+        await pilot.press("enter")
+        await type_text(pilot, "new one now")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Passphrase changed" in shown(app))
+    with Vault.open(home).unlock("new one now") as vault:
+        assert len(vault.list_cases()) == 3
+
+
+# -- user text is data -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def injected(home: Path) -> Path:
+    vault, _code = Vault.create(home, PASSPHRASE, OWNER)
+    with vault:
+        for reference in INJECTIONS:
+            vault.new_case(reference)
+    return home
+
+
+async def test_markup_in_references_is_shown_literally(injected: Path) -> None:
+    app = app_for(injected)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await unlock(pilot)
+        text = shown(app)
+        assert "[bold]Bold[/bold]" in text
+        assert "[link=https://x.example]Link[/link]" in text
+        assert "[@click=app.quit]Quit[/]" in text
+        assert "␛[31mRed" in text and "\x1b" not in text
+        # Clicking the [@click=...] reference runs nothing.
+        # Clicking the [@click=...] reference runs nothing (the click opens the case).
+        rows = app.screen.query_one("#cases").row_count
+        for row in range(rows):
+            await pilot.click("#cases", offset=(3, 1 + row))
+            await pilot.pause()
+            while not isinstance(app.screen, CaseListScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+        assert app.is_running and app.return_code is None
+        # The filter, the palette and the notifications show it literally too.
+        await pilot.press("slash")
+        await type_text(pilot, "[@click")
+        await pilot.pause()
+        assert "[@click=app.quit]Quit[/]" in shown(app)
+        assert "[bold]Bold" not in shown(app)
+        await pilot.press("escape")
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TextPromptModal))
+        await type_text(pilot, "[bold]Bold[/bold]")
+        await pilot.press("enter")
+        await until(pilot, lambda: "already exists" in shown(app))
+        assert "A case with reference [bold]Bold[/bold] already exists." in shown(app)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "[@click=app.quit]New[/]")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert "Case [@click=app.quit]New[/] created." in shown(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "link")
+        await until(pilot, lambda: "Open case [link=https://x.example]Link[/link]" in shown(app))
+        assert app.is_running and app.return_code is None
+
+
+async def test_error_messages_with_markup_are_literal(home: Path, made: dict) -> None:
+    weird = home.parent / "[bold]held[/bold]"
+    vault, _code = Vault.create(weird, PASSPHRASE, OWNER)
+    vault.close()
+    door = Vault.open(weird)
+    try:
+        app = app_for(weird)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: "open in another rjfacil" in shown(app))
+            assert "[bold]held[/bold]" in shown(app)
+    finally:
+        door.release()
