@@ -49,6 +49,7 @@ from screens.widgets import (
     PickModal,
     RecordTable,
     WalkRequested,
+    editable,
     form_row,
     parse_day,
     show_day,
@@ -100,11 +101,11 @@ class CaseDetailsEditor(EditorModal[Case]):
     @staticmethod
     def _from(c: Case) -> dict[str, Any]:
         return {
-            "reference": c.reference,
+            "reference": editable(c.reference),
             "referral_date": c.referral_date.isoformat() if c.referral_date else "",
             "process": c.process.value if c.process else NO_PROCESS,
-            "case_supervisor": c.case_supervisor,
-            "summary": c.summary,
+            "case_supervisor": editable(c.case_supervisor),
+            "summary": editable(c.summary),
         }
 
     def form(self) -> ComposeResult:

@@ -34,6 +34,7 @@ from screens.widgets import (
     RecordTable,
     TextModal,
     draft_note,
+    editable,
     first_line,
     form_row,
     show_day,
@@ -82,7 +83,7 @@ class NoteEditor(EditorModal[Note]):
         self.TITLE_TEXT = "Revise the note" if note else "New note"
         start = note.participant_id if note else participant_id
         self._initial: dict[str, Any] = {
-            "text": case.note_text(note.id) if note else "",
+            "text": editable(case.note_text(note.id)) if note else "",
             "concerns": start,
             "source": note.source if note else NoteSource.FACILITATOR_ASSESSMENT,
             "share_how": note.share_how if note else ShareHow.NOT_SHARED,
@@ -168,6 +169,8 @@ class NoteEditor(EditorModal[Note]):
                 if p.id != concerns
             ]
         )
+        if options.option_count:
+            options.highlighted = 0
 
     @on(Select.Changed, "#note-concerns")
     def _concerns_changed(self) -> None:
@@ -352,7 +355,8 @@ class NotesPane(CasePane):
         names = {p.id: p.name for p in case.participants}
         table = self.query_one(RecordTable)
         room = max(24, table.size.width - 62) if table.size.width else 40
-        table.fill(
+        select = self.take_select()
+        rows = [
             (
                 str(n.id),
                 (
@@ -369,7 +373,8 @@ class NotesPane(CasePane):
                 ),
             )
             for n in notes
-        )
+        ]
+        table.fill(rows, select=select)
         self.query_one("#notes-count", Static).update(
             Content.styled(f"{len(notes)} of {len(case.notes())} notes", "$text-muted")
         )
@@ -442,15 +447,8 @@ class NotesPane(CasePane):
     def _saved(self, note: Note | None) -> None:
         if note is not None:
             self.notify("Note saved.", markup=False)
-            self.changed()
-            table = self.query_one(RecordTable)
-            self.call_after_refresh(self._move_to, str(note.id))
-            table.focus()
-
-    def _move_to(self, key: str) -> None:
-        table = self.query_one(RecordTable)
-        if key in table.rows:
-            table.move_cursor(row=table.get_row_index(key), animate=False)
+            self.changed(select=note.id)
+            self.query_one(RecordTable).focus()
 
     def action_history(self) -> None:
         note = self._selected_note()

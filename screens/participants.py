@@ -29,6 +29,7 @@ from screens.widgets import (
     PickModal,
     RecordTable,
     draft_note,
+    editable,
     form_row,
     parse_day,
     show_day,
@@ -54,11 +55,11 @@ class ParticipantEditor(EditorModal[Participant]):
         self.participant = participant
         self.TITLE_TEXT = "Edit participant" if participant else "Add a participant"
         self._initial = {
-            "name": participant.name if participant else "",
+            "name": editable(participant.name) if participant else "",
             "role": (participant.role if participant else role or Role.PERSON_HARMED).value,
-            "address_as": participant.address_as if participant else "",
-            "contact": participant.contact if participant else "",
-            "access_needs": participant.access_needs if participant else "",
+            "address_as": editable(participant.address_as) if participant else "",
+            "contact": editable(participant.contact) if participant else "",
+            "access_needs": editable(participant.access_needs) if participant else "",
         }
 
     def form(self) -> ComposeResult:
@@ -198,7 +199,7 @@ class ConsentEditor(EditorModal[Consent]):
         yield form_row(
             "Information",
             Input(
-                base.information if base else "",
+                editable(base.information) if base else "",
                 placeholder="For sharing: which information",
                 compact=True,
                 id="c-information",
@@ -207,7 +208,7 @@ class ConsentEditor(EditorModal[Consent]):
         yield form_row(
             "Share with",
             Input(
-                base.share_with if base else "",
+                editable(base.share_with) if base else "",
                 placeholder="For sharing: with whom",
                 compact=True,
                 id="c-share-with",
@@ -249,7 +250,7 @@ class ConsentEditor(EditorModal[Consent]):
         return bool(
             self.query_one("#c-note", Input).value.strip()
             or self.query_one("#c-information", Input).value
-            != (self.base.information if self.base else "")
+            != (editable(self.base.information) if self.base else "")
         )
 
     def save(self) -> Consent:
@@ -360,7 +361,7 @@ class ParticipantsPane(CasePane):
                     ),
                 )
             )
-        self.query_one(RecordTable).fill(rows)
+        self.query_one(RecordTable).fill(rows, select=self.take_select())
         self._show_selected()
 
     def _taking_part(self, participant_id: UUID) -> Content:
@@ -460,14 +461,7 @@ class ParticipantsPane(CasePane):
     def _saved(self, saved: Participant | Consent | None) -> None:
         if saved is not None:
             self.notify("Saved.", markup=False)
-            self.changed()
-            if isinstance(saved, Participant):
-                self.call_after_refresh(self._move_to, str(saved.id))
-
-    def _move_to(self, key: str) -> None:
-        table = self.query_one(RecordTable)
-        if key in table.rows:
-            table.move_cursor(row=table.get_row_index(key), animate=False)
+            self.changed(select=saved.id if isinstance(saved, Participant) else None)
 
     def action_consent(self) -> None:
         person = self._selected()

@@ -28,6 +28,7 @@ from screens.widgets import (
     TextModal,
     WalkRequested,
     draft_note,
+    editable,
     first_line,
     form_row,
     parse_day,
@@ -200,13 +201,16 @@ class CoWorkingPane(CasePane):
         c = self.case.case
         worker = await self.app.push_screen_wait(
             TextPromptModal(
-                "Co-worker", value=c.co_worker, allow_empty=True, help="Their name as you know them"
+                "Co-worker",
+                value=editable(c.co_worker),
+                allow_empty=True,
+                help="Their name as you know them",
             )
         )
         if worker is None:
             return
         supervisor = await self.app.push_screen_wait(
-            TextPromptModal("Case supervisor", value=c.case_supervisor, allow_empty=True)
+            TextPromptModal("Case supervisor", value=editable(c.case_supervisor), allow_empty=True)
         )
         fields = {"co_worker": worker.strip()}
         if supervisor is not None:
@@ -294,7 +298,7 @@ class MeetingPane(CasePane):
             except ValueError as failure:
                 error = str(failure)
         venue = await self.app.push_screen_wait(
-            TextPromptModal("Venue", value=c.meeting_venue, allow_empty=True)
+            TextPromptModal("Venue", value=editable(c.meeting_venue), allow_empty=True)
         )
         fields: dict[str, Any] = {"meeting_date": day}
         if venue is not None:
@@ -325,8 +329,8 @@ class ActionEditor(EditorModal[AgreementAction]):
     @staticmethod
     def _from(action: AgreementAction | None) -> dict[str, Any]:
         return {
-            "description": action.description if action else "",
-            "by_whom": action.by_whom if action else "",
+            "description": editable(action.description) if action else "",
+            "by_whom": editable(action.by_whom) if action else "",
             "due": action.due.isoformat() if action and action.due else "",
             "status": (action.status if action else ActionStatus.OPEN).value,
         }
@@ -419,7 +423,7 @@ class LetterEditor(EditorModal[LetterVersion]):
         self.letter = letter
         self.TITLE_TEXT = "New version of the letter" if letter else "New letter"
         versions = case.letter_versions(letter.id) if letter else []
-        self._text = versions[-1].text if versions else ""
+        self._text = editable(versions[-1].text) if versions else ""
 
     def form(self) -> ComposeResult:
         people = [
@@ -618,12 +622,13 @@ class AgreementPane(CasePane):
                     ),
                 )
             )
-        self.query_one(ActionsTable).fill(rows)
+        select = self.take_select()
+        self.query_one(ActionsTable).fill(rows, select=select)
         empty = self.query_one("#actions-empty", Static)
         empty.update(Content.styled("No agreement actions yet: a adds one.", "$text-muted"))
         empty.display = not rows
         self._letters = {str(letter.id): letter for letter in case.letters}
-        self.query_one(LettersTable).fill(
+        letter_rows = [
             (
                 str(letter.id),
                 (
@@ -633,7 +638,8 @@ class AgreementPane(CasePane):
                 ),
             )
             for letter in case.letters
-        )
+        ]
+        self.query_one(LettersTable).fill(letter_rows, select=select)
         self._show_letter()
 
     def focus_main(self) -> None:
@@ -741,7 +747,7 @@ class AgreementPane(CasePane):
         note = await self.app.push_screen_wait(
             TextPromptModal(
                 "Vetting note",
-                value=letter.vetting_note,
+                value=editable(letter.vetting_note),
                 allow_empty=True,
                 help="What was checked, or why it is withheld (A 3(a) 12)",
             )
@@ -755,10 +761,11 @@ class AgreementPane(CasePane):
             return
         self.changed()
 
-    def _saved(self, saved: object | None) -> None:
+    def _saved(self, saved: AgreementAction | LetterVersion | None) -> None:
         if saved is not None:
             self.notify("Saved.", markup=False)
-            self.changed()
+            key = saved.letter_id if isinstance(saved, LetterVersion) else saved.id
+            self.changed(select=key)
 
 
 def _versions(case: CaseFile, letter: Letter) -> Content:

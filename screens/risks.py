@@ -22,6 +22,7 @@ from screens.widgets import (
     EditorModal,
     RecordTable,
     draft_note,
+    editable,
     first_line,
     form_row,
     parse_day,
@@ -50,9 +51,9 @@ class RiskEditor(EditorModal[Risk]):
     @staticmethod
     def _from(risk: Risk | None) -> dict[str, Any]:
         return {
-            "description": risk.description if risk else "",
+            "description": editable(risk.description) if risk else "",
             "rating": (risk.rating if risk else RiskRating.MEDIUM).value,
-            "mitigation": risk.mitigation if risk else "",
+            "mitigation": editable(risk.mitigation) if risk else "",
             "review_date": risk.review_date.isoformat() if risk and risk.review_date else "",
             "participant_id": str(risk.participant_id) if risk and risk.participant_id else CASE,
             "resolved": risk.resolved if risk else False,
@@ -212,7 +213,7 @@ class RisksPane(CasePane):
                     ),
                 )
             )
-        self.query_one(RecordTable).fill(rows)
+        self.query_one(RecordTable).fill(rows, select=self.take_select())
         self._show_selected()
 
     def _selected(self) -> Risk | None:
@@ -288,7 +289,7 @@ class RisksPane(CasePane):
     def _saved(self, risk: Risk | None) -> None:
         if risk is not None:
             self.notify("Risk saved.", markup=False)
-            self.changed()
+            self.changed(select=risk.id)
 
 
 def _rating(rating: RiskRating) -> Content:

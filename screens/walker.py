@@ -23,7 +23,15 @@ from rjfacil.checklists.schema import parse_date
 from rjfacil.errors import RjfacilError
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.safe import plain
-from screens.widgets import DATE_HINT, DateValidator, FlagBanner, PickModal, parse_day, show_when
+from screens.widgets import (
+    DATE_HINT,
+    DateValidator,
+    FlagBanner,
+    PickModal,
+    editable,
+    parse_day,
+    show_when,
+)
 
 if TYPE_CHECKING:
     from rjfacil.casefile import CaseFile
@@ -241,7 +249,7 @@ class ChecklistWalker(Screen[None]):
             field.placeholder = (
                 "2025-03-14 or 14/03/2025" if item.kind == "date" else "Type the answer"
             )
-            field.value = value if isinstance(value, str) else ""
+            field.value = editable(value) if isinstance(value, str) else ""
             field.focus()
         else:
             self.query_one("#walk-body").focus()
@@ -404,7 +412,7 @@ class ChecklistWalker(Screen[None]):
         self.app.push_screen(
             TextPromptModal(
                 "A note on this answer",
-                value=current.note,
+                value=editable(current.note),
                 allow_empty=True,
                 help=plain(self.item.ask),
             ),
@@ -431,7 +439,8 @@ class ChecklistWalker(Screen[None]):
                 self._status("Type an answer, or PgDn to leave it for now.")
             return
         current = self._current()
-        if current is not None and current.value == value:
+        saved = current.value if current is not None else None
+        if isinstance(saved, str) and editable(saved) == value:
             self.action_move(1)
             return
         self.give(value)
@@ -500,7 +509,7 @@ class ChecklistWalker(Screen[None]):
             return ""
         typed = self.query_one("#walk-input", Input).value.strip()
         current = self._current()
-        saved = current.value if current and isinstance(current.value, str) else ""
+        saved = editable(current.value) if current and isinstance(current.value, str) else ""
         return typed if typed != saved else ""
 
     def rescue_draft(self, case: CaseFile) -> bool:

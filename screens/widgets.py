@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
@@ -99,6 +98,15 @@ class DateValidator(Validator):
         return self.success()
 
 
+def editable(text: str) -> str:
+    """Stored text made safe to put in an Input or TextArea for editing.
+
+    Those widgets draw their text as it is, and Rich passes ESC through to the terminal,
+    so control characters are shown as visible symbols (saving keeps the symbols).
+    """
+    return visible(text)
+
+
 def first_line(text: str, width: int = 60) -> Content:
     """The first line of a long text, cut to ``width``, shown literally."""
     line = text.strip().split("\n", 1)[0]
@@ -114,16 +122,16 @@ class CaseChanged(Message):
     """A pane saved a change to the case; the case screen refreshes what shows it."""
 
 
-@dataclass
 class WalkRequested(Message):
     """Open the checklist walker on a target (and optionally at an item)."""
 
-    checklist_id: str
-    participant_id: UUID | None = None
-    item_id: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self, checklist_id: str, participant_id: UUID | None = None, item_id: str | None = None
+    ) -> None:
         super().__init__()
+        self.checklist_id = checklist_id
+        self.participant_id = participant_id
+        self.item_id = item_id
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -171,9 +179,16 @@ class RecordTable(DataTable[Any]):
             style = style.replace("$text-muted", "dim")
         return self.app.stylesheet.parse_style(style)
 
-    def fill(self, rows: Iterable[tuple[str, Sequence[Content | str]]]) -> None:
-        """Replace every row, keeping the cursor on the same record when it is still there."""
-        kept = self.current_key
+    def fill(
+        self, rows: Iterable[tuple[str, Sequence[Content | str]]], select: str | None = None
+    ) -> None:
+        """Replace every row, keeping the cursor on the same record when it is still there.
+
+        Args:
+            rows: (key, cells) per row.
+            select: Put the cursor on this row instead (a record just saved).
+        """
+        kept = select or self.current_key
         self.clear()
         for key, cells in rows:
             self.add_row(*(self.cell(value) for value in cells), key=key)
@@ -545,6 +560,7 @@ class CasePane(Vertical):
 
     stale = True
     case: CaseFile
+    _select: str | None = None
 
     def show(self, case: CaseFile) -> None:
         """Fill the pane from the case."""
@@ -558,9 +574,19 @@ class CasePane(Vertical):
                 widget.focus()
                 return
 
-    def changed(self) -> None:
-        """Tell the case screen the case changed (it refreshes every view of it)."""
+    def changed(self, select: object = None) -> None:
+        """Tell the case screen the case changed (it refreshes every view of it).
+
+        Args:
+            select: The id of a record just saved: its row is selected on refresh.
+        """
+        self._select = str(select) if select is not None else None
         self.post_message(CaseChanged())
+
+    def take_select(self) -> str | None:
+        """The row to select after a change (once)."""
+        select, self._select = self._select, None
+        return select
 
     def fail(self, error: Exception) -> None:
         """Show a save failure: one line, nothing else claimed."""

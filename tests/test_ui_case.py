@@ -1,0 +1,356 @@
+"""The case screen: overview, participants and consent, stage, checklists, lock."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
+
+from rjfacil.model import ConsentPurpose, NoteSource, ShareHow
+from rjfacil.vault.vault import Vault
+from rjfacil.vocab import ClosureReason, Role, Stage
+from screens.case import CaseDetailsEditor, CaseScreen
+from screens.dialogs import ConfirmModal
+from screens.notes import NoteEditor
+from screens.participants import ConsentEditor, ParticipantEditor
+from screens.walker import ChecklistWalker
+from screens.widgets import PickModal, RecordTable
+from tests.test_ui_case_host import (
+    SIZE,
+    CaseHost,
+    reopen,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
+
+
+async def test_opening_a_case_shows_its_overview(vault: Vault) -> None:
+    case = vault.new_case("RJ-101", referral_date=date(2025, 2, 3))
+    two_people(case)
+    case.answer("sensitive", "manipulation", "yes")
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        shown = squashed(screen_text(app))
+        assert "RJ-101" in shown
+        assert "Stage: Referral" in shown
+        assert "Sensitive and complex case" in shown
+        assert "Next steps" in shown
+        scroll = app.screen.query_one("#overview-scroll")
+        scroll.scroll_to_widget(app.screen.query_one("#ov-people"), animate=False, top=True)
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "Ana Silva — person harmed; addressed as Ana" in shown
+        assert "Ben Cole — person responsible; addressed as Mr Cole" in shown
+        scroll.scroll_end(animate=False)
+        await settle(pilot)
+        assert "What the guidance asks next" in squashed(screen_text(app))
+
+
+async def test_a_case_opens_on_the_tab_asked_for_and_says_where_it_is(vault: Vault) -> None:
+    case = vault.new_case("RJ-102")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        assert screen.query_one(TabbedContent).active == "risks"
+        assert "No risks recorded" in screen_text(app)
+        await pilot.press("5")
+        await settle(pilot)
+        assert screen.location() == {"case_id": case.id, "tab": "notes"}
+
+
+async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault) -> None:
+    case = vault.new_case("RJ-103")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "No participants yet" in screen_text(app)
+
+        await pilot.press("a")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ParticipantEditor)
+        await pilot.press(*"Ana Silva")
+        await pilot.press("tab", "tab")  # the role stays "Person harmed"
+        await pilot.press(*"Ana")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        await pilot.press("a")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ParticipantEditor)
+        await pilot.press(*"Ben Cole")
+        await pilot.press("tab", "enter")  # open the role list
+        await settle(pilot)
+        await pilot.press("down", "enter")  # person responsible
+        await settle(pilot)
+        assert editor.query_one("#p-role", Select).value == Role.PERSON_RESPONSIBLE.value
+        await pilot.press("tab")
+        await pilot.press(*"Mr Cole")
+        editor.query_one("#p-access", TextArea).text = "A ground floor room"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+
+        people = {p.name: p for p in case.participants}
+        assert people["Ana Silva"].role is Role.PERSON_HARMED
+        assert people["Ana Silva"].address_as == "Ana"
+        assert people["Ben Cole"].role is Role.PERSON_RESPONSIBLE
+        assert people["Ben Cole"].address_as == "Mr Cole"
+        assert people["Ben Cole"].access_needs == "A ground floor room"
+        shown = screen_text(app)
+        assert "Ana Silva" in shown and "Person harmed" in shown
+        assert "Ben Cole" in shown and "Person responsible" in shown
+        assert "Access needs: A ground floor room" in shown  # the new row is selected
+
+    vault = reopen(vault)
+    assert sorted(p.name for p in vault.open_case(case.id).participants) == [
+        "Ana Silva",
+        "Ben Cole",
+    ]
+    vault.close()
+
+
+async def test_a_participant_needs_a_name_and_the_editor_stays_open(vault: Vault) -> None:
+    case = vault.new_case("RJ-104")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ParticipantEditor)
+        assert "needs a name" in screen_text(app)
+        assert case.participants == []
+
+
+async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> None:
+    case = vault.new_case("RJ-105")
+    harmed, _ = two_people(case)
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "No consent recorded yet" in screen_text(app)
+
+        await pilot.press("c")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ConsentEditor)
+        editor.query_one("#c-on", Input).value = "2025-03-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        [given] = case.current_consents(harmed)
+        assert given.given and given.purpose is ConsentPurpose.TAKE_PART
+        assert given.on == date(2025, 3, 1) and given.form == "verbal"
+        shown = screen_text(app)
+        assert "Taking part: given (verbal, 1 Mar 2025)" in shown
+
+        await pilot.press("w")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ConsentEditor)
+        assert "withdrawal" in screen_text(app)
+        editor.query_one("#c-on", Input).value = "14/03/2025"
+        editor.query_one("#c-note", Input).value = "Wants time to think"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+
+        [current] = case.current_consents(harmed)
+        assert not current.given and current.on == date(2025, 3, 14)
+        assert [c.given for c in case.consents(harmed)] == [True, False]
+        shown = screen_text(app)
+        assert "Taking part: withdrawn (verbal, 14 Mar 2025) — Wants time to think" in shown
+        assert "History (oldest first)" in shown
+        assert "given (verbal, 1 Mar 2025; recorded by Sam Okafor" in shown
+        assert "withdrawn (verbal, 14 Mar 2025; recorded by Sam Okafor" in shown
+        table = app.screen.query_one("#participants-table", RecordTable)
+        assert table.get_row_at(0)[3].plain == "withdrawn"
+
+
+async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
+    case = vault.new_case("RJ-106")
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickModal)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = list(Stage).index(Stage.CLOSED)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickModal)
+        assert "Why is the case closing?" in screen_text(app)
+        await pilot.press("escape")  # no reason: nothing changes
+        await settle(pilot)
+        assert case.case.stage is Stage.REFERRAL
+
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.WITHDRAWN)
+        await pilot.press("enter")
+        await settle(pilot)
+        reasons = list(ClosureReason)
+        app.screen.query_one(OptionList).highlighted = reasons.index(
+            ClosureReason.WITHDREW_PERSON_HARMED
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert case.case.stage is Stage.WITHDRAWN
+        assert case.case.closure_reason is ClosureReason.WITHDREW_PERSON_HARMED
+        assert "Withdrawn: withdrew person harmed" in screen_text(app)
+
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert case.case.stage is Stage.ASSESSMENT and case.case.closure_reason is None
+
+
+async def test_case_details_are_saved_at_once(vault: Vault) -> None:
+    case = vault.new_case("RJ-107")
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, CaseDetailsEditor)
+        editor.query_one("#d-referral", Input).value = "02/01/2025"
+        editor.query_one("#d-process", Select).value = "letter"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert case.case.referral_date == date(2025, 1, 2)
+        assert case.case.process is not None and case.case.process.value == "letter"
+        assert "Process: letter" in screen_text(app)
+
+
+async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> None:
+    case = vault.new_case("RJ-108")
+    two_people(case)
+    case.answer("sensitive", "manipulation", "yes")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#checklists-table", RecordTable)
+        rows = {table.get_row_at(i)[3].plain: table.get_row_at(i) for i in range(table.row_count)}
+        sensitive = rows["Sensitive and complex cases"]
+        total = len(case.catalogue.checklist("sensitive").items)
+        assert sensitive[0].plain == f"1/{total}"
+        assert "Risk assessment: Ana Silva (person harmed)" in rows
+        table.move_cursor(row=list(rows).index("Sensitive and complex cases"))
+        await pilot.press("enter")
+        await settle(pilot)
+        walker = app.screen
+        assert isinstance(walker, ChecklistWalker)
+        assert walker.checklist_id == "sensitive" and walker.participant_id is None
+        assert app.screen.location()["checklist_id"] == "sensitive"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+
+
+async def test_risks_are_added_edited_and_resolved(vault: Vault) -> None:
+    case = vault.new_case("RJ-109")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Lives on the same street")
+        editor = app.screen
+        editor.query_one("#r-rating", Select).value = "high"
+        editor.query_one("#r-mitigation", TextArea).text = "Meet at the centre, not at home"
+        editor.query_one("#r-review", Input).value = "2025-04-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [risk] = case.risks
+        assert risk.rating.value == "high" and risk.review_date == date(2025, 4, 1)
+        shown = screen_text(app)
+        assert "Lives on the same street" in shown and "High" in shown
+        assert "Managed by: Meet at the centre, not at home" in shown
+        await pilot.press("r")
+        await settle(pilot)
+        assert case.risks[0].resolved
+        assert "resolved" in screen_text(app)
+
+
+async def test_before_lock_keeps_an_unsaved_note_as_a_private_draft(vault: Vault) -> None:
+    case = vault.new_case("RJ-110")
+    two_people(case)
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"Half a sentence")
+        assert screen.before_lock() == 1
+        [draft] = case.notes()
+        assert draft.private
+        assert draft.share_how is ShareHow.NOT_SHARED
+        assert draft.source is NoteSource.FACILITATOR_ASSESSMENT
+        assert case.note_text(draft.id).startswith("DRAFT (a new note)")
+        assert case.note_text(draft.id).endswith("Half a sentence")
+        assert screen.location() == {"case_id": case.id, "tab": "notes"}
+
+    # Nothing in plaintext on disk: the draft is inside the encrypted case file.
+    for path in vault.home.rglob("*"):
+        if path.is_file():
+            assert b"Half a sentence" not in path.read_bytes()
+
+
+async def test_a_case_of_300_notes_opens_fast(vault: Vault) -> None:
+    case = vault.new_case("RJ-111")
+    harmed, _ = two_people(case)
+    for n in range(300):
+        case.add_note(f"Note number {n}\nwith a second line", participant_id=harmed)
+    vault = reopen(vault)
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        pane = screen.query_one("#pane-notes")
+        started = time.perf_counter()
+        pane.show(vault.open_case(case.id))
+        took = time.perf_counter() - started
+        assert screen.query_one("#notes-table", RecordTable).row_count == 300
+        assert took < 0.1, f"filling the notes list took {took:.3f} s"
+    vault.close()
+
+
+async def test_escape_in_an_editor_with_changes_asks_first(vault: Vault) -> None:
+    case = vault.new_case("RJ-112")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Dee")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ParticipantEditor)
+        assert app.screen.query_one("#p-name", Input).value == "Dee"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert case.participants == []

@@ -1,0 +1,261 @@
+"""The checklist walker: single keys answer, each answer is saved at once, a raised flag
+shows at once with what it means and what the guidance asks next."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import Input
+
+from rjfacil.errors import RjfacilError
+from rjfacil.vault.vault import Vault
+from screens.case import CaseScreen
+from screens.dialogs import TextPromptModal
+from screens.walker import ChecklistWalker
+from screens.widgets import FlagBanner
+from tests.test_ui_case_host import (
+    SIZE,
+    CaseHost,
+    reopen,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
+
+
+def walker_of(app: CaseHost) -> ChecklistWalker:
+    screen = app.screen
+    assert isinstance(screen, ChecklistWalker)
+    return screen
+
+
+async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> None:
+    case = vault.new_case("RJ-201")
+    two_people(case)
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
+    items = case.catalogue.checklist("sensitive").items
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#checklists-table")
+        labels = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
+        table.move_cursor(row=labels.index("Sensitive and complex cases"))
+        await pilot.press("enter")
+        await settle(pilot)
+        walker = walker_of(app)
+        shown = squashed(screen_text(app))
+        assert f"1 of {len(items)}" in shown
+        assert items[0].ask[:40] in shown
+        assert items[0].reference in shown
+
+        # "no" is saved and the walker moves on to the next item.
+        await pilot.press("n")
+        await settle(pilot)
+        assert case.answers()[("sensitive", items[0].id, None)].value == "no"
+        assert walker.item.id == items[1].id
+        assert f"2 of {len(items)}" in screen_text(app)
+        assert not walker.query_one(FlagBanner).has_class("-shown")
+
+        # Skip the second; answer yes to the third kind of risk that raises the flag.
+        await pilot.press("s")
+        await settle(pilot)
+        assert walker.item.id == items[2].id
+        walker.index = [i.id for i in items].index("manipulation")
+        walker.show_item()
+        await settle(pilot)
+        assert case.raised_flags() == []
+        await pilot.press("y")
+        await settle(pilot, 3)
+
+        assert case.answers()[("sensitive", "manipulation", None)].value == "yes"
+        assert "sensitive_complex" in case.raised_flags()
+        assert walker.item.id == "manipulation"  # it stays on the answer that raised it
+        banner = walker.query_one(FlagBanner)
+        assert banner.has_class("-shown")
+        shown = squashed(screen_text(app))
+        assert "Flags raised" in shown
+        assert "Sensitive and complex case" in shown
+        assert "This answer raises: Sensitive and complex case" in shown
+        # What it means and what the guidance asks next, in the banner.
+        banner_text = squashed(
+            " ".join(str(w.render()) for w in banner.query("Static"))  # every line of it
+        )
+        flag = case.catalogue.flags["sensitive_complex"]
+        assert squashed(flag.meaning) in banner_text
+        assert "What the guidance asks next:" in banner_text
+        assert squashed(flag.next_steps[0]) in banner_text
+        assert "Co-working advised" in banner_text
+        assert "Managerial oversight needed" in banner_text
+
+        # Moving on hides the banner; coming back shows the answer and who gave it.
+        await pilot.press("right")
+        await settle(pilot)
+        assert not walker.query_one(FlagBanner).has_class("-shown")
+        await pilot.press("left")
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "Answer: yes — given by Sam Okafor" in shown
+        assert "⚑ This answer raises: Sensitive and complex case" in shown
+
+    # The answers were saved as they were given: they are there after a restart.
+    vault = reopen(vault)
+    again = vault.open_case(case.id)
+    assert again.answers()[("sensitive", "manipulation", None)].value == "yes"
+    assert again.answers()[("sensitive", items[0].id, None)].value == "no"
+    assert ("sensitive", items[1].id, None) not in again.answers()
+    assert "sensitive_complex" in again.raised_flags()
+    vault.close()
+
+
+async def test_a_changed_answer_shows_the_earlier_one(vault: Vault) -> None:
+    case = vault.new_case("RJ-202")
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("left")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("left")
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "Answer: yes — given by Sam Okafor" in shown
+        assert "Earlier: unknown (Sam Okafor" in shown
+        assert [a.value for a in case.answer_history("risk", "initial_assessment")] == [
+            "unknown",
+            "yes",
+        ]
+
+
+async def test_participant_items_choices_by_number(vault: Vault) -> None:
+    case = vault.new_case("RJ-203")
+    _, responsible = two_people(case)
+    item = case.catalogue.item("risk", "responsibility_taken")
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", responsible, item_id=item.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "Ben Cole (person responsible)" in shown
+        assert item.choices is not None
+        assert item.choices[1].label in shown
+        await pilot.press("2")
+        await settle(pilot)
+        answer = case.answers()[("risk", item.id, responsible)]
+        assert answer.value == item.choices[1].id
+
+
+async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
+    case = vault.new_case("RJ-204")
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        walker = walker_of(app)
+        field = walker.query_one("#walk-input", Input)
+        assert field.has_focus
+        await pilot.press(*"31/02/2025", "enter")
+        await settle(pilot)
+        assert "Write the date as 2025-03-14" in screen_text(app)
+        assert ("risk", "last_reviewed", None) not in case.answers()
+        field.value = ""
+        await pilot.press(*"14/03/2025", "enter")
+        await settle(pilot)
+        assert case.answers()[("risk", "last_reviewed", None)].value == "2025-03-14"
+        assert date.fromisoformat("2025-03-14")
+
+
+async def test_a_note_goes_with_the_answer(vault: Vault) -> None:
+    case = vault.new_case("RJ-205")
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "Give an answer first" in screen_text(app)
+        await pilot.press("y", "left")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptModal)
+        await pilot.press(*"Done with the probation officer", "enter")
+        await settle(pilot)
+        answer = case.answers()[("risk", "initial_assessment", None)]
+        assert answer.value == "yes" and answer.note == "Done with the probation officer"
+        assert "Note: Done with the probation officer" in screen_text(app)
+
+
+async def test_a_failed_save_shows_why_and_is_not_shown_as_saved(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = vault.new_case("RJ-206")
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise RjfacilError("Could not save the case: the disk is full. Nothing was lost.")
+
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(case, "answer", disk_full)
+        await pilot.press("y")
+        await settle(pilot)
+        walker = walker_of(app)
+        assert walker.item.id == "initial_assessment"  # it did not move on
+        shown = squashed(screen_text(app))
+        assert "Could not save the case: the disk is full." in shown
+        assert "Not answered yet." in shown
+        assert "Answer: yes" not in shown
+    assert case.answers() == {}
+
+
+async def test_check_items_tick_with_space_and_clear(vault: Vault) -> None:
+    case = vault.new_case("RJ-207")
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert case.answers()[("risk", "concerns_recorded", None)].value is True
+        walker = walker_of(app)
+        assert walker.item.id != "concerns_recorded"
+        await pilot.press("left", "x")
+        await settle(pilot)
+        assert ("risk", "concerns_recorded", None) not in case.answers()
+        assert "Not answered yet." in screen_text(app)
+
+
+async def test_text_typed_and_not_saved_is_kept_as_a_draft_on_lock(vault: Vault) -> None:
+    case = vault.new_case("RJ-208")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        app.push_screen(ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability"))
+        await settle(pilot)
+        await pilot.press(*"Recent bereavement")
+        where = screen.location()
+        assert where["walk"] == {
+            "checklist_id": "sensitive",
+            "participant_id": None,
+            "item_id": "sources_of_vulnerability",
+        }
+        assert screen.before_lock() == 1
+        [draft] = case.notes()
+        assert draft.private
+        assert "Recent bereavement" in case.note_text(draft.id)
+
+
+async def test_a_rebuilt_case_screen_returns_to_the_walker(vault: Vault) -> None:
+    case = vault.new_case("RJ-209")
+    walk = {"checklist_id": "risk", "participant_id": None, "item_id": "power_imbalance"}
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 3)
+        walker = walker_of(app)
+        assert walker.item.id == "power_imbalance"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.active_tab == "checklists"
