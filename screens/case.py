@@ -217,23 +217,21 @@ class OverviewPane(CasePane):
             details.append(f"referred {show_day(c.referral_date)}")
         lines = [
             Content.assemble(
-                ("Stage: ", "bold"),
-                (stage_text(c), "bold"),
-                (" (s changes it)", "$text-muted"),
-                "  ·  " + " · ".join(details),
+                ("Stage: ", "bold"), (stage_text(c), "bold"), " · " + " · ".join(details)
             )
         ]
         people = []
         if c.co_worker:
             people.append(
                 Content.assemble(
-                    ("Co-worker: ", "$text-muted"), plain(c.co_worker, single_line=True)
+                    ("Co-worker: ", "$foreground-muted"), plain(c.co_worker, single_line=True)
                 )
             )
         if c.case_supervisor:
             people.append(
                 Content.assemble(
-                    ("Case supervisor: ", "$text-muted"), plain(c.case_supervisor, single_line=True)
+                    ("Case supervisor: ", "$foreground-muted"),
+                    plain(c.case_supervisor, single_line=True),
                 )
             )
         if people:
@@ -250,11 +248,11 @@ class OverviewPane(CasePane):
                 Content.assemble(
                     ("⚑ ", "bold $warning"),
                     (" · ".join(s.flag.title for s in raised), "bold $warning"),
-                    ("  (details below)", "$text-muted"),
+                    ("  (details below)", "$foreground-muted"),
                 )
             )
         else:
-            summary.update(Content.styled("No flags raised.", "$text-muted"))
+            summary.update(Content.styled("No flags raised.", "$foreground-muted"))
         self.query_one(FlagBanner).show_flags(
             states, case, title="Flags: why, and what the guidance asks next", reasons=True
         )
@@ -269,11 +267,11 @@ class OverviewPane(CasePane):
                 Content.assemble(
                     (f"{when:<20}", "bold $text-warning" if late else "bold"),
                     plain(due.label, single_line=True),
-                    (f"  ({due.reference})" if due.reference else "", "$text-muted"),
+                    (f"  ({due.reference})" if due.reference else "", "$foreground-muted"),
                 )
             )
         if not due_lines:
-            due_lines.append(Content.styled("Nothing with a date.", "$text-muted"))
+            due_lines.append(Content.styled("Nothing with a date.", "$foreground-muted"))
         self.query_one("#ov-due", Static).update(Content("\n").join(due_lines))
 
         self._next = []
@@ -293,7 +291,7 @@ class OverviewPane(CasePane):
                 Option(
                     Content.assemble(
                         plain(row.target.label, single_line=True).stylize("bold"),
-                        (f" {row.answered}/{row.total}: ", "$text-muted"),
+                        (f" {row.answered}/{row.total}: ", "$foreground-muted"),
                         plain(item.ask, single_line=True),
                     )
                 )
@@ -314,15 +312,18 @@ class OverviewPane(CasePane):
             )
             if person.address_as:
                 line = line + Content.assemble(
-                    ("; addressed as ", "$text-muted"), plain(person.address_as, single_line=True)
+                    ("; addressed as ", "$foreground-muted"),
+                    plain(person.address_as, single_line=True),
                 )
             if person.access_needs:
-                line = line + Content.styled("; has access needs", "$text-muted")
+                line = line + Content.styled("; has access needs", "$foreground-muted")
             names.append(line)
         self.query_one("#ov-people", Static).update(
             Content("\n").join(names)
             if names
-            else Content.styled("No participants yet (Participants tab, a adds).", "$text-muted")
+            else Content.styled(
+                "No participants yet (Participants tab, a adds).", "$foreground-muted"
+            )
         )
 
     @on(OptionList.OptionSelected, "#ov-next")
@@ -332,11 +333,12 @@ class OverviewPane(CasePane):
         self.post_message(WalkRequested(checklist_id, pid, item_id))
 
     def focus_main(self) -> None:
+        # Focus the next steps without scrolling: the stage and flags stay in view.
         next_list = self.query_one("#ov-next", OptionList)
         if next_list.display and next_list.option_count:
-            next_list.focus()
+            next_list.focus(scroll_visible=False)
         else:
-            self.query_one("#overview-scroll").focus()
+            self.query_one("#overview-scroll").focus(scroll_visible=False)
 
     def action_details(self) -> None:
         def saved(case: Case | None) -> None:
@@ -383,7 +385,7 @@ class ChecklistsPane(CasePane):
         else:
             self.query_one("#checklists-stage", Static).update(
                 Content.styled(
-                    f"{report.answered} of {report.total} answered in all", "$text-muted"
+                    f"{report.answered} of {report.total} answered in all", "$foreground-muted"
                 )
             )
         self._targets: dict[str, tuple[str, UUID | None]] = {}
@@ -577,7 +579,7 @@ class CaseScreen(Screen[None]):
         self.query_one("#case-title", Static).update(
             Content.assemble(
                 plain(c.reference, single_line=True).stylize("bold"),
-                ("  ·  ", "$text-muted"),
+                ("  ·  ", "$foreground-muted"),
                 stage_text(c),
             )
         )

@@ -26,7 +26,7 @@ class HistoryPane(CasePane):
         super().show(case)
         entries = case.audit_log
         self.query_one("#history-count", Static).update(
-            Content.styled(f"{len(entries)} changes, newest first", "$text-muted")
+            Content.styled(f"{len(entries)} changes, newest first", "$foreground-muted")
         )
         self.query_one(RecordTable).fill(
             (

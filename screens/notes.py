@@ -376,7 +376,7 @@ class NotesPane(CasePane):
         ]
         table.fill(rows, select=select)
         self.query_one("#notes-count", Static).update(
-            Content.styled(f"{len(notes)} of {len(case.notes())} notes", "$text-muted")
+            Content.styled(f"{len(notes)} of {len(case.notes())} notes", "$foreground-muted")
         )
         self._show_selected()
 
@@ -406,7 +406,9 @@ class NotesPane(CasePane):
         meta = self.query_one("#notes-meta", Static)
         text = self.query_one("#notes-text", Static)
         if note is None:
-            meta.update(Content.styled("No notes here yet. Press a to write one.", "$text-muted"))
+            meta.update(
+                Content.styled("No notes here yet. Press a to write one.", "$foreground-muted")
+            )
             text.update("")
             return
         case = self.case
@@ -419,9 +421,9 @@ class NotesPane(CasePane):
         meta.update(
             Content.assemble(
                 _who(case, note.participant_id),
-                (f" · {note.source.label} · ", "$text-muted"),
+                (f" · {note.source.label} · ", "$foreground-muted"),
                 plain(sharing_label(case, note), single_line=True),
-                (f" · {case.author(note.created_by)}{revised}", "$text-muted"),
+                (f" · {case.author(note.created_by)}{revised}", "$foreground-muted"),
             )
         )
         text.update(plain(case.note_text(note.id)))

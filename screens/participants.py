@@ -171,7 +171,8 @@ class ConsentEditor(EditorModal[Consent]):
         base = self.base
         yield Static(
             Content.assemble(
-                ("For ", "$text-muted"), plain(self.case.participant_label(self.participant_id))
+                ("For ", "$foreground-muted"),
+                plain(self.case.participant_label(self.participant_id)),
             ),
             classes="form-hint",
         )
@@ -301,7 +302,7 @@ def consent_line(case: CaseFile, consent: Consent, history: bool = False) -> Con
         else ")"
     )
     line = Content.assemble(
-        plain(consent_topic(consent), single_line=True), ": ", decision, (tail, "$text-muted")
+        plain(consent_topic(consent), single_line=True), ": ", decision, (tail, "$foreground-muted")
     )
     if consent.note:
         line = line + Content(" — ") + plain(consent.note, single_line=True)
@@ -371,7 +372,7 @@ class ParticipantsPane(CasePane):
             if c.purpose is ConsentPurpose.TAKE_PART
         ]
         if not decisions:
-            return Content.styled("not recorded", "$text-muted")
+            return Content.styled("not recorded", "$foreground-muted")
         if any(c.given for c in decisions):
             return Content.styled("given", "$text-success")
         return Content.styled("withdrawn", "$text-warning")
@@ -401,7 +402,7 @@ class ParticipantsPane(CasePane):
                 Content.styled(
                     "No participants yet. Press a to add the person harmed, the person "
                     "responsible, or a supporter.",
-                    "$text-muted",
+                    "$foreground-muted",
                 )
             )
             consent.update("")
@@ -409,7 +410,8 @@ class ParticipantsPane(CasePane):
         case = self.case
         lines = [
             Content.assemble(
-                plain(person.name, single_line=True), (f" · {person.role.label}", "$text-muted")
+                plain(person.name, single_line=True),
+                (f" · {person.role.label}", "$foreground-muted"),
             ),
         ]
         if person.address_as:
@@ -427,7 +429,7 @@ class ParticipantsPane(CasePane):
                 ("Access needs: ", "bold"),
                 plain(person.access_needs)
                 if person.access_needs
-                else Content.styled("none recorded", "$text-muted"),
+                else Content.styled("none recorded", "$foreground-muted"),
             )
         )
         about.update(Content("\n").join(lines))
@@ -438,7 +440,7 @@ class ParticipantsPane(CasePane):
             parts.extend(Content("  ") + consent_line(case, c) for c in current)
         else:
             parts.append(
-                Content.styled("  No consent recorded yet (c records one).", "$text-muted")
+                Content.styled("  No consent recorded yet (c records one).", "$foreground-muted")
             )
         if len(history) > len(current) or history:
             parts.append(Content.styled("History (oldest first)", "bold"))

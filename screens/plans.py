@@ -106,7 +106,7 @@ class ChecklistAnswers(RecordTable):
                     answered += 1
                     shown = plain(item.describe(value), single_line=True)
                 else:
-                    shown = Content.styled("—", "$text-muted")
+                    shown = Content.styled("—", "$foreground-muted")
                 ask = item.ask
                 if target.participant is not None:
                     ask = f"{target.participant.label}: {ask}"
@@ -153,11 +153,11 @@ class CoWorkingPane(CasePane):
                 ("Co-worker: ", "bold"),
                 plain(c.co_worker, single_line=True)
                 if c.co_worker
-                else Content.styled("none named", "$text-muted"),
+                else Content.styled("none named", "$foreground-muted"),
                 ("   Case supervisor: ", "bold"),
                 plain(c.case_supervisor, single_line=True)
                 if c.case_supervisor
-                else Content.styled("none named", "$text-muted"),
+                else Content.styled("none named", "$foreground-muted"),
             )
         ]
         if advised:
@@ -176,7 +176,7 @@ class CoWorkingPane(CasePane):
                 Content.styled(
                     "The co-working questions (Section D) are not among the checklists yet; "
                     "record the plan in a note meanwhile.",
-                    "$text-muted",
+                    "$foreground-muted",
                 )
             )
             return
@@ -186,7 +186,7 @@ class CoWorkingPane(CasePane):
         progress.update(
             Content.styled(
                 f"Section D: {answered} of {total} answered · Enter walks from an item",
-                "$text-muted",
+                "$foreground-muted",
             )
         )
 
@@ -251,11 +251,11 @@ class MeetingPane(CasePane):
         self.query_one("#meeting-when", Static).update(
             Content.assemble(
                 ("Meeting: ", "bold"),
-                when or Content.styled("no date set", "$text-muted"),
+                when or Content.styled("no date set", "$foreground-muted"),
                 ("   Venue: ", "bold"),
                 plain(c.meeting_venue, single_line=True)
                 if c.meeting_venue
-                else Content.styled("not set", "$text-muted"),
+                else Content.styled("not set", "$foreground-muted"),
             )
         )
         ids = [cl.id for cl in case.catalogue.checklists if cl.reference.startswith("A 3(b)")]
@@ -265,7 +265,7 @@ class MeetingPane(CasePane):
         self.query_one("#meeting-progress", Static).update(
             Content.styled(
                 f"A 3(b): {answered} of {total} answered{note} · Enter walks from an item",
-                "$text-muted",
+                "$foreground-muted",
             )
         )
 
@@ -625,7 +625,7 @@ class AgreementPane(CasePane):
         select = self.take_select()
         self.query_one(ActionsTable).fill(rows, select=select)
         empty = self.query_one("#actions-empty", Static)
-        empty.update(Content.styled("No agreement actions yet: a adds one.", "$text-muted"))
+        empty.update(Content.styled("No agreement actions yet: a adds one.", "$foreground-muted"))
         empty.display = not rows
         self._letters = {str(letter.id): letter for letter in case.letters}
         letter_rows = [
@@ -674,7 +674,7 @@ class AgreementPane(CasePane):
         if letter is None:
             detail.update(
                 Content.styled(
-                    "No letters yet: Tab to the letters, then a starts one.", "$text-muted"
+                    "No letters yet: Tab to the letters, then a starts one.", "$foreground-muted"
                 )
             )
             return

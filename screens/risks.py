@@ -207,7 +207,7 @@ class RisksPane(CasePane):
                         first_line(risk.description, 40),
                         _rating(risk.rating),
                         review_cell,
-                        Content.styled("resolved", "$text-muted")
+                        Content.styled("resolved", "$foreground-muted")
                         if risk.resolved
                         else Content("open"),
                     ),
@@ -236,7 +236,7 @@ class RisksPane(CasePane):
         if risk is None:
             text.update(
                 Content.styled(
-                    "No risks recorded. Press a to record one (A 2(a) 5).", "$text-muted"
+                    "No risks recorded. Press a to record one (A 2(a) 5).", "$foreground-muted"
                 )
             )
             return
@@ -258,7 +258,7 @@ class RisksPane(CasePane):
             Content.styled(
                 f"Recorded by {case.author(risk.created_by)} {show_when(risk.created_at)}; "
                 f"last changed by {case.author(risk.updated_by)} {show_when(risk.updated_at)}",
-                "$text-muted",
+                "$foreground-muted",
             ),
         ]
         text.update(Content("\n").join(parts))

@@ -232,7 +232,7 @@ class ChecklistWalker(Screen[None]):
             Content(f"{self.index + 1} of {len(self.items)} · {answered} answered")
         )
         self.query_one("#walk-ref", Static).update(
-            Content.styled(f"{item.reference} · {_kind_label(item)}", "$text-muted")
+            Content.styled(f"{item.reference} · {_kind_label(item)}", "$foreground-muted")
         )
         self.query_one("#walk-ask", Static).update(plain(item.ask))
         help_text = self.query_one("#walk-help", Static)
@@ -266,7 +266,7 @@ class ChecklistWalker(Screen[None]):
         history = case.answer_history(self.checklist_id, item.id, self.participant_id)
         lines: list[Content] = []
         if current is None:
-            lines.append(Content.styled("Not answered yet.", "$text-muted"))
+            lines.append(Content.styled("Not answered yet.", "$foreground-muted"))
         else:
             lines.append(
                 Content.assemble(
@@ -275,7 +275,7 @@ class ChecklistWalker(Screen[None]):
                     (
                         f" — given by {case.author(current.created_by)} on "
                         f"{show_when(current.created_at)}",
-                        "$text-muted",
+                        "$foreground-muted",
                     ),
                 )
             )
@@ -292,11 +292,11 @@ class ChecklistWalker(Screen[None]):
         for old in reversed(earlier):
             lines.append(
                 Content.assemble(
-                    ("Earlier: ", "$text-muted"),
+                    ("Earlier: ", "$foreground-muted"),
                     plain(item.describe(old.value), single_line=True),
                     (
                         f" ({case.author(old.created_by)}, {show_when(old.created_at)})",
-                        "$text-muted",
+                        "$foreground-muted",
                     ),
                 )
             )
@@ -568,5 +568,5 @@ def _options(item: Item, value: bool | str | None) -> Content:
     if item.kind == "date":
         day = parse_date(value) if isinstance(value, str) else None
         hint = "Type a date and press Enter. " + (f"Saved: {day.isoformat()}" if day else "")
-        return Content.styled(hint, "$text-muted")
-    return Content.styled("Type the answer and press Enter to save it.", "$text-muted")
+        return Content.styled(hint, "$foreground-muted")
+    return Content.styled("Type the answer and press Enter to save it.", "$foreground-muted")

@@ -174,9 +174,9 @@ class RecordTable(DataTable[Any]):
         return text
 
     def _parse_style(self, style: str | VisualStyle) -> VisualStyle:
-        # Rich Text cannot carry "auto" colours ($text-muted is one): dim stands in.
+        # A Rich Text cell cannot blend a translucent colour with what is under it: dim can.
         if isinstance(style, str):
-            style = style.replace("$text-muted", "dim")
+            style = style.replace("$foreground-muted", "dim")
         return self.app.stylesheet.parse_style(style)
 
     def fill(
@@ -225,10 +225,10 @@ def flag_blocks(
         title = Content.assemble(
             ("⚑ ", "bold $warning"),
             (state.flag.title, "bold"),
-            (f"  ({state.flag.reference})", "$text-muted"),
+            (f"  ({state.flag.reference})", "$foreground-muted"),
         )
         if not state.raised:
-            title = title + Content.styled("  cleared", "italic $text-muted")
+            title = title + Content.styled("  cleared", "italic $foreground-muted")
         blocks.append(("title", title))
         blocks.append(("text", plain(state.flag.meaning)))
         if reasons:
@@ -239,14 +239,8 @@ def flag_blocks(
                 who = ""
                 if reason.participant_id and case is not None:
                     who = f", for {case.participant_label(UUID(reason.participant_id))}"
-                blocks.append(
-                    (
-                        "step",
-                        plain(
-                            f"{reason.ask} {reason.answer}{who} ({reason.reference}): {reason.why}"
-                        ),
-                    )
-                )
+                line = f"{reason.ask} — {reason.answer}{who} ({reason.reference}). {reason.why}."
+                blocks.append(("step", plain(line)))
             for title_text in sorted({r.via_title for r in state.reasons if r.via}):
                 blocks.append(("aside", plain(f"Raised with the flag '{title_text}'.")))
         if state.flag.next_steps:
