@@ -7,6 +7,10 @@ folder, while the facilitator types; the case screens are imported after unlocki
 
 ``app.vault`` is None (no vault yet), a LockedVault (the folder is held, the key is not in
 memory: at the unlock prompt and while locked) or a Vault (unlocked).
+
+The screen stack: at the bottom, the door (the unlock prompt, which is the app's first
+screen; a blank screen on a first run; the lock screen after a lock); above it the case
+list and whatever the facilitator opened. Locking pops everything above the door.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ import contextlib
 import os
 import signal
 import sys
-from functools import partial
 from pathlib import Path
 from time import monotonic, time
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -26,6 +29,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from rjfacil.errors import RjfacilError, TooManyAttempts
 from rjfacil.sanitize import visible
@@ -33,12 +37,7 @@ from rjfacil.settings import THEMES, Settings, load_settings, save_settings
 from screens.commands import RjfacilCommands
 from screens.lock import Location, LockScreen, keep_drafts, record_locations
 from screens.themes import RJFACIL_THEMES
-from screens.unlock import (
-    CreateVaultScreen,
-    RecoveryCodeScreen,
-    Unlocked,
-    UnlockScreen,
-)
+from screens.unlock import CreateVaultScreen, RecoveryCodeScreen, UnlockScreen
 
 if TYPE_CHECKING:
     from rjfacil.vault.vault import LockedVault, Vault
@@ -109,6 +108,9 @@ class RjfacilApp(App[None]):
         ),
     ]
 
+    DOOR_DELAY: ClassVar[float] = 0.1
+    """Seconds after the unlock prompt is painted before the vault folder is opened."""
+
     IDLE_CHECK_SECONDS: ClassVar[float] = 1.0
     """How often the idle timer looks at the time of the last key or mouse event."""
 
@@ -127,6 +129,8 @@ class RjfacilApp(App[None]):
         self.idle_lock_seconds: float = self.settings.idle_lock_minutes * 60.0
         self._active_at = (monotonic(), time())
         self._sighup = False
+        self._return_to: tuple[list[Location], list[str]] = ([], [])
+        self._vault_exists = (self.home / HEADER_NAME).exists()
 
     # -- state --------------------------------------------------------------------------
 
@@ -144,18 +148,27 @@ class RjfacilApp(App[None]):
 
     # -- start-up -------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The unlock prompt straight away when there is a vault (no extra frame)."""
+        screen: Screen[Any] = (
+            UnlockScreen(demo_passphrase=self.demo_passphrase) if self._vault_exists else Screen()
+        )
+        # Textual 8.2.8's switch_screen pops a result callback from the screen it replaces,
+        # which push_screen gives every screen but the default one never gets.
+        screen._push_result_callback(self, None)
+        return screen
+
     def on_mount(self) -> None:
         self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle, name="idle-lock")
         self._install_sighup()
-        if (self.home / HEADER_NAME).exists():
-            self.push_screen(
-                UnlockScreen(demo_passphrase=self.demo_passphrase),
-                callback=partial(self._after_unlock, [], []),
-            )
-            # Open the folder (and import the vault) once the prompt is on screen.
-            self.call_after_refresh(self._open_door)
-        else:
+        if not self._vault_exists:
             self._first_run()
+
+    def on_unlock_screen_shown(self, message: UnlockScreen.Shown) -> None:
+        # Open the vault folder (importing the vault and its crypto) only once the prompt
+        # is on screen: a thread importing meanwhile would slow the first paint.
+        if self.vault is None:
+            self.set_timer(self.DOOR_DELAY, self._open_door)
 
     @work(thread=True, exclusive=True, group="door")
     def _open_door(self) -> None:
@@ -182,6 +195,9 @@ class RjfacilApp(App[None]):
         return True
 
     def _door_opened(self, door: LockedVault) -> None:
+        if not self.is_running:
+            door.release()
+            return
         self.vault = door
         for screen in self.screen_stack:
             if isinstance(screen, UnlockScreen):
@@ -204,12 +220,13 @@ class RjfacilApp(App[None]):
         if self.unlocked:
             self._rebuild([])
 
-    def _after_unlock(
-        self, locations: list[Location], problems: list[str], result: Unlocked | None
-    ) -> None:
+    def on_unlock_screen_done(self, message: UnlockScreen.Done) -> None:
+        result = message.result
         if result is None:
             self.exit(return_code=1, message=Text(f"rjfacil: {TooManyAttempts()}"))
             return
+        locations, problems = self._return_to
+        self._return_to = ([], [])
         self.vault = result.vault
         self._touch()
         self._rebuild(locations)
@@ -222,16 +239,18 @@ class RjfacilApp(App[None]):
             )
 
     def _rebuild(self, locations: list[Location]) -> None:
-        """The case list, then every screen the facilitator had open, bottom first."""
+        """The case list over the door, then every screen the facilitator had open."""
         from screens.case_list import CaseListScreen
 
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
         self.push_screen(CaseListScreen())
         for location in locations:
             if location.screen_type is CaseListScreen:
                 continue
             try:
                 self.push_screen(location.rebuild())
-            except Exception as error:
+            except Exception as error:  # a screen that cannot come back
                 self.notify(
                     f"Could not return to where you were: {visible(str(error))}",
                     severity="warning",
@@ -246,24 +265,33 @@ class RjfacilApp(App[None]):
         if not self.unlocked:
             return
         vault: Any = self.vault
+        earlier = {note.identity for note in self._notifications}
         problems = keep_drafts(self.screen_stack)
+        # A screen that could not keep a draft said so in a notification; the lock clears
+        # notifications (they may name a case), so say it again after unlocking.
+        problems += [
+            f"{note.title}: {note.message}" if note.title else note.message
+            for note in self._notifications
+            if note.identity not in earlier and note.severity == "error"
+        ]
         locations = record_locations(self.screen_stack)
         for group in ("first-run", "case-flow", "case-io"):
             self.workers.cancel_group(self, group)
+        # The bottom screen is the door (the unlock prompt, or a blank first-run screen);
+        # everything above it may show case data, so it all goes, and the door shows.
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        door = vault.door
+        self.switch_screen(LockScreen(door))
         self.clear_notifications()
         self.vault = None
         try:
-            door = vault.lock()
+            vault.lock()
         except (RjfacilError, OSError) as error:
-            door = vault.door
             problems.append(str(error))
         del vault
         self.vault = door
-        self.push_screen(
-            LockScreen(door), callback=partial(self._after_unlock, locations, problems)
-        )
+        self._return_to = (locations, problems)
 
     def _touch(self) -> None:
         self._active_at = (monotonic(), time())

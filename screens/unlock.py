@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Static
 
@@ -76,21 +77,23 @@ def describe_passphrase(passphrase: str, minimum: int = PASSPHRASE_MIN) -> str:
 
 @dataclass
 class Unlocked:
-    """What the unlock screen dismisses with when the vault opened."""
+    """The vault, unlocked, and how."""
 
     vault: Vault
     by_recovery: bool = False
 
 
-class UnlockScreen(Screen["Unlocked | None"]):
+class UnlockScreen(Screen[None]):
     """Ask for the passphrase (or the recovery code) and unlock the vault.
 
     The app hands the vault's door (a LockedVault) down with :meth:`set_door` once it has
     opened it, or :meth:`show_fatal` when it cannot (e.g. another process holds it).
     Key derivation runs in a thread worker; the screen shows "Unlocking…" meanwhile.
 
-    Dismisses :class:`Unlocked`, or None after three wrong attempts (having shown why
-    for ``app.exit_pause`` seconds).
+    It is the bottom screen of the stack (the app's first screen, or what a lock leaves),
+    so it reports upward with messages rather than dismissing: :class:`UnlockScreen.Shown`
+    once painted, and :class:`UnlockScreen.Done` with :class:`Unlocked`, or None after
+    three wrong attempts (having shown why for ``app.exit_pause`` seconds).
 
     Args:
         door: The vault's door, if the app already holds it (after a lock).
@@ -100,6 +103,17 @@ class UnlockScreen(Screen["Unlocked | None"]):
 
     CSS_PATH = "unlock.tcss"
     AUTO_FOCUS = "#secret"
+
+    class Shown(Message):
+        """The prompt has been painted (the app opens the vault folder after this)."""
+
+    class Done(Message):
+        """The attempt is over: the vault unlocked, or None after three wrong tries."""
+
+        def __init__(self, result: Unlocked | None) -> None:
+            super().__init__()
+            self.result = result
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+r",
@@ -185,8 +199,11 @@ class UnlockScreen(Screen["Unlocked | None"]):
             return
         self.app.call_from_thread(self._done, Unlocked(vault, by_recovery))
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.post_message, self.Shown())
+
     def _done(self, result: Unlocked) -> None:
-        self.dismiss(result)
+        self.post_message(self.Done(result))
 
     def _wrong(self, message: str) -> None:
         self._left -= 1
@@ -200,7 +217,7 @@ class UnlockScreen(Screen["Unlocked | None"]):
         self.set_timer(getattr(self.app, "exit_pause", 1.5), self._give_up)
 
     def _give_up(self) -> None:
-        self.dismiss(None)
+        self.post_message(self.Done(None))
 
     def _failed(self, message: str) -> None:
         self._busy(False)
@@ -266,7 +283,7 @@ class CreateVaultScreen(Screen[Created]):
         home: The vault folder to create.
     """
 
-    CSS_PATH = "unlock.tcss"
+    CSS_PATH = "create_vault.tcss"
     AUTO_FOCUS = "#name"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -405,7 +422,7 @@ class RecoveryCodeScreen(Screen[None]):
         code: The recovery code Vault.create returned.
     """
 
-    CSS_PATH = "unlock.tcss"
+    CSS_PATH = "create_vault.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c",
@@ -468,7 +485,7 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
         error: Why the last attempt failed.
     """
 
-    CSS_PATH: ClassVar[list[str]] = ["dialogs.tcss", "unlock.tcss"]
+    CSS_PATH: ClassVar[list[str]] = ["dialogs.tcss", "create_vault.tcss"]
     AUTO_FOCUS = "#old"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="passwd.cancel", tooltip="Keep the passphrase"),

@@ -355,7 +355,7 @@ async def test_lock_by_key_hides_everything_and_unlock_returns(home: Path, made:
         text = shown(app)
         assert "rjfacil — locked" in text
         assert "RJ-2026" not in text and OWNER not in text
-        assert [type(s) for s in app.screen_stack[1:]] == [LockScreen]
+        assert [type(s) for s in app.screen_stack] == [LockScreen]
         assert not isinstance(app.vault, Vault)
         assert isinstance(app.vault, LockedVault)
         await pilot.press("ctrl+l")  # nothing more to lock; nothing breaks
@@ -387,7 +387,7 @@ async def test_lock_from_a_dialog_drops_it(home: Path, made: dict) -> None:
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
-        assert len(app.screen_stack) == 2
+        assert [type(s) for s in app.screen_stack] == [LockScreen, CaseListScreen]
 
 
 async def test_idle_timer_locks(home: Path, made: dict) -> None:
