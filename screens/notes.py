@@ -181,13 +181,18 @@ class NoteEditor(EditorModal[Note]):
     def _private_toggled(self, event: Checkbox.Changed) -> None:
         self._private_changed(event.value)
 
+    @on(Select.Changed, "#note-share-how")
+    def _share_how_changed(self) -> None:
+        self._private_changed(self.query_one("#note-private", Checkbox).value)
+
     def _private_changed(self, private: bool) -> None:
+        """A private note is not shared; "with whom" matters only for a shared one."""
         how = self.query_one("#note-share-how", Select)
         whom = self.query_one("#note-share-with", SelectionList)
-        if private:
+        if private and how.value != ShareHow.NOT_SHARED.value:
             how.value = ShareHow.NOT_SHARED.value
         how.disabled = private
-        whom.disabled = private
+        whom.disabled = private or how.value == ShareHow.NOT_SHARED.value
 
     def _values(self) -> dict[str, Any]:
         source_set = self.query_one("#note-source", RadioSet)

@@ -493,7 +493,7 @@ class ChecklistWalker(Screen[None]):
         if advance and self.index + 1 < len(self.items) and item.is_answered(value):
             self.index += 1
             self.show_item()
-            self._status(f"Saved: {item.describe(value)}.")
+            self._status(f"Item {self.index} saved: {item.describe(value)}.")
         else:
             self.show_item()
             if advance and self.index + 1 == len(self.items):

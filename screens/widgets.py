@@ -329,7 +329,7 @@ class PickModal(ModalScreen[T | None], Generic[T]):
         max-width: 100%;
         height: auto;
         max-height: 100%;
-        border: thick $primary;
+        border: round $primary;
         background: $surface;
         padding: 0 1;
     }
@@ -387,7 +387,7 @@ class TextModal(ModalScreen[None]):
         width: 100;
         max-width: 100%;
         height: 90%;
-        border: thick $primary;
+        border: round $primary;
         border-title-style: bold;
         background: $surface;
         padding: 0 1;
@@ -443,7 +443,7 @@ class EditorModal(ModalScreen[T | None], Generic[T]):
         max-width: 100%;
         height: auto;
         max-height: 100%;
-        border: thick $primary;
+        border: round $primary;
         border-title-style: bold;
         background: $surface;
         padding: 0 1;
@@ -453,7 +453,8 @@ class EditorModal(ModalScreen[T | None], Generic[T]):
     EditorModal .form-label { width: 15; color: $text-muted; padding-top: 0; }
     EditorModal .form-row > Input, EditorModal .form-row > Select { width: 1fr; }
     EditorModal .form-row > TextArea { width: 1fr; height: 5; }
-    EditorModal .form-row > RadioSet { width: 1fr; }
+    EditorModal .form-row > RadioSet { width: 1fr; layout: horizontal; }
+    EditorModal .form-row > RadioSet > RadioButton { width: auto; margin-right: 3; }
     EditorModal .form-row > SelectionList { width: 1fr; height: auto; max-height: 5; }
     EditorModal .form-hint { color: $text-muted; margin-left: 15; margin-bottom: 1; }
     EditorModal #editor-error { color: $text-error; text-style: bold; display: none; }

@@ -49,8 +49,11 @@ async def test_write_a_note_with_sharing_and_find_it_with_the_filters(vault: Vau
         await settle(pilot)
         await pilot.press("enter")  # the highlighted first choice: from the participant
         # It may be shared in summary with the person responsible.
-        editor.query_one("#note-share-how", Select).value = ShareHow.SUMMARY.value
         whom = editor.query_one("#note-share-with", SelectionList)
+        assert whom.disabled  # not shared: whom with does not apply yet
+        editor.query_one("#note-share-how", Select).value = ShareHow.SUMMARY.value
+        await settle(pilot)
+        assert not whom.disabled
         assert [whom.get_option_at_index(i).prompt.plain for i in range(whom.option_count)] == [
             "Ben Cole (person responsible)"
         ]
