@@ -34,7 +34,7 @@ class HistoryPane(CasePane):
                 (
                     show_when(entry.created_at),
                     plain(case.author(entry.created_by), single_line=True),
-                    plain(entry.action, single_line=True),
+                    plain(_what(case, entry.action), single_line=True),
                 ),
             )
             for entry in reversed(entries)
@@ -42,3 +42,14 @@ class HistoryPane(CasePane):
 
     def focus_main(self) -> None:
         self.query_one(RecordTable).focus()
+
+
+def _what(case: CaseFile, action: str) -> str:
+    """The audit entry's action, naming a checklist item by its question."""
+    if action.startswith("answered "):
+        checklist_id, _, item_id = action.removeprefix("answered ").partition(".")
+        found = case.catalogue.find(checklist_id, item_id)
+        if found is not None:
+            _, item = found
+            return f"answered “{item.ask}” ({item.reference})"
+    return action

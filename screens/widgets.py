@@ -156,6 +156,8 @@ class RecordTable(DataTable[Any]):
             cursor_foreground_priority="renderable",
         )
         self._column_labels = columns
+        self._table_rows: list[tuple[str, list[Text]]] = []
+        self._drawn_width = 0
 
     def on_mount(self) -> None:
         self.add_columns(*self._column_labels)
@@ -184,16 +186,46 @@ class RecordTable(DataTable[Any]):
     ) -> None:
         """Replace every row, keeping the cursor on the same record when it is still there.
 
+        The last column takes the width left over, its text cut with an ellipsis, so the
+        table never needs scrolling sideways.
+
         Args:
             rows: (key, cells) per row.
             select: Put the cursor on this row instead (a record just saved).
         """
-        kept = select or self.current_key
-        self.clear()
-        for key, cells in rows:
-            self.add_row(*(self.cell(value) for value in cells), key=key)
+        self._table_rows = [(key, [self.cell(value) for value in cells]) for key, cells in rows]
+        self._draw(select or self.current_key)
+
+    def _draw(self, kept: str | None) -> None:
+        data = self._table_rows
+        room = self._last_column_room(data)
+        # Columns only ever widen: start them again so a cut last column fits.
+        self.clear(columns=True)
+        self.add_columns(*self._column_labels)
+        for key, cells in data:
+            if room is not None and cells and cells[-1].cell_len > room:
+                last = cells[-1].copy()
+                last.truncate(room, overflow="ellipsis")
+                cells = [*cells[:-1], last]
+            self.add_row(*cells, key=key)
         if kept is not None and kept in self.rows:
             self.move_cursor(row=self.get_row_index(kept), animate=False)
+
+    def _last_column_room(self, data: list[tuple[str, list[Text]]]) -> int | None:
+        width = self.scrollable_content_region.width
+        if not width or not data:
+            return None
+        columns = len(data[0][1])
+        used = 0
+        for index in range(columns - 1):
+            label = len(self._column_labels[index]) if index < len(self._column_labels) else 0
+            used += max([label, *(cells[index].cell_len for _, cells in data)]) + 2
+        return max(12, width - used - 2 - 1)
+
+    def on_resize(self) -> None:
+        if self._table_rows and self.size.width != self._drawn_width:
+            self._drawn_width = self.size.width
+            self._draw(self.current_key)
 
     @property
     def current_key(self) -> str | None:

@@ -248,7 +248,8 @@ async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> No
         sensitive = rows["Sensitive and complex cases"]
         total = len(case.catalogue.checklist("sensitive").items)
         assert sensitive[0].plain == f"1/{total}"
-        assert "Risk assessment: Ana Silva (person harmed)" in rows
+        # Long labels are cut to fit the width, never scrolled sideways.
+        assert any(label.startswith("Risk assessment: Ana Silva (p") for label in rows)
         table.move_cursor(row=list(rows).index("Sensitive and complex cases"))
         await pilot.press("enter")
         await settle(pilot)
