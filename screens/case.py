@@ -46,9 +46,11 @@ from screens.widgets import (
     DateValidator,
     EditorModal,
     FlagBanner,
+    NextSteps,
     PickModal,
     RecordTable,
     WalkRequested,
+    WalkTable,
     editable,
     form_row,
     parse_day,
@@ -204,7 +206,7 @@ class OverviewPane(CasePane):
             yield Static(id="ov-flags-summary")
             yield Static(Content("Next steps"), classes="ov-heading")
             yield Static(id="ov-due")
-            yield OptionList(id="ov-next")
+            yield NextSteps(id="ov-next")
             yield Static(Content("People"), classes="ov-heading")
             yield Static(id="ov-people")
             yield FlagBanner(id="ov-flags")
@@ -352,19 +354,9 @@ class OverviewPane(CasePane):
 class ChecklistsPane(CasePane):
     """The checklists that apply, per target, with progress; Enter walks one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter",
-            "walk",
-            "Walk",
-            id="checklists.walk",
-            tooltip="Walk the selected checklist, from its first unanswered item",
-        ),
-    ]
-
     def compose(self) -> ComposeResult:
         yield Static(id="checklists-stage")
-        yield RecordTable("Answered", "Attention", "Stage", "Checklist", id="checklists-table")
+        yield WalkTable("Answered", "Attention", "Stage", "Checklist", id="checklists-table")
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
@@ -640,7 +632,11 @@ class CaseScreen(Screen[None]):
     async def _change_stage(self) -> None:
         current = self.case.case.stage
         stage = await self.app.push_screen_wait(
-            PickModal("Move the case to…", [(Content(s.label), s) for s in Stage], current)
+            PickModal(
+                "Move the case to…",
+                [(Content(s.label + ("  (now)" if s is current else "")), s) for s in Stage],
+                current,
+            )
         )
         if stage is None or stage is current:
             return

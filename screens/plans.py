@@ -27,6 +27,7 @@ from screens.widgets import (
     RecordTable,
     TextModal,
     WalkRequested,
+    WalkTable,
     draft_note,
     editable,
     first_line,
@@ -81,7 +82,7 @@ def targets_of(case: CaseFile, checklist_ids: list[str]) -> tuple[list[Checklist
     return possible, False
 
 
-class ChecklistAnswers(RecordTable):
+class ChecklistAnswers(WalkTable):
     """The items of some checklist targets with their answers; Enter walks from that item."""
 
     def __init__(self, id: str | None = None) -> None:
@@ -261,7 +262,7 @@ class MeetingPane(CasePane):
         ids = [cl.id for cl in case.catalogue.checklists if cl.reference.startswith("A 3(b)")]
         targets, applies = targets_of(case, ids)
         answered, total = self.query_one(ChecklistAnswers).show_targets(case, targets)
-        note = "" if applies else " · applies once a direct meeting is the chosen process"
+        note = "" if applies else " · applies once 'Choosing the process' records a meeting"
         self.query_one("#meeting-progress", Static).update(
             Content.styled(
                 f"A 3(b): {answered} of {total} answered{note} · Enter walks from an item",
@@ -279,12 +280,12 @@ class MeetingPane(CasePane):
     async def _edit(self) -> None:
         c = self.case.case
         error = ""
-        day = c.meeting_date
+        typed = c.meeting_date.isoformat() if c.meeting_date else ""
         while True:
             typed = await self.app.push_screen_wait(
                 TextPromptModal(
                     "Meeting date",
-                    value=day.isoformat() if day else "",
+                    value=typed,
                     placeholder="2025-03-14 or 14/03/2025; empty for none",
                     allow_empty=True,
                     error=error,
@@ -415,6 +416,10 @@ class ActionEditor(EditorModal[AgreementAction]):
 class LetterEditor(EditorModal[LetterVersion]):
     """Write a letter (or message) from one participant, or a new version of one."""
 
+    DEFAULT_CSS = """
+    LetterEditor .form-row > #l-text { height: 12; }
+    """
+
     DISCARD_QUESTION = "Discard this letter? What you typed is not saved."
 
     def __init__(self, case: CaseFile, letter: Letter | None = None) -> None:
@@ -494,12 +499,10 @@ class LetterEditor(EditorModal[LetterVersion]):
 
 
 def _letter_title(case: CaseFile, letter: Letter) -> str:
-    to = (
-        case.participant_label(letter.to_participant)
-        if letter.to_participant
-        else "not addressed yet"
-    )
-    return f"From {case.participant_label(letter.from_participant)} to {to}"
+    sender = case.participant_label(letter.from_participant)
+    if letter.to_participant is None:
+        return f"From {sender}, not addressed yet"
+    return f"From {sender} to {case.participant_label(letter.to_participant)}"
 
 
 class ActionsTable(RecordTable):

@@ -239,6 +239,28 @@ class RecordTable(DataTable[Any]):
         return key.value
 
 
+class WalkTable(RecordTable):
+    """A table of checklists or items: Enter walks from the selected row."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Walk",
+            id="table.walk",
+            tooltip="Walk the checklist from the selected row",
+        ),
+    ]
+
+
+class NextSteps(OptionList):
+    """The next unanswered checklist items: Enter walks from the one selected."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Walk", id="next.walk", tooltip="Walk the checklist from here"),
+    ]
+
+
 # -- flags -----------------------------------------------------------------------------
 
 
