@@ -33,6 +33,7 @@ from rjfacil.checklists.evaluate import next_unanswered, progress
 from rjfacil.errors import RjfacilError
 from rjfacil.model import Case
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
+from screens.dialogs import TextPromptModal
 from screens.history import HistoryPane
 from screens.notes import NotesPane
 from screens.participants import ParticipantsPane
@@ -192,6 +193,13 @@ class OverviewPane(CasePane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
+            "o",
+            "override",
+            "Clear flag",
+            id="overview.override",
+            tooltip="Record a decision to clear a flag (or restore one), with its reason",
+        ),
+        Binding(
             "e",
             "details",
             "Details",
@@ -341,6 +349,38 @@ class OverviewPane(CasePane):
             next_list.focus(scroll_visible=False)
         else:
             self.query_one("#overview-scroll").focus(scroll_visible=False)
+
+    def action_override(self) -> None:
+        self._override()
+
+    @work(exclusive=True, group="overview-override")
+    async def _override(self) -> None:
+        states = self.case.flags()
+        if not states:
+            self.notify("No flags are raised.", markup=False)
+            return
+        options = [
+            (Content(("Clear: " if state.raised else "Restore: ") + state.flag.title), state)
+            for state in states
+        ]
+        state = await self.app.push_screen_wait(PickModal("Which flag?", options))
+        if state is None:
+            return
+        verb = "clearing" if state.raised else "restoring"
+        reason = await self.app.push_screen_wait(
+            TextPromptModal(
+                f"Why? (the reason for {verb} '{state.flag.title}')",
+                help="Recorded with your name and the date, e.g. the case supervisor's decision.",
+            )
+        )
+        if reason is None:
+            return
+        try:
+            self.case.override_flag(state.flag.id, reason, cleared=state.raised)
+        except RjfacilError as error:
+            self.fail(error)
+            return
+        self.changed()
 
     def action_details(self) -> None:
         def saved(case: Case | None) -> None:

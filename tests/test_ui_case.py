@@ -355,3 +355,26 @@ async def test_escape_in_an_editor_with_changes_asks_first(vault: Vault) -> None
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         assert case.participants == []
+
+
+async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: Vault) -> None:
+    case = vault.new_case("RJ-113")
+    case.answer("risk", "measures_in_place", "no")
+    assert case.raised_flags() == ["risk_unmanaged"]
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "⚑ 1 flag" in screen_text(app)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, PickModal)
+        assert "Clear: Risk not managed" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"Supervisor agreed measures on the phone", "enter")
+        await settle(pilot)
+        assert case.raised_flags() == []
+        [override] = case.overrides
+        assert override.reason == "Supervisor agreed measures on the phone"
+        assert "No flags raised." in screen_text(app)
+        assert "⚑ 1 flag" not in screen_text(app)
