@@ -66,7 +66,9 @@ class RjfacilApp(App[None]):
         demo_passphrase: The demo vault's passphrase, shown as a hint at the unlock prompt.
     """
 
-    CSS_PATH = "app.tcss"
+    # unlock.tcss here too: the unlock prompt is the default screen, whose own CSS_PATH
+    # Textual does not load (it loads a screen's CSS when the screen is pushed).
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "unlock.tcss"]
     TITLE = "rjfacil"
     COMMANDS: ClassVar[set[Any]] = {RjfacilCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,7 +104,6 @@ class RjfacilApp(App[None]):
             "quit",
             "Quit",
             show=False,
-            priority=True,
             id="app.quit",
             tooltip="Close rjfacil; everything is already saved",
         ),

@@ -252,7 +252,9 @@ class CaseListScreen(Screen[None]):
     def reload(self) -> None:
         """Read the case list again from the vault (an in-memory index: no decryption)."""
         vault = self.vault
-        self._rows = vault.list_cases() if vault is not None else []
+        rows = vault.list_cases() if vault is not None else []
+        # Cases still open first (most recently changed first); closed ones after them.
+        self._rows = sorted(rows, key=lambda row: not row.stage.is_open)
         self._show()
 
     # -- the table ------------------------------------------------------------------
@@ -297,6 +299,8 @@ class CaseListScreen(Screen[None]):
                 fit(deadline_text(row, today), widths.deadline),
                 fit(updated_text(row.updated_at, today), widths.updated),
             ]
+            if not row.stage.is_open:
+                cells = [cell.stylize_before("dim") for cell in cells]
             height = max(len(cell.plain.splitlines()) for cell in cells)
             table.add_row(*cells, height=max(height, 1), key=str(row.id))
         if selected is not None and selected in {str(row.id) for row in shown}:

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 Section = tuple[str, list[tuple[str, str]]]
 """A titled list of (key, what it does)."""
 
+MOVING_AROUND: list[tuple[str, str]] = [
+    ("↑ ↓", "Move in a list"),
+    ("tab / shift+tab", "Next / previous field or button"),
+    ("enter", "Open, choose or confirm"),
+    ("escape", "Back, or cancel a dialog"),
+]
+
 
 def _describe(binding: Binding) -> str:
     return binding.description or binding.tooltip or binding.action
@@ -27,7 +34,9 @@ def _describe(binding: Binding) -> str:
 def _rows(app: App[Any], bindings: Iterable[Binding], seen: set[str]) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
-        if binding.system or not (binding.description or binding.tooltip):
+        # Only rjfacil's own keys (they all have an id); Textual's built-in ones (cursor
+        # keys, Tab) are summed up under "Moving around".
+        if binding.system or not binding.id or not (binding.description or binding.tooltip):
             continue
         key = app.get_key_display(binding)
         if key in seen:
@@ -65,6 +74,7 @@ def collect_keys(app: App[Any], screen: Screen[Any]) -> list[Section]:
     if here:
         sections.append(("On this screen", here))
     sections.append(("Everywhere", everywhere))
+    sections.append(("Moving around", MOVING_AROUND))
     return sections
 
 
@@ -94,9 +104,9 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Content("Keys"), id="help-title")
             with VerticalScroll(id="help-body"):
+                width = max((len(key) for _, rows in self._sections for key, _ in rows)) + 2
                 for title, rows in self._sections:
                     yield Static(Content(title), classes="help-section")
-                    width = max((len(key) for key, _ in rows), default=0) + 2
                     lines = [
                         Content.styled(key.ljust(width), "bold $text-accent") + Content(text)
                         for key, text in rows

@@ -50,7 +50,9 @@ def describe_passphrase(passphrase: str, minimum: int = PASSPHRASE_MIN) -> str:
         )
     length = len(passphrase)
     if length < minimum:
-        return f"{length} characters so far; at least {minimum} are needed."
+        return (
+            f"{length} character{'s' if length != 1 else ''} so far; at least {minimum} are needed."
+        )
     kinds = [
         name
         for name, present in (
@@ -293,6 +295,7 @@ class CreateVaultScreen(Screen[Created]):
             id="create.submit",
             tooltip="Create the vault with this name and passphrase",
         ),
+        Binding("ctrl+q", "app.quit", "Quit", id="create.quit", tooltip="Close rjfacil"),
     ]
 
     def __init__(self, home: Path) -> None:
@@ -336,11 +339,14 @@ class CreateVaultScreen(Screen[Created]):
 
         self.app.call_from_thread(setattr, self, "_minimum", minimum)
 
-    @on(Input.Changed, "#new")
-    def _strength(self, event: Input.Changed) -> None:
-        self.query_one("#strength", Static).update(
-            Content(describe_passphrase(event.value, self._minimum))
-        )
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.value and not self._working:
+            self._say("")  # an old complaint no longer applies to what is typed now
+        if event.input.id == "new":
+            self.query_one("#strength", Static).update(
+                Content(describe_passphrase(event.value, self._minimum))
+            )
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -510,7 +516,7 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
                 yield Input(id="again", password=True)
             yield Static(plain(self._error), id="message", classes="error")
             yield Static(
-                Content("Enter to change · Escape to cancel · the recovery code stays valid"),
+                Content("Enter to change · Escape to cancel"),
                 classes="dialog-keys",
             )
 

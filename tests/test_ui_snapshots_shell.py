@@ -1,0 +1,110 @@
+"""Snapshots of the shell's main screens at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Stable by construction: the clock is frozen (every date on screen and in the vault comes
+from rjfacil.clock; it ticks a second per call so the cases keep one order), the time zone
+is UTC, the vault holds the demo's fictional cases,
+and the cursor does not blink. Update with ``pytest --snapshot-update`` after a deliberate
+change (a Textual upgrade, new checklist content that raises other flags), and look at
+the report before committing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from rjfacil import clock
+from rjfacil.demo import fill_demo_vault
+from rjfacil.vault.vault import Vault
+from screens.app import RjfacilApp
+from screens.case_list import CaseListScreen
+
+PASSPHRASE = "open up now"
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+SIZES = [(80, 24), (120, 40)]
+
+
+class _FrozenDatetime(datetime):
+    """The same morning every run; each call a second later, so records keep their order."""
+
+    ticks = itertools.count()
+
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+        moment = NOW + timedelta(seconds=next(cls.ticks))
+        return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # clock.now is bound early (pydantic default factories), so freeze what it calls.
+    _FrozenDatetime.ticks = itertools.count()
+    monkeypatch.setattr(clock, "datetime", _FrozenDatetime)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def demo_home(isolated_home: Path, frozen: None) -> Path:
+    vault, _code = Vault.create(isolated_home, PASSPHRASE, "Robin Ashdown")
+    with vault:
+        fill_demo_vault(vault)
+    return isolated_home
+
+
+async def _settle(pilot: Pilot[Any], condition: Any) -> None:
+    for _ in range(500):
+        if condition():
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the app did not reach the state to snapshot")
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_unlock_screen(snap_compare: Any, demo_home: Path, size: tuple[int, int]) -> None:
+    app = RjfacilApp(home=demo_home)
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await _settle(pilot, lambda: app.vault is not None)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_case_list(snap_compare: Any, demo_home: Path, size: tuple[int, int]) -> None:
+    app = RjfacilApp(home=demo_home)
+
+    async def unlocked(pilot: Pilot[Any]) -> None:
+        await _settle(pilot, lambda: app.vault is not None)
+        await pilot.press(*PASSPHRASE, "enter")
+        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+    assert snap_compare(app, terminal_size=size, run_before=unlocked)
+
+
+def test_lock_screen(snap_compare: Any, demo_home: Path) -> None:
+    app = RjfacilApp(home=demo_home)
+
+    async def locked(pilot: Pilot[Any]) -> None:
+        await _settle(pilot, lambda: app.vault is not None)
+        await pilot.press(*PASSPHRASE, "enter")
+        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.press("ctrl+l")
+        await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=locked)
