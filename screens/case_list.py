@@ -6,6 +6,7 @@ width: DataTable parses plain strings as markup, and cannot measure Content itse
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -104,6 +105,8 @@ def updated_text(moment: datetime, today: date) -> str:
 def fit(text: str | Content, width: int, max_lines: int = 4) -> Content:
     """Wrap text to a column's width (at most ``max_lines`` lines, then an ellipsis)."""
     content = text if isinstance(text, Content) else plain(text, single_line=True)
+    if "\n" not in content.plain and content.cell_length <= width:
+        return content
     lines = content.wrap(max(width, 1)) or [Content("")]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -218,6 +221,7 @@ class CaseListScreen(Screen[None]):
         self._rows: list[CaseSummary] = []
         self._widths: Widths | None = None
         self._width = 0
+        self._cell_cache: dict[UUID, tuple[Any, list[Content], int]] = {}
 
     def location(self) -> dict[str, Any]:
         """Rebuilt after a lock with nothing remembered (the filter may name someone)."""
@@ -268,6 +272,12 @@ class CaseListScreen(Screen[None]):
         return needle in haystack.casefold()
 
     def _show(self) -> None:
+        """Fill the table with the rows that match the filter.
+
+        The first screenful is added at once; the rest in chunks from an async worker, so
+        a long list (2,000 cases) never holds the UI for long, and each keystroke in the
+        filter cancels the previous filling.
+        """
         table = self.query_one(CaseTable)
         needle = self.query_one(FilterInput).value.strip().casefold()
         selected = self._selected_key()
@@ -278,37 +288,67 @@ class CaseListScreen(Screen[None]):
             max((len(row.reference) for row in shown), default=0),
             max((len(deadline_text(row, today).plain) for row in shown), default=0),
         )
-        self._widths = widths
         self._width = self.size.width
-        table.clear(columns=True)
-        table.add_column("Reference", width=widths.reference, key="reference")
-        table.add_column("Stage", width=widths.stage, key="stage")
-        table.add_column("Flags", width=widths.flags, key="flags")
-        table.add_column("Next deadline", width=widths.deadline, key="deadline")
-        table.add_column("Updated", width=widths.updated, key="updated")
-        for row in shown:
-            cells = [
-                fit(row.reference, widths.reference, max_lines=3),
-                fit(row.stage.label, widths.stage),
-                fit(
-                    Content("\n").join(Content(flag_label(f)) for f in row.flags)
-                    if row.flags
-                    else Content("—"),
-                    widths.flags,
-                ),
-                fit(deadline_text(row, today), widths.deadline),
-                fit(updated_text(row.updated_at, today), widths.updated),
-            ]
-            if not row.stage.is_open:
-                cells = [cell.stylize_before("dim") for cell in cells]
-            height = max(len(cell.plain.splitlines()) for cell in cells)
-            table.add_row(*cells, height=max(height, 1), key=str(row.id))
-        if selected is not None and selected in {str(row.id) for row in shown}:
-            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        if widths != self._widths:
+            self._widths = widths
+            table.clear(columns=True)
+            table.add_column("Reference", width=widths.reference, key="reference")
+            table.add_column("Stage", width=widths.stage, key="stage")
+            table.add_column("Flags", width=widths.flags, key="flags")
+            table.add_column("Next deadline", width=widths.deadline, key="deadline")
+            table.add_column("Updated", width=widths.updated, key="updated")
+        else:
+            table.clear()
+        first, rest = shown[: self.FIRST_ROWS], shown[self.FIRST_ROWS :]
+        self._add_rows(first, widths, today)
         empty = not self._rows
         table.display = not empty
         self.query_one("#empty").set_class(not empty, "hidden")
         self._count(len(shown), needle)
+        self._fill(rest, widths, today, selected)
+
+    FIRST_ROWS = 60
+    CHUNK_ROWS = 150
+
+    def _add_rows(self, rows: list[CaseSummary], widths: Widths, today: date) -> None:
+        table = self.query_one(CaseTable)
+        for row in rows:
+            cells, height = self._cells(row, widths, today)
+            table.add_row(*cells, height=height, key=str(row.id))
+
+    def _cells(self, row: CaseSummary, widths: Widths, today: date) -> tuple[list[Content], int]:
+        key = (row.id, row.updated_at, row.stage, widths, today)
+        cached = self._cell_cache.get(row.id)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        cells = [
+            fit(row.reference, widths.reference, max_lines=3),
+            fit(row.stage.label, widths.stage),
+            fit(
+                Content("\n").join(Content(flag_label(f)) for f in row.flags)
+                if row.flags
+                else Content("—"),
+                widths.flags,
+            ),
+            fit(deadline_text(row, today), widths.deadline),
+            fit(updated_text(row.updated_at, today), widths.updated),
+        ]
+        if not row.stage.is_open:
+            cells = [cell.stylize_before("dim") for cell in cells]
+        height = max(max(cell.plain.count("\n") + 1 for cell in cells), 1)
+        self._cell_cache[row.id] = (key, cells, height)
+        return cells, height
+
+    @work(exclusive=True, group="fill-cases")
+    async def _fill(
+        self, rest: list[CaseSummary], widths: Widths, today: date, selected: str | None
+    ) -> None:
+        table = self.query_one(CaseTable)
+        for start in range(0, len(rest), self.CHUNK_ROWS):
+            await asyncio.sleep(0)  # let keys and paints through between chunks
+            self._add_rows(rest[start : start + self.CHUNK_ROWS], widths, today)
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
 
     def _count(self, shown: int, needle: str) -> None:
         total = len(self._rows)
