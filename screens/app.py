@@ -47,15 +47,21 @@ if TYPE_CHECKING:
 HEADER_NAME = "vault.json"  # rjfacil.vault.header.HEADER_NAME, without importing the vault
 
 
-def _terminal_alive() -> bool:
-    """Whether the terminal is still there (after a hang-up it is not a tty any more)."""
+def _terminal_fds() -> list[int]:
+    """The file descriptors (stdin, stderr) that are a terminal now."""
+    found = []
     for stream in (sys.__stdin__, sys.__stderr__):
         try:
-            if stream is None or not os.isatty(stream.fileno()):
-                return False
+            if stream is not None and os.isatty(stream.fileno()):
+                found.append(stream.fileno())
         except (OSError, ValueError):
-            return False
-    return True
+            continue
+    return found
+
+
+def _terminal_alive(fds: list[int]) -> bool:
+    """Whether those that were a terminal still are (after a hang-up they are not)."""
+    return all(os.isatty(fd) for fd in fds)
 
 
 class RjfacilApp(App[None]):
@@ -132,6 +138,7 @@ class RjfacilApp(App[None]):
         self._sighup = False
         self._return_to: tuple[list[Location], list[str]] = ([], [])
         self._vault_exists = (self.home / HEADER_NAME).exists()
+        self._ttys: list[int] = []
 
     # -- state --------------------------------------------------------------------------
 
@@ -160,6 +167,7 @@ class RjfacilApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        self._ttys = _terminal_fds()
         self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle, name="idle-lock")
         self._install_sighup()
         if not self._vault_exists:
@@ -313,7 +321,7 @@ class RjfacilApp(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if not self.is_headless and not _terminal_alive():
+        if not self.is_headless and not _terminal_alive(self._ttys):
             # The terminal hung up (its window closed): lock, and leave, as no one can
             # unlock here any more (SIGHUP may come before the terminal is gone).
             self._terminal_gone()

@@ -62,7 +62,12 @@ def collect_keys(app: App[Any], screen: Screen[Any]) -> list[Section]:
         here += _rows(app, (b for _, b in node._bindings), seen)
         node = node.parent  # type: ignore[assignment]
     here += _rows(app, (b for _, b in screen._bindings), seen)
-    everywhere = _rows(app, (b for _, b in app._bindings), seen)
+    everywhere = _rows(
+        app,
+        # Only what can be done now (no Lock or Settings while locked).
+        (b for _, b in app._bindings if app.check_action(b.action, ()) is not False),
+        seen,
+    )
     if app.ENABLE_COMMAND_PALETTE and "ctrl+p" not in seen:
         everywhere.append(
             (

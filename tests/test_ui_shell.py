@@ -407,6 +407,19 @@ async def test_idle_timer_locks(home: Path, made: dict) -> None:
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
 
 
+async def test_keys_keep_the_vault_unlocked(home: Path, made: dict) -> None:
+    app = app_for(home)
+    app.IDLE_CHECK_SECONDS = 0.05  # type: ignore[misc]
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        app.idle_lock_seconds = 0.6
+        for _ in range(6):
+            await pilot.press("down")
+            await pilot.pause(0.2)
+        assert isinstance(app.screen, CaseListScreen)
+        assert isinstance(app.vault, Vault)
+
+
 async def test_sighup_locks(home: Path, made: dict) -> None:
     app = app_for(home)
     async with app.run_test(size=SIZE) as pilot:
@@ -431,6 +444,12 @@ async def test_help_lists_the_keys(home: Path, made: dict) -> None:
             assert words in text
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = shown(app)
+        assert "Recovery code" in text and "Lock" not in text and "New case" not in text
 
 
 async def test_palette_opens_a_case_by_reference(home: Path, made: dict) -> None:
