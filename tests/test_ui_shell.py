@@ -390,6 +390,24 @@ async def test_lock_from_a_dialog_drops_it(home: Path, made: dict) -> None:
         assert [type(s) for s in app.screen_stack] == [LockScreen, CaseListScreen]
 
 
+async def test_lock_from_the_palette_settings_and_search(home: Path, made: dict) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        for open_it in (("ctrl+p",), ("f2", "ctrl+o"), ("s",), ("f1",)):
+            for key in open_it:
+                await pilot.press(key)
+                await pilot.pause(0.1)
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+            assert [type(s) for s in app.screen_stack] == [LockScreen]
+            assert "RJ-2026" not in shown(app)
+            await type_text(pilot, PASSPHRASE)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.vault, Vault))
+            await pilot.pause(0.1)
+
+
 async def test_idle_timer_locks(home: Path, made: dict) -> None:
     app = app_for(home)
     app.IDLE_CHECK_SECONDS = 0.05  # type: ignore[misc]
