@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.style import Style as VisualStyle
@@ -310,8 +311,12 @@ def flag_blocks(
     return blocks
 
 
-class FlagBanner(Vertical):
-    """A prominent block showing flags, steps with a hanging bullet; hidden when empty."""
+class FlagBanner(Widget):
+    """A prominent block showing flags, each step with a hanging bullet; hidden when empty.
+
+    One widget however many flags: it wraps the steps itself at the width it has, so a
+    case with every flag raised still opens at once.
+    """
 
     DEFAULT_CSS = """
     FlagBanner {
@@ -325,15 +330,11 @@ class FlagBanner(Vertical):
         display: none;
     }
     FlagBanner.-shown { display: block; }
-    FlagBanner > .flag-title { margin-top: 1; }
-    FlagBanner > .flag-title.-first { margin-top: 0; }
-    FlagBanner > .flag-lead { text-style: bold; }
-    FlagBanner > .flag-heading { text-style: bold; margin-top: 1; }
-    FlagBanner > .flag-aside { text-style: italic; color: $text-muted; }
-    FlagBanner > Horizontal { height: auto; }
-    FlagBanner > Horizontal > .flag-bullet { width: 2; }
-    FlagBanner > Horizontal > .flag-step { width: 1fr; }
     """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._blocks: list[tuple[str, Content]] = []
 
     def show_flags(
         self,
@@ -341,33 +342,47 @@ class FlagBanner(Vertical):
         case: CaseFile | None = None,
         *,
         title: str = "",
-        heading: str = "",
         reasons: bool = False,
     ) -> None:
         """Show these flags (or hide the banner when there are none)."""
         self.set_class(bool(states), "-shown")
         self.border_title = Content(title)
-        self.remove_children()
-        if not states:
-            return
-        widgets: list[Static | Horizontal] = []
-        if heading:
-            widgets.append(Static(plain(heading), classes="flag-lead"))
+        self._blocks = flag_blocks(states, case, reasons=reasons)
+        self.refresh(layout=True)
+
+    @property
+    def text(self) -> str:
+        """Everything the banner says, unwrapped (for tests and screen readers)."""
+        return "\n".join(line.plain for _, line in self._blocks)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._content(width).get_height(self.styles, width)
+
+    def render(self) -> Content:
+        return self._content(self.content_region.width)
+
+    def _content(self, width: int) -> Content:
+        """The flags as lines, each step wrapped at ``width`` under its bullet."""
+        width = max(20, width or 76)
+        lines: list[Content] = []
         first = True
-        for kind, line in flag_blocks(states, case, reasons=reasons):
+        for kind, line in self._blocks:
+            if kind == "title" and not first:
+                lines.append(Content(""))
+            if kind == "heading":
+                lines.append(Content(""))
+                line = line.stylize("bold")
+            elif kind == "aside":
+                line = line.stylize("italic $foreground-muted")
             if kind == "step":
-                widgets.append(
-                    Horizontal(
-                        Static("•", classes="flag-bullet"), Static(line, classes="flag-step")
-                    )
+                wrapped = line.wrap(width - 2)
+                lines.extend(
+                    Content("• " if n == 0 else "  ") + part for n, part in enumerate(wrapped)
                 )
-                continue
-            widget = Static(line, classes=f"flag-{kind}")
-            if kind == "title" and first and not heading:
-                widget.add_class("-first")
-            first = first and kind != "title"
-            widgets.append(widget)
-        self.mount_all(widgets)
+            else:
+                lines.append(line)
+            first = False
+        return Content("\n").join(lines)
 
 
 # -- dialogs ---------------------------------------------------------------------------
