@@ -285,7 +285,7 @@ class CaseListScreen(Screen[None]):
         shown = [row for row in self._rows if self._matches(row, needle)]
         widths = Widths.for_width(
             self.size.width or self.app.size.width,
-            max((len(row.reference) for row in shown), default=0),
+            max((len(visible(row.reference, single_line=True)) for row in shown), default=0),
             max((len(deadline_text(row, today).plain) for row in shown), default=0),
         )
         self._width = self.size.width
