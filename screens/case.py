@@ -541,7 +541,7 @@ class CaseScreen(Screen[None]):
             case = self.case
         except RjfacilError as error:
             self.notify(str(error), title="Could not open the case", severity="error", markup=False)
-            self.call_after_refresh(self.dismiss)
+            self.call_after_refresh(self._dismiss_now)
             return
         self._refresh_title(case)
         self._show_active(focus=True)
@@ -550,6 +550,9 @@ class CaseScreen(Screen[None]):
             self._open_walker(
                 WalkRequested(walk["checklist_id"], walk.get("participant_id"), walk.get("item_id"))
             )
+
+    def _dismiss_now(self) -> None:
+        self.dismiss()  # not awaited: called from this screen's own handlers
 
     # -- what the shell uses -------------------------------------------------------------
 
@@ -624,7 +627,7 @@ class CaseScreen(Screen[None]):
             if raised
             else ""
         )
-        flags.tooltip = "\n".join(raised) if raised else None
+        flags.tooltip = Content("\n".join(raised)) if raised else None
 
     def _pane(self, tab_id: str) -> CasePane:
         return self.query_one(f"#pane-{tab_id}", CasePane)

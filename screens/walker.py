@@ -184,14 +184,24 @@ class ChecklistWalker(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        case = self.case
-        checklist = case.catalogue.checklist(self.checklist_id)
+        try:
+            case = self.case
+            checklist = case.catalogue.checklist(self.checklist_id)
+        except RjfacilError as error:
+            self._leave(str(error))
+            return
         participant = None
         if self.participant_id is not None:
             wanted = str(self.participant_id)
-            participant = next(p for p in case.participant_facts() if p.id == wanted)
+            participant = next((p for p in case.participant_facts() if p.id == wanted), None)
+            if participant is None:
+                self._leave("That participant is no longer in the case.")
+                return
         self.target = ChecklistTarget(checklist, participant)
         self.items = self.target.items
+        if not self.items:
+            self._leave(f"'{self.target.label}' has no questions to answer here.")
+            return
         ids = [item.id for item in self.items]
         if self.start_item in ids:
             self.index = ids.index(self.start_item)
@@ -200,6 +210,14 @@ class ChecklistWalker(Screen[None]):
             self.index = ids.index(first.id) if first else 0
         self.query_one("#walk-title", Static).update(plain(self.target.label, single_line=True))
         self.show_item()
+
+    def _leave(self, message: str) -> None:
+        """Close at once, saying why (a checklist or participant that is gone)."""
+        self.notify(message, title="Cannot walk this checklist", severity="warning", markup=False)
+        self.call_after_refresh(self._dismiss_now)
+
+    def _dismiss_now(self) -> None:
+        self.dismiss(None)  # not awaited: called from this screen's own handlers
 
     def location(self) -> dict[str, Any]:
         """Where the walker is, to come back to it after a lock."""

@@ -522,6 +522,10 @@ class EditorModal(ModalScreen[T | None], Generic[T]):
     EditorModal .form-label { width: 15; color: $text-muted; padding-top: 0; }
     EditorModal .form-row > Input, EditorModal .form-row > Select { width: 1fr; }
     EditorModal .form-row > TextArea { width: 1fr; height: 5; }
+    EditorModal .form-row > Input, EditorModal .form-row > TextArea { background: $panel; }
+    EditorModal .form-row > Input:focus, EditorModal .form-row > TextArea:focus {
+        background: $primary 15%;
+    }
     EditorModal .form-row > RadioSet { width: 1fr; layout: horizontal; }
     EditorModal .form-row > RadioSet > RadioButton { width: auto; margin-right: 3; }
     EditorModal .form-row > SelectionList { width: 1fr; height: auto; max-height: 5; }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from uuid import uuid4
 
 from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 
@@ -378,3 +379,14 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
         assert override.reason == "Supervisor agreed measures on the phone"
         assert "No flags raised." in screen_text(app)
         assert "⚑ 1 flag" not in screen_text(app)
+
+
+async def test_a_case_that_cannot_be_opened_says_why(vault: Vault) -> None:
+    missing = uuid4()
+    app = CaseHost(vault, lambda: CaseScreen(missing))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, CaseScreen)
+        assert any(f"No case {missing}" in n.message for n in app._notifications)

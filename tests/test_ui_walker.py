@@ -257,3 +257,17 @@ async def test_a_rebuilt_case_screen_returns_to_the_walker(vault: Vault) -> None
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         assert app.screen.active_tab == "checklists"
+
+
+async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-210")
+    harmed, _ = two_people(case)
+    case.remove_participant(harmed)
+    walk = {"checklist_id": "risk", "participant_id": harmed, "item_id": "sees_value"}
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, 4)
+        assert isinstance(app.screen, CaseScreen)
+        assert any("no longer in the case" in n.message for n in app._notifications)
