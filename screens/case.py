@@ -52,6 +52,7 @@ from screens.widgets import (
     RecordTable,
     WalkRequested,
     WalkTable,
+    draft_note,
     editable,
     form_row,
     parse_day,
@@ -186,6 +187,13 @@ class CaseDetailsEditor(EditorModal[Case]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    def rescue_draft(self, case: CaseFile) -> bool:
+        summary = self._values()["summary"]
+        if summary == self._initial["summary"] or not summary.strip():
+            return False
+        draft_note(case, "the case summary", summary)
+        return True
 
 
 class OverviewPane(CasePane):

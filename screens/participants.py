@@ -277,6 +277,13 @@ class ConsentEditor(EditorModal[Consent]):
         event.stop()
         self.action_save()
 
+    def rescue_draft(self, case: CaseFile) -> bool:
+        note = self.query_one("#c-note", Input).value
+        if not note.strip():
+            return False
+        draft_note(case, "a note on a consent decision", note, self.participant_id)
+        return True
+
 
 def consent_topic(consent: Consent) -> str:
     """What a consent is about, in words: purpose, form of process, information."""
