@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from rjfacil.checklists.evaluate import ChecklistTarget, next_unanswered
-from rjfacil.checklists.schema import parse_date
 from rjfacil.errors import RjfacilError
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.safe import plain
@@ -584,7 +583,11 @@ def _options(item: Item, value: bool | str | None) -> Content:
             lines.append(key + label)
         return Content("\n").join(lines)
     if item.kind == "date":
-        day = parse_date(value) if isinstance(value, str) else None
-        hint = "Type a date and press Enter. " + (f"Saved: {day.isoformat()}" if day else "")
-        return Content.styled(hint, "$foreground-muted")
-    return Content.styled("Type the answer and press Enter to save it.", "$foreground-muted")
+        return Content.styled(
+            "Type a date, then Enter saves it. PgUp/PgDn move; Tab leaves the box.",
+            "$foreground-muted",
+        )
+    return Content.styled(
+        "Type the answer, then Enter saves it. PgUp/PgDn move; Tab leaves the box.",
+        "$foreground-muted",
+    )
