@@ -154,12 +154,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    if args.recovery:
+        return _reset_passphrase(args)
     with _unlock(args) as vault:
         old_file = _passphrase_file(args)
         old = _read_secret_file(old_file) if old_file else _ask("Current passphrase again: ")
         new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
         vault.change_passphrase(old, _new_passphrase(args, new_file))
     print("Passphrase changed. The recovery code still works.")
+    return 0
+
+
+def _reset_passphrase(args: argparse.Namespace) -> int:
+    """The passphrase is forgotten: unlock with the recovery code and set a new one."""
+    from rjfacil.vault.vault import Vault
+
+    door = Vault.open(_home(args))
+    try:
+        code_file = Path(args.recovery_code_file).expanduser() if args.recovery_code_file else None
+        code = _read_secret_file(code_file) if code_file else _ask("Recovery code: ")
+        vault = door.unlock_with_recovery(code)
+    except BaseException:
+        door.release()
+        raise
+    with vault:
+        new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
+        vault.reset_passphrase(_new_passphrase(args, new_file))
+    print("Passphrase set. The recovery code still works.")
     return 0
 
 
@@ -197,8 +218,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _run_tui(home: Path, demo_passphrase: str | None = None) -> int:
     from screens.app import RjfacilApp  # the one lazy import of the UI
 
-    RjfacilApp(home=home, demo_passphrase=demo_passphrase).run()
-    return 0
+    app = RjfacilApp(home=home, demo_passphrase=demo_passphrase)
+    app.run()
+    return app.return_code or 0  # three wrong passphrases end the attempt with 1
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -263,6 +285,14 @@ def build_parser() -> argparse.ArgumentParser:
     passwd = add("passwd", cmd_passwd, "change the passphrase")
     passwd.add_argument(
         "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+    )
+    passwd.add_argument(
+        "--recovery",
+        action="store_true",
+        help="the passphrase is forgotten: unlock with the recovery code and set a new one",
+    )
+    passwd.add_argument(
+        "--recovery-code-file", metavar="FILE", help="with --recovery: read the code from FILE"
     )
     checklists = _group(sub, "checklists", "checklist files")
     validate = add("validate", cmd_checklists_validate, "check checklist files", checklists)

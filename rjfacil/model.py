@@ -31,12 +31,12 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     id: UUID = Field(default_factory=uuid4)
-    created_at: AwareDatetime = Field(default_factory=clock.now)
+    created_at: AwareDatetime = Field(default_factory=lambda: clock.now())
     created_by: UUID
 
 
 class MutableRecord(Record):
-    updated_at: AwareDatetime = Field(default_factory=clock.now)
+    updated_at: AwareDatetime = Field(default_factory=lambda: clock.now())
     updated_by: UUID
     deleted: bool = False
 
@@ -95,7 +95,7 @@ class Consent(Record):
     share_with: ShortText = ""
     given: bool = True
     form: Literal["written", "verbal"] = "verbal"
-    on: date = Field(default_factory=clock.today)
+    on: date = Field(default_factory=lambda: clock.today())
     note: LongText = ""
 
     @property

@@ -37,7 +37,12 @@ from rjfacil.settings import THEMES, Settings, load_settings, save_settings
 from screens.commands import RjfacilCommands
 from screens.lock import Location, LockScreen, keep_drafts, record_locations
 from screens.themes import RJFACIL_THEMES
-from screens.unlock import CreateVaultScreen, RecoveryCodeScreen, UnlockScreen
+from screens.unlock import (
+    ChangePassphraseModal,
+    CreateVaultScreen,
+    RecoveryCodeScreen,
+    UnlockScreen,
+)
 
 if TYPE_CHECKING:
     from rjfacil.vault.vault import LockedVault, Vault
@@ -242,10 +247,30 @@ class RjfacilApp(App[None]):
         for problem in problems:
             self.notify(visible(problem), severity="error", markup=False, timeout=10)
         if result.by_recovery:
-            self.notify(
-                "Unlocked with the recovery code. It stays valid; keep it stored safely.",
-                markup=False,
-            )
+            self._offer_new_passphrase()
+
+    @work(exclusive=True, group="reset-passphrase")
+    async def _offer_new_passphrase(self) -> None:
+        """After a recovery-code unlock the passphrase is likely forgotten: offer a new one."""
+        error = ""
+        while (vault := self.vault) is not None:
+            change = await self.push_screen_wait(ChangePassphraseModal(error, need_old=False))
+            if change is None:
+                message = "Unlocked with the recovery code. The passphrase is unchanged."
+                break
+            try:  # two key derivations: off the event loop
+                await asyncio.to_thread(vault.reset_passphrase, change.new)
+            except RjfacilError as failure:
+                error = str(failure)
+                continue
+            except OSError as failure:
+                error = f"Could not save vault.json: {failure.strerror}. Nothing changed."
+                continue
+            message = "New passphrase set. The recovery code still works; keep it stored safely."
+            break
+        else:
+            return
+        self.notify(message, markup=False)
 
     def _rebuild(self, locations: list[Location]) -> None:
         """The case list over the door, then every screen the facilitator had open."""

@@ -489,6 +489,7 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
 
     Args:
         error: Why the last attempt failed.
+        need_old: False after a recovery-code unlock: only the new passphrase is asked.
     """
 
     CSS_PATH: ClassVar[list[str]] = ["dialogs.tcss", "create_vault.tcss"]
@@ -497,16 +498,24 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
         Binding("escape", "cancel", "Cancel", id="passwd.cancel", tooltip="Keep the passphrase"),
     ]
 
-    def __init__(self, error: str = "") -> None:
+    def __init__(self, error: str = "", need_old: bool = True) -> None:
         super().__init__(classes="dialog")
         self._error = error
+        self._need_old = need_old
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="passwd-box"):
-            yield Static(Content("Change the passphrase"), classes="dialog-title")
-            with Horizontal(classes="field"):
-                yield Static(Content("Current"), classes="field-label")
-                yield Input(id="old", password=True)
+            if self._need_old:
+                yield Static(Content("Change the passphrase"), classes="dialog-title")
+                with Horizontal(classes="field"):
+                    yield Static(Content("Current"), classes="field-label")
+                    yield Input(id="old", password=True)
+            else:
+                yield Static(Content("Set a new passphrase"), classes="dialog-title")
+                yield Static(
+                    Content("You unlocked with the recovery code. Choose a new passphrase now."),
+                    classes="dialog-help",
+                )
             with Horizontal(classes="field"):
                 yield Static(Content("New"), classes="field-label")
                 yield Input(id="new", password=True)
@@ -520,6 +529,10 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
                 classes="dialog-keys",
             )
 
+    def on_mount(self) -> None:
+        if not self._need_old:
+            self.query_one("#new", Input).focus()
+
     @on(Input.Changed, "#new")
     def _strength(self, event: Input.Changed) -> None:
         self.query_one("#strength", Static).update(Content(describe_passphrase(event.value)))
@@ -530,10 +543,10 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
         if event.input.id != "again":
             self.focus_next(Input)
             return
-        old = self.query_one("#old", Input).value
+        old = self.query_one("#old", Input).value if self._need_old else ""
         new = self.query_one("#new", Input).value
         message = self.query_one("#message", Static)
-        if not old:
+        if self._need_old and not old:
             message.update(Content("Type the current passphrase first."))
             self.query_one("#old", Input).focus()
         elif new != event.value:

@@ -115,6 +115,26 @@ def test_passwd_changes_the_passphrase(
     assert run(capsys, "--passphrase-file", str(new_file), "cases")[0] == 0
 
 
+def test_passwd_recovery_sets_a_forgotten_passphrase(
+    capsys: pytest.CaptureFixture[str], vault_home: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--passphrase-file", str(passphrase_file), "init", "--name", OWNER)
+    recovery = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
+    code_file, new_file = tmp_path / "code.txt", tmp_path / "new.txt"
+    code_file.write_text("not the code\n")
+    new_file.write_text("remembered this time\n")
+    argv = ["passwd", "--recovery", "--recovery-code-file", str(code_file)]
+    argv += ["--new-passphrase-file", str(new_file)]
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and "recovery code" in err
+    code_file.write_text(recovery + "\n")
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert "Passphrase set" in out
+    assert run(capsys, "--passphrase-file", str(passphrase_file), "cases")[0] == 1
+    assert run(capsys, "--passphrase-file", str(new_file), "cases")[0] == 0
+
+
 def test_without_a_terminal_or_file_it_says_how_to_give_the_passphrase(
     capsys: pytest.CaptureFixture[str], made: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -80,25 +80,15 @@ async def settle(pilot: Pilot[Any], times: int = 2) -> None:
         await pilot.pause(0.02)
 
 
-def _frozen_now() -> datetime:  # the body runs with rjfacil.clock's globals
-    return _FROZEN_CLOCK()  # type: ignore[name-defined]  # noqa: F821
-
-
 @pytest.fixture
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
-    """Freeze rjfacil.clock.now: each call is one second after the last, from FROZEN_AT.
-
-    The records' ``created_at`` default factories hold the function ``clock.now`` itself,
-    so patching the module attribute alone would not reach them: the function's code is
-    swapped instead (undone after the test).
-    """
+    """Freeze rjfacil.clock.now: each call is one second after the last, from FROZEN_AT."""
     ticks = itertools.count()
 
     def tick() -> datetime:
         return FROZEN_AT + timedelta(seconds=next(ticks))
 
-    monkeypatch.setattr(clock, "_FROZEN_CLOCK", tick, raising=False)
-    monkeypatch.setattr(clock.now, "__code__", _frozen_now.__code__)
+    monkeypatch.setattr(clock, "now", tick)
     monkeypatch.setenv("TZ", "UTC")
     import time
 

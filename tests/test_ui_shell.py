@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from rjfacil.errors import WrongPassphrase
 from rjfacil.vault.vault import LockedVault, Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
@@ -24,7 +25,12 @@ from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.help import HelpScreen
 from screens.lock import LockScreen
 from screens.settings import SettingsScreen
-from screens.unlock import CreateVaultScreen, RecoveryCodeScreen, UnlockScreen
+from screens.unlock import (
+    ChangePassphraseModal,
+    CreateVaultScreen,
+    RecoveryCodeScreen,
+    UnlockScreen,
+)
 from tests.conftest import OWNER
 
 SIZE = (80, 24)
@@ -224,18 +230,53 @@ async def test_three_wrong_passphrases_end_the_attempt(home: Path, made: dict) -
     assert app.return_code == 1
 
 
-async def test_recovery_code_unlocks(home: Path, made: dict[str, Any]) -> None:
+async def recovery_unlock(pilot: Pilot[Any], code: str) -> None:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+    await pilot.press("ctrl+r")
+    await pilot.pause()
+    assert "Recovery code" in shown(app)
+    await type_text(pilot, code.lower())
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ChangePassphraseModal))
+    assert "Set a new passphrase" in shown(app)
+
+
+async def test_recovery_code_unlocks_and_the_new_passphrase_can_wait(
+    home: Path, made: dict[str, Any]
+) -> None:
     app = app_for(home)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        assert "Recovery code" in shown(app)
-        await type_text(pilot, made["code"].lower())
-        await pilot.press("enter")
+        await recovery_unlock(pilot, made["code"])
+        await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
-        await pilot.pause()
-        assert "Unlocked with the recovery code" in shown(app)
+        await until(pilot, lambda: "unchanged" in shown(app))  # the toast wraps
+    with Vault.open(home).unlock(PASSPHRASE):
+        pass
+
+
+async def test_recovery_code_unlock_sets_a_forgotten_passphrase(
+    home: Path, made: dict[str, Any]
+) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await recovery_unlock(pilot, made["code"])
+        await type_text(pilot, "a passphrase I will remember")
+        await pilot.press("enter")
+        await type_text(pilot, "a passphrase I will not")
+        await pilot.press("enter")
+        await until(pilot, lambda: "differ" in shown(app))
+        await type_text(pilot, "a passphrase I will remember")
+        await pilot.press("enter")
+        await until(pilot, lambda: "New passphrase set" in shown(app))
+        assert isinstance(app.screen, CaseListScreen)
+    door = Vault.open(home)
+    try:
+        with pytest.raises(WrongPassphrase):
+            door.unlock(PASSPHRASE)
+        door.unlock("a passphrase I will remember").lock()
+    finally:
+        door.release()
 
 
 async def test_a_vault_held_elsewhere_says_so(home: Path, made: dict) -> None:

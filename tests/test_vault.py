@@ -83,6 +83,25 @@ def test_recovery_code_still_works_after_a_passphrase_change(vault_home: Path) -
         assert again.owner.name == OWNER
 
 
+def test_a_forgotten_passphrase_is_reset_only_after_a_recovery_code_unlock(
+    vault_home: Path,
+) -> None:
+    vault, recovery = Vault.create(vault_home, PASSPHRASE, OWNER)
+    with pytest.raises(RjfacilError, match="current passphrase"):
+        vault.reset_passphrase("no old passphrase given")
+    vault.close()
+    with Vault.open(vault_home).unlock_with_recovery(recovery) as by_code:
+        by_code.reset_passphrase("the one I will remember")
+    door = Vault.open(vault_home)
+    try:
+        with pytest.raises(WrongPassphrase):
+            door.unlock(PASSPHRASE)
+        door.unlock("the one I will remember").lock()
+        door.unlock_with_recovery(recovery).lock()
+    finally:
+        door.release()
+
+
 def test_kdf_parameters_above_the_caps_are_refused_before_deriving(vault: Vault) -> None:
     vault.close()
     header_path = vault.home / "vault.json"

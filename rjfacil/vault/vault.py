@@ -93,7 +93,7 @@ class LockedVault:
             key = kdf.open_slot(self.header.slot("recovery"), secret, self.header.vault_id)
         except WrongPassphrase:
             raise WrongPassphrase("recovery code") from None
-        return Vault(self, key)
+        return Vault(self, key, by_recovery=True)
 
     def release(self) -> None:
         self._lock.release()
@@ -102,8 +102,10 @@ class LockedVault:
 class Vault:
     """An unlocked vault. ``lock()`` drops the key and every decrypted case."""
 
-    def __init__(self, door: LockedVault, key: bytes) -> None:
+    def __init__(self, door: LockedVault, key: bytes, by_recovery: bool = False) -> None:
         self.door = door
+        # Unlocked with the recovery code: the passphrase may be reset without the old one.
+        self.by_recovery = by_recovery
         self.home = door.home
         self._key: bytes | None = key
         self.catalogue: Catalogue = load_catalogue()
@@ -361,11 +363,22 @@ class Vault:
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Rewrap the vault key under a new passphrase; nothing is re-encrypted."""
-        check_new_passphrase(new)
         header = self.door.header
         slot = header.slot("passphrase")
         if kdf.open_slot(slot, kdf.encode_passphrase(old), header.vault_id) != self.key:
             raise WrongPassphrase()
+        self._rewrap_passphrase(new)
+
+    def reset_passphrase(self, new: str) -> None:
+        """Set a new passphrase without the old one: only after a recovery-code unlock."""
+        if not self.by_recovery:
+            raise RjfacilError("Give the current passphrase to change it.")
+        self._rewrap_passphrase(new)
+
+    def _rewrap_passphrase(self, new: str) -> None:
+        check_new_passphrase(new)
+        header = self.door.header
+        slot = header.slot("passphrase")
         params = kdf.KdfParams.from_dict(slot["kdf"])
         header.replace_slot(
             kdf.make_slot(
