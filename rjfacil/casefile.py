@@ -51,7 +51,12 @@ from rjfacil.model import (
 )
 from rjfacil.timescales import deadlines as answer_deadlines
 from rjfacil.vault.storage import EncryptedStorage
-from rjfacil.vocab import ClosureReason, Role, Stage
+from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+
+# The chosen process lives in two places that must agree: the case's own field (shown on
+# the overview and case list) and this checklist answer (which decides which checklists
+# apply). Setting either sets both, in one write.
+PROCESS_ITEM = ("process", "process_type")
 
 CASE_FORMAT = 1
 R = TypeVar("R", bound=BaseModel)
@@ -230,6 +235,16 @@ class CaseFile:
     def note_text(self, note_id: UUID) -> str:
         history = self.note_history(note_id)
         return history[-1].text if history else ""
+
+    def note_texts(self) -> dict[UUID, str]:
+        """Every note's current text, in one pass (note_text per note would be quadratic)."""
+        latest: dict[UUID, NoteRevision] = {}
+        for revision in self._records["note_revisions"].values():
+            assert isinstance(revision, NoteRevision)
+            known = latest.get(revision.note_id)
+            if known is None or revision.created_at >= known.created_at:
+                latest[revision.note_id] = revision
+        return {note_id: revision.text for note_id, revision in latest.items()}
 
     def answers(self) -> dict[tuple[str, str, UUID | None], Answer]:
         """The current answer per (checklist, item, participant): the latest one given."""
@@ -457,8 +472,23 @@ class CaseFile:
                 + "."
             )
         case = self._edit(self.case, fields)
-        self._commit(f"updated the case ({', '.join(sorted(fields))})", [("case", case)])
+        changes: list[tuple[str, Record]] = [("case", case)]
+        if "process" in fields and self._process_answer() != case.process:
+            value = case.process.value if case.process else None
+            changes.append(
+                (
+                    "answers",
+                    self._new(
+                        Answer, checklist_id=PROCESS_ITEM[0], item_id=PROCESS_ITEM[1], value=value
+                    ),
+                )
+            )
+        self._commit(f"updated the case ({', '.join(sorted(fields))})", changes)
         return case
+
+    def _process_answer(self) -> ProcessType | None:
+        given = self.answers().get((*PROCESS_ITEM, None))
+        return ProcessType(given.value) if given and isinstance(given.value, str) else None
 
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
         person = self._new(Participant, role=role, name=name, **fields)
@@ -556,7 +586,12 @@ class CaseFile:
             value=value,
             note=note,
         )
-        self._commit(f"answered {checklist_id}.{item_id}", [("answers", answer)])
+        changes: list[tuple[str, Record]] = [("answers", answer)]
+        if (checklist_id, item.id) == PROCESS_ITEM:
+            process = ProcessType(value) if isinstance(value, str) else None
+            if process != self.case.process:
+                changes.append(("case", self._edit(self.case, {"process": process})))
+        self._commit(f"answered {checklist_id}.{item_id}", changes)
         return answer
 
     def add_risk(self, description: str, **fields: Any) -> Risk:

@@ -14,6 +14,7 @@ import platformdirs
 APP = "rjfacil"
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+HEADER_NAME = "vault.json"  # its presence says a vault exists (light to import)
 
 
 def _home_override() -> Path | None:

@@ -32,6 +32,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from rjfacil.errors import RjfacilError, TooManyAttempts
+from rjfacil.paths import HEADER_NAME
 from rjfacil.sanitize import visible
 from rjfacil.settings import THEMES, Settings, load_settings, save_settings
 from screens.commands import RjfacilCommands
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from screens.case_list import OpenCase
     from screens.settings import SettingsChanged
 
-HEADER_NAME = "vault.json"  # rjfacil.vault.header.HEADER_NAME, without importing the vault
 
 
 def _terminal_fds() -> list[int]:

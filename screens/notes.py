@@ -361,6 +361,7 @@ class NotesPane(CasePane):
         table = self.query_one(RecordTable)
         room = max(24, table.size.width - 62) if table.size.width else 40
         select = self.take_select()
+        texts = case.note_texts()
         rows = [
             (
                 str(n.id),
@@ -374,7 +375,7 @@ class NotesPane(CasePane):
                     ),
                     "From them" if n.source is NoteSource.FROM_PARTICIPANT else "Assessment",
                     _short_sharing(n),
-                    first_line(case.note_text(n.id), room),
+                    first_line(texts.get(n.id, ""), room),
                 ),
             )
             for n in notes

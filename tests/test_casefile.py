@@ -78,6 +78,7 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
         again = after_vault.open_case(case.id)
         assert again.note_text(note.id) == "Ana would like to know why it was her house."
         assert again.note_history(note.id)[0].text == "Ana would like to know why."
+        assert again.note_texts() == {n.id: again.note_text(n.id) for n in again.notes()}
         assert [c.given for c in again.consents(harmed.id)] == [True, True, False]
         assert not again.has_consent(harmed.id, ConsentPurpose.TAKE_PART)
         assert again.author(again.case.created_by) == OWNER
@@ -135,6 +136,24 @@ def test_a_changed_answer_keeps_its_history(vault: Vault) -> None:
     case.answer("risk", "initial_assessment", "yes")
     assert case.answers()[("risk", "initial_assessment", None)].value == "yes"
     assert [a.value for a in case.answer_history("risk", "initial_assessment")] == ["no", "yes"]
+
+
+def test_the_chosen_process_is_one_fact_wherever_it_is_set(vault: Vault) -> None:
+    case = vault.new_case("RJ-4p")
+    case.answer("process", "process_type", "letter")
+    assert case.case.process is ProcessType.LETTER
+    case.update_case(process=ProcessType.FACE_TO_FACE)
+    assert case.answers()[("process", "process_type", None)].value == "face_to_face"
+    case.answer("process", "process_type", None)
+    assert case.case.process is None
+    again = reopen(vault)
+    try:
+        reopened = again.open_case(case.id)
+        assert reopened.case.process is None
+        assert ("process", "process_type", None) not in reopened.answers()
+        assert reopened.chain_problems() == []
+    finally:
+        again.close()
 
 
 def test_an_answer_must_fit_its_item(vault: Vault) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from rjfacil.errors import HeaderError
+from rjfacil.paths import HEADER_NAME
 from rjfacil.vault.durable import durable_write
 
 FORMAT = "rjfacil-vault"
 VERSION = 1
-HEADER_NAME = "vault.json"
 
 
 @dataclass
