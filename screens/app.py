@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from screens.settings import SettingsChanged
 
 
-
 def _terminal_fds() -> list[int]:
     """The file descriptors (stdin, stderr) that are a terminal now."""
     found = []
