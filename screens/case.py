@@ -42,6 +42,7 @@ from screens.risks import RisksPane
 from screens.safe import plain
 from screens.walker import ChecklistWalker
 from screens.widgets import (
+    LOCK_IN_FOOTER,
     CaseChanged,
     CasePane,
     DateValidator,
@@ -493,6 +494,7 @@ class CaseScreen(Screen[None]):
     CSS_PATH = "case.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        LOCK_IN_FOOTER,
         Binding(
             "s",
             "stage",

@@ -24,6 +24,7 @@ from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
     DATE_HINT,
+    LOCK_IN_FOOTER,
     DateValidator,
     FlagBanner,
     PickModal,
@@ -84,6 +85,7 @@ class ChecklistWalker(Screen[None]):
     AUTO_FOCUS = "#walk-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        LOCK_IN_FOOTER,
         Binding("y", "key('y')", "Yes", id="walker.yes", tooltip="Answer yes (saved at once)"),
         Binding("n", "key('n')", "No", id="walker.no", tooltip="Answer no (saved at once)"),
         Binding("u", "key('u')", "Unknown", id="walker.unknown", tooltip="Answer unknown"),

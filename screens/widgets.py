@@ -38,6 +38,17 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# The app's lock key, listed again early in a busy screen's BINDINGS so that the footer shows
+# it before the screen's own keys and 80 columns never cut it. The app's priority binding
+# still does the work; Textual keeps the footer position of the first listing.
+LOCK_IN_FOOTER = Binding(
+    "ctrl+l",
+    "app.lock",
+    "Lock",
+    id="screen.lock",
+    tooltip="Hide everything now; only the passphrase brings it back",
+)
+
 
 # -- showing dates and times ---------------------------------------------------------
 
