@@ -201,7 +201,30 @@ class AppliesWhen(_Model):
         return self.item.split(".")[1]
 
 
-class Item(_Model):
+class _Scoped(_Model):
+    """What items and checklists share: who they are asked of, and where they come from."""
+
+    _origin: Origin = PrivateAttr(default="guidance")
+
+    @property
+    def origin(self) -> Origin:
+        """ "guidance" for shipped content, "organisation" for an organisation's own."""
+        return self._origin
+
+    @field_validator("scope", mode="before", check_fields=False)
+    @classmethod
+    def _known_scope(cls, value: Any) -> Any:
+        if value not in SCOPES:
+            raise ValueError(f"unknown scope {value!r} (use case or participant)")
+        return value
+
+    @field_validator("roles", mode="before", check_fields=False)
+    @classmethod
+    def _known_roles(cls, value: Any) -> Any:
+        return _roles(value)
+
+
+class Item(_Scoped):
     """One question of a checklist, as a facilitator would ask it of themselves.
 
     ``scope`` is None in a file when the item follows its checklist; the loader fills
@@ -221,31 +244,12 @@ class Item(_Model):
     deadline: ItemDeadline | None = None
     flags: list[FlagRule] = Field(default_factory=list)
 
-    _origin: Origin = PrivateAttr(default="guidance")
-
-    @property
-    def origin(self) -> Origin:
-        """ "guidance" for a shipped item, "organisation" for an organisation's own."""
-        return self._origin
-
     @field_validator("kind", mode="before")
     @classmethod
     def _known_kind(cls, value: Any) -> Any:
         if value not in KINDS:
             raise ValueError(f"unknown answer kind {value!r} (use {_or_list(KINDS)})")
         return value
-
-    @field_validator("scope", mode="before")
-    @classmethod
-    def _known_scope(cls, value: Any) -> Any:
-        if value not in SCOPES:
-            raise ValueError(f"unknown scope {value!r} (use case or participant)")
-        return value
-
-    @field_validator("roles", mode="before")
-    @classmethod
-    def _known_roles(cls, value: Any) -> Any:
-        return _roles(value)
 
     @field_validator("attention", mode="before")
     @classmethod
@@ -324,7 +328,7 @@ class Item(_Model):
         return str(value)
 
 
-class Checklist(_Model):
+class Checklist(_Scoped):
     """One checklist: a guidance section's questions for one stage of a case."""
 
     id: Id
@@ -338,31 +342,12 @@ class Checklist(_Model):
     applies_when: AppliesWhen | None = None
     items: list[Item]
 
-    _origin: Origin = PrivateAttr(default="guidance")
-
-    @property
-    def origin(self) -> Origin:
-        """ "guidance" for a shipped checklist, "organisation" for an organisation's own."""
-        return self._origin
-
     @field_validator("stage", mode="before")
     @classmethod
     def _known_stage(cls, value: Any) -> Any:
         if value not in CHECKLIST_STAGES:
             raise ValueError(f"unknown stage {value!r} (use {_or_list(CHECKLIST_STAGES)})")
         return value
-
-    @field_validator("scope", mode="before")
-    @classmethod
-    def _known_scope(cls, value: Any) -> Any:
-        if value not in SCOPES:
-            raise ValueError(f"unknown scope {value!r} (use case or participant)")
-        return value
-
-    @field_validator("roles", mode="before")
-    @classmethod
-    def _known_roles(cls, value: Any) -> Any:
-        return _roles(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Checklist:
