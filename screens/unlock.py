@@ -525,7 +525,11 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
                 yield Input(id="again", password=True)
             yield Static(plain(self._error), id="message", classes="error")
             yield Static(
-                Content("Enter to change · Escape to cancel"),
+                Content(
+                    "Enter to change · Escape to cancel"
+                    if self._need_old
+                    else "Enter to set it · Escape to keep the current one"
+                ),
                 classes="dialog-keys",
             )
 
