@@ -676,13 +676,24 @@ class CaseFile:
         case = Case.model_validate(
             {"reference": reference, **fields, "created_by": owner.id, "updated_by": owner.id}
         )
-        entry = audit.make_entry(audit.GENESIS, "opened the case", "case", case.id, owner.id)
-        storage.write(
-            {
-                "meta": {"1": {"format": CASE_FORMAT, "audit_head": entry.hash, "audit_count": 1}},
-                "facilitators": {"1": owner.model_dump(mode="json")},
-                "case": {"1": case.model_dump(mode="json")},
-                "audit": {"1": entry.model_dump(mode="json")},
-            }
+        tables: dict[str, dict[str, Any]] = {
+            "facilitators": {"1": owner.model_dump(mode="json")},
+            "case": {"1": case.model_dump(mode="json")},
+        }
+        also: list[UUID] = []
+        if case.process is not None:  # the process is one fact: its answer too (PROCESS_ITEM)
+            process = Answer(
+                checklist_id=PROCESS_ITEM[0],
+                item_id=PROCESS_ITEM[1],
+                value=case.process.value,
+                created_by=owner.id,
+            )
+            tables["answers"] = {"1": process.model_dump(mode="json")}
+            also.append(process.id)
+        entry = audit.make_entry(
+            audit.GENESIS, "opened the case", "case", case.id, owner.id, also=also
         )
+        tables["meta"] = {"1": {"format": CASE_FORMAT, "audit_head": entry.hash, "audit_count": 1}}
+        tables["audit"] = {"1": entry.model_dump(mode="json")}
+        storage.write(tables)
         return cls(storage, path, owner, catalogue)

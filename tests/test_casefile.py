@@ -139,6 +139,9 @@ def test_a_changed_answer_keeps_its_history(vault: Vault) -> None:
 
 
 def test_the_chosen_process_is_one_fact_wherever_it_is_set(vault: Vault) -> None:
+    made_with = vault.new_case("RJ-4q", process=ProcessType.SHUTTLE)
+    assert made_with.answers()[("process", "process_type", None)].value == "shuttle"
+    assert made_with.chain_problems() == []
     case = vault.new_case("RJ-4p")
     case.answer("process", "process_type", "letter")
     assert case.case.process is ProcessType.LETTER
