@@ -247,3 +247,20 @@ def test_three_wrong_passphrases_end_the_attempt(
     # The vault was released: a right passphrase works straight after.
     monkeypatch.setattr("getpass.getpass", lambda prompt: PASSPHRASE)
     assert run(capsys, "cases")[0] == 0
+
+
+def test_the_app_ending_the_attempt_makes_rjfacil_exit_non_zero(
+    made: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three wrong passphrases in the app: the shell sees exit status 1, as with the CLI."""
+    import screens.app
+
+    class EndedApp:
+        def __init__(self, **_kwargs: object) -> None:
+            self.return_code: int | None = None
+
+        def run(self) -> None:
+            self.return_code = 1  # what RjfacilApp.exit(return_code=1) leaves
+
+    monkeypatch.setattr(screens.app, "RjfacilApp", EndedApp)
+    assert main(["--data-dir", str(made)]) == 1
