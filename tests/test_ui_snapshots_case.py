@@ -1,4 +1,4 @@
-"""Snapshots of the case overview and the checklist walker at 80x24 and 120x40.
+"""Snapshots of the case screen's main tabs and the checklist walker at 80x24 and 120x40.
 
 The clock is frozen, so every date and time shown is the same on every run.
 """
@@ -51,6 +51,20 @@ def test_case_overview(
 ) -> None:
     case = a_case(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await settle(pilot, 3)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("tab", ["participants", "checklists", "notes"])
+def test_case_tab(
+    vault: Vault, frozen_clock: object, snap_compare: Any, size: tuple[int, int], tab: str
+) -> None:
+    case = a_case(vault)
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab=tab))
 
     async def ready(pilot: Pilot[Any]) -> None:
         await settle(pilot, 3)
