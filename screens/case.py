@@ -45,7 +45,6 @@ from screens.widgets import (
     LOCK_IN_FOOTER,
     CaseChanged,
     CasePane,
-    DateValidator,
     EditorModal,
     FlagBanner,
     NextSteps,
@@ -53,11 +52,13 @@ from screens.widgets import (
     RecordTable,
     WalkRequested,
     WalkTable,
+    date_field,
     draft_note,
     editable,
     form_row,
     parse_day,
     show_day,
+    text_field,
 )
 
 if TYPE_CHECKING:
@@ -118,13 +119,7 @@ class CaseDetailsEditor(EditorModal[Case]):
         yield form_row("Reference", Input(start["reference"], compact=True, id="d-reference"))
         yield form_row(
             "Referred on",
-            Input(
-                start["referral_date"],
-                placeholder="2025-03-14 or 14/03/2025",
-                validators=[DateValidator()],
-                compact=True,
-                id="d-referral",
-            ),
+            date_field(start["referral_date"], "d-referral"),
         )
         yield form_row(
             "Process",
@@ -142,9 +137,7 @@ class CaseDetailsEditor(EditorModal[Case]):
         )
         yield form_row(
             "Summary",
-            TextArea(
-                start["summary"], soft_wrap=True, tab_behavior="focus", compact=True, id="d-summary"
-            ),
+            text_field(start["summary"], "d-summary"),
         )
 
     def on_mount(self) -> None:

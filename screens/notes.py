@@ -39,6 +39,7 @@ from screens.widgets import (
     form_row,
     show_day,
     show_when,
+    text_field,
 )
 
 if TYPE_CHECKING:
@@ -121,9 +122,7 @@ class NoteEditor(EditorModal[Note]):
         yield form_row("Where from", source)
         yield form_row(
             "Note",
-            TextArea(
-                start["text"], soft_wrap=True, tab_behavior="focus", compact=True, id="note-text"
-            ),
+            text_field(start["text"], "note-text"),
         )
         yield form_row(
             "May be shared",

@@ -34,6 +34,7 @@ from screens.widgets import (
     parse_day,
     show_day,
     show_when,
+    text_field,
 )
 
 if TYPE_CHECKING:
@@ -87,13 +88,7 @@ class ParticipantEditor(EditorModal[Participant]):
         yield form_row("Contact", Input(start["contact"], compact=True, id="p-contact"))
         yield form_row(
             "Access needs",
-            TextArea(
-                start["access_needs"],
-                soft_wrap=True,
-                tab_behavior="focus",
-                compact=True,
-                id="p-access",
-            ),
+            text_field(start["access_needs"], "p-access"),
         )
 
     def on_mount(self) -> None:

@@ -21,13 +21,13 @@ from screens.dialogs import TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
-    DateValidator,
     EditorModal,
     PickModal,
     RecordTable,
     TextModal,
     WalkRequested,
     WalkTable,
+    date_field,
     draft_note,
     editable,
     first_line,
@@ -35,6 +35,7 @@ from screens.widgets import (
     parse_day,
     show_day,
     show_when,
+    text_field,
 )
 
 if TYPE_CHECKING:
@@ -340,24 +341,12 @@ class ActionEditor(EditorModal[AgreementAction]):
         start = self._initial
         yield form_row(
             "Action",
-            TextArea(
-                start["description"],
-                soft_wrap=True,
-                tab_behavior="focus",
-                compact=True,
-                id="a-description",
-            ),
+            text_field(start["description"], "a-description"),
         )
         yield form_row("By whom", Input(start["by_whom"], compact=True, id="a-by"))
         yield form_row(
             "Due",
-            Input(
-                start["due"],
-                placeholder="2025-03-14 or 14/03/2025",
-                validators=[DateValidator()],
-                compact=True,
-                id="a-due",
-            ),
+            date_field(start["due"], "a-due"),
         )
         yield form_row(
             "Status",
@@ -463,7 +452,7 @@ class LetterEditor(EditorModal[LetterVersion]):
             )
         yield form_row(
             "Text",
-            TextArea(self._text, soft_wrap=True, tab_behavior="focus", compact=True, id="l-text"),
+            text_field(self._text, "l-text"),
         )
 
     def on_mount(self) -> None:

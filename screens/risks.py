@@ -18,9 +18,9 @@ from rjfacil.model import Risk, RiskRating
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
-    DateValidator,
     EditorModal,
     RecordTable,
+    date_field,
     draft_note,
     editable,
     first_line,
@@ -28,6 +28,7 @@ from screens.widgets import (
     parse_day,
     show_day,
     show_when,
+    text_field,
 )
 
 if TYPE_CHECKING:
@@ -63,13 +64,7 @@ class RiskEditor(EditorModal[Risk]):
         start = self._initial
         yield form_row(
             "Risk",
-            TextArea(
-                start["description"],
-                soft_wrap=True,
-                tab_behavior="focus",
-                compact=True,
-                id="r-description",
-            ),
+            text_field(start["description"], "r-description"),
         )
         yield form_row(
             "Rating",
@@ -83,23 +78,11 @@ class RiskEditor(EditorModal[Risk]):
         )
         yield form_row(
             "Managed by",
-            TextArea(
-                start["mitigation"],
-                soft_wrap=True,
-                tab_behavior="focus",
-                compact=True,
-                id="r-mitigation",
-            ),
+            text_field(start["mitigation"], "r-mitigation"),
         )
         yield form_row(
             "Review by",
-            Input(
-                start["review_date"],
-                placeholder="2025-03-14 or 14/03/2025",
-                validators=[DateValidator()],
-                compact=True,
-                id="r-review",
-            ),
+            date_field(start["review_date"], "r-review"),
         )
         yield form_row(
             "Concerns",

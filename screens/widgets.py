@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.style import Style as VisualStyle
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from rjfacil import clock
@@ -504,6 +504,22 @@ def form_row(label: str, *widgets: Widget, id: str | None = None) -> Horizontal:
     """A labelled row of an editor: the label on the left, the field(s) beside it."""
     return Horizontal(
         Label(Content(label), classes="form-label"), *widgets, classes="form-row", id=id
+    )
+
+
+def text_field(text: str, id: str) -> TextArea:
+    """A multi-line field of an editor: wraps, and Tab moves on rather than indenting."""
+    return TextArea(text, soft_wrap=True, tab_behavior="focus", compact=True, id=id)
+
+
+def date_field(value: str, id: str) -> Input:
+    """A date field of an editor: either common form is accepted, and checked as typed."""
+    return Input(
+        value,
+        placeholder="2025-03-14 or 14/03/2025",
+        validators=[DateValidator()],
+        compact=True,
+        id=id,
     )
 
 
