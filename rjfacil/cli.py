@@ -234,6 +234,10 @@ class _Parser(argparse.ArgumentParser):
             message = (
                 "unrecognized arguments (see --help). Passphrases never go on the command line."
             )
+        elif "invalid choice: " in message:  # "rjfacil --passphrase SECRET cases"
+            where, _, rest = message.partition("invalid choice: ")
+            choices = rest[rest.rfind(" (choose from ") :] if " (choose from " in rest else ""
+            message = f"{where}unknown choice{choices}. Passphrases never go on the command line."
         super().error(message)
 
 
@@ -248,6 +252,18 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=default, help="the vault folder (or RJFACIL_HOME)"
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=default,
+        help="read the passphrase from FILE (for scripts)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rjfacil",
@@ -255,15 +271,18 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"rjfacil {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="the vault folder (or RJFACIL_HOME)")
-    parser.add_argument(
-        "--passphrase-file", metavar="FILE", help="read the passphrase from FILE (for scripts)"
-    )
+    _add_common(parser, default=None)
+    # The same options after the command too ("rjfacil demo --data-dir X"); SUPPRESS keeps a
+    # value given before the command when none is given after it.
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    _add_common(common, default=argparse.SUPPRESS)
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, parent=sub):
-        command = parent.add_parser(name, help=help_, description=help_, allow_abbrev=False)
+        command = parent.add_parser(
+            name, help=help_, description=help_, allow_abbrev=False, parents=[common]
+        )
         command.set_defaults(func=func)
         return command
 

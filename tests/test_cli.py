@@ -75,8 +75,32 @@ def test_the_passphrase_file_can_come_from_the_environment(
 
 
 def test_the_passphrase_is_never_taken_from_argv(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["--passphrase", PASSPHRASE, "cases"])
+    for argv in (["--passphrase", PASSPHRASE, "cases"], ["cases", "--passphrase", PASSPHRASE]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert PASSPHRASE not in capsys.readouterr().err
+
+
+def test_common_options_work_after_the_command_too(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, passphrase_file: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    code, _, err = run(capsys, "demo", "--no-tui", "--data-dir", str(elsewhere))
+    assert code == 0, err
+    demo_passphrase = tmp_path / "demo.txt"
+    demo_passphrase.write_text("rjfacil demo only\n")
+    code, out, err = run(
+        capsys,
+        "--data-dir",
+        str(tmp_path / "not-this-one"),
+        "cases",
+        "--data-dir",
+        str(elsewhere),
+        "--passphrase-file",
+        str(demo_passphrase),
+    )
+    assert code == 0, err
+    assert "RJ-2026-014" in out
 
 
 def test_verify_passes_then_reports_a_damaged_file(
