@@ -77,6 +77,8 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         assert "Flags raised" in shown
         assert "Sensitive and complex case" in shown
         assert "This answer raises: Sensitive and complex case" in shown
+        # What comes with it (by implication); the line wraps at the scrollbar.
+        assert "; with it: Co-working" in shown and "advised, Managerial oversight needed" in shown
         # What it means and what the guidance asks next, in the banner.
         banner_text = squashed(banner.text)
         flag = case.catalogue.flags["sensitive_complex"]
