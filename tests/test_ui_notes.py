@@ -3,9 +3,14 @@ the filters find it; a revision keeps the old text; unsaved text is not lost sil
 
 from __future__ import annotations
 
+import errno
+import os
+
+import pytest
 from textual.widgets import RadioSet, Select, SelectionList, TextArea
 
 from rjfacil.model import NoteSource, ShareHow
+from rjfacil.vault import durable
 from rjfacil.vault.vault import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
@@ -215,3 +220,37 @@ async def test_sharing_needs_someone_to_share_with(vault: Vault) -> None:
         assert isinstance(app.screen, NoteEditor)
         assert "Choose whom it may be shared with" in screen_text(app)
         assert case.notes() == []
+
+
+async def test_a_full_disk_keeps_the_editor_open_with_the_text_and_says_why(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-306")
+    case.add_note("Already saved before the disk filled.")
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Written as the disk fills")
+
+        def disk_full(_fd: int, _data: bytes) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        with pytest.MonkeyPatch.context() as full:
+            full.setattr(durable, "_write_all", disk_full)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NoteEditor), "the editor stays open"
+        assert editor.query_one("#note-text", TextArea).text == "Written as the disk fills"
+        assert "disk is full" in squashed(screen_text(app))
+        await pilot.press("ctrl+s")  # space is freed: the same save now works
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+    again = reopen(vault)
+    try:
+        texts = sorted(again.open_case(case.id).note_texts().values())
+        assert texts == ["Already saved before the disk filled.", "Written as the disk fills"]
+    finally:
+        again.close()
