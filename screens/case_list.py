@@ -256,9 +256,8 @@ class CaseListScreen(Screen[None]):
     def reload(self) -> None:
         """Read the case list again from the vault (an in-memory index: no decryption)."""
         vault = self.vault
-        rows = vault.list_cases() if vault is not None else []
-        # Cases still open first (most recently changed first); closed ones after them.
-        self._rows = sorted(rows, key=lambda row: not row.stage.is_open)
+        # Open cases first, closed ones after them (Vault.list_cases orders them).
+        self._rows = vault.list_cases() if vault is not None else []
         self._show()
 
     # -- the table ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from rjfacil.errors import (
 )
 from rjfacil.paths import config_dir, log_dir
 from rjfacil.vault.vault import Vault
-from rjfacil.vocab import Role
+from rjfacil.vocab import ClosureReason, Role, Stage
 from tests.conftest import OWNER, PASSPHRASE
 
 
@@ -309,3 +309,11 @@ def test_no_plaintext_of_case_data_reaches_the_disk(vault: Vault) -> None:
     for path in set(Path(tempfile.gettempdir()).iterdir()) - temp_before:
         leaks += _files_containing(path, DISTINCTIVE) if path.is_dir() else []
     assert leaks == []
+
+
+def test_the_case_list_shows_open_cases_first_each_latest_first(vault: Vault) -> None:
+    done = vault.new_case("RJ-old")
+    vault.new_case("RJ-a")
+    vault.new_case("RJ-b")
+    done.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)  # latest change
+    assert [row.reference for row in vault.list_cases()] == ["RJ-b", "RJ-a", "RJ-old"]

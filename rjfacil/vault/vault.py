@@ -271,10 +271,14 @@ class Vault:
     # -- cases ----------------------------------------------------------------------
 
     def list_cases(self) -> list[CaseSummary]:
-        """Case-list rows, most recently updated first (open cases are live)."""
+        """Case-list rows: open cases first, then closed ones; each most recently updated first.
+
+        Rows of cases open in memory are live, not the cached ones.
+        """
         for case_id, case in self._open.items():
             self._index[case_id] = case.summary()
-        return sorted(self._index.values(), key=lambda row: row.updated_at, reverse=True)
+        latest_first = sorted(self._index.values(), key=lambda row: row.updated_at, reverse=True)
+        return sorted(latest_first, key=lambda row: not row.stage.is_open)
 
     def new_case(self, reference: str, **fields: Any) -> CaseFile:
         reference = reference.strip()
