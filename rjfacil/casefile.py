@@ -338,6 +338,22 @@ class CaseFile:
     def raised_flags(self) -> list[str]:
         return [state.flag.id for state in self.flags() if state.raised]
 
+    def flags_raised_by(
+        self, checklist_id: str, item_id: str, participant_id: UUID | None = None
+    ) -> tuple[list[FlagState], list[FlagState]]:
+        """The raised flags one answer stands behind: those it raises itself, and those
+        they bring with them (a sensitive and complex case brings co-working, say)."""
+        this = (checklist_id, item_id, str(participant_id) if participant_id else None)
+        direct: list[FlagState] = []
+        implied: list[FlagState] = []
+        for state in self.flags():
+            ours = [
+                r for r in state.reasons if (r.checklist_id, r.item_id, r.participant_id) == this
+            ]
+            if state.raised and ours:
+                (direct if any(r.via is None for r in ours) else implied).append(state)
+        return direct, implied
+
     def due_dates(self) -> list[Due]:
         """Everything with a date that is still to happen or overdue, soonest first."""
         dues = [

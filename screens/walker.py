@@ -300,11 +300,11 @@ class ChecklistWalker(Screen[None]):
             )
             if current.note:
                 lines.append(Content.assemble(("Note: ", "bold"), plain(current.note)))
-            raised, implied = self._flags_of_this_answer()
+            raised, implied = case.flags_raised_by(self.checklist_id, item.id, self.participant_id)
             if raised:
-                text = "⚑ This answer raises: " + ", ".join(raised)
+                text = "⚑ This answer raises: " + ", ".join(s.flag.title for s in raised)
                 if implied:
-                    text += "; with it: " + ", ".join(implied)
+                    text += "; with it: " + ", ".join(s.flag.title for s in implied)
                 lines.append(Content.styled(text, "$warning"))
         earlier = [a for a in history[:-1] if a.value is not None][-3:] if history else []
         if current is None:
@@ -321,22 +321,6 @@ class ChecklistWalker(Screen[None]):
                 )
             )
         return Content("\n").join(lines)
-
-    def _flags_of_this_answer(self) -> tuple[list[str], list[str]]:
-        """The flags this answer raises, and those they bring with them (by implication)."""
-        pid = str(self.participant_id) if self.participant_id else None
-        this = (self.checklist_id, self.item.id, pid)
-        raised: list[str] = []
-        implied: list[str] = []
-        for state in self.case.flags():
-            ours = [
-                r for r in state.reasons if (r.checklist_id, r.item_id, r.participant_id) == this
-            ]
-            if not state.raised or not ours:
-                continue
-            direct = any(r.via is None for r in ours)
-            (raised if direct else implied).append(state.flag.title)
-        return raised, implied
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#walk-status", Static)

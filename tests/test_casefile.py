@@ -159,6 +159,18 @@ def test_the_chosen_process_is_one_fact_wherever_it_is_set(vault: Vault) -> None
         again.close()
 
 
+def test_an_answer_knows_the_flags_it_raises_and_what_they_bring(vault: Vault) -> None:
+    case = vault.new_case("RJ-4f")
+    assert case.flags_raised_by("sensitive", "manipulation") == ([], [])
+    case.answer("sensitive", "manipulation", "yes")
+    direct, implied = case.flags_raised_by("sensitive", "manipulation")
+    assert [s.flag.id for s in direct] == ["sensitive_complex"]
+    assert {s.flag.id for s in implied} == {"co_working_advised", "managerial_oversight"}
+    assert case.flags_raised_by("risk", "initial_assessment") == ([], [])
+    case.answer("sensitive", "manipulation", "no")
+    assert case.flags_raised_by("sensitive", "manipulation") == ([], [])
+
+
 def test_an_answer_must_fit_its_item(vault: Vault) -> None:
     case = vault.new_case("RJ-4b")
     with pytest.raises(RjfacilError, match="not an answer"):
