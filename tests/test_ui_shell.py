@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from textual.pilot import Pilot
 
 from rjfacil.errors import WrongPassphrase
+from rjfacil.paths import config_dir, log_dir
 from rjfacil.vault.vault import LockedVault, Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
@@ -24,6 +26,7 @@ from screens.case_list import CaseListScreen, SearchScreen
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.help import HelpScreen
 from screens.lock import LockScreen
+from screens.notes import NoteEditor
 from screens.settings import SettingsScreen
 from screens.unlock import (
     ChangePassphraseModal,
@@ -32,6 +35,7 @@ from screens.unlock import (
     UnlockScreen,
 )
 from tests.conftest import OWNER
+from tests.test_vault import files_containing
 
 SIZE = (80, 24)
 PASSPHRASE = "open up now"  # short: Pilot types about 15 keys a second
@@ -653,3 +657,32 @@ async def test_error_messages_with_markup_are_literal(home: Path, made: dict) ->
             assert "[bold]held[/bold]" in shown(app)
     finally:
         door.release()
+
+
+async def test_no_plaintext_from_a_session_in_the_app(home: Path, made: dict) -> None:
+    """Words typed into notes (saved, and a draft kept at lock) never reach a file in clear."""
+    words = ["zanzibarquokka", "velvetcrankshaft"]
+    temp_before = set(Path(tempfile.gettempdir()).iterdir())
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        app.open_case(made["ids"]["RJ-2026-002"])
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("5", "a")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        await type_text(pilot, words[0])
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        await type_text(pilot, words[1])
+        await pilot.press("ctrl+l")  # the unsaved text is kept as a private draft note
+        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        texts = vault.open_case(made["ids"]["RJ-2026-002"]).note_texts().values()
+        assert all(any(word in text for text in texts) for word in words)
+    leaks = files_containing(home, words)
+    leaks += files_containing(config_dir(), words) + files_containing(log_dir(), words)
+    for path in set(Path(tempfile.gettempdir()).iterdir()) - temp_before:
+        leaks += files_containing(path, words)
+    assert leaks == []

@@ -275,11 +275,12 @@ def test_search_finds_current_note_text(vault: Vault) -> None:
 DISTINCTIVE = ["zanzibarquokka", "PLUMBERSNIGHTINGALE", "velvetcrankshaft"]
 
 
-def _files_containing(folder: Path, words: list[str]) -> list[str]:
-    found = []
-    if not folder.exists():
+def files_containing(where: Path, words: list[str]) -> list[str]:
+    """Every file at or under ``where`` holding one of ``words`` (UTF-8 or UTF-16)."""
+    found: list[str] = []
+    if not where.exists():
         return found
-    for path in folder.rglob("*"):
+    for path in [where] if where.is_file() else where.rglob("*"):
         try:
             if not path.is_file():
                 continue
@@ -303,11 +304,11 @@ def test_no_plaintext_of_case_data_reaches_the_disk(vault: Vault) -> None:
     list(vault.search(DISTINCTIVE[2]))
     vault.verify(rebuild_index=True)
     vault.close()
-    leaks = _files_containing(vault.home, DISTINCTIVE)
-    leaks += _files_containing(config_dir(), DISTINCTIVE)
-    leaks += _files_containing(log_dir(), DISTINCTIVE)
+    leaks = files_containing(vault.home, DISTINCTIVE)
+    leaks += files_containing(config_dir(), DISTINCTIVE)
+    leaks += files_containing(log_dir(), DISTINCTIVE)
     for path in set(Path(tempfile.gettempdir()).iterdir()) - temp_before:
-        leaks += _files_containing(path, DISTINCTIVE) if path.is_dir() else []
+        leaks += files_containing(path, DISTINCTIVE)
     assert leaks == []
 
 
