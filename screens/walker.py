@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 YES_NO_UNKNOWN = {"y": "yes", "n": "no", "u": "unknown"}
 CHECK = {"y": True, "n": False}
+# Lines of a raised flag's explanation that should show below its answer without scrolling.
+FLAG_LINES_WANTED = 14
 
 
 class WalkBody(VerticalScroll, inherit_bindings=False):
@@ -322,6 +324,17 @@ class ChecklistWalker(Screen[None]):
             )
         return Content("\n").join(lines)
 
+    def _show_question_and_flags(self) -> None:
+        """Scroll so the raised flag is in view, with the question above it where there is
+        room for both (a tall terminal); else from the answer down."""
+        body = self.query_one("#walk-body")
+        question = self.query_one("#walk-ref")
+        answer = self.query_one("#walk-answer")
+        question_lines = answer.virtual_region.y - question.virtual_region.y
+        room_for_both = body.size.height - question_lines >= FLAG_LINES_WANTED
+        top = question if room_for_both else answer
+        body.scroll_to_widget(top, animate=False, top=True)
+
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#walk-status", Static)
         status.set_class(error, "-error")
@@ -492,9 +505,7 @@ class ChecklistWalker(Screen[None]):
             banner = self.query_one(FlagBanner)
             banner.show_flags(new, case, title="Flag raised" if len(new) == 1 else "Flags raised")
             self._status("Saved. → or PgDn goes on when you are ready.")
-            body = self.query_one("#walk-body")
-            answer = self.query_one("#walk-answer")
-            self.call_after_refresh(body.scroll_to_widget, answer, animate=False, top=True)
+            self.call_after_refresh(self._show_question_and_flags)
             return
         if advance and self.index + 1 < len(self.items) and item.is_answered(value):
             self.index += 1
