@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -112,11 +112,13 @@ class HelpScreen(ModalScreen[None]):
                 width = max((len(key) for _, rows in self._sections for key, _ in rows)) + 2
                 for title, rows in self._sections:
                     yield Static(Content(title), classes="help-section")
-                    lines = [
-                        Content.styled(key.ljust(width), "bold $text-accent") + Content(text)
-                        for key, text in rows
-                    ]
-                    yield Static(Content("\n").join(lines), classes="help-keys")
+                    for key, text in rows:
+                        # Two columns, so a long description wraps beside its key, not under it.
+                        key_cell = Static(Content(key), classes="help-key")
+                        key_cell.styles.width = width
+                        yield Horizontal(
+                            key_cell, Static(Content(text), classes="help-text"), classes="help-row"
+                        )
             yield Static(
                 Content("Escape closes this list. Ctrl+P finds any action by name."),
                 id="help-foot",
