@@ -45,7 +45,7 @@ class _FrozenDatetime(datetime):
 
 @pytest.fixture
 def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # clock.now is bound early (pydantic default factories), so freeze what it calls.
+    # Every 'now' in rjfacil comes from rjfacil.clock: freeze the datetime it reads.
     _FrozenDatetime.ticks = itertools.count()
     monkeypatch.setattr(clock, "datetime", _FrozenDatetime)
     monkeypatch.setenv("TZ", "UTC")
@@ -108,3 +108,17 @@ def test_lock_screen(snap_compare: Any, demo_home: Path) -> None:
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=locked)
+
+
+@pytest.mark.parametrize("key", ["f1", "f2"], ids=["help", "settings"])
+def test_help_and_settings(snap_compare: Any, demo_home: Path, key: str) -> None:
+    app = RjfacilApp(home=demo_home)
+
+    async def opened(pilot: Pilot[Any]) -> None:
+        await _settle(pilot, lambda: app.vault is not None)
+        await pilot.press(*PASSPHRASE, "enter")
+        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.press(key)
+        await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
