@@ -686,3 +686,15 @@ async def test_no_plaintext_from_a_session_in_the_app(home: Path, made: dict) ->
     for path in set(Path(tempfile.gettempdir()).iterdir()) - temp_before:
         leaks += files_containing(path, words)
     assert leaks == []
+
+
+async def test_a_damaged_vault_json_is_named_and_nothing_is_asked(home: Path, made: dict) -> None:
+    header = home / "vault.json"
+    header.write_text(header.read_text()[:-40])  # truncated: no longer valid JSON
+    before = header.read_bytes()
+    app = app_for(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "vault.json" in shown(app))
+        assert app.screen.query_one("#secret").disabled
+        assert isinstance(app.screen, UnlockScreen)
+    assert header.read_bytes() == before, "nothing is written over it"
