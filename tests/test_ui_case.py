@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from uuid import uuid4
 
@@ -315,7 +314,7 @@ async def test_before_lock_keeps_an_unsaved_note_as_a_private_draft(vault: Vault
             assert b"Half a sentence" not in path.read_bytes()
 
 
-async def test_a_case_of_300_notes_opens_fast(vault: Vault) -> None:
+async def test_a_case_of_300_notes_lists_them_all(vault: Vault) -> None:
     case = vault.new_case("RJ-111")
     harmed, _ = two_people(case)
     for n in range(300):
@@ -326,15 +325,12 @@ async def test_a_case_of_300_notes_opens_fast(vault: Vault) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
-        pane = screen.query_one("#pane-notes")
-        # The best of three, so a busy machine does not fail the test by itself.
-        took = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            pane.show(vault.open_case(case.id))
-            took = min(took, time.perf_counter() - started)
-        assert screen.query_one("#notes-table", RecordTable).row_count == 300
-        assert took < 0.1, f"filling the notes list took {took:.3f} s"
+        # How long it takes is a budget, printed by bench/ui_budgets.py.
+        table = screen.query_one("#notes-table", RecordTable)
+        assert table.row_count == 300
+        assert {table.get_row_at(i)[4].plain for i in range(300)} == {
+            f"Note number {n}" for n in range(300)
+        }
     vault.close()
 
 
