@@ -130,6 +130,15 @@ def cmd_case_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_case_restore(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        case_id = vault.find_case(args.case)
+        backup = vault.restore_case_backup(case_id)
+        vault.open_case(case_id)  # it decrypts and validates: say so only then
+    print(f"Restored {case_id} from {backup}; the file it replaced is kept among the backups.")
+    return 0
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     with _unlock(args) as vault:
@@ -294,6 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     case = _group(sub, "case", "work on cases")
     new = add("new", cmd_case_new, "create a case; prints its id", case)
     new.add_argument("--ref", required=True, help="the case reference")
+    restore = add(
+        "restore", cmd_case_restore, "put a case's newest good backup in place of its file", case
+    )
+    restore.add_argument("case", help="the case id (or its start) or reference")
     note = _group(sub, "note", "work on notes")
     note_add = add("add", cmd_note_add, "add a note to a case", note)
     note_add.add_argument("case", help="the case id (or its start) or reference")

@@ -31,7 +31,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from rjfacil.errors import RjfacilError, TooManyAttempts
+from rjfacil.errors import DamagedFile, RjfacilError, TamperedFile, TooManyAttempts
 from rjfacil.paths import HEADER_NAME
 from rjfacil.sanitize import visible
 from rjfacil.settings import THEMES, Settings, load_settings, save_settings
@@ -412,14 +412,54 @@ class RjfacilApp(App[None]):
     # -- cases ------------------------------------------------------------------------
 
     def open_case(self, case_id: UUID, tab: str | None = None) -> None:
-        """Show a case (its screen reads ``app.vault``)."""
-        if not self.unlocked:
-            return
+        """Show a case (its screen reads ``app.vault``); offer a backup if its file fails."""
+        if self.unlocked:
+            self._open_case(case_id, tab)
+
+    @work(exclusive=True, group="case-flow")
+    async def _open_case(self, case_id: UUID, tab: str | None) -> None:
+        from screens.case import CaseScreen
+        from screens.dialogs import ConfirmModal
+
+        vault: Any = self.vault
         try:
-            from screens.case import CaseScreen
-        except ImportError:
-            self.notify("The case view is not available in this build.", severity="error")
-            return
+            vault.open_case(case_id)  # decrypt and validate now, to offer a backup if it fails
+        except (DamagedFile, TamperedFile) as error:
+            if error.backup is None:
+                self.notify(
+                    visible(str(error)),
+                    title="Could not open the case",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
+                return
+            restore = await self.push_screen_wait(
+                ConfirmModal(
+                    f"{error}\n\nPut the newest good backup in its place? What was saved "
+                    "after that backup is lost; the failing file is kept among the backups.",
+                    yes="Restore the backup",
+                    no="Not now",
+                    danger=True,
+                )
+            )
+            if not restore or not self.unlocked:
+                return
+            try:
+                vault.restore_case_backup(case_id)
+                vault.open_case(case_id)
+            except RjfacilError as failure:
+                self.notify(
+                    visible(str(failure)),
+                    title="Not restored",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
+                return
+            self.notify("Restored from the newest good backup.", markup=False)
+        except RjfacilError:
+            pass  # the case screen says why and closes
         screen = CaseScreen(case_id=case_id, tab=tab)
         if isinstance(self.screen, CaseScreen):
             self.switch_screen(screen)

@@ -288,3 +288,31 @@ def test_the_app_ending_the_attempt_makes_rjfacil_exit_non_zero(
 
     monkeypatch.setattr(screens.app, "RjfacilApp", EndedApp)
     assert main(["--data-dir", str(made)]) == 1
+
+
+def test_case_restore_puts_the_newest_good_backup_back(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path
+) -> None:
+    pf = ["--passphrase-file", str(passphrase_file)]
+    run(capsys, *pf, "case", "new", "--ref", "RJ-5")
+    assert run(capsys, *pf, "note", "add", "RJ-5", "the first visit")[0] == 0
+    assert run(capsys, *pf, "note", "add", "RJ-5", "the second visit")[0] == 0
+    case_file = next((made / "cases").glob("*.rjv"))
+    case_file.write_bytes(case_file.read_bytes()[:-3])  # the last save is damaged
+    code, out, err = run(capsys, *pf, "case", "restore", "RJ-5")
+    assert code == 0, err
+    assert "Restored" in out
+    assert run(capsys, *pf, "verify")[0] == 0
+    with Vault.open(made).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-5"))
+        assert sorted(case.note_texts().values()) == ["the first visit"]
+
+
+def test_case_restore_without_a_good_backup_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path
+) -> None:
+    pf = ["--passphrase-file", str(passphrase_file)]
+    run(capsys, *pf, "case", "new", "--ref", "RJ-6")
+    code, _, err = run(capsys, *pf, "case", "restore", "RJ-6")
+    assert code == 1
+    assert err.count("\n") == 1 and "No good backup" in err

@@ -698,3 +698,32 @@ async def test_a_damaged_vault_json_is_named_and_nothing_is_asked(home: Path, ma
         assert app.screen.query_one("#secret").disabled
         assert isinstance(app.screen, UnlockScreen)
     assert header.read_bytes() == before, "nothing is written over it"
+
+
+async def test_a_damaged_case_offers_its_newest_good_backup(home: Path, made: dict) -> None:
+    case_id = made["ids"]["RJ-2026-001"]
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        vault.open_case(case_id).add_note("Written just before the file was damaged.")
+    case_file = home / "cases" / f"{case_id}.rjv"
+    damaged = case_file.read_bytes()[:-5]
+    case_file.write_bytes(damaged)
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        assert "Unreadable file" in shown(app)  # listed under its reference, marked
+        app.open_case(case_id)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "is damaged" in shown(app) and "newest good backup" in shown(app)
+        await pilot.press("n")  # not now: nothing changes
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert case_file.read_bytes() == damaged
+        app.open_case(case_id)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert "RJ-2026-001" in shown(app)
+        await until(pilot, lambda: "Restored" in shown(app))
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        assert vault.verify().faults == []
+        texts = vault.open_case(case_id).note_texts().values()
+        assert list(texts) == ["The kitchen window was broken at night."]

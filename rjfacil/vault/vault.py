@@ -232,21 +232,23 @@ class Vault:
                 self._index[case_id] = cached[0]
             else:
                 stale = True
-                self._refresh_row(case_id, sig)
+                self._refresh_row(case_id, sig, cached[0] if cached else None)
         if stale or set(rows) != set(on_disk):
             self.save_index()
 
-    def _refresh_row(self, case_id: UUID, sig: list[int]) -> None:
+    def _refresh_row(self, case_id: UUID, sig: list[int], known: CaseSummary | None = None) -> None:
+        known = known or self._index.get(case_id)
         try:
             case = self._load_case(case_id)
             self._index[case_id] = case.summary()
         except (DamagedFile, TamperedFile, InvalidRecord) as error:
+            # Keep what the case list knew of it, so it can still be found (and restored).
             self._index[case_id] = CaseSummary(
                 id=case_id,
-                reference=f"(unreadable {str(case_id)[:8]})",
-                stage=Stage.REFERRAL,
+                reference=known.reference if known else f"(unreadable {str(case_id)[:8]})",
+                stage=known.stage if known else Stage.REFERRAL,
                 flags=["damaged"],
-                updated_at=clock.now(),
+                updated_at=known.updated_at if known else clock.now(),
                 deadline_label=str(error),
             )
 
