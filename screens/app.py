@@ -438,7 +438,7 @@ class RjfacilApp(App[None]):
                 ConfirmModal(
                     f"{error}\n\nPut the newest good backup in its place? What was saved "
                     "after that backup is lost; the failing file is kept among the backups.",
-                    yes="Restore the backup",
+                    yes="Restore",
                     no="Not now",
                     danger=True,
                 )
