@@ -28,6 +28,7 @@ from rjfacil import clock
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
 from screens.safe import plain
+from screens.widgets import highlighted_key
 
 if TYPE_CHECKING:
     from rjfacil.casefile import CaseSummary
@@ -360,14 +361,7 @@ class CaseListScreen(Screen[None]):
             count.update(Content("No case matches the filter. Escape clears it."))
 
     def _selected_key(self) -> str | None:
-        table = self.query_one(CaseTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return key.value
+        return highlighted_key(self.query_one(CaseTable))
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:

@@ -24,6 +24,7 @@ from textual.style import Style as VisualStyle
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, OptionList, Static, TextArea
+from textual.widgets.data_table import CellDoesNotExist
 from textual.widgets.option_list import Option
 
 from rjfacil import clock
@@ -149,6 +150,16 @@ class WalkRequested(Message):
 # -- tables -------------------------------------------------------------------------------
 
 
+def highlighted_key(table: DataTable[Any]) -> str | None:
+    """The key of a table's highlighted row, or None when it has no rows."""
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except CellDoesNotExist:
+        return None
+
+
 class RecordTable(DataTable[Any]):
     """A read-only table of records, one row per record keyed by its id."""
 
@@ -242,13 +253,7 @@ class RecordTable(DataTable[Any]):
     @property
     def current_key(self) -> str | None:
         """The key of the highlighted row, or None when the table is empty."""
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return key.value
+        return highlighted_key(self)
 
 
 class WalkTable(RecordTable):

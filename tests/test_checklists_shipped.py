@@ -26,9 +26,6 @@ SHIPPED = sorted(builtin_dir().glob("*.toml"))
 CHECKLIST_FILES = [path for path in SHIPPED if path.name != "flags.toml"]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(not CHECKLIST_FILES, reason="content files not written yet")
-
-
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     # No organisation folder: the guidance alone.
@@ -38,6 +35,7 @@ def catalogue() -> Catalogue:
 def test_the_shipped_folder_is_the_repository_checklists_folder() -> None:
     assert builtin_dir().name == "checklists"
     assert (builtin_dir() / "flags.toml").is_file()
+    assert len(CHECKLIST_FILES) >= 12, "one file per guidance section"
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
