@@ -4,11 +4,12 @@ Prints ``survived: N / 1000`` for the vault's EncryptedStorage (every kill must
 leave a file that opens with every confirmed note in it), then the same harness's
 count for TinyDB's own JSONStorage, the control, which corrupts its file.
 
-Usage: python bench/crash_kills.py [KILLS] [CONTROL_KILLS]
+Usage: python bench/crash_kills.py [--kills N] [--control-kills N]
 """
 
 from __future__ import annotations
 
+import argparse
 import secrets
 import sys
 import tempfile
@@ -22,8 +23,11 @@ import crash_harness
 
 
 def main(argv: list[str]) -> int:
-    kills = int(argv[0]) if argv else 1000
-    control_kills = int(argv[1]) if len(argv) > 1 else 200
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kills", type=int, default=1000, help="kills of each saving process")
+    parser.add_argument("--control-kills", type=int, default=200, help="kills of the control")
+    args = parser.parse_args(argv)
+    kills, control_kills = args.kills, args.control_kills
     key = secrets.token_bytes(32)
     with tempfile.TemporaryDirectory(prefix="rjfacil-crash-") as folder:
         start = time.monotonic()
