@@ -24,6 +24,7 @@ from rjfacil.checklists.evaluate import (
     OverrideFact,
     ParticipantFact,
     evaluate_flags,
+    progress,
 )
 from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
 from rjfacil.model import (
@@ -77,6 +78,10 @@ class CaseSummary(BaseModel):
     updated_at: datetime
     participants: int = 0
     answered: int = 0
+    # Progress of the checklists of the case's current stage, and answers needing attention.
+    stage_answered: int = 0
+    stage_total: int = 0
+    attention: int = 0
 
 
 @dataclass(frozen=True)
@@ -376,6 +381,8 @@ class CaseFile:
 
     def summary(self) -> CaseSummary:
         dues = self.due_dates() if self.case.stage.is_open else []
+        report = progress(self.catalogue, self.answer_facts(), self.participant_facts())
+        stage = report.stage(self.case.stage.checklist_stage)
         return CaseSummary(
             id=self.id,
             reference=self.case.reference,
@@ -388,6 +395,9 @@ class CaseFile:
             else self.audit_log[-1].created_at,
             participants=len(self.participants),
             answered=len(self.answers()),
+            stage_answered=stage.answered if stage else 0,
+            stage_total=stage.total if stage else 0,
+            attention=report.attention,
         )
 
     def chain_problems(self) -> list[str]:

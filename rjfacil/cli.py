@@ -116,9 +116,11 @@ def cmd_cases(args: argparse.Namespace) -> int:
         for row in rows:
             due = f"{row.next_deadline} {row.deadline_label}" if row.next_deadline else "-"
             flags = ",".join(row.flags) or "-"
+            answered = f"{row.stage_answered}/{row.stage_total}" if row.stage_total else "-"
             print(
                 f"{str(row.id)[:8]}  {visible(row.reference, single_line=True):<16} "
-                f"{row.stage.label:<18} {flags:<40} {visible(due, single_line=True)}"
+                f"{row.stage.label:<18} {answered:>7}  {flags:<40} "
+                f"{visible(due, single_line=True)}"
             )
     return 0
 

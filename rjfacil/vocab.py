@@ -25,6 +25,11 @@ class Stage(StrEnum):
     def is_open(self) -> bool:
         return self not in (Stage.CLOSED, Stage.WITHDRAWN)
 
+    @property
+    def checklist_stage(self) -> str:
+        """The checklists worked at this stage (closing and withdrawing walk closure's)."""
+        return self.value if self.is_open else "closure"
+
 
 STAGE_LABELS = {
     Stage.REFERRAL: "Referral",

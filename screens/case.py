@@ -81,10 +81,6 @@ TABS: tuple[tuple[str, str], ...] = (
 NO_PROCESS = "none"
 
 # The checklist stage that goes with each case stage (closure for a closed case).
-CHECKLIST_STAGE = {stage: stage.value for stage in Stage} | {
-    Stage.CLOSED: "closure",
-    Stage.WITHDRAWN: "closure",
-}
 
 
 def stage_text(case: Case) -> str:
@@ -288,7 +284,7 @@ class OverviewPane(CasePane):
 
         self._next = []
         report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
-        wanted = CHECKLIST_STAGE[c.stage]
+        wanted = c.stage.checklist_stage
         targets = [t for t in report.targets if not t.complete]
         targets.sort(key=lambda t: t.target.checklist.stage != wanted)
         facts = case.answer_facts()
@@ -403,7 +399,7 @@ class ChecklistsPane(CasePane):
     def show(self, case: CaseFile) -> None:
         super().show(case)
         report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
-        wanted = CHECKLIST_STAGE[case.case.stage]
+        wanted = case.case.stage.checklist_stage
         stage = report.stage(wanted)
         if stage is not None:
             self.query_one("#checklists-stage", Static).update(

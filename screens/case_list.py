@@ -79,6 +79,18 @@ def _day(day: date, today: date) -> str:
     return text if day.year == today.year else f"{day.day} {day:%b %Y}"
 
 
+def answered_text(row: CaseSummary) -> Content:
+    """How much of the current stage's checklists is answered, e.g. "12/40"."""
+    if not row.stage_total:
+        return Content("—")
+    done = f"{row.stage_answered}/{row.stage_total}"
+    return (
+        Content.styled(done, "$text-success")
+        if row.stage_answered == row.stage_total
+        else Content(done)
+    )
+
+
 def deadline_text(row: CaseSummary, today: date) -> Content:
     """The next deadline: its day (bold when overdue) and what it is."""
     if row.next_deadline is None:
@@ -115,6 +127,9 @@ def fit(text: str | Content, width: int, max_lines: int = 4) -> Content:
     return Content("\n").join(line.rstrip() for line in lines)
 
 
+ANSWERED_WIDTH = 8  # "Answered", and "125/125"
+
+
 @dataclass(frozen=True)
 class Widths:
     reference: int
@@ -122,14 +137,16 @@ class Widths:
     flags: int
     deadline: int
     updated: int
+    answered: int = 0  # 0: no room for the column (at 80 columns)
 
     @classmethod
     def for_width(cls, width: int, reference_wants: int = 40, deadline_wants: int = 34) -> Widths:
         """Column widths that fit ``width`` cells (each column has 1 cell padding a side).
 
         At 80 columns every column gets its minimum; extra room goes first to the stage
-        (so "Outcome agreement" fits), then to the references and the deadlines as far as
-        they need it, then to "Updated".
+        (so "Outcome agreement" fits), then to a column of how much of this stage's
+        checklists is answered, then to the references and the deadlines as far as they
+        need it, then to "Updated".
 
         Args:
             width: The table's width in cells.
@@ -147,11 +164,14 @@ class Widths:
             return current + step
 
         stage = grow(stage, 17)
+        answered = 0
+        if extra >= ANSWERED_WIDTH + 2:  # its own cell padding too
+            answered, extra = ANSWERED_WIDTH, extra - ANSWERED_WIDTH - 2
         reference = grow(reference, min(reference_wants, 40))
         deadline = grow(deadline, min(deadline_wants, 34))
         updated = grow(updated, 11)
         reference = grow(reference, 40)
-        return cls(reference, stage, flags, deadline, updated)
+        return cls(reference, stage, flags, deadline, updated, answered)
 
 
 # -- the case list ---------------------------------------------------------------------
@@ -294,6 +314,8 @@ class CaseListScreen(Screen[None]):
             table.clear(columns=True)
             table.add_column("Reference", width=widths.reference, key="reference")
             table.add_column("Stage", width=widths.stage, key="stage")
+            if widths.answered:
+                table.add_column("Answered", width=widths.answered, key="answered")
             table.add_column("Flags", width=widths.flags, key="flags")
             table.add_column("Next deadline", width=widths.deadline, key="deadline")
             table.add_column("Updated", width=widths.updated, key="updated")
@@ -324,6 +346,7 @@ class CaseListScreen(Screen[None]):
         cells = [
             fit(row.reference, widths.reference, max_lines=3),
             fit(row.stage.label, widths.stage),
+            *([answered_text(row)] if widths.answered else []),
             fit(
                 Content("\n").join(Content(flag_label(f)) for f in row.flags)
                 if row.flags

@@ -171,6 +171,22 @@ def test_an_answer_knows_the_flags_it_raises_and_what_they_bring(vault: Vault) -
     assert case.flags_raised_by("sensitive", "manipulation") == ([], [])
 
 
+def test_the_case_list_row_counts_this_stages_answers_and_those_needing_attention(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-4s")
+    before = case.summary()
+    assert before.stage is Stage.REFERRAL and before.stage_answered == 0
+    assert before.stage_total > 0 and before.attention == 0
+    case.update_case(stage=Stage.ASSESSMENT)
+    total = case.summary().stage_total
+    case.answer("risk", "initial_assessment", "no")  # an assessment item; "no" needs attention
+    row = case.summary()
+    assert (row.stage_answered, row.stage_total, row.attention) == (1, total, 1)
+    case.answer("risk", "initial_assessment", "yes")
+    assert case.summary().attention == 0
+
+
 def test_an_answer_must_fit_its_item(vault: Vault) -> None:
     case = vault.new_case("RJ-4b")
     with pytest.raises(RjfacilError, match="not an answer"):

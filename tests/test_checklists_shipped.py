@@ -26,6 +26,7 @@ SHIPPED = sorted(builtin_dir().glob("*.toml"))
 CHECKLIST_FILES = [path for path in SHIPPED if path.name != "flags.toml"]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
+
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     # No organisation folder: the guidance alone.

@@ -326,6 +326,24 @@ async def test_create_a_case_from_the_list(home: Path, made: dict) -> None:
         assert "4 cases" in shown(app)
 
 
+async def test_a_wide_list_shows_how_much_of_each_stage_is_answered(home: Path, made: dict) -> None:
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(made["ids"]["RJ-2026-002"])
+        case.answer("referral", case.catalogue.checklist("referral").items[0].id, "yes")
+        total = case.summary().stage_total
+    app = app_for(home)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        text = shown(app)
+        assert "Answered" in text
+        row = next(line for line in text.splitlines() if "RJ-2026-002" in line)
+        assert f"1/{total}" in row
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.2)
+        assert "Answered" not in shown(app)  # no room at 80 columns: the other columns stay
+        assert "Next deadline" in shown(app)
+
+
 async def test_filter_narrows_the_list(home: Path, made: dict) -> None:
     app = app_for(home)
     async with app.run_test(size=SIZE) as pilot:
