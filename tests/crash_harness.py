@@ -48,12 +48,15 @@ class CrashReport:
         survived: Kills after which the file opened with every printed note in it.
         failures: One line per kill that lost data or left an unreadable file.
         notes_confirmed: Note ids the children printed (saves that returned).
+        kills_after_saves: Kills of a child that had already finished a save (so the kill
+            landed while it was saving notes, not while it was starting).
     """
 
     kills: int = 0
     survived: int = 0
     failures: list[str] = field(default_factory=list)
     notes_confirmed: int = 0
+    kills_after_saves: int = 0
 
     @property
     def failed(self) -> int:
@@ -137,6 +140,7 @@ def run_kills(
         confirmed.update(line.decode("ascii") for line in printed)
         report.kills += 1
         report.notes_confirmed += len(printed)
+        report.kills_after_saves += bool(printed)
         problem = check(workdir, confirmed)
         if problem is None and first != b"ready\n":
             last = errors.splitlines()[-1] if errors else "no output"

@@ -30,8 +30,9 @@ def test_encrypted_storage_survives_every_kill(tmp_path: Path) -> None:
     )
     assert report.failures == []
     assert report.survived == report.kills == KILLS
-    # The kills landed while notes were being saved, not before the first one.
-    assert report.notes_confirmed > KILLS * 5
+    # Most kills landed while notes were being saved, not before the first save (how many
+    # notes fit before a kill depends on the machine's speed, so it is not asserted).
+    assert report.kills_after_saves >= KILLS // 2
     notes = rjv.unseal_json(
         key,
         (workdir / crash_harness.STORAGE_FILE).read_bytes(),

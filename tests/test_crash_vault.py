@@ -32,7 +32,9 @@ def test_the_vault_survives_kills_at_random_instants(vault: Vault, passphrase_fi
     )
     assert report.failures == []
     assert report.survived == KILLS
-    assert report.notes_confirmed > KILLS, "the kills must land while notes are being saved"
+    # Many kills landed while notes were being saved, not while the child was unlocking
+    # (how many depends on the machine's speed; a third leaves a wide margin).
+    assert report.kills_after_saves >= KILLS // 3, report.kills_after_saves
     assert not list(home.rglob("*.tmp")), "orphaned temporary files are cleaned at open"
 
 
