@@ -493,8 +493,8 @@ async def test_keys_keep_the_vault_unlocked(home: Path, made: dict) -> None:
     app.IDLE_CHECK_SECONDS = 0.05  # type: ignore[misc]
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        app.idle_lock_seconds = 0.6
-        for _ in range(6):
+        app.idle_lock_seconds = 1.2  # longer than any pause between keys, shorter than all
+        for _ in range(9):
             await pilot.press("down")
             await pilot.pause(0.2)
         assert isinstance(app.screen, CaseListScreen)
