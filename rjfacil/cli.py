@@ -344,6 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except EOFError:  # Ctrl+D at a prompt: the facilitator chose not to answer
+        print("\nrjfacil: stopped; nothing was changed.", file=sys.stderr)
+        return 1
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         print(f"rjfacil: {error.strerror or error}{where}.", file=sys.stderr)

@@ -316,3 +316,18 @@ def test_case_restore_without_a_good_backup_is_one_clear_line(
     code, _, err = run(capsys, *pf, "case", "restore", "RJ-6")
     assert code == 1
     assert err.count("\n") == 1 and "No good backup" in err
+
+
+def test_ctrl_d_at_the_passphrase_prompt_stops_cleanly(
+    capsys: pytest.CaptureFixture[str], made: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    def end_of_input(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", end_of_input)
+    code, _, err = run(capsys, "cases")
+    assert code == 1
+    assert "nothing was changed" in err and "Traceback" not in err
