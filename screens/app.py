@@ -257,13 +257,10 @@ class RjfacilApp(App[None]):
             if change is None:
                 message = "Unlocked with the recovery code. The passphrase is unchanged."
                 break
-            try:  # two key derivations: off the event loop
+            try:  # a key derivation: off the event loop
                 await asyncio.to_thread(vault.reset_passphrase, change.new)
-            except RjfacilError as failure:
+            except RjfacilError as failure:  # a failed save of vault.json is a WriteFailed
                 error = str(failure)
-                continue
-            except OSError as failure:
-                error = f"Could not save vault.json: {failure.strerror}. Nothing changed."
                 continue
             message = "New passphrase set. The recovery code still works; keep it stored safely."
             break
@@ -426,13 +423,7 @@ class RjfacilApp(App[None]):
             vault.open_case(case_id)  # decrypt and validate now, to offer a backup if it fails
         except (DamagedFile, TamperedFile) as error:
             if error.backup is None:
-                self.notify(
-                    visible(str(error)),
-                    title="Could not open the case",
-                    severity="error",
-                    markup=False,
-                    timeout=15,
-                )
+                self._failed("Could not open the case", error)
                 return
             restore = await self.push_screen_wait(
                 ConfirmModal(
@@ -449,13 +440,7 @@ class RjfacilApp(App[None]):
                 vault.restore_case_backup(case_id)
                 vault.open_case(case_id)
             except RjfacilError as failure:
-                self.notify(
-                    visible(str(failure)),
-                    title="Not restored",
-                    severity="error",
-                    markup=False,
-                    timeout=15,
-                )
+                self._failed("Not restored", failure)
                 return
             self.notify("Restored from the newest good backup.", markup=False)
         except RjfacilError:
@@ -465,6 +450,9 @@ class RjfacilApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def _failed(self, title: str, error: Exception) -> None:
+        self.notify(visible(str(error)), title=title, severity="error", markup=False, timeout=15)
 
     def on_open_case(self, message: OpenCase) -> None:
         self.open_case(message.case_id, message.tab)

@@ -80,8 +80,6 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 NO_PROCESS = "none"
 
-# The checklist stage that goes with each case stage (closure for a closed case).
-
 
 def stage_text(case: Case) -> str:
     """The stage in words, with the closure reason for a closed or withdrawn case."""

@@ -20,6 +20,7 @@ from rjfacil.model import ActionStatus, AgreementAction, Letter, LetterStatus, L
 from screens.dialogs import TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
+    DATE_FORMS,
     CasePane,
     EditorModal,
     PickModal,
@@ -287,7 +288,7 @@ class MeetingPane(CasePane):
                 TextPromptModal(
                     "Meeting date",
                     value=typed,
-                    placeholder="2025-03-14 or 14/03/2025; empty for none",
+                    placeholder=f"{DATE_FORMS}; empty for none",
                     allow_empty=True,
                     error=error,
                 )

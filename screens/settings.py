@@ -157,10 +157,8 @@ class SettingsScreen(Screen[None]):
         """Vault.change_passphrase (two key derivations); returns the error, or ''."""
         try:
             vault.change_passphrase(old, new)
-        except RjfacilError as error:
+        except RjfacilError as error:  # a failed save of vault.json is a WriteFailed
             return str(error)
-        except OSError as error:
-            return f"Could not save vault.json: {error.strerror}. The passphrase is unchanged."
         return ""
 
     def _say(self, message: str, error: bool = False) -> None:

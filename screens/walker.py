@@ -23,6 +23,7 @@ from rjfacil.errors import RjfacilError
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
+    DATE_FORMS,
     DATE_HINT,
     LOCK_IN_FOOTER,
     DateValidator,
@@ -267,9 +268,7 @@ class ChecklistWalker(Screen[None]):
         field.display = typed
         if typed:
             field.validators = [DateValidator()] if item.kind == "date" else []
-            field.placeholder = (
-                "2025-03-14 or 14/03/2025" if item.kind == "date" else "Type the answer"
-            )
+            field.placeholder = DATE_FORMS if item.kind == "date" else "Type the answer"
             field.value = editable(value) if isinstance(value, str) else ""
             field.focus()
         else:

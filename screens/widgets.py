@@ -68,7 +68,8 @@ def show_when(moment: datetime) -> str:
 
 
 _DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-DATE_HINT = "Write the date as 2025-03-14 or 14/03/2025 (or 'today')."
+DATE_FORMS = "2025-03-14 or 14/03/2025"  # the two forms parse_day reads, as examples
+DATE_HINT = f"Write the date as {DATE_FORMS} (or 'today')."
 
 
 def parse_day(text: str) -> date | None:
@@ -521,7 +522,7 @@ def date_field(value: str, id: str) -> Input:
     """A date field of an editor: either common form is accepted, and checked as typed."""
     return Input(
         value,
-        placeholder="2025-03-14 or 14/03/2025",
+        placeholder=DATE_FORMS,
         validators=[DateValidator()],
         compact=True,
         id=id,
