@@ -64,17 +64,24 @@ def _new_passphrase(args: argparse.Namespace, file_option: Path | None) -> str:
     return first
 
 
-def _unlock(args: argparse.Namespace):  # -> Vault (imported lazily to keep start-up fast)
+def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (imported lazily)
+    """Open the vault with the passphrase, or with the recovery code (``passwd --recovery``)."""
     from rjfacil.vault.vault import Vault
 
     door = Vault.open(_home(args))
+    open_with = door.unlock_with_recovery if recovery else door.unlock
+    prompt = "Recovery code: " if recovery else "Passphrase: "
     try:
-        path = _passphrase_file(args)
+        if recovery:
+            named = args.recovery_code_file
+            path = Path(named).expanduser() if named else None
+        else:
+            path = _passphrase_file(args)
         if path:
-            return door.unlock(_read_secret_file(path))
+            return open_with(_read_secret_file(path))
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return door.unlock(_ask("Passphrase: "))
+                return open_with(_ask(prompt))
             except WrongPassphrase as error:
                 if attempt == ATTEMPTS:
                     raise TooManyAttempts() from None
@@ -165,33 +172,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    if args.recovery:
-        return _reset_passphrase(args)
-    with _unlock(args) as vault:
-        old_file = _passphrase_file(args)
-        old = _read_secret_file(old_file) if old_file else _ask("Current passphrase again: ")
+    with _unlock(args, recovery=args.recovery) as vault:
         new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
-        vault.change_passphrase(old, _new_passphrase(args, new_file))
-    print("Passphrase changed. The recovery code still works.")
-    return 0
-
-
-def _reset_passphrase(args: argparse.Namespace) -> int:
-    """The passphrase is forgotten: unlock with the recovery code and set a new one."""
-    from rjfacil.vault.vault import Vault
-
-    door = Vault.open(_home(args))
-    try:
-        code_file = Path(args.recovery_code_file).expanduser() if args.recovery_code_file else None
-        code = _read_secret_file(code_file) if code_file else _ask("Recovery code: ")
-        vault = door.unlock_with_recovery(code)
-    except BaseException:
-        door.release()
-        raise
-    with vault:
-        new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
-        vault.reset_passphrase(_new_passphrase(args, new_file))
-    print("Passphrase set. The recovery code still works.")
+        if args.recovery:  # the passphrase is forgotten: no old one to give
+            vault.reset_passphrase(_new_passphrase(args, new_file))
+        else:
+            old_file = _passphrase_file(args)
+            old = _read_secret_file(old_file) if old_file else _ask("Current passphrase again: ")
+            vault.change_passphrase(old, _new_passphrase(args, new_file))
+    print(f"Passphrase {'set' if args.recovery else 'changed'}. The recovery code still works.")
     return 0
 
 
