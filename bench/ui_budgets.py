@@ -22,32 +22,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual.app import App
-
 from rjfacil.checklists.load import clear_cache, load_catalogue
 from rjfacil.vault import kdf
 from rjfacil.vault.vault import Vault
 from rjfacil.vocab import Role
 from screens.case import CaseScreen
-from screens.themes import RJFACIL_THEMES
+from tests.test_ui_case_host import CaseHost  # the host of the case screens' UI tests
 
 BUDGET_MS = 100
 FAST = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
-
-
-class Host(App[None]):
-    """Holds the vault, as the real app does, and shows one case screen."""
-
-    def __init__(self, vault: Vault, screen: CaseScreen) -> None:
-        super().__init__()
-        self.vault = vault
-        self._first = screen
-
-    def on_mount(self) -> None:
-        for theme in RJFACIL_THEMES:
-            self.register_theme(theme)
-        self.theme = RJFACIL_THEMES[0].name
-        self.push_screen(self._first)
 
 
 def median_ms(run: Callable[[], object], runs: int) -> float:
@@ -65,7 +48,7 @@ def report(what: str, ms: float) -> None:
 
 async def time_pane(vault: Vault, case_id: Any, tab: str, runs: int) -> float:
     screen = CaseScreen(case_id, tab=tab)
-    app = Host(vault, screen)
+    app = CaseHost(vault, lambda: screen)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(3):
             await pilot.pause()
