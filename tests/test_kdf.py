@@ -176,7 +176,7 @@ def test_params_round_trip_through_the_header() -> None:
     assert kdf.KdfParams.from_dict(kdf.MIN.to_dict()) == kdf.MIN
 
 
-def test_calibrate_meets_the_floor_and_the_time_budget() -> None:
+def test_calibrate_meets_the_floor_and_the_caps() -> None:
     params = _real_calibrate()
     assert params.name == "argon2id"
     assert params.memory_kib >= kdf.MIN.memory_kib
