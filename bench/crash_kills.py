@@ -83,8 +83,8 @@ PASSPHRASE = "crash bench passphrase"
 
 
 def _make_vault(home: Path) -> tuple[str, Path]:
-    from rjfacil.vault import kdf
-    from rjfacil.vault.vault import Vault
+    from rjfacil.store import kdf
+    from rjfacil.workspace import Vault
 
     fast = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
     vault, _ = Vault.create(home, PASSPHRASE, "Crash Bench", fast)

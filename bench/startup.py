@@ -92,8 +92,8 @@ def time_to_paint(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
 
 def make_vault(home: Path) -> None:
     """A vault to unlock (the production key-derivation floor; it is never derived here)."""
-    from rjfacil.vault import kdf
-    from rjfacil.vault.vault import Vault
+    from rjfacil.store import kdf
+    from rjfacil.workspace import Vault
 
     params = kdf.KdfParams(memory_kib=kdf.MIN_MEMORY_KIB, iterations=kdf.MIN_ITERATIONS, lanes=1)
     vault, _code = Vault.create(home, "bench passphrase", "Bench", params=params)

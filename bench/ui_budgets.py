@@ -23,9 +23,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rjfacil.checklists.load import clear_cache, load_catalogue
-from rjfacil.vault import kdf
-from rjfacil.vault.vault import Vault
+from rjfacil.store import kdf
 from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from tests.test_ui_case_host import CaseHost  # the host of the case screens' UI tests
 

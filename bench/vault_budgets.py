@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rjfacil.vault import kdf
-from rjfacil.vault.storage import EncryptedStorage
-from rjfacil.vault.vault import Vault
+from rjfacil.store import kdf
+from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
 
 PASSPHRASE = "bench passphrase"
 FAST = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
@@ -142,7 +142,7 @@ def main() -> None:
 
     probe = (
         "import resource, sys; sys.path.insert(0, sys.argv[2]);"
-        "from rjfacil.vault.vault import Vault;"
+        "from rjfacil.workspace import Vault;"
         "v = Vault.open(__import__('pathlib').Path(sys.argv[1])).unlock(sys.argv[3]);"
         "v.list_cases();"
         "rss = int(open('/proc/self/statm').read().split()[1]) * 4096 // 2**20;"

@@ -66,7 +66,7 @@ def _new_passphrase(args: argparse.Namespace, file_option: Path | None) -> str:
 
 def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (imported lazily)
     """Open the vault with the passphrase, or with the recovery code (``passwd --recovery``)."""
-    from rjfacil.vault.vault import Vault
+    from rjfacil.workspace import Vault
 
     door = Vault.open(_home(args))
     open_with = door.unlock_with_recovery if recovery else door.unlock
@@ -93,7 +93,7 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from rjfacil.vault.vault import Vault
+    from rjfacil.workspace import Vault
 
     home = _home(args)
     name = args.name

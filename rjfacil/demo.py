@@ -11,9 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from rjfacil import clock
-from rjfacil.casefile import CaseFile
-from rjfacil.checklists.schema import Item
-from rjfacil.model import (
+from rjfacil.casedoc.model import (
     ActionStatus,
     ConsentPurpose,
     LetterStatus,
@@ -21,8 +19,10 @@ from rjfacil.model import (
     RiskRating,
     ShareHow,
 )
-from rjfacil.vault.vault import Vault
+from rjfacil.checklists.schema import Item
+from rjfacil.commands.casefile import CaseFile
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+from rjfacil.workspace import Vault
 
 DEMO_OWNER = "Robin Ashdown (demo facilitator)"
 

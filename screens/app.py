@@ -46,7 +46,7 @@ from screens.unlock import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.vault.vault import LockedVault, Vault
+    from rjfacil.workspace import LockedVault, Vault
     from screens.case_list import OpenCase
     from screens.settings import SettingsChanged
 
@@ -185,7 +185,7 @@ class RjfacilApp(App[None]):
 
     @work(thread=True, exclusive=True, group="door")
     def _open_door(self) -> None:
-        from rjfacil.vault.vault import Vault
+        from rjfacil.workspace import Vault
 
         try:
             door = Vault.open(self.home)

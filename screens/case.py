@@ -29,9 +29,9 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from rjfacil import clock
+from rjfacil.casedoc.model import Case
 from rjfacil.checklists.evaluate import next_unanswered, progress
 from rjfacil.errors import RjfacilError
-from rjfacil.model import Case
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import TextPromptModal
 from screens.history import HistoryPane
@@ -62,7 +62,7 @@ from screens.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.commands.casefile import CaseFile
 
 # At narrow widths the tabs take shorter labels so that all nine fit in 80 columns.
 NARROW = 92

@@ -31,8 +31,8 @@ from screens.safe import plain
 from screens.widgets import highlighted_key
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseSummary
-    from rjfacil.vault.vault import SearchHit, Vault
+    from rjfacil.commands.casefile import CaseSummary
+    from rjfacil.workspace import SearchHit, Vault
 
 FLAG_LABELS: dict[str, str] = {
     "sensitive_complex": "Sensitive & complex",

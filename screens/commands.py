@@ -17,7 +17,7 @@ from rjfacil.sanitize import visible
 from screens.themes import THEME_LABELS
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseSummary
+    from rjfacil.commands.casefile import CaseSummary
 
 
 class RjfacilCommands(Provider):

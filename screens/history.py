@@ -12,7 +12,7 @@ from screens.safe import plain
 from screens.widgets import CasePane, RecordTable, show_when
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.commands.casefile import CaseFile
 
 
 class HistoryPane(CasePane):

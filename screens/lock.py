@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from screens.unlock import UnlockScreen
 
 if TYPE_CHECKING:
-    from rjfacil.vault.vault import LockedVault
+    from rjfacil.workspace import LockedVault
 
 LOCKED_HEADING = "rjfacil — locked"
 

@@ -26,7 +26,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from rjfacil.model import Note, NoteSource, ShareHow
+from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -43,7 +43,7 @@ from screens.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.commands.casefile import CaseFile
 
 CASE = "case"  # the Select value for "concerns the case as a whole"
 

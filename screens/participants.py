@@ -17,8 +17,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Select, Static, TextArea
 
 from rjfacil import clock
+from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
 from rjfacil.errors import RjfacilError
-from rjfacil.model import Consent, ConsentPurpose, Participant
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
 from screens.safe import plain
@@ -38,7 +38,7 @@ from screens.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.commands.casefile import CaseFile
 
 ANY_FORM = "any"  # the Select value for "every form of the process"
 

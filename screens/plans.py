@@ -14,9 +14,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from rjfacil import clock
+from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterStatus, LetterVersion
 from rjfacil.checklists.evaluate import ChecklistTarget, applicable
 from rjfacil.errors import RjfacilError
-from rjfacil.model import ActionStatus, AgreementAction, Letter, LetterStatus, LetterVersion
 from screens.dialogs import TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
@@ -40,7 +40,7 @@ from screens.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.commands.casefile import CaseFile
 
 NOBODY = "nobody"
 

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
 from rjfacil import clock
+from rjfacil.casedoc.model import Risk, RiskRating
 from rjfacil.errors import RjfacilError
-from rjfacil.model import Risk, RiskRating
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -32,7 +32,7 @@ from screens.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.commands.casefile import CaseFile
 
 CASE = "case"
 

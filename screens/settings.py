@@ -25,7 +25,7 @@ from screens.themes import THEME_LABELS
 from screens.unlock import ChangePassphraseModal
 
 if TYPE_CHECKING:
-    from rjfacil.vault.vault import Vault
+    from rjfacil.workspace import Vault
 
 IDLE_MIN, IDLE_MAX = 1, 120
 

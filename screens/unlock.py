@@ -24,7 +24,7 @@ from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
 from screens.safe import plain
 
 if TYPE_CHECKING:
-    from rjfacil.vault.vault import LockedVault, Vault
+    from rjfacil.workspace import LockedVault, Vault
 
 ATTEMPTS = 3
 """Wrong passphrases (or recovery codes) allowed before the attempt ends (DESIGN.md)."""
@@ -335,7 +335,7 @@ class CreateVaultScreen(Screen[Created]):
     @work(thread=True, group="warm")
     def _learn_minimum(self) -> None:
         # Imports the vault (and its crypto) now, while the facilitator types.
-        from rjfacil.vault.vault import PASSPHRASE_MIN as minimum
+        from rjfacil.workspace import PASSPHRASE_MIN as minimum
 
         self.app.call_from_thread(setattr, self, "_minimum", minimum)
 
@@ -388,7 +388,7 @@ class CreateVaultScreen(Screen[Created]):
 
     @work(thread=True, exclusive=True, group="create")
     def _create(self, name: str, passphrase: str) -> None:
-        from rjfacil.vault.vault import Vault
+        from rjfacil.workspace import Vault
 
         try:
             vault, code = Vault.create(self._home, passphrase, name)

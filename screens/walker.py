@@ -35,9 +35,9 @@ from screens.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
+    from rjfacil.casedoc.model import Answer
     from rjfacil.checklists.schema import Item
-    from rjfacil.model import Answer
+    from rjfacil.commands.casefile import CaseFile
 
 YES_NO_UNKNOWN = {"y": "yes", "n": "no", "u": "unknown"}
 CHECK = {"y": True, "n": False}

@@ -34,8 +34,8 @@ from screens.dialogs import ConfirmModal
 from screens.safe import plain
 
 if TYPE_CHECKING:
-    from rjfacil.casefile import CaseFile
     from rjfacil.checklists.evaluate import FlagState
+    from rjfacil.commands.casefile import CaseFile
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rjfacil.vault import kdf
+from rjfacil.store import kdf
 
 # Cheap Argon2id for tests; the production parameters are tested once, in test_kdf.py.
 FAST_KDF = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
@@ -37,7 +37,7 @@ def vault_home(isolated_home: Path) -> Path:
 
 @pytest.fixture
 def vault(vault_home: Path) -> Iterator:
-    from rjfacil.vault.vault import Vault
+    from rjfacil.workspace import Vault
 
     opened, _recovery = Vault.create(vault_home, PASSPHRASE, OWNER)
     yield opened

@@ -189,7 +189,7 @@ def storage_child_command(key: bytes) -> ChildCommand:
 def storage_checker(key: bytes) -> Checker:
     """Check the EncryptedStorage file: it must decrypt and hold every confirmed note."""
     from rjfacil.errors import RjfacilError
-    from rjfacil.vault import rjv
+    from rjfacil.store import rjv
 
     def check(workdir: Path, confirmed: set[str]) -> str | None:
         path = workdir / STORAGE_FILE
@@ -210,8 +210,8 @@ def storage_checker(key: bytes) -> Checker:
 def _storage_child(folder: Path, key: bytes) -> None:
     from tinydb import TinyDB
 
-    from rjfacil.vault.durable import remove_orphans
-    from rjfacil.vault.storage import EncryptedStorage
+    from rjfacil.store.durable import remove_orphans
+    from rjfacil.store.storage import EncryptedStorage
 
     remove_orphans(folder)
     db = TinyDB(
@@ -238,7 +238,7 @@ def vault_checker(home: Path, case_id: str, passphrase: str) -> Checker:
     from uuid import UUID
 
     from rjfacil.errors import RjfacilError
-    from rjfacil.vault.vault import Vault
+    from rjfacil.workspace import Vault
 
     def check(_workdir: Path, confirmed: set[str]) -> str | None:
         try:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
-from rjfacil.vault.vault import Vault
+from rjfacil.workspace import Vault
 
 
 def main() -> None:

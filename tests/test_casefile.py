@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rjfacil.errors import InvalidRecord, RjfacilError
-from rjfacil.model import (
+from rjfacil.casedoc.model import (
     ActionStatus,
     ConsentPurpose,
     LetterStatus,
@@ -19,8 +18,9 @@ from rjfacil.model import (
     RiskRating,
     ShareHow,
 )
-from rjfacil.vault.vault import Vault
+from rjfacil.errors import InvalidRecord, RjfacilError
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+from rjfacil.workspace import Vault
 from tests.conftest import OWNER, PASSPHRASE
 
 

@@ -20,7 +20,7 @@ from rjfacil.checklists.evaluate import (
 from rjfacil.checklists.load import load_catalogue, validate_files
 from rjfacil.checklists.locate import builtin_dir
 from rjfacil.checklists.schema import GUIDANCE_REFERENCE, Item, same_answer
-from rjfacil.timescales import deadlines
+from rjfacil.checklists.timescales import deadlines
 
 SHIPPED = sorted(builtin_dir().glob("*.toml"))
 CHECKLIST_FILES = [path for path in SHIPPED if path.name != "flags.toml"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rjfacil.cli import main
-from rjfacil.vault.vault import Vault
+from rjfacil.workspace import Vault
 from tests.conftest import OWNER, PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[1]

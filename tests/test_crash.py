@@ -12,7 +12,7 @@ from pathlib import Path
 import crash_harness
 import pytest
 
-from rjfacil.vault import rjv
+from rjfacil.store import rjv
 
 pytestmark = pytest.mark.slow
 

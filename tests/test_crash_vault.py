@@ -11,7 +11,7 @@ from pathlib import Path
 import crash_harness
 import pytest
 
-from rjfacil.vault.vault import Vault
+from rjfacil.workspace import Vault
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.slow

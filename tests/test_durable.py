@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rjfacil.errors import WriteFailed
-from rjfacil.vault import durable
+from rjfacil.store import durable
 
 OLDER = b"the version before " * 100
 OLD = b"previous version " * 100
@@ -158,7 +158,7 @@ FULL_DISK_CHILD = textwrap.dedent(
     import resource, signal, sys
     from pathlib import Path
     from rjfacil.errors import WriteFailed
-    from rjfacil.vault.durable import durable_write
+    from rjfacil.store.durable import durable_write
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))

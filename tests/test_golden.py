@@ -9,8 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from rjfacil.model import ConsentPurpose, LetterStatus, ShareHow
-from rjfacil.vault.vault import Vault
+from rjfacil.casedoc.model import ConsentPurpose, LetterStatus, ShareHow
+from rjfacil.workspace import Vault
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from rjfacil.errors import HeaderError, WrongPassphrase
-from rjfacil.vault import kdf
+from rjfacil.store import kdf
 
 # Bound at import, before conftest's autouse fixture swaps in a fast stand-in.
 _real_calibrate = kdf.calibrate

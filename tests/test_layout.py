@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_core_import_does_not_load_textual() -> None:
     code = (
-        "import sys, rjfacil, rjfacil.cli, rjfacil.vault.vault, rjfacil.casefile, "
+        "import sys, rjfacil, rjfacil.cli, rjfacil.workspace, rjfacil.commands.casefile, "
         "rjfacil.checklists.load, rjfacil.demo\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'screens')]\n"
         "print(','.join(bad))"

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from rjfacil.errors import VaultLocked
-from rjfacil.vault.lock import VaultLock
+from rjfacil.store.lock import VaultLock
 
 HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from rjfacil.vault.lock import VaultLock
+    from rjfacil.store.lock import VaultLock
     lock = VaultLock(Path(sys.argv[1]))
     lock.acquire()
     print("held", flush=True)
@@ -34,7 +34,7 @@ TRY = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from rjfacil.errors import VaultLocked
-    from rjfacil.vault.lock import VaultLock
+    from rjfacil.store.lock import VaultLock
     start = time.perf_counter()
     try:
         VaultLock(Path(sys.argv[1])).acquire()

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rjfacil.errors import DamagedFile, TamperedFile
-from rjfacil.vault import rjv
+from rjfacil.store import rjv
 
 KEY = bytes(range(32))
 NAME = "cases/0b6e3a52-5d6b-4a55-9a3e-1f7d6f0c2a11.rjv"

@@ -12,9 +12,9 @@ import pytest
 from tinydb import TinyDB
 
 from rjfacil.errors import DamagedFile, ReadFailed, TamperedFile, WriteFailed
-from rjfacil.vault import rjv
-from rjfacil.vault.durable import backups_of
-from rjfacil.vault.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.store import rjv
+from rjfacil.store.durable import backups_of
+from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
 
 KEY = secrets.token_bytes(32)
 NAME = "cases/1f0e5c2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b.rjv"

@@ -9,7 +9,7 @@ import pytest
 
 from rjfacil.checklists.evaluate import AnswerFact
 from rjfacil.checklists.load import load_catalogue
-from rjfacil.timescales import add_working_days, deadlines, is_working_day
+from rjfacil.checklists.timescales import add_working_days, deadlines, is_working_day
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checklists"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

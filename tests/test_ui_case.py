@@ -7,9 +7,9 @@ from uuid import uuid4
 
 from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 
-from rjfacil.model import ConsentPurpose, NoteSource, ShareHow
-from rjfacil.vault.vault import Vault
+from rjfacil.casedoc.model import ConsentPurpose, NoteSource, ShareHow
 from rjfacil.vocab import ClosureReason, Role, Stage
+from rjfacil.workspace import Vault
 from screens.case import CaseDetailsEditor, CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.notes import NoteEditor

@@ -18,9 +18,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from rjfacil import clock
-from rjfacil.casefile import CaseFile
-from rjfacil.vault.vault import Vault
+from rjfacil.commands.casefile import CaseFile
 from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
 from screens.themes import RJFACIL_THEMES
 from tests.conftest import PASSPHRASE
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from textual.widgets import Select
 
-from rjfacil.model import ConsentPurpose, ShareHow
-from rjfacil.vault.vault import Vault
+from rjfacil.casedoc.model import ConsentPurpose, ShareHow
 from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.walker import ChecklistWalker
 from screens.widgets import TextModal

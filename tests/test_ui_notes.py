@@ -9,9 +9,9 @@ import os
 import pytest
 from textual.widgets import RadioSet, Select, SelectionList, TextArea
 
-from rjfacil.model import NoteSource, ShareHow
-from rjfacil.vault import durable
-from rjfacil.vault.vault import Vault
+from rjfacil.casedoc.model import NoteSource, ShareHow
+from rjfacil.store import durable
+from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.notes import NoteEditor

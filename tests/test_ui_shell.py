@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from rjfacil.errors import WrongPassphrase
 from rjfacil.paths import config_dir, log_dir
-from rjfacil.vault.vault import LockedVault, Vault
+from rjfacil.workspace import LockedVault, Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
 from screens.case_list import CaseListScreen, SearchScreen

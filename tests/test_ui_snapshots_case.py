@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from rjfacil.model import NoteSource, ShareHow
-from rjfacil.vault.vault import Vault
+from rjfacil.casedoc.model import NoteSource, ShareHow
 from rjfacil.vocab import ProcessType, Stage
+from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.walker import ChecklistWalker
 from tests.test_ui_case_host import CaseHost, frozen_clock, settle, two_people

@@ -23,7 +23,7 @@ from textual.widgets import Input
 
 from rjfacil import clock
 from rjfacil.demo import fill_demo_vault
-from rjfacil.vault.vault import Vault
+from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case_list import CaseListScreen
 

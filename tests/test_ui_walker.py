@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from rjfacil.errors import RjfacilError
-from rjfacil.vault.vault import Vault
+from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import TextPromptModal
 from screens.walker import ChecklistWalker

@@ -21,9 +21,9 @@ from rjfacil.errors import (
     WrongPassphrase,
 )
 from rjfacil.paths import config_dir, log_dir
-from rjfacil.vault import kdf
-from rjfacil.vault.vault import Vault
+from rjfacil.store import kdf
 from rjfacil.vocab import ClosureReason, Role, Stage
+from rjfacil.workspace import Vault
 from tests.conftest import OWNER, PASSPHRASE
 
 

@@ -1,13 +1,21 @@
-"""Made once with rjfacil 0.1 (commit 7a8add7), never regenerated: the demo vault as 0.1 wrote it."""
+"""Made once with rjfacil 0.1 (commit 7a8add7), never regenerated: the demo vault as 0.1
+wrote it (module paths updated for the reshaped core; kept as a record of how it was made)."""
 
 import shutil
 from pathlib import Path
+
 from rjfacil.demo import fill_demo_vault
-from rjfacil.vault import kdf
-from rjfacil.vault.vault import Vault
+from rjfacil.store import kdf
+from rjfacil.workspace import Vault
+
 home = Path("tests/golden/demo-v1")
 shutil.rmtree(home, ignore_errors=True)
-vault, recovery = Vault.create(home, "golden demo passphrase", "Robin Ashdown (demo facilitator)", kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1))
+vault, recovery = Vault.create(
+    home,
+    "golden demo passphrase",
+    "Robin Ashdown (demo facilitator)",
+    kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1),
+)
 fill_demo_vault(vault)
 vault.close()
 (home / "lock").unlink(missing_ok=True)

@@ -11,10 +11,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from rjfacil.model import ConsentPurpose
-from rjfacil.vault import kdf
-from rjfacil.vault.vault import Vault
+from rjfacil.casedoc.model import ConsentPurpose
+from rjfacil.store import kdf
 from rjfacil.vocab import ProcessType, Role
+from rjfacil.workspace import Vault
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "people-v1"

@@ -7,7 +7,7 @@ import json
 from typing import Any
 from uuid import UUID
 
-from rjfacil.model import AuditEntry
+from rjfacil.casedoc.model import AuditEntry
 
 GENESIS = "0" * 64
 

@@ -18,8 +18,8 @@ from typing import Any
 from tinydb.storages import Storage
 
 from rjfacil.errors import DamagedFile, ReadFailed, RjfacilError
-from rjfacil.vault import rjv
-from rjfacil.vault.durable import DEFAULT_KEEP, backups_of, durable_write
+from rjfacil.store import rjv
+from rjfacil.store.durable import DEFAULT_KEEP, backups_of, durable_write
 
 Document = dict[str, dict[str, Any]]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from rjfacil.errors import HeaderError
 from rjfacil.paths import HEADER_NAME
-from rjfacil.vault.durable import durable_write
+from rjfacil.store.durable import durable_write
 
 FORMAT = "rjfacil-vault"
 VERSION = 1

@@ -17,9 +17,10 @@ from uuid import UUID, uuid4
 from pydantic import ValidationError
 
 from rjfacil import clock
-from rjfacil.casefile import CaseFile, CaseSummary
+from rjfacil.casedoc.model import Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.load import load_catalogue
+from rjfacil.commands.casefile import CaseFile, CaseSummary
 from rjfacil.errors import (
     DamagedFile,
     InvalidRecord,
@@ -30,13 +31,12 @@ from rjfacil.errors import (
     VaultNotFound,
     WrongPassphrase,
 )
-from rjfacil.model import Facilitator
 from rjfacil.paths import ensure_private_dir
-from rjfacil.vault import kdf, rjv
-from rjfacil.vault.durable import remove_orphans
-from rjfacil.vault.header import HEADER_NAME, VaultHeader, read_header, write_header
-from rjfacil.vault.lock import VaultLock
-from rjfacil.vault.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.store import kdf, rjv
+from rjfacil.store.durable import remove_orphans
+from rjfacil.store.header import HEADER_NAME, VaultHeader, read_header, write_header
+from rjfacil.store.lock import VaultLock
+from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
 from rjfacil.vocab import Stage
 
 PASSPHRASE_MIN = 8

@@ -16,18 +16,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, ValidationError
 from tinydb import TinyDB
 
-from rjfacil import audit, clock
-from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.checklists.evaluate import (
-    AnswerFact,
-    FlagState,
-    OverrideFact,
-    ParticipantFact,
-    evaluate_flags,
-    progress,
-)
-from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
-from rjfacil.model import (
+from rjfacil import clock
+from rjfacil.casedoc import audit
+from rjfacil.casedoc.model import (
     TABLES,
     AgreementAction,
     Answer,
@@ -50,8 +41,18 @@ from rjfacil.model import (
     Risk,
     ShareHow,
 )
-from rjfacil.timescales import deadlines as answer_deadlines
-from rjfacil.vault.storage import EncryptedStorage
+from rjfacil.checklists.catalogue import Catalogue
+from rjfacil.checklists.evaluate import (
+    AnswerFact,
+    FlagState,
+    OverrideFact,
+    ParticipantFact,
+    evaluate_flags,
+    progress,
+)
+from rjfacil.checklists.timescales import deadlines as answer_deadlines
+from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
+from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
 # The chosen process lives in two places that must agree: the case's own field (shown on
