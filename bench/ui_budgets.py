@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rjfacil.checklists.load import clear_cache, load_catalogue
 from rjfacil.store import kdf
+from rjfacil.views.flags import raised_flags
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
@@ -94,7 +95,7 @@ def main() -> None:
         fill = asyncio.run(time_pane(vault, case.id, "notes", args.runs))
         report("fill the notes list of a case of 300 notes", fill)
         flagged = every_flag(vault)
-        raised = len(flagged.raised_flags())
+        raised = len(raised_flags(flagged))
         overview = asyncio.run(time_pane(vault, flagged.id, "overview", args.runs))
         report(f"show the overview of a case with every flag raised ({raised})", overview)
 

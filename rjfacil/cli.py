@@ -19,6 +19,7 @@ from typing import NoReturn
 from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
 from rjfacil.sanitize import visible
+from rjfacil.views.labels import row_flag_labels
 
 ATTEMPTS = 3
 
@@ -122,7 +123,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
             print("No cases yet. 'rjfacil case new --ref REF' creates one.")
         for row in rows:
             due = f"{row.next_deadline} {row.deadline_label}" if row.next_deadline else "-"
-            flags = ",".join(row.flags) or "-"
+            flags = ", ".join(row_flag_labels(row)) or "-"
             answered = f"{row.stage_answered}/{row.stage_total}" if row.stage_total else "-"
             print(
                 f"{str(row.id)[:8]}  {visible(row.reference, single_line=True):<16} "

@@ -1,13 +1,12 @@
-"""The vault: open (lock the folder), unlock (the key), cases, index, lock again.
+"""The unlocked vault's cases: list, open, create, search, verify, and the index behind the list.
 
-Layout (DESIGN.md, "The vault"): vault.json (header), profile.rjv (the owner),
-index.rjv (a cache of case-list rows), cases/<uuid>.rjv (one case each), backups/, lock.
+The vault layer (rjfacil.vault) holds the folder, the key and the files; this module puts
+case meaning on them: a case file is opened as a CaseFile (commands), and each index row is
+a CaseSummary (views).
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,31 +19,36 @@ from rjfacil import clock
 from rjfacil.casedoc.model import Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.load import load_catalogue
-from rjfacil.commands.casefile import CaseFile, CaseSummary
+from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import (
     DamagedFile,
     InvalidRecord,
     NotFound,
     RjfacilError,
     TamperedFile,
-    VaultExists,
-    VaultNotFound,
     WrongPassphrase,
 )
-from rjfacil.paths import ensure_private_dir
-from rjfacil.store import kdf, rjv
-from rjfacil.store.durable import remove_orphans
-from rjfacil.store.header import HEADER_NAME, VaultHeader, read_header, write_header
-from rjfacil.store.lock import VaultLock
-from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.store import kdf
+from rjfacil.vault.door import (
+    PASSPHRASE_MIN,
+    VaultDoor,
+    check_new_passphrase,
+    create_vault_files,
+    vault_exists,
+)
+from rjfacil.vault.folder import VaultFolder
+from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
 
-PASSPHRASE_MIN = 8
-
-
-def check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < PASSPHRASE_MIN:
-        raise RjfacilError(f"The passphrase needs at least {PASSPHRASE_MIN} characters.")
+__all__ = [
+    "PASSPHRASE_MIN",
+    "CaseSummary",
+    "LockedVault",
+    "SearchHit",
+    "Vault",
+    "VerifyReport",
+    "check_new_passphrase",
+]
 
 
 @dataclass
@@ -66,37 +70,14 @@ class VerifyReport:
         return not self.faults
 
 
-class LockedVault:
+class LockedVault(VaultDoor):
     """A vault folder held by this process (the OS lock), its key not yet in memory."""
 
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        if not (home / HEADER_NAME).exists():
-            raise VaultNotFound(home)
-        self._lock = VaultLock(home)
-        self._lock.acquire()
-        try:
-            self.header = read_header(home)
-        except BaseException:
-            self._lock.release()
-            raise
-
     def unlock(self, passphrase: str) -> Vault:
-        key = kdf.open_slot(
-            self.header.slot("passphrase"), kdf.encode_passphrase(passphrase), self.header.vault_id
-        )
-        return Vault(self, key)
+        return Vault(self, self.key_from_passphrase(passphrase))
 
     def unlock_with_recovery(self, code: str) -> Vault:
-        secret = kdf.normalise_recovery_code(code)
-        try:
-            key = kdf.open_slot(self.header.slot("recovery"), secret, self.header.vault_id)
-        except WrongPassphrase:
-            raise WrongPassphrase("recovery code") from None
-        return Vault(self, key, by_recovery=True)
-
-    def release(self) -> None:
-        self._lock.release()
+        return Vault(self, self.key_from_recovery_code(code), by_recovery=True)
 
 
 class Vault:
@@ -107,13 +88,10 @@ class Vault:
         # Unlocked with the recovery code: the passphrase may be reset without the old one.
         self.by_recovery = by_recovery
         self.home = door.home
-        self._key: bytes | None = key
+        self.files = VaultFolder(door, key)
         self.catalogue: Catalogue = load_catalogue()
-        for folder in (self.home, self.cases_dir):
-            remove_orphans(folder)
-        profile = self._storage(self.home / "profile.rjv", "profile.rjv").read() or {}
         try:
-            self.owner = Facilitator.model_validate(profile.get("owner"))
+            self.owner = Facilitator.model_validate(self.files.read_profile())
         except ValidationError:
             raise InvalidRecord(
                 f"{self.home / 'profile.rjv'}: the owner record is not valid"
@@ -126,7 +104,7 @@ class Vault:
 
     @staticmethod
     def exists(home: Path) -> bool:
-        return (home / HEADER_NAME).exists()
+        return vault_exists(home)
 
     @staticmethod
     def open(home: Path) -> LockedVault:
@@ -142,89 +120,29 @@ class Vault:
         owner_name = owner_name.strip()
         if not owner_name:
             raise RjfacilError("Your name is needed: co-workers see it on what you write.")
-        if Vault.exists(home):
-            raise VaultExists(home)
-        ensure_private_dir(home)
-        lock = VaultLock(home)
-        lock.acquire()
-        try:
-            if Vault.exists(home):
-                raise VaultExists(home)
-            params = params or kdf.calibrate()
-            vault_key = secrets.token_bytes(32)
-            vault_id = str(uuid4())
-            recovery = kdf.new_recovery_code()
-            header = VaultHeader(vault_id, clock.now().isoformat())
-            header.replace_slot(
-                kdf.make_slot(
-                    "passphrase", kdf.encode_passphrase(passphrase), vault_key, vault_id, params
-                )
-            )
-            header.replace_slot(
-                kdf.make_slot(
-                    "recovery", kdf.normalise_recovery_code(recovery), vault_key, vault_id, params
-                )
-            )
-            for folder in ("cases", "backups"):
-                ensure_private_dir(home / folder)
-            owner = Facilitator(id=uuid4(), name=owner_name)
-            EncryptedStorage(
-                home / "profile.rjv", vault_key, "profile.rjv", home / "backups"
-            ).write({"owner": owner.model_dump(mode="json")})
-            write_header(home, header)
-        finally:
-            lock.release()
-        vault = Vault.open(home).unlock(passphrase)
-        return vault, recovery
-
-    # -- files --------------------------------------------------------------------
-
-    @property
-    def cases_dir(self) -> Path:
-        return self.home / "cases"
+        owner = Facilitator(id=uuid4(), name=owner_name)
+        recovery = create_vault_files(home, passphrase, owner.model_dump(mode="json"), params)
+        return Vault.open(home).unlock(passphrase), recovery
 
     @property
     def key(self) -> bytes:
-        if self._key is None:
-            raise RjfacilError("The vault is locked.")
-        return self._key
+        return self.files.key
 
-    def _storage(self, path: Path, name: str) -> EncryptedStorage:
-        return EncryptedStorage(path, self.key, name, self.home / "backups")
-
-    def _case_path(self, case_id: UUID) -> tuple[Path, str]:
-        return self.cases_dir / f"{case_id}.rjv", f"cases/{case_id}.rjv"
-
-    def _case_ids_on_disk(self) -> dict[UUID, list[int]]:
-        found: dict[UUID, list[int]] = {}
-        with os.scandir(self.cases_dir) as entries:
-            for entry in entries:
-                if not entry.name.endswith(".rjv") or entry.name.startswith("."):
-                    continue
-                try:
-                    case_id = UUID(entry.name[:-4])
-                except ValueError:
-                    continue
-                stat = entry.stat()
-                found[case_id] = [stat.st_size, stat.st_mtime_ns]
-        return found
+    @property
+    def cases_dir(self) -> Path:
+        return self.files.cases_dir
 
     # -- the index (a cache of case-list rows) -------------------------------------
 
     def _load_index(self) -> None:
         """Read index.rjv and refresh every row whose case file changed since."""
-        try:
-            stored = self._storage(self.home / "index.rjv", "index.rjv").read() or {}
-        except (DamagedFile, TamperedFile):
-            stored = {}
-        rows = {}
-        for raw in stored.get("rows", {}).values():
+        rows: dict[UUID, tuple[CaseSummary, list[int]]] = {}
+        for case_id, (raw, sig) in self.files.read_index(ROW_FORMAT).items():
             try:
-                row = CaseSummary.model_validate(raw["summary"])
-                rows[row.id] = (row, raw["sig"])
-            except (ValidationError, KeyError, TypeError):
+                rows[case_id] = (CaseSummary.model_validate(raw), sig)
+            except ValidationError:
                 continue
-        on_disk = self._case_ids_on_disk()
+        on_disk = self.files.case_signatures()
         stale = False
         for case_id, sig in on_disk.items():
             cached = rows.get(case_id)
@@ -232,41 +150,37 @@ class Vault:
                 self._index[case_id] = cached[0]
             else:
                 stale = True
-                self._refresh_row(case_id, sig, cached[0] if cached else None)
+                self._refresh_row(case_id, cached[0] if cached else None)
         if stale or set(rows) != set(on_disk):
             self.save_index()
 
-    def _refresh_row(self, case_id: UUID, sig: list[int], known: CaseSummary | None = None) -> None:
+    def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
         known = known or self._index.get(case_id)
         try:
-            case = self._load_case(case_id)
-            self._index[case_id] = case.summary()
+            self._index[case_id] = summarise(self._load_case(case_id))
         except (DamagedFile, TamperedFile, InvalidRecord) as error:
             # Keep what the case list knew of it, so it can still be found (and restored).
             self._index[case_id] = CaseSummary(
                 id=case_id,
                 reference=known.reference if known else f"(unreadable {str(case_id)[:8]})",
                 stage=known.stage if known else Stage.REFERRAL,
-                flags=["damaged"],
                 updated_at=known.updated_at if known else clock.now(),
-                deadline_label=str(error),
+                unreadable=str(error),
             )
 
     def save_index(self) -> None:
         """Write the case-list cache (on close, lock and new cases; rebuilt if lost)."""
         for case_id, case in self._open.items():
-            self._index[case_id] = case.summary()
-        sigs = self._case_ids_on_disk()
-        rows = {
-            str(number): {"summary": row.model_dump(mode="json"), "sig": sigs.get(case_id, [0, 0])}
-            for number, (case_id, row) in enumerate(self._index.items(), start=1)
-        }
-        self._storage(self.home / "index.rjv", "index.rjv").write({"rows": rows})
+            self._index[case_id] = summarise(case)
+        self.files.write_index(
+            ROW_FORMAT,
+            {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()},
+        )
 
     def rebuild_index(self) -> int:
         self._index.clear()
-        for case_id, sig in self._case_ids_on_disk().items():
-            self._refresh_row(case_id, sig)
+        for case_id in self.files.case_signatures():
+            self._refresh_row(case_id)
         self.save_index()
         return len(self._index)
 
@@ -278,7 +192,7 @@ class Vault:
         Rows of cases open in memory are live, not the cached ones.
         """
         for case_id, case in self._open.items():
-            self._index[case_id] = case.summary()
+            self._index[case_id] = summarise(case)
         latest_first = sorted(self._index.values(), key=lambda row: row.updated_at, reverse=True)
         return sorted(latest_first, key=lambda row: not row.stage.is_open)
 
@@ -289,9 +203,9 @@ class Vault:
         if any(row.reference == reference for row in self._index.values()):
             raise RjfacilError(f"A case with reference {reference} already exists.")
         case_id = uuid4()
-        path, name = self._case_path(case_id)
+        path, _name = self.files.case_path(case_id)
         case = CaseFile.create(
-            self._storage(path, name),
+            self.files.case_storage(case_id),
             path,
             self.owner,
             self.catalogue,
@@ -300,7 +214,7 @@ class Vault:
             **fields,
         )
         self._open[case_id] = case
-        self._index[case_id] = case.summary()
+        self._index[case_id] = summarise(case)
         self.save_index()
         return case
 
@@ -316,14 +230,13 @@ class Vault:
         raise NotFound(f"No case '{ref_or_id}'. 'rjfacil cases' lists them.")
 
     def _load_case(self, case_id: UUID) -> CaseFile:
-        path, name = self._case_path(case_id)
+        path, _name = self.files.case_path(case_id)
         if not path.exists():
             raise NotFound(f"No case {case_id} in this vault.")
-        storage = self._storage(path, name)
         try:
-            case = CaseFile(storage, path, self.owner, self.catalogue)
+            case = CaseFile(self.files.case_storage(case_id), path, self.owner, self.catalogue)
         except (DamagedFile, TamperedFile) as error:
-            error.backup = newest_good_backup(path, self.key, name, self.home / "backups")
+            error.backup = self.files.good_backup(case_id)
             if error.backup:
                 error.args = (f"{error.args[0]} A good backup exists: {error.backup.name}.",)
             raise
@@ -338,13 +251,9 @@ class Vault:
 
     def restore_case_backup(self, case_id: UUID) -> Path:
         """Put the newest backup that decrypts in place of a damaged case file."""
-        path, name = self._case_path(case_id)
-        backup = newest_good_backup(path, self.key, name, self.home / "backups")
-        if backup is None:
-            raise RjfacilError(f"No good backup of {path.name} was found.")
-        restore_backup(backup, path, self.home / "backups")
+        backup = self.files.restore_case(case_id)
         self._open.pop(case_id, None)
-        self._refresh_row(case_id, self._case_ids_on_disk().get(case_id, [0, 0]))
+        self._refresh_row(case_id)
         return backup
 
     def search(
@@ -358,9 +267,8 @@ class Vault:
                 progress(done, len(ids))
             if not needle:
                 continue
-            path, name = self._case_path(case_id)
             try:
-                data = rjv.unseal_json(self.key, path.read_bytes(), path, name)
+                data = self.files.read_case_document(case_id)
             except (OSError, DamagedFile, TamperedFile):
                 continue
             yield from _search_case(case_id, data, needle)
@@ -369,34 +277,20 @@ class Vault:
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Rewrap the vault key under a new passphrase; nothing is re-encrypted."""
-        header = self.door.header
-        slot = header.slot("passphrase")
-        if kdf.open_slot(slot, kdf.encode_passphrase(old), header.vault_id) != self.key:
+        if self.door.key_from_passphrase(old) != self.key:
             raise WrongPassphrase()
-        self._rewrap_passphrase(new)
+        self.door.rewrap_passphrase(self.key, new)
 
     def reset_passphrase(self, new: str) -> None:
         """Set a new passphrase without the old one: only after a recovery-code unlock."""
         if not self.by_recovery:
             raise RjfacilError("Give the current passphrase to change it.")
-        self._rewrap_passphrase(new)
-
-    def _rewrap_passphrase(self, new: str) -> None:
-        check_new_passphrase(new)
-        header = self.door.header
-        slot = header.slot("passphrase")
-        params = kdf.KdfParams.from_dict(slot["kdf"])
-        header.replace_slot(
-            kdf.make_slot(
-                "passphrase", kdf.encode_passphrase(new), self.key, header.vault_id, params
-            )
-        )
-        write_header(self.home, header)
+        self.door.rewrap_passphrase(self.key, new)
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
         """Decrypt every file and check every audit chain."""
         report = VerifyReport()
-        for case_id in sorted(self._case_ids_on_disk()):
+        for case_id in sorted(self.files.case_signatures()):
             report.checked += 1
             try:
                 case = self._load_case(case_id)
@@ -410,13 +304,13 @@ class Vault:
 
     def lock(self) -> LockedVault:
         """Save the index, drop the key and every decrypted case; keep holding the folder."""
-        if self._key is not None:
+        if self.files.unlocked:
             try:
                 self.save_index()
             finally:
                 self._open.clear()
                 self._index.clear()
-                self._key = None
+                self.files.forget()
         return self.door
 
     def close(self) -> None:

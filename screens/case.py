@@ -32,6 +32,8 @@ from rjfacil import clock
 from rjfacil.casedoc.model import Case
 from rjfacil.checklists.evaluate import next_unanswered, progress
 from rjfacil.errors import RjfacilError
+from rjfacil.views.deadlines import due_dates
+from rjfacil.views.flags import flags
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import TextPromptModal
 from screens.history import HistoryPane
@@ -246,7 +248,7 @@ class OverviewPane(CasePane):
             lines.append(plain(c.summary))
         self.query_one("#ov-case", Static).update(Content("\n").join(lines))
 
-        states = case.flags()
+        states = flags(case)
         raised = [s for s in states if s.raised]
         summary = self.query_one("#ov-flags-summary", Static)
         if raised:
@@ -264,7 +266,7 @@ class OverviewPane(CasePane):
         )
 
         today = clock.today()
-        dues = case.due_dates()
+        dues = due_dates(case)
         due_lines = []
         for due in dues[:6]:
             late = due.due < today
@@ -351,7 +353,7 @@ class OverviewPane(CasePane):
 
     @work(exclusive=True, group="overview-override")
     async def _override(self) -> None:
-        states = self.case.flags()
+        states = flags(self.case)
         if not states:
             self.notify("No flags are raised.", markup=False)
             return
@@ -615,16 +617,16 @@ class CaseScreen(Screen[None]):
                 stage_text(c),
             )
         )
-        raised = [s.flag.title for s in case.flags() if s.raised]
-        flags = self.query_one("#case-flags", Static)
-        flags.update(
+        raised = [s.flag.title for s in flags(case) if s.raised]
+        badge = self.query_one("#case-flags", Static)
+        badge.update(
             Content.styled(
                 f"⚑ {len(raised)} flag{'s' if len(raised) != 1 else ''}", "bold $warning"
             )
             if raised
             else ""
         )
-        flags.tooltip = Content("\n".join(raised)) if raised else None
+        badge.tooltip = Content("\n".join(raised)) if raised else None
 
     def _pane(self, tab_id: str) -> CasePane:
         return self.query_one(f"#pane-{tab_id}", CasePane)

@@ -27,27 +27,13 @@ from textual.worker import get_current_worker
 from rjfacil import clock
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
+from rjfacil.views.labels import row_flag_labels
 from screens.safe import plain
 from screens.widgets import highlighted_key
 
 if TYPE_CHECKING:
-    from rjfacil.commands.casefile import CaseSummary
+    from rjfacil.views.summary import CaseSummary
     from rjfacil.workspace import SearchHit, Vault
-
-FLAG_LABELS: dict[str, str] = {
-    "sensitive_complex": "Sensitive & complex",
-    "co_working_advised": "Co-working",
-    "managerial_oversight": "Oversight",
-    "specialist_referral": "Specialist referral",
-    "risk_unmanaged": "Risk not managed",
-    "damaged": "Unreadable file",
-}
-"""Short labels for the case list; the case view shows each flag's full title."""
-
-
-def flag_label(flag_id: str) -> str:
-    """A short readable label for a flag id (unknown ids made readable, not hidden)."""
-    return FLAG_LABELS.get(flag_id) or flag_id.replace("_", " ").strip().capitalize()
 
 
 class OpenCase(Message):
@@ -287,7 +273,7 @@ class CaseListScreen(Screen[None]):
         if not needle:
             return True
         haystack = " ".join(
-            [row.reference, row.stage.label, row.deadline_label, *map(flag_label, row.flags)]
+            [row.reference, row.stage.label, row.deadline_label, *row_flag_labels(row)]
         )
         return needle in haystack.casefold()
 
@@ -348,8 +334,8 @@ class CaseListScreen(Screen[None]):
             fit(row.stage.label, widths.stage),
             *([answered_text(row)] if widths.answered else []),
             fit(
-                Content("\n").join(Content(flag_label(f)) for f in row.flags)
-                if row.flags
+                Content("\n").join(Content(label) for label in row_flag_labels(row))
+                if row.flags or row.unreadable
                 else Content("—"),
                 widths.flags,
             ),

@@ -14,10 +14,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from rjfacil.sanitize import visible
+from rjfacil.views.labels import row_flag_labels
 from screens.themes import THEME_LABELS
 
 if TYPE_CHECKING:
-    from rjfacil.commands.casefile import CaseSummary
+    from rjfacil.views.summary import CaseSummary
 
 
 class RjfacilCommands(Provider):
@@ -96,7 +97,5 @@ def _highlight(text: str, query: str, matcher: Any) -> Content:
 
 def _case_help(row: CaseSummary) -> str:
     """The stage and flags: our own labels only (the palette parses help as markup)."""
-    from screens.case_list import flag_label
-
-    parts = [row.stage.label, *(flag_label(flag) for flag in row.flags)]
+    parts = [row.stage.label, *row_flag_labels(row)]
     return " · ".join(parts).replace("[", "(").replace("]", ")")

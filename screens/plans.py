@@ -17,6 +17,7 @@ from rjfacil import clock
 from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterStatus, LetterVersion
 from rjfacil.checklists.evaluate import ChecklistTarget, applicable
 from rjfacil.errors import RjfacilError
+from rjfacil.views.flags import flags
 from screens.dialogs import TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
@@ -150,7 +151,7 @@ class CoWorkingPane(CasePane):
     def show(self, case: CaseFile) -> None:
         super().show(case)
         c = case.case
-        advised = [s for s in case.flags() if s.raised and s.flag.id == "co_working_advised"]
+        advised = [s for s in flags(case) if s.raised and s.flag.id == "co_working_advised"]
         lines = [
             Content.assemble(
                 ("Co-worker: ", "bold"),

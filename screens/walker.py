@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 
 from rjfacil.checklists.evaluate import ChecklistTarget, next_unanswered
 from rjfacil.errors import RjfacilError
+from rjfacil.views.flags import flags, flags_raised_by
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
@@ -301,7 +302,7 @@ class ChecklistWalker(Screen[None]):
             )
             if current.note:
                 lines.append(Content.assemble(("Note: ", "bold"), plain(current.note)))
-            raised, implied = case.flags_raised_by(self.checklist_id, item.id, self.participant_id)
+            raised, implied = flags_raised_by(case, self.checklist_id, item.id, self.participant_id)
             if raised:
                 text = "⚑ This answer raises: " + ", ".join(s.flag.title for s in raised)
                 if implied:
@@ -490,7 +491,7 @@ class ChecklistWalker(Screen[None]):
         if note is None:
             note = current.note if current else ""
         case = self.case
-        before = {state.flag.id for state in case.flags() if state.raised}
+        before = {state.flag.id for state in flags(case) if state.raised}
         try:
             case.answer(self.checklist_id, item.id, value, self.participant_id, note=note)
         except RjfacilError as error:
@@ -498,7 +499,7 @@ class ChecklistWalker(Screen[None]):
             self._status(str(error), error=True)
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
-        new = [state for state in case.flags() if state.raised and state.flag.id not in before]
+        new = [state for state in flags(case) if state.raised and state.flag.id not in before]
         if new:
             self.show_item()
             banner = self.query_one(FlagBanner)

@@ -19,6 +19,9 @@ from rjfacil.casedoc.model import (
     ShareHow,
 )
 from rjfacil.errors import InvalidRecord, RjfacilError
+from rjfacil.views.deadlines import due_dates
+from rjfacil.views.flags import flags_raised_by
+from rjfacil.views.summary import summarise
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 from rjfacil.workspace import Vault
 from tests.conftest import OWNER, PASSPHRASE
@@ -161,30 +164,30 @@ def test_the_chosen_process_is_one_fact_wherever_it_is_set(vault: Vault) -> None
 
 def test_an_answer_knows_the_flags_it_raises_and_what_they_bring(vault: Vault) -> None:
     case = vault.new_case("RJ-4f")
-    assert case.flags_raised_by("sensitive", "manipulation") == ([], [])
+    assert flags_raised_by(case, "sensitive", "manipulation") == ([], [])
     case.answer("sensitive", "manipulation", "yes")
-    direct, implied = case.flags_raised_by("sensitive", "manipulation")
+    direct, implied = flags_raised_by(case, "sensitive", "manipulation")
     assert [s.flag.id for s in direct] == ["sensitive_complex"]
     assert {s.flag.id for s in implied} == {"co_working_advised", "managerial_oversight"}
-    assert case.flags_raised_by("risk", "initial_assessment") == ([], [])
+    assert flags_raised_by(case, "risk", "initial_assessment") == ([], [])
     case.answer("sensitive", "manipulation", "no")
-    assert case.flags_raised_by("sensitive", "manipulation") == ([], [])
+    assert flags_raised_by(case, "sensitive", "manipulation") == ([], [])
 
 
 def test_the_case_list_row_counts_this_stages_answers_and_those_needing_attention(
     vault: Vault,
 ) -> None:
     case = vault.new_case("RJ-4s")
-    before = case.summary()
+    before = summarise(case)
     assert before.stage is Stage.REFERRAL and before.stage_answered == 0
     assert before.stage_total > 0 and before.attention == 0
     case.update_case(stage=Stage.ASSESSMENT)
-    total = case.summary().stage_total
+    total = summarise(case).stage_total
     case.answer("risk", "initial_assessment", "no")  # an assessment item; "no" needs attention
-    row = case.summary()
+    row = summarise(case)
     assert (row.stage_answered, row.stage_total, row.attention) == (1, total, 1)
     case.answer("risk", "initial_assessment", "yes")
-    assert case.summary().attention == 0
+    assert summarise(case).attention == 0
 
 
 def test_an_answer_must_fit_its_item(vault: Vault) -> None:
@@ -251,7 +254,7 @@ def test_due_dates_come_from_risks_actions_and_answers(vault: Vault) -> None:
     today = date.today()
     case.add_risk("Review me", review_date=today + timedelta(days=3))
     case.add_action("Do a thing", due=today + timedelta(days=1))
-    labels = [due.label for due in case.due_dates()]
+    labels = [due.label for due in due_dates(case)]
     assert labels[:2] == ["Agreement action due", "Risk review"]
     assert vault.list_cases()[0].next_deadline == today + timedelta(days=1)
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from rjfacil.casedoc.model import ConsentPurpose, LetterStatus, ShareHow
+from rjfacil.views.flags import raised_flags
 from rjfacil.workspace import Vault
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -38,7 +39,7 @@ def test_the_golden_vault_opens_with_everything_in_it(tmp_path: Path) -> None:
         assert [case.note_text(n.id) for n in case.notes() if n.private] == ["Private thought."]
         assert case.letters[0].status is LetterStatus.UNDER_REVIEW
         assert case.answers()[("risk", "initial_assessment", None)].value == "yes"
-        assert "co_working_advised" not in case.raised_flags()
+        assert "co_working_advised" not in raised_flags(case)
         assert vault.verify().ok
         # It stays writable, too.
         case.add_note("written by a later version")
@@ -59,7 +60,7 @@ def test_the_golden_demo_vault_opens_every_case(tmp_path: Path) -> None:
             "RJ-2026-014",
         ]
         sensitive = vault.open_case(rows["RJ-2026-014"].id)
-        assert "sensitive_complex" in sensitive.raised_flags()
+        assert "sensitive_complex" in raised_flags(sensitive)
         assert len(sensitive.notes()) == 2
         assert sum(note.private for note in sensitive.notes()) == 1
         follow_up = vault.open_case(rows["RJ-2026-003"].id)

@@ -8,6 +8,7 @@ from uuid import uuid4
 from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 
 from rjfacil.casedoc.model import ConsentPurpose, NoteSource, ShareHow
+from rjfacil.views.flags import raised_flags
 from rjfacil.vocab import ClosureReason, Role, Stage
 from rjfacil.workspace import Vault
 from screens.case import CaseDetailsEditor, CaseScreen
@@ -360,7 +361,7 @@ async def test_escape_in_an_editor_with_changes_asks_first(vault: Vault) -> None
 async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: Vault) -> None:
     case = vault.new_case("RJ-113")
     case.answer("risk", "measures_in_place", "no")
-    assert case.raised_flags() == ["risk_unmanaged"]
+    assert raised_flags(case) == ["risk_unmanaged"]
     app = CaseHost(vault, lambda: CaseScreen(case.id))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -373,7 +374,7 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
         await settle(pilot)
         await pilot.press(*"Supervisor agreed measures on the phone", "enter")
         await settle(pilot)
-        assert case.raised_flags() == []
+        assert raised_flags(case) == []
         [override] = case.overrides
         assert override.reason == "Supervisor agreed measures on the phone"
         assert "No flags raised." in screen_text(app)

@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 
 from rjfacil.errors import WrongPassphrase
 from rjfacil.paths import config_dir, log_dir
+from rjfacil.views.summary import summarise
 from rjfacil.workspace import LockedVault, Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
@@ -330,7 +331,7 @@ async def test_a_wide_list_shows_how_much_of_each_stage_is_answered(home: Path, 
     with Vault.open(home).unlock(PASSPHRASE) as vault:
         case = vault.open_case(made["ids"]["RJ-2026-002"])
         case.answer("referral", case.catalogue.checklist("referral").items[0].id, "yes")
-        total = case.summary().stage_total
+        total = summarise(case).stage_total
     app = app_for(home)
     async with app.run_test(size=(120, 30)) as pilot:
         await unlock(pilot)

@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from rjfacil.errors import RjfacilError
+from rjfacil.views.flags import raised_flags
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import TextPromptModal
@@ -64,12 +65,12 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         walker.index = [i.id for i in items].index("manipulation")
         walker.show_item()
         await settle(pilot)
-        assert case.raised_flags() == []
+        assert raised_flags(case) == []
         await pilot.press("y")
         await settle(pilot, 3)
 
         assert case.answers()[("sensitive", "manipulation", None)].value == "yes"
-        assert "sensitive_complex" in case.raised_flags()
+        assert "sensitive_complex" in raised_flags(case)
         assert walker.item.id == "manipulation"  # it stays on the answer that raised it
         banner = walker.query_one(FlagBanner)
         assert banner.has_class("-shown")
@@ -104,7 +105,7 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
     assert again.answers()[("sensitive", "manipulation", None)].value == "yes"
     assert again.answers()[("sensitive", items[0].id, None)].value == "no"
     assert ("sensitive", items[1].id, None) not in again.answers()
-    assert "sensitive_complex" in again.raised_flags()
+    assert "sensitive_complex" in raised_flags(again)
     vault.close()
 
 

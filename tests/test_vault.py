@@ -169,8 +169,8 @@ def test_a_tampered_case_is_named_other_cases_open_and_a_backup_is_offered(
     _flip_payload_byte(damaged.path)
     with Vault.open(vault.home).unlock(PASSPHRASE) as again:
         rows = {row.reference: row for row in again.list_cases()}
-        assert "damaged" in rows["RJ-1"].flags  # still listed under its reference
-        assert str(damaged.path) in rows["RJ-1"].deadline_label
+        assert rows["RJ-1"].unreadable  # still listed under its reference
+        assert str(damaged.path) in rows["RJ-1"].unreadable
         assert again.open_case(fine.id).case.reference == "RJ-2"
         with pytest.raises(TamperedFile) as caught:
             again.open_case(damaged.id)
@@ -256,7 +256,7 @@ def test_a_stale_index_row_is_refreshed(vault: Vault) -> None:
 def test_lock_drops_the_key_and_decrypted_cases(vault: Vault) -> None:
     vault.new_case("RJ-1").add_note("something private")
     door = vault.lock()
-    assert vault._key is None and not vault._open and not vault._index
+    assert not vault.files.unlocked and not vault._open and not vault._index
     with pytest.raises(RjfacilError, match="locked"):
         _ = vault.key
     again = door.unlock(PASSPHRASE)

@@ -7,13 +7,11 @@ crash leaves either the whole change or none of it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
 from rjfacil import clock
@@ -42,15 +40,7 @@ from rjfacil.casedoc.model import (
     ShareHow,
 )
 from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.checklists.evaluate import (
-    AnswerFact,
-    FlagState,
-    OverrideFact,
-    ParticipantFact,
-    evaluate_flags,
-    progress,
-)
-from rjfacil.checklists.timescales import deadlines as answer_deadlines
+from rjfacil.checklists.evaluate import AnswerFact, OverrideFact, ParticipantFact
 from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
@@ -63,35 +53,6 @@ PROCESS_ITEM = ("process", "process_type")
 CASE_FORMAT = 1
 R = TypeVar("R", bound=BaseModel)
 M = TypeVar("M", bound=MutableRecord)
-
-
-class CaseSummary(BaseModel):
-    """One row of the case list (the index): enough to show it without decrypting the case."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: UUID
-    reference: str
-    stage: Stage
-    flags: list[str] = []
-    next_deadline: date | None = None
-    deadline_label: str = ""
-    updated_at: datetime
-    participants: int = 0
-    answered: int = 0
-    # Progress of the checklists of the case's current stage, and answers needing attention.
-    stage_answered: int = 0
-    stage_total: int = 0
-    attention: int = 0
-
-
-@dataclass(frozen=True)
-class Due:
-    """Something with a date: a timescale, a risk review, an agreement action."""
-
-    due: date
-    label: str
-    reference: str = ""
 
 
 class CaseFile:
@@ -336,70 +297,6 @@ class CaseFile:
             )
             for o in self.overrides
         ]
-
-    def flags(self) -> list[FlagState]:
-        """Flags as the answers stand now (re-evaluated on every call)."""
-        return evaluate_flags(self.catalogue, self.answer_facts(), self.override_facts())
-
-    def raised_flags(self) -> list[str]:
-        return [state.flag.id for state in self.flags() if state.raised]
-
-    def flags_raised_by(
-        self, checklist_id: str, item_id: str, participant_id: UUID | None = None
-    ) -> tuple[list[FlagState], list[FlagState]]:
-        """The raised flags one answer stands behind: those it raises itself, and those
-        they bring with them (a sensitive and complex case brings co-working, say)."""
-        this = (checklist_id, item_id, str(participant_id) if participant_id else None)
-        direct: list[FlagState] = []
-        implied: list[FlagState] = []
-        for state in self.flags():
-            ours = [
-                r for r in state.reasons if (r.checklist_id, r.item_id, r.participant_id) == this
-            ]
-            if state.raised and ours:
-                (direct if any(r.via is None for r in ours) else implied).append(state)
-        return direct, implied
-
-    def due_dates(self) -> list[Due]:
-        """Everything with a date that is still to happen or overdue, soonest first."""
-        dues = [
-            Due(d.due, d.label, d.reference)
-            for d in answer_deadlines(self.catalogue, self.answer_facts())
-        ]
-        dues += [
-            Due(r.review_date, "Risk review", "A 2(a) 7")
-            for r in self.risks
-            if r.review_date and not r.resolved
-        ]
-        dues += [
-            Due(a.due, "Agreement action due", "A 3(d)")
-            for a in self.actions
-            if a.due and a.status.value == "open"
-        ]
-        if self.case.meeting_date and self.case.meeting_date >= clock.today():
-            dues.append(Due(self.case.meeting_date, "Meeting", "A 3(b)"))
-        return sorted(dues, key=lambda d: d.due)
-
-    def summary(self) -> CaseSummary:
-        dues = self.due_dates() if self.case.stage.is_open else []
-        report = progress(self.catalogue, self.answer_facts(), self.participant_facts())
-        stage = report.stage(self.case.stage.checklist_stage)
-        return CaseSummary(
-            id=self.id,
-            reference=self.case.reference,
-            stage=self.case.stage,
-            flags=self.raised_flags(),
-            next_deadline=dues[0].due if dues else None,
-            deadline_label=dues[0].label if dues else "",
-            updated_at=self.case.updated_at
-            if not self.audit_log
-            else self.audit_log[-1].created_at,
-            participants=len(self.participants),
-            answered=len(self.answers()),
-            stage_answered=stage.answered if stage else 0,
-            stage_total=stage.total if stage else 0,
-            attention=report.attention,
-        )
 
     def chain_problems(self) -> list[str]:
         problems = audit.chain_problems(

@@ -1,0 +1,162 @@
+"""An unlocked vault folder: its key, profile, case files, index and backups.
+
+Case documents pass through here as decrypted JSON documents and index rows as plain
+dictionaries: what they mean is decided by the layers above (casedoc, views).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from rjfacil.errors import DamagedFile, HeaderError, NotFound, RjfacilError, TamperedFile
+from rjfacil.store import rjv
+from rjfacil.store.durable import remove_orphans
+from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.vault.door import PROFILE_FORMAT, PROFILE_NAME, VaultDoor
+
+INDEX_NAME = "index.rjv"
+# The index document's format. 1: rows without a version (rjfacil 0.1); 2: the meta
+# table names the row format its rows were written in, so rows of an older (or newer)
+# row format are rebuilt rather than read with missing fields.
+INDEX_FORMAT = 2
+
+# A case file's size and modification time: a row whose signature differs is stale.
+Signature = list[int]
+
+
+class VaultFolder:
+    """The files of an unlocked vault. ``forget()`` drops the key."""
+
+    def __init__(self, door: VaultDoor, key: bytes) -> None:
+        self.door = door
+        self.home = door.home
+        self._key: bytes | None = key
+        for folder in (self.home, self.cases_dir):
+            remove_orphans(folder)
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.home / "cases"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.home / "backups"
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            raise RjfacilError("The vault is locked.")
+        return self._key
+
+    @property
+    def unlocked(self) -> bool:
+        return self._key is not None
+
+    def forget(self) -> None:
+        self._key = None
+
+    def storage(self, path: Path, name: str) -> EncryptedStorage:
+        return EncryptedStorage(path, self.key, name, self.backups_dir)
+
+    # -- the profile ---------------------------------------------------------------
+
+    def read_profile(self) -> dict[str, Any]:
+        """The profile document's owner record (any format this version understands)."""
+        document = self.storage(self.home / PROFILE_NAME, PROFILE_NAME).read() or {}
+        meta = document.get("meta", {})
+        if isinstance(meta.get("format"), int) and meta["format"] > PROFILE_FORMAT:
+            raise HeaderError(
+                f"{self.home / PROFILE_NAME} was made by a newer rjfacil; "
+                "update rjfacil to open this vault."
+            )
+        return dict(document.get("owner") or {})
+
+    # -- case files ----------------------------------------------------------------
+
+    def case_path(self, case_id: UUID) -> tuple[Path, str]:
+        """The case file and its logical name (bound into its encryption)."""
+        return self.cases_dir / f"{case_id}.rjv", f"cases/{case_id}.rjv"
+
+    def case_storage(self, case_id: UUID) -> EncryptedStorage:
+        path, name = self.case_path(case_id)
+        return self.storage(path, name)
+
+    def case_signatures(self) -> dict[UUID, Signature]:
+        """Every case file on disk, with its size and modification time."""
+        found: dict[UUID, Signature] = {}
+        with os.scandir(self.cases_dir) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".rjv") or entry.name.startswith("."):
+                    continue
+                try:
+                    case_id = UUID(entry.name[:-4])
+                except ValueError:
+                    continue
+                stat = entry.stat()
+                found[case_id] = [stat.st_size, stat.st_mtime_ns]
+        return found
+
+    def read_case_document(self, case_id: UUID) -> dict[str, Any]:
+        """A case file's decrypted document, for reading only (search).
+
+        Raises:
+            DamagedFile, TamperedFile: The file does not decrypt.
+            OSError: The file cannot be read.
+        """
+        path, name = self.case_path(case_id)
+        document = rjv.unseal_json(self.key, path.read_bytes(), path, name)
+        if not isinstance(document, dict):
+            raise DamagedFile(path, "it does not hold a database")
+        return document
+
+    def good_backup(self, case_id: UUID) -> Path | None:
+        path, name = self.case_path(case_id)
+        return newest_good_backup(path, self.key, name, self.backups_dir)
+
+    def restore_case(self, case_id: UUID) -> Path:
+        """Put the newest backup that decrypts in place of a case file; returns it."""
+        path, _name = self.case_path(case_id)
+        if not path.exists() and not any(self.backups_dir.glob(f"{path.name}.*")):
+            raise NotFound(f"No case {case_id} in this vault.")
+        backup = self.good_backup(case_id)
+        if backup is None:
+            raise RjfacilError(f"No good backup of {path.name} was found.")
+        restore_backup(backup, path, self.backups_dir)
+        return backup
+
+    # -- the index (a cache of case-list rows) ---------------------------------------
+
+    def read_index(self, row_format: int) -> dict[UUID, tuple[dict[str, Any], Signature]]:
+        """The cached rows written in ``row_format``, each with its case file's signature.
+
+        A missing, damaged or differently versioned index reads as empty: it is a cache,
+        and the caller rebuilds what is missing.
+        """
+        try:
+            stored = self.storage(self.home / INDEX_NAME, INDEX_NAME).read() or {}
+        except (DamagedFile, TamperedFile):
+            return {}
+        meta = stored.get("meta", {})
+        if meta.get("format") != INDEX_FORMAT or meta.get("row_format") != row_format:
+            return {}
+        rows: dict[UUID, tuple[dict[str, Any], Signature]] = {}
+        for raw in stored.get("rows", {}).values():
+            try:
+                rows[UUID(raw["summary"]["id"])] = (raw["summary"], list(raw["sig"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return rows
+
+    def write_index(self, row_format: int, rows: dict[UUID, dict[str, Any]]) -> None:
+        """Write the case-list cache, each row with its case file's current signature."""
+        sigs = self.case_signatures()
+        table = {
+            str(number): {"summary": row, "sig": sigs.get(case_id, [0, 0])}
+            for number, (case_id, row) in enumerate(rows.items(), start=1)
+        }
+        self.storage(self.home / INDEX_NAME, INDEX_NAME).write(
+            {"meta": {"format": INDEX_FORMAT, "row_format": row_format}, "rows": table}
+        )

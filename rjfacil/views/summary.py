@@ -1,0 +1,62 @@
+"""One case-list row per case: enough to list it without decrypting the case (the index)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from rjfacil.checklists.evaluate import progress
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.views.deadlines import due_dates
+from rjfacil.views.flags import raised_flags
+from rjfacil.vocab import Stage
+
+# The row format: raise it whenever CaseSummary gains or changes a field, so index rows
+# written before are rebuilt from their case files instead of read with defaults.
+ROW_FORMAT = 2
+
+
+class CaseSummary(BaseModel):
+    """One row of the case list."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: UUID
+    reference: str
+    stage: Stage
+    flags: list[str] = []
+    next_deadline: date | None = None
+    deadline_label: str = ""
+    updated_at: datetime
+    participants: int = 0
+    answered: int = 0
+    # Progress of the checklists of the case's current stage, and answers needing attention.
+    stage_answered: int = 0
+    stage_total: int = 0
+    attention: int = 0
+    # Set when the case file failed to open: the message says why (the row keeps what the
+    # case list knew of it, so it can still be found and restored).
+    unreadable: str = ""
+
+
+def summarise(case: CaseFile) -> CaseSummary:
+    dues = due_dates(case) if case.case.stage.is_open else []
+    report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
+    stage = report.stage(case.case.stage.checklist_stage)
+    audit_log = case.audit_log
+    return CaseSummary(
+        id=case.id,
+        reference=case.case.reference,
+        stage=case.case.stage,
+        flags=raised_flags(case),
+        next_deadline=dues[0].due if dues else None,
+        deadline_label=dues[0].label if dues else "",
+        updated_at=audit_log[-1].created_at if audit_log else case.case.updated_at,
+        participants=len(case.participants),
+        answered=len(case.answers()),
+        stage_answered=stage.answered if stage else 0,
+        stage_total=stage.total if stage else 0,
+        attention=report.attention,
+    )
