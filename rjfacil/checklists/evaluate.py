@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.schema import Checklist, FlagDef, Item, same_answer
@@ -137,17 +138,10 @@ class ChecklistTarget:
     def participant_id(self) -> str | None:
         return self.participant.id if self.participant else None
 
-    @property
+    @cached_property
     def items(self) -> list[Item]:
         """The items answered for this target, in file order."""
-        if self.participant is None:
-            return [item for item in self.checklist.items if item.scope == "case"]
-        role = self.participant.role
-        return [
-            item
-            for item in self.checklist.items
-            if item.scope == "participant" and (item.roles is None or role in item.roles)
-        ]
+        return self.checklist.items_for(self.participant.role if self.participant else None)
 
     @property
     def label(self) -> str:
@@ -391,15 +385,21 @@ def progress(
         The progress of every target from :func:`applicable`, and totals per stage.
     """
     answers = list(answers)
-    index = _index(catalogue, answers)
+    # Answers are few and items many: walk each target's answers, not all its items.
+    given: dict[tuple[str, str | None], dict[str, bool | str | None]] = {}
+    for key, fact in _index(catalogue, answers).items():
+        given.setdefault((key[0], key[2]), {})[key[1]] = fact.value
     rows = []
     for target in applicable(catalogue, answers, participants):
         items = target.items
-        answered = [item for item in items if item.is_answered(_value(index, target, item))]
+        values = given.get((target.checklist.id, target.participant_id), {})
+        answered = [
+            item for item in items if item.id in values and item.is_answered(values[item.id])
+        ]
         attention = [
             item
             for item in answered
-            if any(same_answer(_value(index, target, item), each) for each in item.attention)
+            if any(same_answer(values[item.id], each) for each in item.attention)
         ]
         rows.append(TargetProgress(target, len(items), len(answered), attention))
     stages = []
@@ -435,11 +435,6 @@ def _index(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> dict[Key, Ans
         (e.checklist.id, e.item.id, e.answer.participant_id): e.answer
         for e in current_answers(catalogue, answers)
     }
-
-
-def _value(index: dict[Key, AnswerFact], target: ChecklistTarget, item: Item) -> bool | str | None:
-    fact = index.get((target.checklist.id, item.id, target.participant_id))
-    return fact.value if fact else None
 
 
 def _applies(checklist: Checklist, current: list[AnsweredItem]) -> bool:

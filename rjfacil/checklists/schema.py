@@ -341,6 +341,9 @@ class Checklist(_Scoped):
     order: int = 0
     applies_when: AppliesWhen | None = None
     items: list[Item]
+    # Items per role (None: the case's own items), filled on first use: every case
+    # summary asks for them, and the checklist never changes once loaded.
+    _items_by_role: dict[str | None, list[Item]] = PrivateAttr(default_factory=dict)
 
     @field_validator("stage", mode="before")
     @classmethod
@@ -364,6 +367,21 @@ class Checklist(_Scoped):
             if item.id == item_id:
                 return item
         return None
+
+    def items_for(self, role: str | None) -> list[Item]:
+        """The items asked of a participant in ``role``, or of the case (None), in order."""
+        cached = self._items_by_role.get(role)
+        if cached is None:
+            if role is None:
+                cached = [item for item in self.items if item.scope == "case"]
+            else:
+                cached = [
+                    item
+                    for item in self.items
+                    if item.scope == "participant" and (item.roles is None or role in item.roles)
+                ]
+            self._items_by_role[role] = cached
+        return cached
 
 
 class ChecklistExtension(_Model):
