@@ -295,48 +295,6 @@ def raised_flags(states: Iterable[FlagState]) -> list[FlagState]:
     return [state for state in states if state.raised]
 
 
-def explain(state: FlagState, participants: Sequence[ParticipantFact] = ()) -> list[str]:
-    """Plain lines saying why a flag is raised and what the guidance says about it.
-
-    Args:
-        state: A state from :func:`evaluate_flags`.
-        participants: To name participants in the answers; an unknown id is shown as
-            "a participant".
-
-    Returns:
-        Lines: the answers behind the flag, what follows from which flag, the guidance
-        paragraph and its next steps, and any override.
-    """
-    names = {each.id: each.label for each in participants}
-    flag = state.flag
-    lines = []
-    direct = [reason for reason in state.reasons if reason.via is None]
-    if direct:
-        lines.append("Raised by these answers:")
-        lines.extend(_reason_line(reason, names) for reason in direct)
-    titles = {reason.via: reason.via_title for reason in state.reasons if reason.via}
-    for via, title in titles.items():
-        lines.append(f"Follows from the flag '{title}', raised by:")
-        lines.extend(_reason_line(r, names) for r in state.reasons if r.via == via)
-    lines.append(f"What the guidance says ({flag.reference}): {flag.meaning}")
-    if flag.next_steps:
-        lines.append("Next steps:")
-        lines.extend(f"- {step}" for step in flag.next_steps)
-    override = state.override
-    if override is not None:
-        when = override.at.strftime("%d %b %Y")
-        if override.cleared and state.override_outdated:
-            lines.append(
-                f"Cleared by {override.by} on {when} ({override.reason}), but an answer "
-                "given since raises it again."
-            )
-        elif override.cleared:
-            lines.append(f"Cleared by {override.by} on {when}: {override.reason}")
-        else:
-            lines.append(f"Restored by {override.by} on {when}: {override.reason}")
-    return lines
-
-
 def applicable(
     catalogue: Catalogue,
     answers: Iterable[AnswerFact],
@@ -392,16 +350,7 @@ def progress(
     """
     answers = list(answers)
     index = _index(catalogue, answers)
-    rows = []
-    for target in applicable(catalogue, answers, participants):
-        items = target.items
-        answered = [item for item in items if item.is_answered(_value(index, target, item))]
-        attention = [
-            item
-            for item in answered
-            if any(same_answer(_value(index, target, item), each) for each in item.attention)
-        ]
-        rows.append(TargetProgress(target, len(items), len(answered), attention))
+    rows = [_progress(index, target) for target in applicable(catalogue, answers, participants)]
     stages = []
     for stage in CHECKLIST_STAGES:
         mine = [row for row in rows if row.target.checklist.stage == stage]
@@ -415,6 +364,28 @@ def progress(
                 )
             )
     return CaseProgress(rows, stages)
+
+
+def target_progress(
+    catalogue: Catalogue, target: ChecklistTarget, answers: Iterable[AnswerFact]
+) -> TargetProgress:
+    """How far one target has been answered, counted as :func:`progress` counts it.
+
+    The target need not apply to the case now (a checklist walked before the process
+    changed): its answers still count here.
+    """
+    return _progress(_index(catalogue, answers), target)
+
+
+def _progress(index: dict[Key, AnswerFact], target: ChecklistTarget) -> TargetProgress:
+    items = target.items
+    answered = [item for item in items if item.is_answered(_value(index, target, item))]
+    attention = [
+        item
+        for item in answered
+        if any(same_answer(_value(index, target, item), each) for each in item.attention)
+    ]
+    return TargetProgress(target, len(items), len(answered), attention)
 
 
 def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> Item | None:
@@ -513,10 +484,3 @@ def _state(
         raised = outdated
     sources = [other for other in catalogue.flags if other in implied_by.get(flag.id, [])]
     return FlagState(flag, raised, reasons, sources, override, outdated)
-
-
-def _reason_line(reason: FlagReason, names: dict[str, str]) -> str:
-    who = ""
-    if reason.participant_id is not None:
-        who = f" for {names.get(reason.participant_id, 'a participant')}"
-    return f"- {reason.ask} Answered {reason.answer}{who} ({reason.reference}): {reason.why}"
