@@ -496,7 +496,7 @@ class ChecklistWalker(Screen[None]):
             self._status("Saved. → or PgDn goes on when you are ready.")
             self.call_after_refresh(self._show_question_and_flags)
             return
-        if advance and self.index + 1 < len(self.items) and item.is_answered(value):
+        if advance and self.index + 1 < len(self.items) and saved.answered:
             self.index += 1
             self.show_item()
             self._status(f"Item {self.index} saved: {item.describe(value)}.")

@@ -232,9 +232,17 @@ def explanation_lines(explanation: FlagExplanation) -> list[str]:
 
 @dataclass(frozen=True)
 class RecordedAnswer:
-    """An answer saved, and the flags it newly raised (explained), in flags.toml order."""
+    """An answer saved, and the flags it newly raised (explained), in flags.toml order.
+
+    Attributes:
+        answer: The answer record saved.
+        answered: Whether it is a real answer, one progress counts (an unticked check,
+            empty text or a clearing is not).
+        newly_raised: The flags raised now that were not raised before it.
+    """
 
     answer: Answer
+    answered: bool
     newly_raised: list[FlagExplanation]
 
 
@@ -254,4 +262,5 @@ def record_answer(
     before = set(raised_flags(case))
     answer = case.answer(checklist_id, item_id, value, participant_id, note=note)
     new = [state for state in flags(case) if state.raised and state.flag.id not in before]
-    return RecordedAnswer(answer, explanations(case, new))
+    answered = case.catalogue.item(checklist_id, item_id).is_answered(value)
+    return RecordedAnswer(answer, answered, explanations(case, new))
