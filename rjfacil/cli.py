@@ -19,7 +19,7 @@ from typing import NoReturn
 from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
 from rjfacil.sanitize import visible
-from rjfacil.views.labels import row_flag_labels
+from rjfacil.views.labels import row_flag_labels, stage_label
 
 ATTEMPTS = 3
 
@@ -127,7 +127,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
             answered = f"{row.stage_answered}/{row.stage_total}" if row.stage_total else "-"
             print(
                 f"{str(row.id)[:8]}  {visible(row.reference, single_line=True):<16} "
-                f"{row.stage.label:<18} {answered:>7}  {flags:<40} "
+                f"{stage_label(row.stage):<18} {answered:>7}  {flags:<40} "
                 f"{visible(due, single_line=True)}"
             )
     return 0

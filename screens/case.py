@@ -28,12 +28,21 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from rjfacil import clock
 from rjfacil.casedoc.model import Case
-from rjfacil.checklists.evaluate import next_unanswered, progress
 from rjfacil.errors import RjfacilError
+from rjfacil.views.dates import day_input, parse_day, show_day
 from rjfacil.views.deadlines import due_dates
-from rjfacil.views.flags import flags
+from rjfacil.views.flags import explanations, flags
+from rjfacil.views.labels import (
+    checklist_stage_label,
+    closure_label,
+    process_label,
+    role_label,
+    stage_label,
+    stage_text,
+)
+from rjfacil.views.next_steps import NextStep, next_steps
+from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import TextPromptModal
 from screens.history import HistoryPane
@@ -58,8 +67,6 @@ from screens.widgets import (
     draft_note,
     editable,
     form_row,
-    parse_day,
-    show_day,
     text_field,
 )
 
@@ -83,13 +90,6 @@ TABS: tuple[tuple[str, str], ...] = (
 NO_PROCESS = "none"
 
 
-def stage_text(case: Case) -> str:
-    """The stage in words, with the closure reason for a closed or withdrawn case."""
-    if case.closure_reason is not None and not case.stage.is_open:
-        return f"{case.stage.label}: {case.closure_reason.label.lower()}"
-    return case.stage.label
-
-
 class CaseDetailsEditor(EditorModal[Case]):
     """The case's own details: reference, referral date, process, supervisor, summary."""
 
@@ -104,7 +104,7 @@ class CaseDetailsEditor(EditorModal[Case]):
     def _from(c: Case) -> dict[str, Any]:
         return {
             "reference": editable(c.reference),
-            "referral_date": c.referral_date.isoformat() if c.referral_date else "",
+            "referral_date": day_input(c.referral_date),
             "process": c.process.value if c.process else NO_PROCESS,
             "case_supervisor": editable(c.case_supervisor),
             "summary": editable(c.summary),
@@ -121,7 +121,7 @@ class CaseDetailsEditor(EditorModal[Case]):
             "Process",
             Select(
                 [(Content("Not chosen yet"), NO_PROCESS)]
-                + [(Content(p.label), p.value) for p in ProcessType],
+                + [(Content(process_label(p)), p.value) for p in ProcessType],
                 value=start["process"],
                 allow_blank=False,
                 compact=True,
@@ -220,7 +220,7 @@ class OverviewPane(CasePane):
     def show(self, case: CaseFile) -> None:
         super().show(case)
         c = case.case
-        details = [f"Process: {c.process.label.lower() if c.process else 'not chosen yet'}"]
+        details = [f"Process: {process_label(c.process).lower()}"]
         if c.referral_date:
             details.append(f"referred {show_day(c.referral_date)}")
         lines = [
@@ -248,32 +248,32 @@ class OverviewPane(CasePane):
             lines.append(plain(c.summary))
         self.query_one("#ov-case", Static).update(Content("\n").join(lines))
 
-        states = flags(case)
-        raised = [s for s in states if s.raised]
+        explained = explanations(case)
+        raised = [flag for flag in explained if flag.raised]
         summary = self.query_one("#ov-flags-summary", Static)
         if raised:
             summary.update(
                 Content.assemble(
                     ("⚑ ", "bold $warning"),
-                    (" · ".join(s.flag.title for s in raised), "bold $warning"),
+                    (" · ".join(flag.title for flag in raised), "bold $warning"),
                     ("  (details below)", "$foreground-muted"),
                 )
             )
         else:
             summary.update(Content.styled("No flags raised.", "$foreground-muted"))
         self.query_one(FlagBanner).show_flags(
-            states, case, title="Flags: why, and what the guidance asks next", reasons=True
+            explained, title="Flags: why, and what the guidance asks next", reasons=True
         )
 
-        today = clock.today()
-        dues = due_dates(case)
         due_lines = []
-        for due in dues[:6]:
-            late = due.due < today
-            when = show_day(due.due) + (" overdue" if late else "")
+        for due in due_dates(case)[:6]:
+            status = due.status()
             due_lines.append(
                 Content.assemble(
-                    (f"{when:<20}", "bold $text-warning" if late else "bold"),
+                    (
+                        f"{status.day_overdue:<20}",
+                        "bold $text-warning" if status.overdue else "bold",
+                    ),
                     plain(due.label, single_line=True),
                     (f"  ({due.reference})" if due.reference else "", "$foreground-muted"),
                 )
@@ -282,28 +282,17 @@ class OverviewPane(CasePane):
             due_lines.append(Content.styled("Nothing with a date.", "$foreground-muted"))
         self.query_one("#ov-due", Static).update(Content("\n").join(due_lines))
 
-        self._next = []
-        report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
-        wanted = c.stage.checklist_stage
-        targets = [t for t in report.targets if not t.complete]
-        targets.sort(key=lambda t: t.target.checklist.stage != wanted)
-        facts = case.answer_facts()
-        options = []
-        for row in targets[:5]:
-            item = next_unanswered(row.target, facts)
-            if item is None:
-                continue
-            pid = UUID(row.target.participant_id) if row.target.participant_id else None
-            self._next.append((row.target.checklist.id, pid, item.id))
-            options.append(
-                Option(
-                    Content.assemble(
-                        plain(row.target.label, single_line=True).stylize("bold"),
-                        (f" {row.answered}/{row.total}: ", "$foreground-muted"),
-                        plain(item.ask, single_line=True),
-                    )
+        self._next: list[NextStep] = next_steps(case)
+        options = [
+            Option(
+                Content.assemble(
+                    plain(step.target, single_line=True).stylize("bold"),
+                    (f" {step.answered}/{step.total}: ", "$foreground-muted"),
+                    plain(step.ask, single_line=True),
                 )
             )
+            for step in self._next
+        ]
         next_list = self.query_one("#ov-next", OptionList)
         next_list.clear_options()
         next_list.add_options(options)
@@ -316,7 +305,7 @@ class OverviewPane(CasePane):
             line = Content.assemble(
                 ("• ", ""),
                 plain(person.name, single_line=True).stylize("bold"),
-                (f" — {person.role.label.lower()}", ""),
+                (f" — {role_label(person.role).lower()}", ""),
             )
             if person.address_as:
                 line = line + Content.assemble(
@@ -337,8 +326,8 @@ class OverviewPane(CasePane):
     @on(OptionList.OptionSelected, "#ov-next")
     def _walk(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        checklist_id, pid, item_id = self._next[event.option_index]
-        self.post_message(WalkRequested(checklist_id, pid, item_id))
+        step = self._next[event.option_index]
+        self.post_message(WalkRequested(step.checklist_id, step.participant_id, step.item_id))
 
     def focus_main(self) -> None:
         # Focus the next steps without scrolling: the stage and flags stay in view.
@@ -398,13 +387,12 @@ class ChecklistsPane(CasePane):
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
-        report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
-        wanted = case.case.stage.checklist_stage
-        stage = report.stage(wanted)
+        report = case_progress(case)
+        stage = stage_progress(case, report)
         if stage is not None:
             self.query_one("#checklists-stage", Static).update(
                 Content.assemble(
-                    (f"This stage ({case.case.stage.label.lower()}): ", "bold"),
+                    (f"This stage ({stage_label(case.case.stage).lower()}): ", "bold"),
                     f"{stage.answered} of {stage.total} answered",
                     (
                         f" · {stage.attention} need attention" if stage.attention else "",
@@ -436,7 +424,7 @@ class ChecklistsPane(CasePane):
                         Content.styled(str(len(row.attention)), "bold $text-warning")
                         if row.attention
                         else Content(""),
-                        target.checklist.stage.replace("_", " ").capitalize(),
+                        checklist_stage_label(target.checklist.stage),
                         plain(target.label, single_line=True),
                     ),
                 )
@@ -676,7 +664,7 @@ class CaseScreen(Screen[None]):
         stage = await self.app.push_screen_wait(
             PickModal(
                 "Move the case to…",
-                [(Content(s.label + ("  (now)" if s is current else "")), s) for s in Stage],
+                [(Content(stage_label(s) + ("  (now)" if s is current else "")), s) for s in Stage],
                 current,
             )
         )
@@ -692,7 +680,7 @@ class CaseScreen(Screen[None]):
             reason = await self.app.push_screen_wait(
                 PickModal(
                     why,
-                    [(Content(r.label), r) for r in ClosureReason],
+                    [(Content(closure_label(r)), r) for r in ClosureReason],
                     self.case.case.closure_reason,
                 )
             )

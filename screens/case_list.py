@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
@@ -24,10 +23,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from rjfacil import clock
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
-from rjfacil.views.labels import row_flag_labels
+from rjfacil.views.dates import ago, relative_day
+from rjfacil.views.deadlines import due_status
+from rjfacil.views.labels import row_flag_labels, search_where_label, stage_label
 from screens.safe import plain
 from screens.widgets import highlighted_key
 
@@ -53,52 +53,24 @@ class OpenCase(Message):
 # -- formatting -------------------------------------------------------------------
 
 
-def _day(day: date, today: date) -> str:
-    if day == today:
-        return "Today"
-    delta = (day - today).days
-    if delta == 1:
-        return "Tomorrow"
-    if delta == -1:
-        return "Yesterday"
-    text = f"{day:%a} {day.day} {day:%b}"
-    return text if day.year == today.year else f"{day.day} {day:%b %Y}"
-
-
 def answered_text(row: CaseSummary) -> Content:
     """How much of the current stage's checklists is answered, e.g. "12/40"."""
     if not row.stage_total:
         return Content("—")
     done = f"{row.stage_answered}/{row.stage_total}"
-    return (
-        Content.styled(done, "$text-success")
-        if row.stage_answered == row.stage_total
-        else Content(done)
-    )
+    return Content.styled(done, "$text-success") if row.stage_complete else Content(done)
 
 
-def deadline_text(row: CaseSummary, today: date) -> Content:
+def deadline_text(row: CaseSummary) -> Content:
     """The next deadline: its day (bold when overdue) and what it is."""
     if row.next_deadline is None:
         return Content("—")
-    day = Content(_day(row.next_deadline, today))
-    if row.next_deadline < today:
-        day = Content.styled(f"{day.plain}, overdue", "bold $text-error")
+    day = Content(relative_day(row.next_deadline))
+    status = due_status(row.next_deadline)
+    if status.overdue:
+        day = Content.styled(f"{day.plain}, {status.phrase}", "bold $text-error")
     label = plain(row.deadline_label, single_line=True)
     return day + Content(" · ") + label if label else day
-
-
-def updated_text(moment: datetime, today: date) -> str:
-    """When a case last changed, in the facilitator's own time zone."""
-    day = moment.astimezone().date()
-    days = (today - day).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if 1 < days < 7:
-        return f"{days} days ago"
-    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
 
 
 def fit(text: str | Content, width: int, max_lines: int = 4) -> Content:
@@ -273,7 +245,7 @@ class CaseListScreen(Screen[None]):
         if not needle:
             return True
         haystack = " ".join(
-            [row.reference, row.stage.label, row.deadline_label, *row_flag_labels(row)]
+            [row.reference, stage_label(row.stage), row.deadline_label, *row_flag_labels(row)]
         )
         return needle in haystack.casefold()
 
@@ -287,12 +259,12 @@ class CaseListScreen(Screen[None]):
         table = self.query_one(CaseTable)
         needle = self.query_one(FilterInput).value.strip().casefold()
         selected = self._selected_key()
-        today = clock.now().astimezone().date()
         shown = [row for row in self._rows if self._matches(row, needle)]
+        deadlines = {row.id: deadline_text(row) for row in shown}
         widths = Widths.for_width(
             self.size.width or self.app.size.width,
             max((len(visible(row.reference, single_line=True)) for row in shown), default=0),
-            max((len(deadline_text(row, today).plain) for row in shown), default=0),
+            max((len(text.plain) for text in deadlines.values()), default=0),
         )
         self._width = self.size.width
         if widths != self._widths:
@@ -308,30 +280,36 @@ class CaseListScreen(Screen[None]):
         else:
             table.clear()
         first, rest = shown[: self.FIRST_ROWS], shown[self.FIRST_ROWS :]
-        self._add_rows(first, widths, today)
+        self._add_rows(first, widths, deadlines)
         empty = not self._rows
         table.display = not empty
         self.query_one("#empty").set_class(not empty, "hidden")
         self._count(len(shown), needle)
-        self._fill(rest, widths, today, selected)
+        self._fill(rest, widths, deadlines, selected)
 
     FIRST_ROWS = 60
     CHUNK_ROWS = 150
 
-    def _add_rows(self, rows: list[CaseSummary], widths: Widths, today: date) -> None:
+    def _add_rows(
+        self, rows: list[CaseSummary], widths: Widths, deadlines: dict[UUID, Content]
+    ) -> None:
         table = self.query_one(CaseTable)
         for row in rows:
-            cells, height = self._cells(row, widths, today)
+            cells, height = self._cells(row, widths, deadlines[row.id])
             table.add_row(*cells, height=height, key=str(row.id))
 
-    def _cells(self, row: CaseSummary, widths: Widths, today: date) -> tuple[list[Content], int]:
-        key = (row.id, row.updated_at, row.stage, widths, today)
+    def _cells(
+        self, row: CaseSummary, widths: Widths, deadline: Content
+    ) -> tuple[list[Content], int]:
+        updated = ago(row.updated_at)
+        # Keyed by what the cells say, so a new day (deadline or "updated" text) redraws them.
+        key = (row.id, row.updated_at, row.stage, widths, deadline.plain, updated)
         cached = self._cell_cache.get(row.id)
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
         cells = [
             fit(row.reference, widths.reference, max_lines=3),
-            fit(row.stage.label, widths.stage),
+            fit(stage_label(row.stage), widths.stage),
             *([answered_text(row)] if widths.answered else []),
             fit(
                 Content("\n").join(Content(label) for label in row_flag_labels(row))
@@ -339,8 +317,8 @@ class CaseListScreen(Screen[None]):
                 else Content("—"),
                 widths.flags,
             ),
-            fit(deadline_text(row, today), widths.deadline),
-            fit(updated_text(row.updated_at, today), widths.updated),
+            fit(deadline, widths.deadline),
+            fit(updated, widths.updated),
         ]
         if not row.stage.is_open:
             cells = [cell.stylize_before("dim") for cell in cells]
@@ -350,12 +328,16 @@ class CaseListScreen(Screen[None]):
 
     @work(exclusive=True, group="fill-cases")
     async def _fill(
-        self, rest: list[CaseSummary], widths: Widths, today: date, selected: str | None
+        self,
+        rest: list[CaseSummary],
+        widths: Widths,
+        deadlines: dict[UUID, Content],
+        selected: str | None,
     ) -> None:
         table = self.query_one(CaseTable)
         for start in range(0, len(rest), self.CHUNK_ROWS):
             await asyncio.sleep(0)  # let keys and paints through between chunks
-            self._add_rows(rest[start : start + self.CHUNK_ROWS], widths, today)
+            self._add_rows(rest[start : start + self.CHUNK_ROWS], widths, deadlines)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected), animate=False)
 
@@ -416,9 +398,6 @@ class ResultsTable(DataTable[Any]):
             tooltip="Open the case this result is in",
         ),
     ]
-
-
-WHERE_LABELS = {"reference": "Reference", "participant": "Participant", "note": "Note"}
 
 
 def excerpt(hit: SearchHit, needle: str, width: int) -> Content:
@@ -542,7 +521,7 @@ class SearchScreen(Screen[None]):
             self._found += 1
             cells = [
                 fit(hit.reference, reference, max_lines=2),
-                Content(WHERE_LABELS.get(hit.where, hit.where.capitalize())),
+                Content(search_where_label(hit.where)),
                 excerpt(hit, folded, text),
             ]
             height = max(len(cell.plain.splitlines()) for cell in cells)

@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from rjfacil.sanitize import visible
-from rjfacil.views.labels import row_flag_labels
+from rjfacil.views.labels import row_flag_labels, stage_label
 from screens.themes import THEME_LABELS
 
 if TYPE_CHECKING:
@@ -97,5 +97,5 @@ def _highlight(text: str, query: str, matcher: Any) -> Content:
 
 def _case_help(row: CaseSummary) -> str:
     """The stage and flags: our own labels only (the palette parses help as markup)."""
-    parts = [row.stage.label, *row_flag_labels(row)]
+    parts = [stage_label(row.stage), *row_flag_labels(row)]
     return " · ".join(parts).replace("[", "(").replace("]", ")")

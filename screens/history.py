@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from rjfacil.views.dates import show_when
 from screens.safe import plain
-from screens.widgets import CasePane, RecordTable, show_when
+from screens.widgets import CasePane, RecordTable
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile

@@ -27,6 +27,8 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
+from rjfacil.views.dates import show_day_of, show_when
+from rjfacil.views.labels import note_source_label, share_how_label
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -37,8 +39,6 @@ from screens.widgets import (
     editable,
     first_line,
     form_row,
-    show_day,
-    show_when,
     text_field,
 )
 
@@ -57,10 +57,10 @@ def sharing_label(case: CaseFile, note: Note) -> str:
     if note.private:
         return "Private to the facilitator"
     if note.share_how is ShareHow.NOT_SHARED:
-        return ShareHow.NOT_SHARED.label
+        return share_how_label(ShareHow.NOT_SHARED)
     names = [case.participant_label(pid) for pid in note.share_with]
     whom = ", ".join(names) if names else "nobody named yet"
-    return f"{note.share_how.label} with {whom}"
+    return f"{share_how_label(note.share_how)} with {whom}"
 
 
 class NoteEditor(EditorModal[Note]):
@@ -107,12 +107,12 @@ class NoteEditor(EditorModal[Note]):
         )
         source = RadioSet(
             RadioButton(
-                NoteSource.FROM_PARTICIPANT.label,
+                note_source_label(NoteSource.FROM_PARTICIPANT),
                 value=start["source"] is NoteSource.FROM_PARTICIPANT,
                 id="from_participant",
             ),
             RadioButton(
-                NoteSource.FACILITATOR_ASSESSMENT.label,
+                note_source_label(NoteSource.FACILITATOR_ASSESSMENT),
                 value=start["source"] is NoteSource.FACILITATOR_ASSESSMENT,
                 id="facilitator_assessment",
             ),
@@ -127,7 +127,7 @@ class NoteEditor(EditorModal[Note]):
         yield form_row(
             "May be shared",
             Select(
-                [(Content(how.label), how.value) for how in ShareHow],
+                [(Content(share_how_label(how)), how.value) for how in ShareHow],
                 value=start["share_how"].value,
                 allow_blank=False,
                 compact=True,
@@ -260,7 +260,7 @@ def note_history(case: CaseFile, note: Note) -> Content:
     """Every revision of a note, newest first, with who wrote it and when."""
     parts: list[Content] = [
         Content.assemble(("Concerns: ", "bold"), _who(case, note.participant_id)),
-        Content.assemble(("Where from: ", "bold"), note.source.label),
+        Content.assemble(("Where from: ", "bold"), note_source_label(note.source)),
         Content.assemble(("Sharing: ", "bold"), plain(sharing_label(case, note))),
         Content(""),
     ]
@@ -365,7 +365,7 @@ class NotesPane(CasePane):
             (
                 str(n.id),
                 (
-                    show_day(n.created_at.astimezone().date()),
+                    show_day_of(n.created_at),
                     first_line(
                         names.get(n.participant_id, "someone removed")
                         if n.participant_id
@@ -426,7 +426,7 @@ class NotesPane(CasePane):
         meta.update(
             Content.assemble(
                 _who(case, note.participant_id),
-                (f" · {note.source.label} · ", "$foreground-muted"),
+                (f" · {note_source_label(note.source)} · ", "$foreground-muted"),
                 plain(sharing_label(case, note), single_line=True),
                 (f" · {case.author(note.created_by)}{revised}", "$foreground-muted"),
             )

@@ -16,9 +16,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Select, Static, TextArea
 
-from rjfacil import clock
 from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
 from rjfacil.errors import RjfacilError
+from rjfacil.views.dates import parse_day, show_day, show_when, today_input
+from rjfacil.views.labels import consent_purpose_label, process_label, role_label
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
 from screens.safe import plain
@@ -31,9 +32,6 @@ from screens.widgets import (
     draft_note,
     editable,
     form_row,
-    parse_day,
-    show_day,
-    show_when,
     text_field,
 )
 
@@ -69,7 +67,7 @@ class ParticipantEditor(EditorModal[Participant]):
         yield form_row(
             "Role",
             Select(
-                [(Content(role.label), role.value) for role in Role],
+                [(Content(role_label(role)), role.value) for role in Role],
                 value=start["role"],
                 allow_blank=False,
                 compact=True,
@@ -174,7 +172,7 @@ class ConsentEditor(EditorModal[Consent]):
         yield form_row(
             "Purpose",
             Select(
-                [(Content(p.label), p.value) for p in ConsentPurpose],
+                [(Content(consent_purpose_label(p)), p.value) for p in ConsentPurpose],
                 value=base.purpose.value if base else ConsentPurpose.TAKE_PART.value,
                 allow_blank=False,
                 compact=True,
@@ -185,7 +183,7 @@ class ConsentEditor(EditorModal[Consent]):
             "Process",
             Select(
                 [(Content("Any form"), ANY_FORM)]
-                + [(Content(p.label), p.value) for p in ProcessType],
+                + [(Content(process_label(p)), p.value) for p in ProcessType],
                 value=base.process.value if base and base.process else ANY_FORM,
                 allow_blank=False,
                 compact=True,
@@ -231,7 +229,7 @@ class ConsentEditor(EditorModal[Consent]):
         yield form_row(
             "Date",
             Input(
-                clock.today().isoformat(),
+                today_input(),
                 validators=[DateValidator(optional=False)],
                 compact=True,
                 id="c-on",
@@ -284,12 +282,12 @@ def consent_topic(consent: Consent) -> str:
     """What a consent is about, in words: purpose, form of process, information."""
     details = []
     if consent.process:
-        details.append(consent.process.label.lower())
+        details.append(process_label(consent.process).lower())
     if consent.information:
         details.append(consent.information)
     if consent.share_with:
         details.append(f"with {consent.share_with}")
-    return consent.purpose.label + (f" ({', '.join(details)})" if details else "")
+    return consent_purpose_label(consent.purpose) + (f" ({', '.join(details)})" if details else "")
 
 
 def consent_line(case: CaseFile, consent: Consent, history: bool = False) -> Content:
@@ -358,7 +356,7 @@ class ParticipantsPane(CasePane):
                     str(person.id),
                     (
                         plain(person.name, single_line=True),
-                        person.role.label,
+                        role_label(person.role),
                         plain(person.address_as, single_line=True),
                         self._taking_part(person.id),
                     ),
@@ -413,7 +411,7 @@ class ParticipantsPane(CasePane):
         lines = [
             Content.assemble(
                 plain(person.name, single_line=True),
-                (f" · {person.role.label}", "$foreground-muted"),
+                (f" · {role_label(person.role)}", "$foreground-muted"),
             ),
         ]
         if person.address_as:

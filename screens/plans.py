@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -13,15 +14,20 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
-from rjfacil import clock
-from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterStatus, LetterVersion
-from rjfacil.checklists.evaluate import ChecklistTarget, applicable
+from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterVersion
 from rjfacil.errors import RjfacilError
-from rjfacil.views.flags import flags
+from rjfacil.views.dates import DATE_FORMS, day_input, parse_day, show_day, show_when
+from rjfacil.views.deadlines import action_status
+from rjfacil.views.labels import (
+    ACTION_STATUS_LABELS,
+    LETTER_STATUS_LABELS,
+    action_status_label,
+    letter_status_label,
+)
+from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
-    DATE_FORMS,
     CasePane,
     EditorModal,
     PickModal,
@@ -34,9 +40,6 @@ from screens.widgets import (
     editable,
     first_line,
     form_row,
-    parse_day,
-    show_day,
-    show_when,
     text_field,
 )
 
@@ -45,44 +48,8 @@ if TYPE_CHECKING:
 
 NOBODY = "nobody"
 
-LETTER_STATUS = {
-    LetterStatus.DRAFT: "Draft",
-    LetterStatus.UNDER_REVIEW: "Being vetted",
-    LetterStatus.APPROVED: "Approved to hand over",
-    LetterStatus.DELIVERED: "Handed over",
-    LetterStatus.WITHHELD: "Withheld",
-}
-ACTION_STATUS = {
-    ActionStatus.OPEN: "Open",
-    ActionStatus.DONE: "Done",
-    ActionStatus.NOT_DONE: "Not done",
-}
 
-
-# -- a checklist's answers, as a table ------------------------------------------------------
-
-
-def targets_of(case: CaseFile, checklist_ids: list[str]) -> tuple[list[ChecklistTarget], bool]:
-    """The targets of these checklists: the applicable ones, else every possible one.
-
-    Returns:
-        The targets, and whether they apply to the case now.
-    """
-    facts = case.participant_facts()
-    found = [
-        t
-        for t in applicable(case.catalogue, case.answer_facts(), facts)
-        if t.checklist.id in checklist_ids
-    ]
-    if found:
-        return found, True
-    possible: list[ChecklistTarget] = []
-    for checklist_id in checklist_ids:
-        checklist = case.catalogue.checklist(checklist_id)
-        for target in [ChecklistTarget(checklist)] + [ChecklistTarget(checklist, p) for p in facts]:
-            if target.items:
-                possible.append(target)
-    return possible, False
+# -- a section's answers, as a table ------------------------------------------------------------
 
 
 class ChecklistAnswers(WalkTable):
@@ -92,31 +59,24 @@ class ChecklistAnswers(WalkTable):
         super().__init__("Ref", "Question", "Answer", id=id)
         self._targets: dict[str, tuple[str, UUID | None, str]] = {}
 
-    def show_targets(self, case: CaseFile, targets: list[ChecklistTarget]) -> tuple[int, int]:
-        """Fill the table; returns (answered, total)."""
-        answers = case.answers()
+    def show_answers(self, answers: SectionAnswers) -> None:
+        """Fill the table with a section's questions and their answers."""
         rows = []
-        answered = total = 0
         self._targets = {}
-        for target in targets:
-            pid = UUID(target.participant_id) if target.participant_id else None
-            for item in target.items:
-                key = f"{target.checklist.id}:{item.id}:{target.participant_id or ''}"
-                self._targets[key] = (target.checklist.id, pid, item.id)
-                answer = answers.get((target.checklist.id, item.id, pid))
-                value = answer.value if answer else None
-                total += 1
-                if item.is_answered(value):
-                    answered += 1
-                    shown = plain(item.describe(value), single_line=True)
-                else:
-                    shown = Content.styled("—", "$foreground-muted")
-                ask = item.ask
-                if target.participant is not None:
-                    ask = f"{target.participant.label}: {ask}"
-                rows.append((key, (item.reference, first_line(ask, 52), shown)))
+        for each in answers.items:
+            pid = each.participant_id
+            key = f"{each.checklist_id}:{each.item.id}:{pid or ''}"
+            self._targets[key] = (each.checklist_id, pid, each.item.id)
+            shown = (
+                plain(each.answer, single_line=True)
+                if each.answered
+                else Content.styled("—", "$foreground-muted")
+            )
+            ask = each.item.ask
+            if each.participant is not None:
+                ask = f"{each.participant}: {ask}"
+            rows.append((key, (each.item.reference, first_line(ask, 52), shown)))
         self.fill(rows)
-        return answered, total
 
     @on(DataTable.RowSelected)
     def _walk(self, event: DataTable.RowSelected) -> None:
@@ -151,7 +111,7 @@ class CoWorkingPane(CasePane):
     def show(self, case: CaseFile) -> None:
         super().show(case)
         c = case.case
-        advised = [s for s in flags(case) if s.raised and s.flag.id == "co_working_advised"]
+        answers = section_answers(case, CO_WORKING)
         lines = [
             Content.assemble(
                 ("Co-worker: ", "bold"),
@@ -164,17 +124,16 @@ class CoWorkingPane(CasePane):
                 else Content.styled("none named", "$foreground-muted"),
             )
         ]
-        if advised:
+        if answers.flag_raised:
             lines.append(
                 Content.styled(
                     "⚑ Co-working advised (D): see the Overview for why and what next.", "$warning"
                 )
             )
         self.query_one("#coworking-who", Static).update(Content("\n").join(lines))
-        ids = [cl.id for cl in case.catalogue.checklists if cl.reference.split(" ")[0] == "D"]
         table = self.query_one(ChecklistAnswers)
         progress = self.query_one("#coworking-progress", Static)
-        if not ids:
+        if not answers.known:
             table.display = False
             progress.update(
                 Content.styled(
@@ -184,12 +143,12 @@ class CoWorkingPane(CasePane):
                 )
             )
             return
-        targets, _ = targets_of(case, ids)
         table.display = True
-        answered, total = table.show_targets(case, targets)
+        table.show_answers(answers)
         progress.update(
             Content.styled(
-                f"Section D: {answered} of {total} answered · Enter walks from an item",
+                f"Section D: {answers.answered} of {answers.total} answered"
+                " · Enter walks from an item",
                 "$foreground-muted",
             )
         )
@@ -262,13 +221,13 @@ class MeetingPane(CasePane):
                 else Content.styled("not set", "$foreground-muted"),
             )
         )
-        ids = [cl.id for cl in case.catalogue.checklists if cl.reference.startswith("A 3(b)")]
-        targets, applies = targets_of(case, ids)
-        answered, total = self.query_one(ChecklistAnswers).show_targets(case, targets)
-        note = "" if applies else " · applies once 'Choosing the process' records a meeting"
+        answers = section_answers(case, MEETING)
+        self.query_one(ChecklistAnswers).show_answers(answers)
+        note = "" if answers.applies else " · applies once 'Choosing the process' records a meeting"
         self.query_one("#meeting-progress", Static).update(
             Content.styled(
-                f"A 3(b): {answered} of {total} answered{note} · Enter walks from an item",
+                f"A 3(b): {answers.answered} of {answers.total} answered{note}"
+                " · Enter walks from an item",
                 "$foreground-muted",
             )
         )
@@ -283,7 +242,7 @@ class MeetingPane(CasePane):
     async def _edit(self) -> None:
         c = self.case.case
         error = ""
-        typed = c.meeting_date.isoformat() if c.meeting_date else ""
+        typed = day_input(c.meeting_date)
         while True:
             typed = await self.app.push_screen_wait(
                 TextPromptModal(
@@ -335,7 +294,7 @@ class ActionEditor(EditorModal[AgreementAction]):
         return {
             "description": editable(action.description) if action else "",
             "by_whom": editable(action.by_whom) if action else "",
-            "due": action.due.isoformat() if action and action.due else "",
+            "due": day_input(action.due) if action else "",
             "status": (action.status if action else ActionStatus.OPEN).value,
         }
 
@@ -353,7 +312,7 @@ class ActionEditor(EditorModal[AgreementAction]):
         yield form_row(
             "Status",
             Select(
-                [(Content(label), status.value) for status, label in ACTION_STATUS.items()],
+                [(Content(label), status.value) for status, label in ACTION_STATUS_LABELS.items()],
                 value=start["status"],
                 allow_blank=False,
                 compact=True,
@@ -592,27 +551,23 @@ class AgreementPane(CasePane):
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
-        today = clock.today()
         actions = sorted(
-            case.actions, key=lambda a: (a.status is not ActionStatus.OPEN, a.due or today.max)
+            case.actions, key=lambda a: (a.status is not ActionStatus.OPEN, a.due or date.max)
         )
         self._actions = {str(a.id): a for a in actions}
         rows = []
         for action in actions:
-            due = show_day(action.due)
-            late = (
-                action.due is not None and action.due < today and action.status is ActionStatus.OPEN
-            )
+            status = action_status(action)
             rows.append(
                 (
                     str(action.id),
                     (
                         first_line(action.description, 36),
                         plain(action.by_whom, single_line=True),
-                        Content.styled(f"{due} overdue", "bold $text-warning")
-                        if late
-                        else Content(due),
-                        ACTION_STATUS[action.status],
+                        Content.styled(status.day_overdue, "bold $text-warning")
+                        if status is not None and status.overdue
+                        else Content(show_day(action.due)),
+                        action_status_label(action.status),
                     ),
                 )
             )
@@ -628,7 +583,7 @@ class AgreementPane(CasePane):
                 (
                     plain(_letter_title(case, letter), single_line=True),
                     str(len(case.letter_versions(letter.id))),
-                    LETTER_STATUS[letter.status],
+                    letter_status_label(letter.status),
                 ),
             )
             for letter in case.letters
@@ -673,7 +628,7 @@ class AgreementPane(CasePane):
             )
             return
         versions = self.case.letter_versions(letter.id)
-        parts = [Content.assemble(("Status: ", "bold"), LETTER_STATUS[letter.status])]
+        parts = [Content.assemble(("Status: ", "bold"), letter_status_label(letter.status))]
         if letter.vetting_note:
             parts.append(Content.assemble(("Vetting: ", "bold"), plain(letter.vetting_note)))
         if versions:
@@ -721,7 +676,7 @@ class AgreementPane(CasePane):
         self.app.push_screen(
             PickModal(
                 "The action is…",
-                [(Content(label), status) for status, label in ACTION_STATUS.items()],
+                [(Content(label), status) for status, label in ACTION_STATUS_LABELS.items()],
                 action.status,
             ),
             callback=picked,
@@ -732,7 +687,7 @@ class AgreementPane(CasePane):
         status = await self.app.push_screen_wait(
             PickModal(
                 "Vetting status of the letter",
-                [(Content(label), status) for status, label in LETTER_STATUS.items()],
+                [(Content(label), status) for status, label in LETTER_STATUS_LABELS.items()],
                 letter.status,
             )
         )

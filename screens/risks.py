@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -12,9 +13,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
-from rjfacil import clock
 from rjfacil.casedoc.model import Risk, RiskRating
 from rjfacil.errors import RjfacilError
+from rjfacil.views.dates import day_input, parse_day, show_day, show_when
+from rjfacil.views.deadlines import review_status
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -25,9 +27,6 @@ from screens.widgets import (
     editable,
     first_line,
     form_row,
-    parse_day,
-    show_day,
-    show_when,
     text_field,
 )
 
@@ -55,7 +54,7 @@ class RiskEditor(EditorModal[Risk]):
             "description": editable(risk.description) if risk else "",
             "rating": (risk.rating if risk else RiskRating.MEDIUM).value,
             "mitigation": editable(risk.mitigation) if risk else "",
-            "review_date": risk.review_date.isoformat() if risk and risk.review_date else "",
+            "review_date": day_input(risk.review_date) if risk else "",
             "participant_id": str(risk.participant_id) if risk and risk.participant_id else CASE,
             "resolved": risk.resolved if risk else False,
         }
@@ -173,16 +172,15 @@ class RisksPane(CasePane):
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
-        today = clock.today()
-        risks = sorted(case.risks, key=lambda r: (r.resolved, r.review_date or today.max))
+        risks = sorted(case.risks, key=lambda r: (r.resolved, r.review_date or date.max))
         self._risks = {str(r.id): r for r in risks}
         rows = []
         for risk in risks:
-            review = show_day(risk.review_date)
-            if risk.review_date and risk.review_date < today and not risk.resolved:
-                review_cell = Content.styled(f"{review} overdue", "bold $text-warning")
+            status = review_status(risk)
+            if status is not None and status.overdue:
+                review_cell = Content.styled(status.day_overdue, "bold $text-warning")
             else:
-                review_cell = Content(review)
+                review_cell = Content(show_day(risk.review_date))
             rows.append(
                 (
                     str(risk.id),

@@ -18,21 +18,24 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from rjfacil.checklists.evaluate import ChecklistTarget, next_unanswered
 from rjfacil.errors import RjfacilError
-from rjfacil.views.flags import flags, flags_raised_by
+from rjfacil.views.dates import DATE_FORMS, DATE_HINT, parse_day, show_when
+from rjfacil.views.flags import flags_raised_by, record_answer
+from rjfacil.views.labels import answer_kind_label
+from rjfacil.views.progress import (
+    ChecklistTarget,
+    first_unanswered,
+    target_progress,
+    walk_target,
+)
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.safe import plain
 from screens.widgets import (
-    DATE_FORMS,
-    DATE_HINT,
     LOCK_IN_FOOTER,
     DateValidator,
     FlagBanner,
     PickModal,
     editable,
-    parse_day,
-    show_when,
 )
 
 if TYPE_CHECKING:
@@ -191,18 +194,10 @@ class ChecklistWalker(Screen[None]):
     def on_mount(self) -> None:
         try:
             case = self.case
-            checklist = case.catalogue.checklist(self.checklist_id)
+            self.target = walk_target(case, self.checklist_id, self.participant_id)
         except RjfacilError as error:
             self._leave(str(error))
             return
-        participant = None
-        if self.participant_id is not None:
-            wanted = str(self.participant_id)
-            participant = next((p for p in case.participant_facts() if p.id == wanted), None)
-            if participant is None:
-                self._leave("That participant is no longer in the case.")
-                return
-        self.target = ChecklistTarget(checklist, participant)
         self.items = self.target.items
         if not self.items:
             self._leave(f"'{self.target.label}' has no questions to answer here.")
@@ -211,8 +206,8 @@ class ChecklistWalker(Screen[None]):
         if self.start_item in ids:
             self.index = ids.index(self.start_item)
         else:
-            first = next_unanswered(self.target, case.answer_facts())
-            self.index = ids.index(first.id) if first else 0
+            first = first_unanswered(case, self.target)
+            self.index = first if first is not None else 0
         self.query_one("#walk-title", Static).update(plain(self.target.label, single_line=True))
         self.show_item()
 
@@ -234,14 +229,6 @@ class ChecklistWalker(Screen[None]):
 
     # -- showing one item -----------------------------------------------------------------
 
-    def _values(self) -> dict[str, bool | str | None]:
-        """The current answer of each item of this target, by item id."""
-        return {
-            item_id: answer.value
-            for (checklist, item_id, pid), answer in self.case.answers().items()
-            if checklist == self.checklist_id and pid == self.participant_id
-        }
-
     def _current(self) -> Answer | None:
         history = self.case.answer_history(self.checklist_id, self.item.id, self.participant_id)
         return history[-1] if history and history[-1].value is not None else None
@@ -249,13 +236,15 @@ class ChecklistWalker(Screen[None]):
     def show_item(self, keep_banner: bool = False) -> None:
         """Show the item at ``self.index`` with its current answer."""
         item = self.item
-        values = self._values()
-        answered = sum(1 for each in self.items if each.is_answered(values.get(each.id)))
+        assert self.target is not None  # set on mount, before any item is shown
+        answered = target_progress(self.case, self.target).answered
         self.query_one("#walk-count", Static).update(
             Content(f"{self.index + 1} of {len(self.items)} · {answered} answered")
         )
         self.query_one("#walk-ref", Static).update(
-            Content.styled(f"{item.reference} · {_kind_label(item)}", "$foreground-muted")
+            Content.styled(
+                f"{item.reference} · {answer_kind_label(item.kind)}", "$foreground-muted"
+            )
         )
         self.query_one("#walk-ask", Static).update(plain(item.ask))
         help_text = self.query_one("#walk-help", Static)
@@ -402,12 +391,12 @@ class ChecklistWalker(Screen[None]):
             self.show_item()
 
     def action_skip(self) -> None:
-        values = self._values()
-        for index in range(self.index + 1, len(self.items)):
-            if not self.items[index].is_answered(values.get(self.items[index].id)):
-                self.index = index
-                self.show_item()
-                return
+        assert self.target is not None  # items exist only once the target is set
+        later = first_unanswered(self.case, self.target, after=self.index)
+        if later is not None:
+            self.index = later
+            self.show_item()
+            return
         if self.index + 1 < len(self.items):
             self.index += 1
             self.show_item()
@@ -490,24 +479,24 @@ class ChecklistWalker(Screen[None]):
         current = self._current()
         if note is None:
             note = current.note if current else ""
-        case = self.case
-        before = {state.flag.id for state in flags(case) if state.raised}
         try:
-            case.answer(self.checklist_id, item.id, value, self.participant_id, note=note)
+            saved = record_answer(
+                self.case, self.checklist_id, item.id, value, self.participant_id, note=note
+            )
         except RjfacilError as error:
             # The answer shown stays the one on disk: nothing here claims it was saved.
             self._status(str(error), error=True)
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
-        new = [state for state in flags(case) if state.raised and state.flag.id not in before]
+        new = saved.newly_raised
         if new:
             self.show_item()
             banner = self.query_one(FlagBanner)
-            banner.show_flags(new, case, title="Flag raised" if len(new) == 1 else "Flags raised")
+            banner.show_flags(new, title="Flag raised" if len(new) == 1 else "Flags raised")
             self._status("Saved. → or PgDn goes on when you are ready.")
             self.call_after_refresh(self._show_question_and_flags)
             return
-        if advance and self.index + 1 < len(self.items) and item.is_answered(value):
+        if advance and self.index + 1 < len(self.items) and saved.answered:
             self.index += 1
             self.show_item()
             self._status(f"Item {self.index} saved: {item.describe(value)}.")
@@ -541,16 +530,6 @@ class ChecklistWalker(Screen[None]):
             private=True,
         )
         return True
-
-
-def _kind_label(item: Item) -> str:
-    return {
-        "yes_no_unknown": "yes / no / unknown",
-        "check": "tick when done",
-        "choice": "choose one",
-        "text": "write an answer",
-        "date": "a date",
-    }[item.kind]
 
 
 def _options(item: Item, value: bool | str | None) -> Content:

@@ -5,9 +5,7 @@ Everything here shows user text through :func:`screens.safe.plain`, never as mar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
@@ -27,15 +25,15 @@ from textual.widgets import DataTable, Input, Label, OptionList, Static, TextAre
 from textual.widgets.data_table import CellDoesNotExist
 from textual.widgets.option_list import Option
 
-from rjfacil import clock
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
+from rjfacil.views.dates import DATE_FORMS, DATE_HINT, parse_day, show_when
 from screens.dialogs import ConfirmModal
 from screens.safe import plain
 
 if TYPE_CHECKING:
-    from rjfacil.checklists.evaluate import FlagState
     from rjfacil.commands.casefile import CaseFile
+    from rjfacil.views.flags import FlagExplanation
 
 T = TypeVar("T")
 
@@ -49,50 +47,6 @@ LOCK_IN_FOOTER = Binding(
     id="screen.lock",
     tooltip="Hide everything now; only the passphrase brings it back",
 )
-
-
-# -- showing dates and times ---------------------------------------------------------
-
-
-def show_day(day: date | None) -> str:
-    """A date as a facilitator reads it: ``3 Mar 2025``; empty for none."""
-    if day is None:
-        return ""
-    return f"{day.day} {day:%b %Y}"
-
-
-def show_when(moment: datetime) -> str:
-    """A stored (UTC) moment in local time: ``3 Mar 2025 14:05``."""
-    local = moment.astimezone()
-    return f"{local.day} {local:%b %Y %H:%M}"
-
-
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-DATE_FORMS = "2025-03-14 or 14/03/2025"  # the two forms parse_day reads, as examples
-DATE_HINT = f"Write the date as {DATE_FORMS} (or 'today')."
-
-
-def parse_day(text: str) -> date | None:
-    """A date typed by the facilitator; empty text is no date.
-
-    Accepts ISO (2025-03-14), day/month/year (14/03/2025) and "today".
-
-    Raises:
-        ValueError: The text is not a date; the message says how to write one.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    if text.lower() == "today":
-        return clock.today()
-    try:
-        match = _DMY.fullmatch(text)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(DATE_HINT) from None
 
 
 class DateValidator(Validator):
@@ -283,46 +237,42 @@ class NextSteps(OptionList):
 
 
 def flag_blocks(
-    states: Sequence[FlagState], case: CaseFile | None = None, *, reasons: bool = False
+    flags: Sequence[FlagExplanation], *, reasons: bool = False
 ) -> list[tuple[str, Content]]:
     """Flags as (kind, line) pairs: kind is "title", "text", "heading", "step" or "aside".
 
     Args:
-        states: The flags to show, in order.
-        case: To name participants in the reasons.
+        flags: The flags to show, explained, in order.
         reasons: Also list the answers that raise each flag.
     """
     blocks: list[tuple[str, Content]] = []
-    for state in states:
+    for flag in flags:
         title = Content.assemble(
             ("⚑ ", "bold $warning"),
-            (state.flag.title, "bold"),
-            (f"  ({state.flag.reference})", "$foreground-muted"),
+            (flag.title, "bold"),
+            (f"  ({flag.reference})", "$foreground-muted"),
         )
-        if not state.raised:
+        if not flag.raised:
             title = title + Content.styled("  cleared", "italic $foreground-muted")
         blocks.append(("title", title))
-        blocks.append(("text", plain(state.flag.meaning)))
+        blocks.append(("text", plain(flag.meaning)))
         if reasons:
-            direct = [r for r in state.reasons if r.via is None]
-            if direct:
+            if flag.reasons:
                 blocks.append(("heading", Content("Raised by these answers:")))
-            for reason in direct:
-                who = ""
-                if reason.participant_id and case is not None:
-                    who = f", for {case.participant_label(UUID(reason.participant_id))}"
+            for reason in flag.reasons:
+                who = f", for {reason.participant}" if reason.participant else ""
                 line = f"{reason.ask} — {reason.answer}{who} ({reason.reference}). {reason.why}."
                 blocks.append(("step", plain(line)))
-            for title_text in sorted({r.via_title for r in state.reasons if r.via}):
-                blocks.append(("aside", plain(f"Raised with the flag '{title_text}'.")))
-        if state.flag.next_steps:
+            for via in flag.via:
+                blocks.append(("aside", plain(f"Raised with the flag '{via.title}'.")))
+        if flag.asks:
             blocks.append(("heading", Content("What the guidance asks next:")))
-            blocks.extend(("step", plain(step)) for step in state.flag.next_steps)
-        override = state.override
+            blocks.extend(("step", plain(step)) for step in flag.asks)
+        override = flag.override
         if override is not None:
             verb = "Cleared" if override.cleared else "Restored"
             line = f"{verb} by {override.by} on {show_when(override.at)}: {override.reason}"
-            if override.cleared and state.override_outdated:
+            if override.cleared and override.outdated:
                 line += " (an answer given since raises it again)"
             blocks.append(("aside", plain(line)))
     return blocks
@@ -354,17 +304,12 @@ class FlagBanner(Widget):
         self._blocks: list[tuple[str, Content]] = []
 
     def show_flags(
-        self,
-        states: Sequence[FlagState],
-        case: CaseFile | None = None,
-        *,
-        title: str = "",
-        reasons: bool = False,
+        self, flags: Sequence[FlagExplanation], *, title: str = "", reasons: bool = False
     ) -> None:
         """Show these flags (or hide the banner when there are none)."""
-        self.set_class(bool(states), "-shown")
+        self.set_class(bool(flags), "-shown")
         self.border_title = Content(title)
-        self._blocks = flag_blocks(states, case, reasons=reasons)
+        self._blocks = flag_blocks(flags, reasons=reasons)
         self.refresh(layout=True)
 
     @property

@@ -10,13 +10,14 @@ import pytest
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.evaluate import (
     AnswerFact,
+    FlagState,
     OverrideFact,
     ParticipantFact,
     evaluate_flags,
-    explain,
     raised_flags,
 )
 from rjfacil.checklists.load import load_catalogue
+from rjfacil.views.flags import explain_state, explanation_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checklists"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -39,6 +40,11 @@ def answer(
 
 def override(flag: str, cleared: bool, minutes: int, reason: str = "reviewed") -> OverrideFact:
     return OverrideFact(flag, cleared, reason, "Pat (supervisor)", T0 + timedelta(minutes=minutes))
+
+
+def explain(state: FlagState, people: list[ParticipantFact] | None = None) -> list[str]:
+    """The flag's explanation as the command line and plain-text exports write it."""
+    return explanation_lines(explain_state(state, people or []))
 
 
 def raised(catalogue: Catalogue, *answers: AnswerFact, overrides=()) -> list[str]:

@@ -211,6 +211,7 @@ class CaseProgress:
 
 
 Key = tuple[str, str, str | None]
+Value = bool | str | None
 
 
 def current_answers(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[AnsweredItem]:
@@ -289,48 +290,6 @@ def raised_flags(states: Iterable[FlagState]) -> list[FlagState]:
     return [state for state in states if state.raised]
 
 
-def explain(state: FlagState, participants: Sequence[ParticipantFact] = ()) -> list[str]:
-    """Plain lines saying why a flag is raised and what the guidance says about it.
-
-    Args:
-        state: A state from :func:`evaluate_flags`.
-        participants: To name participants in the answers; an unknown id is shown as
-            "a participant".
-
-    Returns:
-        Lines: the answers behind the flag, what follows from which flag, the guidance
-        paragraph and its next steps, and any override.
-    """
-    names = {each.id: each.label for each in participants}
-    flag = state.flag
-    lines = []
-    direct = [reason for reason in state.reasons if reason.via is None]
-    if direct:
-        lines.append("Raised by these answers:")
-        lines.extend(_reason_line(reason, names) for reason in direct)
-    titles = {reason.via: reason.via_title for reason in state.reasons if reason.via}
-    for via, title in titles.items():
-        lines.append(f"Follows from the flag '{title}', raised by:")
-        lines.extend(_reason_line(r, names) for r in state.reasons if r.via == via)
-    lines.append(f"What the guidance says ({flag.reference}): {flag.meaning}")
-    if flag.next_steps:
-        lines.append("Next steps:")
-        lines.extend(f"- {step}" for step in flag.next_steps)
-    override = state.override
-    if override is not None:
-        when = override.at.strftime("%d %b %Y")
-        if override.cleared and state.override_outdated:
-            lines.append(
-                f"Cleared by {override.by} on {when} ({override.reason}), but an answer "
-                "given since raises it again."
-            )
-        elif override.cleared:
-            lines.append(f"Cleared by {override.by} on {when}: {override.reason}")
-        else:
-            lines.append(f"Restored by {override.by} on {when}: {override.reason}")
-    return lines
-
-
 def applicable(
     catalogue: Catalogue,
     answers: Iterable[AnswerFact],
@@ -385,23 +344,11 @@ def progress(
         The progress of every target from :func:`applicable`, and totals per stage.
     """
     answers = list(answers)
-    # Answers are few and items many: walk each target's answers, not all its items.
-    given: dict[tuple[str, str | None], dict[str, bool | str | None]] = {}
-    for key, fact in _index(catalogue, answers).items():
-        given.setdefault((key[0], key[2]), {})[key[1]] = fact.value
-    rows = []
-    for target in applicable(catalogue, answers, participants):
-        items = target.items
-        values = given.get((target.checklist.id, target.participant_id), {})
-        answered = [
-            item for item in items if item.id in values and item.is_answered(values[item.id])
-        ]
-        attention = [
-            item
-            for item in answered
-            if any(same_answer(values[item.id], each) for each in item.attention)
-        ]
-        rows.append(TargetProgress(target, len(items), len(answered), attention))
+    by_target = _by_target(_index(catalogue, answers))
+    rows = [
+        _progress(by_target.get((target.checklist.id, target.participant_id), {}), target)
+        for target in applicable(catalogue, answers, participants)
+    ]
     stages = []
     for stage in CHECKLIST_STAGES:
         mine = [row for row in rows if row.target.checklist.stage == stage]
@@ -415,6 +362,38 @@ def progress(
                 )
             )
     return CaseProgress(rows, stages)
+
+
+def target_progress(
+    catalogue: Catalogue, target: ChecklistTarget, answers: Iterable[AnswerFact]
+) -> TargetProgress:
+    """How far one target has been answered, counted as :func:`progress` counts it.
+
+    The target need not apply to the case now (a checklist walked before the process
+    changed): its answers still count here.
+    """
+    by_target = _by_target(_index(catalogue, answers))
+    return _progress(by_target.get((target.checklist.id, target.participant_id), {}), target)
+
+
+def _by_target(index: dict[Key, AnswerFact]) -> dict[tuple[str, str | None], dict[str, Value]]:
+    """The answers grouped per target (checklist, participant), by item id."""
+    grouped: dict[tuple[str, str | None], dict[str, Value]] = {}
+    for (checklist_id, item_id, participant_id), fact in index.items():
+        grouped.setdefault((checklist_id, participant_id), {})[item_id] = fact.value
+    return grouped
+
+
+def _progress(values: dict[str, Value], target: ChecklistTarget) -> TargetProgress:
+    # Answers are few and items many: look up each item's answer in the target's own.
+    items = target.items
+    answered = [item for item in items if item.id in values and item.is_answered(values[item.id])]
+    attention = [
+        item
+        for item in answered
+        if any(same_answer(values[item.id], each) for each in item.attention)
+    ]
+    return TargetProgress(target, len(items), len(answered), attention)
 
 
 def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> Item | None:
@@ -508,10 +487,3 @@ def _state(
         raised = outdated
     sources = [other for other in catalogue.flags if other in implied_by.get(flag.id, [])]
     return FlagState(flag, raised, reasons, sources, override, outdated)
-
-
-def _reason_line(reason: FlagReason, names: dict[str, str]) -> str:
-    who = ""
-    if reason.participant_id is not None:
-        who = f" for {names.get(reason.participant_id, 'a participant')}"
-    return f"- {reason.ask} Answered {reason.answer}{who} ({reason.reference}): {reason.why}"

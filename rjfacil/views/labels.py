@@ -1,8 +1,25 @@
-"""How things are named on screen and in exports: one home for every label."""
+"""How things are named on screen and in exports: the one place screens and exports get
+every label from.
+
+The words of the fixed vocabularies (stages, roles, processes, closure reasons in
+:mod:`rjfacil.vocab`; consent purposes and note sharing in the case document) are
+defined with them, since the core's own messages and audit entries use them too;
+everything shown reads them through here, with the labels made of several parts (a
+stage with its closure reason) and those only screens and exports need.
+"""
 
 from __future__ import annotations
 
+from rjfacil.casedoc.model import (
+    ActionStatus,
+    Case,
+    ConsentPurpose,
+    LetterStatus,
+    NoteSource,
+    ShareHow,
+)
 from rjfacil.views.summary import CaseSummary
+from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
 FLAG_SHORT_LABELS: dict[str, str] = {
     "sensitive_complex": "Sensitive & complex",
@@ -15,13 +32,108 @@ FLAG_SHORT_LABELS: dict[str, str] = {
 
 UNREADABLE_LABEL = "Unreadable file"
 
+LETTER_STATUS_LABELS: dict[LetterStatus, str] = {
+    LetterStatus.DRAFT: "Draft",
+    LetterStatus.UNDER_REVIEW: "Being vetted",
+    LetterStatus.APPROVED: "Approved to hand over",
+    LetterStatus.DELIVERED: "Handed over",
+    LetterStatus.WITHHELD: "Withheld",
+}
+ACTION_STATUS_LABELS: dict[ActionStatus, str] = {
+    ActionStatus.OPEN: "Open",
+    ActionStatus.DONE: "Done",
+    ActionStatus.NOT_DONE: "Not done",
+}
+ANSWER_KIND_LABELS: dict[str, str] = {
+    "yes_no_unknown": "yes / no / unknown",
+    "check": "tick when done",
+    "choice": "choose one",
+    "text": "write an answer",
+    "date": "a date",
+}
+SEARCH_WHERE_LABELS: dict[str, str] = {
+    "reference": "Reference",
+    "participant": "Participant",
+    "note": "Note",
+}
+
 
 def flag_label(flag_id: str) -> str:
     """A short readable label for a flag id (unknown ids made readable, not hidden)."""
-    return FLAG_SHORT_LABELS.get(flag_id) or flag_id.replace("_", " ").strip().capitalize()
+    return FLAG_SHORT_LABELS.get(flag_id) or _words(flag_id)
 
 
 def row_flag_labels(row: CaseSummary) -> list[str]:
     """What the case list says of a case's state: its raised flags, or that it is unreadable."""
     labels = [flag_label(flag) for flag in row.flags]
     return [UNREADABLE_LABEL, *labels] if row.unreadable else labels
+
+
+def stage_label(stage: Stage) -> str:
+    """A case stage: "Outcome agreement"."""
+    return stage.label
+
+
+def stage_text(case: Case) -> str:
+    """The stage in words, with the closure reason for a closed or withdrawn case."""
+    if case.closure_reason is not None and not case.stage.is_open:
+        return f"{stage_label(case.stage)}: {closure_label(case.closure_reason).lower()}"
+    return stage_label(case.stage)
+
+
+def checklist_stage_label(stage: str) -> str:
+    """The stage a checklist belongs to (case stages, and closure and supervision), as the
+    checklists table names it: "Follow up"."""
+    return _words(stage)
+
+
+def closure_label(reason: ClosureReason) -> str:
+    """Why a case closed: "Declined by person harmed"."""
+    return reason.label
+
+
+def role_label(role: Role) -> str:
+    """A participant's role: "Person harmed"."""
+    return role.label
+
+
+def process_label(process: ProcessType | None) -> str:
+    """A restorative process: "Face to face"; "Not chosen yet" for none."""
+    return process.label if process is not None else "Not chosen yet"
+
+
+def consent_purpose_label(purpose: ConsentPurpose) -> str:
+    """What a consent is for: "Taking part"."""
+    return purpose.label
+
+
+def note_source_label(source: NoteSource) -> str:
+    """Where a note came from: "From the participant"."""
+    return source.label
+
+
+def share_how_label(how: ShareHow) -> str:
+    """How a note may be shared: "May be shared in summary"."""
+    return how.label
+
+
+def letter_status_label(status: LetterStatus) -> str:
+    return LETTER_STATUS_LABELS[status]
+
+
+def action_status_label(status: ActionStatus) -> str:
+    return ACTION_STATUS_LABELS[status]
+
+
+def answer_kind_label(kind: str) -> str:
+    """How an item is answered, as the walker says it: "yes / no / unknown"."""
+    return ANSWER_KIND_LABELS.get(kind) or _words(kind)
+
+
+def search_where_label(where: str) -> str:
+    """Where a search hit was found: "Note"."""
+    return SEARCH_WHERE_LABELS.get(where) or _words(where)
+
+
+def _words(identifier: str) -> str:
+    return identifier.replace("_", " ").strip().capitalize()

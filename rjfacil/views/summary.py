@@ -7,10 +7,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from rjfacil.checklists.evaluate import progress
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.deadlines import due_dates
 from rjfacil.views.flags import raised_flags
+from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.vocab import Stage
 
 # The row format: raise it whenever CaseSummary gains or changes a field, so index rows
@@ -40,11 +40,16 @@ class CaseSummary(BaseModel):
     # case list knew of it, so it can still be found and restored).
     unreadable: str = ""
 
+    @property
+    def stage_complete(self) -> bool:
+        """Every checklist of the current stage is answered (and it has some)."""
+        return bool(self.stage_total) and self.stage_answered == self.stage_total
+
 
 def summarise(case: CaseFile) -> CaseSummary:
     dues = due_dates(case) if case.case.stage.is_open else []
-    report = progress(case.catalogue, case.answer_facts(), case.participant_facts())
-    stage = report.stage(case.case.stage.checklist_stage)
+    report = case_progress(case)
+    stage = stage_progress(case, report)
     audit_log = case.audit_log
     return CaseSummary(
         id=case.id,

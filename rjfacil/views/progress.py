@@ -1,0 +1,85 @@
+"""How far a case's checklists are answered, and where to walk next: one way of counting,
+shared by the case list, the case screen, the walker and the exports."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from rjfacil.checklists import evaluate
+from rjfacil.checklists.evaluate import (
+    CaseProgress,
+    ChecklistTarget,
+    StageProgress,
+    TargetProgress,
+)
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.errors import NotFound
+
+__all__ = [
+    "CaseProgress",
+    "ChecklistTarget",
+    "StageProgress",
+    "TargetProgress",
+    "case_progress",
+    "first_unanswered",
+    "stage_progress",
+    "target_progress",
+    "walk_target",
+]
+
+
+def case_progress(case: CaseFile) -> CaseProgress:
+    """Every checklist that applies to the case, as targets, with how far each is answered.
+
+    An item counts as answered when its answer is a real one (an unticked check or empty
+    text is not); items that do not apply are not counted.
+    """
+    return evaluate.progress(case.catalogue, case.answer_facts(), case.participant_facts())
+
+
+def stage_progress(case: CaseFile, report: CaseProgress | None = None) -> StageProgress | None:
+    """The totals of the checklists of the case's current stage (closure's for a closed or
+    withdrawn case), or None when none applies.
+
+    Args:
+        case: The case.
+        report: Its :func:`case_progress`, when already at hand.
+    """
+    report = report if report is not None else case_progress(case)
+    return report.stage(case.case.stage.checklist_stage)
+
+
+def target_progress(case: CaseFile, target: ChecklistTarget) -> TargetProgress:
+    """How far one checklist target (the case's, or one participant's) is answered."""
+    return evaluate.target_progress(case.catalogue, target, case.answer_facts())
+
+
+def walk_target(case: CaseFile, checklist_id: str, participant_id: UUID | None) -> ChecklistTarget:
+    """The target a facilitator walks: a checklist, for the case or for one participant.
+
+    Raises:
+        ChecklistError: No such checklist (an organisation's file was removed).
+        NotFound: The participant is no longer in the case.
+    """
+    checklist = case.catalogue.checklist(checklist_id)
+    if participant_id is None:
+        return ChecklistTarget(checklist)
+    wanted = str(participant_id)
+    participant = next((p for p in case.participant_facts() if p.id == wanted), None)
+    if participant is None:
+        raise NotFound("That participant is no longer in the case.")
+    return ChecklistTarget(checklist, participant)
+
+
+def first_unanswered(case: CaseFile, target: ChecklistTarget, after: int = -1) -> int | None:
+    """The index (in ``target.items``) of the first item after ``after`` without a real
+    answer, or None when every one after it is answered."""
+    values = {
+        fact.item_id: fact.value
+        for fact in case.answer_facts()
+        if fact.checklist_id == target.checklist.id and fact.participant_id == target.participant_id
+    }
+    for index, item in enumerate(target.items):
+        if index > after and not item.is_answered(values.get(item.id)):
+            return index
+    return None
