@@ -11,7 +11,6 @@ import argparse
 import getpass
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -202,12 +201,9 @@ DEMO_PASSPHRASE = "rjfacil demo only"
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from rjfacil.demo import ensure_demo_vault
+    from rjfacil.paths import demo_dir
 
-    home = (
-        Path(args.data_dir).expanduser()
-        if args.data_dir
-        else Path(tempfile.gettempdir()) / f"rjfacil-demo-{os.getuid()}"
-    )
+    home = Path(args.data_dir).expanduser() if args.data_dir else demo_dir()
     created = ensure_demo_vault(home, DEMO_PASSPHRASE)
     print(f"{'Created' if created else 'Reusing'} the demo vault at {home}")
     print(f"Its passphrase is: {DEMO_PASSPHRASE}")

@@ -38,6 +38,13 @@ def org_checklists_dir() -> Path:
     return config_dir() / "checklists"
 
 
+def demo_dir() -> Path:
+    """The demo vault: the user's own cache folder, never the shared temporary folder
+    (where its name could be predicted and taken by another user first)."""
+    home = _home_override()
+    return home / "demo" if home else Path(platformdirs.user_cache_dir(APP)) / "demo"
+
+
 def log_dir() -> Path:
     home = _home_override()
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP))

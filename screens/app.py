@@ -390,10 +390,11 @@ class RjfacilApp(App[None]):
         self.action_lock()
 
     def on_unmount(self) -> None:
-        if self._sighup:
+        sighup = getattr(signal, "SIGHUP", None)  # Windows has none
+        if self._sighup and sighup is not None:
             with contextlib.suppress(RuntimeError, ValueError):
-                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-            self._sighup = False
+                asyncio.get_running_loop().remove_signal_handler(sighup)
+        self._sighup = False
         vault: Any = self.vault
         self.vault = None
         if vault is None:

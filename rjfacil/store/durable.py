@@ -4,8 +4,16 @@ A write goes to a private temporary file beside the target, is flushed to disk,
 read back and verified, and only then renamed over the target; the folder is
 synced so the rename itself survives a power cut. The previous version is kept in
 a backups folder as a hard link (no copy, so the cost does not grow with the
-vault). Any failure leaves the previous version byte-identical and raises one
+vault), or as a copy where the file system has no hard links (FAT, exFAT). Any
+failure leaves the previous version byte-identical and raises one
 :class:`~rjfacil.errors.WriteFailed`.
+
+Each platform difference is one small named function, decided when it runs so tests
+can take the other platform's branch: :func:`sync_file` (macOS flushes the drive's
+cache only with ``F_FULLFSYNC``), :func:`fsync_folder` (Windows cannot sync a folder),
+:func:`_replace` (on Windows another program briefly holding the file makes a rename
+fail) and :func:`_keep_previous` (no hard links). Files are opened binary (Windows'
+``os.open`` would otherwise translate line endings in the ciphertext).
 
 Every system call goes through the ``os`` module so tests can inject faults.
 """
@@ -16,6 +24,8 @@ import contextlib
 import errno
 import os
 import secrets
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,10 +36,24 @@ TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
 DEFAULT_KEEP = 5
 _CHUNK = 1 << 20
+# A rename on Windows fails while another program (a virus scanner, a search indexer, a
+# sync client) has the file open for a moment: try again for about a second.
+_WINDOWS_RETRY_PAUSES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4)
+# What link() says where the file system has no hard links: EPERM (Linux vfat, exfat),
+# ENOTSUP/EOPNOTSUPP (macOS msdos, exfat, smbfs), EINVAL (Windows' ERROR_INVALID_FUNCTION
+# and ERROR_NOT_SUPPORTED), ENOSYS; EMLINK when a file has all the links it may have.
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS, errno.EMLINK}
+)
+
+
+def _open_flags(flags: int) -> int:
+    """``flags`` plus close-on-exec where it exists and binary mode on Windows."""
+    return flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags = _open_flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     while True:
         temp = folder / f"{TEMP_PREFIX}{name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
         try:
@@ -48,7 +72,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _read_file(path: Path) -> bytes:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, _open_flags(os.O_RDONLY))
     try:
         chunks = []
         while chunk := os.read(fd, _CHUNK):
@@ -58,13 +82,85 @@ def _read_file(path: Path) -> bytes:
         os.close(fd)
 
 
+def sync_file(fd: int) -> None:
+    """Put what was written to ``fd`` on the disk itself.
+
+    On macOS ``fsync`` only hands the data to the drive, whose cache may lose it in a
+    power cut; ``F_FULLFSYNC`` asks the drive to write it out. Where that is refused
+    (some network and FAT file systems), plain ``fsync`` is the best there is, as
+    SQLite does.
+    """
+    if sys.platform == "darwin":
+        import fcntl  # POSIX only: imported on the one platform that takes this branch
+
+        full_fsync = getattr(fcntl, "F_FULLFSYNC", None)
+        if full_fsync is not None:
+            try:
+                fcntl.fcntl(fd, full_fsync)
+                return
+            except OSError:
+                pass
+    os.fsync(fd)
+
+
 def fsync_folder(folder: Path) -> None:
-    """Make renames and new names in ``folder`` durable."""
+    """Make renames and new names in ``folder`` durable.
+
+    Windows cannot open a folder to sync it. NTFS journals its metadata, so there a
+    rename survives a crash whole or not at all: the old version or the new one.
+    """
+    if sys.platform == "win32":
+        return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        os.fsync(fd)
+        sync_file(fd)
     finally:
         os.close(fd)
+
+
+def _replace(source: Path, target: Path) -> None:
+    """``os.replace``; on Windows, retried while another program has a file open."""
+    if sys.platform == "win32":
+        for pause in _WINDOWS_RETRY_PAUSES:
+            try:
+                os.replace(source, target)
+                return
+            except PermissionError:
+                time.sleep(pause)
+    os.replace(source, target)
+
+
+def _keep_previous(path: Path, newest: Path) -> None:
+    """Make ``newest`` a copy of ``path``: a hard link, or a copy where there are none."""
+    link = getattr(os, "link", None)
+    if link is not None:
+        try:
+            link(path, newest)
+            return
+        except OSError as err:
+            if err.errno not in _NO_HARD_LINKS:
+                raise
+    _copy_previous(path, newest)
+
+
+def _copy_previous(path: Path, newest: Path) -> None:
+    """Copy ``path`` to ``newest`` whole or not at all.
+
+    The copy is made beside ``path``, as a temporary file that the next open removes if
+    a crash interrupts it, and synced: a failed save may move it back over ``path``.
+    """
+    data = _read_file(path)
+    fd, temp = _create_temp(path.parent, path.name)
+    try:
+        try:
+            _write_all(fd, data)
+            sync_file(fd)
+        finally:
+            os.close(fd)
+        _replace(temp, newest)
+    except BaseException:
+        _discard(temp)
+        raise
 
 
 def _backup(backups_dir: Path, name: str, number: int) -> Path:
@@ -85,11 +181,11 @@ def _rotate(path: Path, backups_dir: Path, keep: int) -> bool:
     for number in range(keep - 1, 0, -1):
         older = _backup(backups_dir, name, number)
         if os.path.exists(older):
-            os.replace(older, _backup(backups_dir, name, number + 1))
+            _replace(older, _backup(backups_dir, name, number + 1))
     newest = _backup(backups_dir, name, 1)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(newest)
-    os.link(path, newest)
+    _keep_previous(path, newest)
     return True
 
 
@@ -103,13 +199,13 @@ def _unrotate(path: Path, backups_dir: Path, keep: int, *, put_back: bool) -> No
     name = path.name
     newest = _backup(backups_dir, name, 1)
     if put_back:
-        os.replace(newest, path)
+        _replace(newest, path)
     else:
         os.unlink(newest)
     for number in range(2, keep + 1):
         newer = _backup(backups_dir, name, number)
         if os.path.exists(newer):
-            os.replace(newer, _backup(backups_dir, name, number - 1))
+            _replace(newer, _backup(backups_dir, name, number - 1))
 
 
 def _discard(temp: Path | None) -> None:
@@ -131,7 +227,7 @@ def durable_write(
     Steps: a ``.<name>.<random>.tmp`` file (0600, exclusive) in the same folder,
     write, fsync, close, read back and ``verify``, rotate the previous version into
     ``backups_dir`` (``<name>.1`` newest, up to ``<name>.<keep>``), rename over
-    ``path``, fsync the folder.
+    ``path``, fsync the folder (not on Windows: see :func:`fsync_folder`).
 
     Args:
         path: The file to replace; its folder must exist.
@@ -154,7 +250,7 @@ def durable_write(
         fd, temp = _create_temp(folder, path.name)
         try:
             _write_all(fd, data)
-            os.fsync(fd)
+            sync_file(fd)
         finally:
             os.close(fd)
         try:
@@ -164,7 +260,7 @@ def durable_write(
         except Exception as bad:
             raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
         had_previous = _rotate(path, backups_dir, keep)
-        os.replace(temp, path)
+        _replace(temp, path)
         replaced = True
         temp = None
         fsync_folder(folder)

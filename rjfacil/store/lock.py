@@ -1,24 +1,56 @@
 """The vault lock: one process at a time may have a vault open.
 
-An exclusive ``flock`` on ``<home>/lock``, taken without waiting. The kernel drops
-it when the process ends, however it ends, so a crash never leaves the vault
-locked. The file says who holds it, for the message the next process shows.
+An exclusive OS lock on ``<home>/lock``, taken without waiting, through filelock's
+``lock_descriptor`` (the primitive under its FileLock: ``flock`` on POSIX,
+``LockFileEx`` on Windows; never its SoftFileLock). The OS drops it when the process
+ends, however it ends, so a crash never leaves the vault locked.
+
+The lock file is opened here, not by the library, so that it is never opened through a
+symbolic link (which would truncate the link's target) and never truncated before it
+is known to be ours. The file also says who holds it, for the message the next process
+shows. Windows locks byte 0 and forbids other processes to read a locked byte, so the
+note starts at byte 1 on every platform.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import os
 import socket
+import stat
 from pathlib import Path
 from types import TracebackType
 
+from filelock import lock_descriptor, unlock_descriptor
+
 from rjfacil import clock
-from rjfacil.errors import VaultLocked
+from rjfacil.errors import RjfacilError, VaultLocked
 from rjfacil.paths import PRIVATE_FILE
 
 LOCK_NAME = "lock"
+NOTE_OFFSET = 1  # byte 0 is the one Windows locks
+_NOTE_MAX = 512
+
+
+class UnsafeLockFile(RjfacilError):
+    """The lock file is a link or not a plain file: rjfacil will not open or write it."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(
+            f"The vault's lock file {path} is {what}, so rjfacil will not use it "
+            "(it would write through it). Remove it and try again; it holds no data."
+        )
+
+
+class LockUnavailable(RjfacilError):
+    """The system or the folder offers no file locking."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        super().__init__(
+            f"Cannot lock the vault at {path.parent} ({err.strerror or err}): this system "
+            "or folder does not support file locks. Keep the vault on a local disk."
+        )
 
 
 class VaultLock:
@@ -46,28 +78,28 @@ class VaultLock:
         Raises:
             VaultLocked: Another process (or another VaultLock in this one) holds it;
                 the message shows the holder's pid, host and since when.
+            UnsafeLockFile: The lock file is a symbolic link (or other reparse point),
+                has other hard links, or is not a regular file. Nothing was written.
+            LockUnavailable: The system or file system cannot lock files.
         """
         if self._fd is not None:
             raise RuntimeError("this VaultLock is already held")
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
+        fd = _open_lock_file(self.path)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_holder(fd)
+            locked = lock_descriptor(fd, blocking=False)
+        except OSError as err:
             os.close(fd)
-            raise VaultLocked(self.home, holder) from None
+            raise LockUnavailable(self.path, err) from err
         except BaseException:
             os.close(fd)
             raise
-        try:
-            stamp = clock.now().isoformat(timespec="seconds")
-            text = f"pid {os.getpid()} on {socket.gethostname()} since {stamp}\n"
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, text.encode("utf-8"), 0)
-        except OSError:
-            # Who holds it is only a courtesy; the lock itself is what matters.
-            pass
+        if not locked:
+            holder = _read_note(fd)
+            os.close(fd)
+            raise VaultLocked(self.home, holder)
         self._fd = fd
+        stamp = clock.now().isoformat(timespec="seconds")
+        _write_note(fd, f"pid {os.getpid()} on {socket.gethostname()} since {stamp}\n")
 
     def release(self) -> None:
         """Let go of the lock (does nothing if not held)."""
@@ -76,9 +108,11 @@ class VaultLock:
             return
         try:
             with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+                os.ftruncate(fd, NOTE_OFFSET)
+            with contextlib.suppress(OSError):
+                unlock_descriptor(fd)
         finally:
+            # Closing drops the lock too, whatever the unlock said.
             os.close(fd)
 
     def __enter__(self) -> VaultLock:
@@ -94,10 +128,68 @@ class VaultLock:
         self.release()
 
 
-def _read_holder(fd: int) -> str:
+def _refuse_link(path: Path, found: os.stat_result) -> None:
+    reparse = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
+    if stat.S_ISLNK(found.st_mode) or getattr(found, "st_file_attributes", 0) & reparse:
+        raise UnsafeLockFile(path, "a link to somewhere else")
+
+
+def _open_lock_file(path: Path) -> int:
+    """Open (or create) the lock file without following a link and without truncating it.
+
+    POSIX refuses a link in the open itself (O_NOFOLLOW). Windows has no such flag: the
+    name is checked before the open, and on every platform the file opened is checked to
+    be the plain, singly linked file the name now points to, before anything is written.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        _refuse_link(path, os.lstat(path))
+    flags = (
+        os.O_RDWR
+        | os.O_CREAT
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     try:
-        text = os.pread(fd, 512, 0).decode("utf-8", "replace").strip()
+        fd = os.open(path, flags, PRIVATE_FILE)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise UnsafeLockFile(path, "a link to somewhere else") from None
+        raise
+    try:
+        opened = os.fstat(fd)
+        named = os.lstat(path)
+        _refuse_link(path, named)
+        if (opened.st_dev, opened.st_ino) != (named.st_dev, named.st_ino):
+            raise UnsafeLockFile(path, "a link to somewhere else")
+        if not stat.S_ISREG(opened.st_mode):
+            raise UnsafeLockFile(path, "not a plain file")
+        if opened.st_nlink > 1:
+            raise UnsafeLockFile(path, "a hard link to another file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_note(fd: int, text: str) -> None:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, b"\n" + text.encode("utf-8")[: _NOTE_MAX - NOTE_OFFSET])
+        os.ftruncate(fd, os.lseek(fd, 0, os.SEEK_CUR))
+    except OSError:
+        # Who holds it is only a courtesy; the lock itself is what matters.
+        pass
+
+
+def _read_note(fd: int) -> str:
+    try:
+        os.lseek(fd, NOTE_OFFSET, os.SEEK_SET)
+        text = os.read(fd, _NOTE_MAX).decode("utf-8", "replace").strip()
     except OSError:
         text = ""
+    line = text.splitlines()[0] if text else ""
+    # The note is for a terminal: no control or bidirectional-override characters.
+    line = "".join(ch if ch.isprintable() else "?" for ch in line)
     # Between the holder's lock and its note there is a moment with no note.
-    return text.splitlines()[0] if text else "another process"
+    return line or "another process"
