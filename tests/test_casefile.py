@@ -68,7 +68,7 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
     letter = case.add_letter(responsible.id, "Dear Ana", to_participant=harmed.id)
     case.revise_letter(letter.id, "Dear Ana, second draft")
     case.set_letter_status(letter.id, LetterStatus.UNDER_REVIEW, vetting_note="check names")
-    action = case.add_action("Apology letter", by_whom="Ben", due=date(2026, 12, 5))
+    action = case.add_action("Apology letter", by_whom=responsible.id, due=date(2026, 12, 5))
     case.update_action(action.id, status=ActionStatus.DONE)
     case.override_flag("co_working_advised", "Supervisor agreed a lone facilitator is safe")
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
