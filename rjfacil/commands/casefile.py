@@ -554,8 +554,7 @@ class CaseFile:
         return case
 
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
-        name = name.strip()
-        if not name:
+        if not name.strip():
             raise RjfacilError(MESSAGES["no_name"])
         person = self._new(Participant, role=role, name=name, **fields)
         self._commit(
@@ -564,10 +563,8 @@ class CaseFile:
         return person
 
     def update_participant(self, participant_id: UUID, **fields: Any) -> Participant:
-        if "name" in fields:
-            fields["name"] = str(fields["name"]).strip()
-            if not fields["name"]:
-                raise RjfacilError(MESSAGES["no_name"])
+        if "name" in fields and not str(fields["name"]).strip():
+            raise RjfacilError(MESSAGES["no_name"])
         person = self._edit(self.participant(participant_id), fields)
         self._commit("updated a participant", [("participants", person)])
         return person
