@@ -527,6 +527,8 @@ class CaseFile:
         A field that a checklist item states (``fact``) answers that item too, in the
         same write.
         """
+        if "reference" in fields and not str(fields["reference"]).strip():
+            raise RjfacilError("A case needs a reference.")
         stage = Stage(fields.get("stage", self.case.stage))
         reason = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
