@@ -71,6 +71,15 @@ class CaseDocument:
         assert isinstance(found, Case)
         return found
 
+    def in_stored_order(self, table: str) -> list[Record]:
+        """A table's records in the order they were written (the audit log's order)."""
+
+        def order(record: Record) -> int:
+            key = self.places[(table, record.id)]
+            return int(key) if key.isdigit() else 0
+
+        return sorted(self.records[table].values(), key=order)
+
     @property
     def unknown_tables(self) -> list[str]:
         """Tables this version does not know (a newer version's), kept as they are."""

@@ -310,13 +310,7 @@ class CaseFile:
 
     @property
     def audit_log(self) -> list[AuditEntry]:
-        places = self._doc.places
-
-        def order(entry: Record) -> int:
-            key = places[("audit", entry.id)]
-            return int(key) if key.isdigit() else 0
-
-        return sorted(self._records["audit"].values(), key=order)  # type: ignore[arg-type]
+        return self._doc.in_stored_order("audit")  # type: ignore[return-value]
 
     # -- facts: case fields that checklist items state ------------------------------
 
