@@ -101,6 +101,12 @@ def _sensitive_case(vault: Vault) -> None:
     case.update_case(stage=Stage.ASSESSMENT)
     case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="verbal")
     case.record_consent(responsible.id, ConsentPurpose.TAKE_PART, form="written")
+    case.record_consent(
+        harmed.id,
+        ConsentPurpose.SHARING,
+        information="Their questions about why their home was chosen",
+        share_with=[responsible.id],
+    )
     _answer_plainly(case, "risk", 3)
     factor = _item_raising(case, "sensitive", "sensitive_complex", "domestic")
     case.answer(

@@ -109,7 +109,8 @@ def test_a_case_a_newer_version_says_this_one_cannot_read_is_refused_and_left_al
         assert "\n" not in str(refused.value)
         assert str(case.path) in str(refused.value)
         assert not vault.verify().ok
-        vault.open_case(kept.id).add_note("the other case works")
+        vault.open_case(kept.id).add_note("the other case works, written here")
+        assert [hit.reference for hit in vault.search("written")] == ["RJ-KEPT"]
     finally:
         vault.close()
     assert case.path.read_bytes() == before

@@ -52,6 +52,8 @@ def test_the_golden_vault_opens_with_everything_in_it(tmp_path: Path) -> None:
             ("Co Worker", TeamRole.CO_WORKER),
         }
         assert [a.by_whom for a in case.actions] == [None]
+        hits = [(hit.where, hit.excerpt) for hit in vault.search("written apology")]
+        assert hits == [("note", "Hana wants a written apology.")]
         assert all(c.share_with == [] for c in case.consents())
         assert vault.verify().ok
         assert case.document.read_format == 1

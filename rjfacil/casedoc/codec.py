@@ -233,18 +233,26 @@ def _current_note_texts(tables: Tables) -> Iterator[str]:
     gone = {
         note.get("id") for note in tables.get("notes", {}).values() if note.get("deleted") is True
     }
-    latest: dict[str, tuple[datetime, str]] = {}
+    latest: dict[str, tuple[str, str]] = {}
     for revision in tables.get("note_revisions", {}).values():
         note_id = str(revision.get("note_id", ""))
-        try:
-            at = datetime.fromisoformat(revision["created_at"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if note_id not in latest or at >= latest[note_id][0]:
+        at = str(revision.get("created_at", ""))
+        if note_id not in latest or _not_before(at, latest[note_id][0]):
             latest[note_id] = (at, str(revision.get("text", "")))
     for note_id, (_, text) in latest.items():
         if note_id not in gone:
             yield text
+
+
+def _not_before(a: str, b: str) -> bool:
+    """Whether stored time ``a`` is not before ``b`` (parsed only within the same second:
+    "...:05Z" and "...:05.5Z" do not sort as text)."""
+    if a[:19] != b[:19]:
+        return a > b
+    try:
+        return datetime.fromisoformat(a) >= datetime.fromisoformat(b)
+    except ValueError:
+        return a >= b
 
 
 def _is_version(value: Any) -> bool:
