@@ -267,8 +267,6 @@ class ConsentEditor(EditorModal[Consent]):
     def save(self) -> Consent:
         process = str(self.query_one("#c-process", Select).value)
         on = parse_day(self.query_one("#c-on", Input).value)
-        if on is None:
-            raise ValueError("The consent needs the date it was given or withdrawn.")
         given_button = self.query_one("#c-given", RadioSet).pressed_button
         form_button = self.query_one("#c-form", RadioSet).pressed_button
         return self.case.record_consent(

@@ -392,6 +392,10 @@ def test_people_are_named_by_id_and_must_belong_to_the_case(vault: Vault) -> Non
         (lambda c, a, b: c.add_participant(Role.SUPPORTER, "  "), "A participant needs a name"),
         (lambda c, a, b: c.update_participant(a, name=""), "A participant needs a name"),
         (
+            lambda c, a, b: c.record_consent(a, ConsentPurpose.TAKE_PART, on=None),
+            "The consent needs the date it was given or withdrawn.",
+        ),
+        (
             lambda c, a, b: c.add_note("x", share_how=ShareHow.SUMMARY),
             "Choose whom it may be shared with, or set it not to be shared.",
         ),

@@ -74,6 +74,7 @@ MESSAGES = {
     "empty_action": "Describe the action first.",
     "empty_risk": "Describe the risk first.",
     "no_name": "A participant needs a name (or the name they are known by).",
+    "no_date": "The consent needs the date it was given or withdrawn.",
 }
 
 
@@ -577,6 +578,8 @@ class CaseFile:
         ``share_with`` (for sharing) names participants of the case by id.
         """
         self.participant(participant_id)
+        if "on" in fields and fields["on"] is None:
+            raise RjfacilError(MESSAGES["no_date"])
         consent = self._new(
             Consent, participant_id=participant_id, purpose=purpose, given=given, **fields
         )
