@@ -101,6 +101,12 @@ def _sensitive_case(vault: Vault) -> None:
     case.update_case(stage=Stage.ASSESSMENT)
     case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="verbal")
     case.record_consent(responsible.id, ConsentPurpose.TAKE_PART, form="written")
+    case.record_consent(
+        harmed.id,
+        ConsentPurpose.SHARING,
+        information="Their questions about why their home was chosen",
+        share_with=[responsible.id],
+    )
     _answer_plainly(case, "risk", 3)
     factor = _item_raising(case, "sensitive", "sensitive_complex", "domestic")
     case.answer(
@@ -204,17 +210,19 @@ def _follow_up_case(vault: Vault) -> None:
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")
     done = case.add_action(
-        "Write a letter of apology to Mrs Begum", by_whom="Chris", due=today - timedelta(days=20)
+        "Write a letter of apology to Mrs Begum",
+        by_whom=responsible.id,
+        due=today - timedelta(days=20),
     )
     case.update_action(done.id, status=ActionStatus.DONE)
     case.add_action(
         "Eight hours of volunteering at the food bank",
-        by_whom="Chris",
+        by_whom=responsible.id,
         due=today + timedelta(days=5),
     )
     case.add_action(
         "Facilitator to phone Mrs Begum about how she feels now",
-        by_whom="Facilitator",
+        by_whom=vault.owner.id,
         due=today + timedelta(days=2),
     )
 

@@ -105,3 +105,13 @@ class NotFound(RjfacilError):
 
 class ChecklistError(RjfacilError):
     """A checklist file is malformed: names the file, the item and what is wrong."""
+
+
+class NewerFormat(InvalidRecord):
+    """A file written by a newer rjfacil in a format this version cannot handle safely."""
+
+    def __init__(self, where: object, written: object) -> None:
+        super().__init__(
+            f"{where} was written by a newer rjfacil (case format {written}); "
+            "update rjfacil to open it."
+        )

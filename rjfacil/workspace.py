@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 from pydantic import ValidationError
 
 from rjfacil import clock
+from rjfacil.casedoc.codec import Searchable, searchable
 from rjfacil.casedoc.model import Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.load import load_catalogue
@@ -267,11 +268,12 @@ class Vault:
                 progress(done, len(ids))
             if not needle:
                 continue
+            path, _name = self.files.case_path(case_id)
             try:
-                data = self.files.read_case_document(case_id)
-            except (OSError, DamagedFile, TamperedFile):
+                found = searchable(self.files.read_case_document(case_id), path)
+            except (OSError, RjfacilError):
                 continue
-            yield from _search_case(case_id, data, needle)
+            yield from _search_case(case_id, found, needle)
 
     # -- keys -------------------------------------------------------------------------
 
@@ -326,21 +328,16 @@ class Vault:
         self.close()
 
 
-def _search_case(case_id: UUID, data: dict[str, Any], needle: str) -> Iterator[SearchHit]:
-    case_doc: dict[str, Any] = next(iter(data.get("case", {}).values()), {})
-    reference = str(case_doc.get("reference", ""))
+def _search_case(case_id: UUID, found: Searchable, needle: str) -> Iterator[SearchHit]:
+    reference = found.reference
     if needle in reference.casefold():
         yield SearchHit(case_id, reference, "reference", reference)
-    for person in data.get("participants", {}).values():
-        if not person.get("deleted") and needle in person.get("name", "").casefold():
-            yield SearchHit(case_id, reference, "participant", person["name"])
-    latest: dict[str, tuple[str, str]] = {}
-    for revision in data.get("note_revisions", {}).values():
-        note_id = revision.get("note_id", "")
-        if note_id not in latest or revision["created_at"] >= latest[note_id][0]:
-            latest[note_id] = (revision["created_at"], revision.get("text", ""))
-    for _, text in latest.values():
+    for where, text in found.texts:
         at = text.casefold().find(needle)
-        if at >= 0:
+        if at < 0:
+            continue
+        if where == "note":
             start = max(0, at - 30)
-            yield SearchHit(case_id, reference, "note", text[start : at + len(needle) + 30])
+            yield SearchHit(case_id, reference, where, text[start : at + len(needle) + 30])
+        else:
+            yield SearchHit(case_id, reference, where, text)

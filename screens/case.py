@@ -100,13 +100,12 @@ class CaseDetailsEditor(EditorModal[Case]):
         self.case = case
         self._initial = self._from(case.case)
 
-    @staticmethod
-    def _from(c: Case) -> dict[str, Any]:
+    def _from(self, c: Case) -> dict[str, Any]:
         return {
             "reference": editable(c.reference),
             "referral_date": day_input(c.referral_date),
             "process": c.process.value if c.process else NO_PROCESS,
-            "case_supervisor": editable(c.case_supervisor),
+            "case_supervisor": editable(self.case.person_name(c.case_supervisor)),
             "summary": editable(c.summary),
         }
 
@@ -153,8 +152,6 @@ class CaseDetailsEditor(EditorModal[Case]):
 
     def save(self) -> Case:
         values = self._values()
-        if not values["reference"].strip():
-            raise ValueError("A case needs a reference.")
         fields = {
             "reference": values["reference"].strip(),
             "referral_date": parse_day(values["referral_date"]),
@@ -166,8 +163,12 @@ class CaseDetailsEditor(EditorModal[Case]):
         changed = {
             k: v
             for k, v in fields.items()
-            if getattr(current, k) != (ProcessType(v) if k == "process" and v else v)
+            if k != "case_supervisor"
+            and getattr(current, k) != (ProcessType(v) if k == "process" and v else v)
         }
+        # A name: the core finds the team member of that name, or adds one.
+        if fields["case_supervisor"] != self.case.person_name(current.case_supervisor):
+            changed["case_supervisor"] = fields["case_supervisor"]
         if not changed:
             return current
         saved = self.case.update_case(**changed)
@@ -232,14 +233,15 @@ class OverviewPane(CasePane):
         if c.co_worker:
             people.append(
                 Content.assemble(
-                    ("Co-worker: ", "$foreground-muted"), plain(c.co_worker, single_line=True)
+                    ("Co-worker: ", "$foreground-muted"),
+                    plain(case.person_name(c.co_worker), single_line=True),
                 )
             )
         if c.case_supervisor:
             people.append(
                 Content.assemble(
                     ("Case supervisor: ", "$foreground-muted"),
-                    plain(c.case_supervisor, single_line=True),
+                    plain(case.person_name(c.case_supervisor), single_line=True),
                 )
             )
         if people:

@@ -224,8 +224,6 @@ class NoteEditor(EditorModal[Note]):
 
     def save(self) -> Note:
         values = self._values()
-        if values["share_how"] is not ShareHow.NOT_SHARED and not values["share_with"]:
-            raise ValueError("Choose whom it may be shared with, or set it not to be shared.")
         case = self.case
         fields = {
             "participant_id": values["concerns"],
@@ -236,16 +234,11 @@ class NoteEditor(EditorModal[Note]):
         }
         if self.note is None:
             return case.add_note(values["text"], **fields)
-        note = self.note
-        if values["text"] != self._initial["text"]:
-            case.revise_note(note.id, values["text"])
-        current = case.note(note.id)
-        changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
-        if changed:
-            case.update_note(note.id, **changed)
+        text = values["text"] if values["text"] != self._initial["text"] else None
+        saved = case.revise_note(self.note.id, text, **fields)
         # What is saved now is the new starting point, should a later save fail.
         self._initial = values
-        return case.note(note.id)
+        return saved
 
     def rescue_draft(self, case: CaseFile) -> bool:
         values = self._values()

@@ -14,7 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Input, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import (
+    DataTable,
+    Input,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
 from rjfacil.errors import RjfacilError
@@ -107,8 +116,6 @@ class ParticipantEditor(EditorModal[Participant]):
     def save(self) -> Participant:
         values = self._values()
         values["name"] = values["name"].strip()
-        if not values["name"]:
-            raise ValueError("A participant needs a name (or the name they are known by).")
         if self.participant is None:
             role = values.pop("role")
             name = values.pop("name")
@@ -199,11 +206,19 @@ class ConsentEditor(EditorModal[Consent]):
                 id="c-information",
             ),
         )
+        chosen = set(base.share_with) if base else set()
         yield form_row(
             "Share with",
-            Input(
-                editable(base.share_with) if base else "",
-                placeholder="For sharing: with whom",
+            SelectionList[str](
+                *[
+                    (
+                        plain(self.case.participant_label(p.id), single_line=True),
+                        str(p.id),
+                        p.id in chosen,
+                    )
+                    for p in self.case.participants
+                    if p.id != self.participant_id
+                ],
                 compact=True,
                 id="c-share-with",
             ),
@@ -250,8 +265,6 @@ class ConsentEditor(EditorModal[Consent]):
     def save(self) -> Consent:
         process = str(self.query_one("#c-process", Select).value)
         on = parse_day(self.query_one("#c-on", Input).value)
-        if on is None:
-            raise ValueError("The consent needs the date it was given or withdrawn.")
         given_button = self.query_one("#c-given", RadioSet).pressed_button
         form_button = self.query_one("#c-form", RadioSet).pressed_button
         return self.case.record_consent(
@@ -260,7 +273,7 @@ class ConsentEditor(EditorModal[Consent]):
             given=given_button is None or given_button.id == "given",
             process=None if process == ANY_FORM else process,
             information=self.query_one("#c-information", Input).value.strip(),
-            share_with=self.query_one("#c-share-with", Input).value.strip(),
+            share_with=[UUID(v) for v in self.query_one("#c-share-with", SelectionList).selected],
             form=form_button.id if form_button and form_button.id else "verbal",
             on=on,
             note=self.query_one("#c-note", Input).value,
@@ -278,15 +291,15 @@ class ConsentEditor(EditorModal[Consent]):
         return True
 
 
-def consent_topic(consent: Consent) -> str:
-    """What a consent is about, in words: purpose, form of process, information."""
+def consent_topic(case: CaseFile, consent: Consent) -> str:
+    """What a consent is about, in words: purpose, form of process, information, with whom."""
     details = []
     if consent.process:
         details.append(process_label(consent.process).lower())
     if consent.information:
         details.append(consent.information)
     if consent.share_with:
-        details.append(f"with {consent.share_with}")
+        details.append("with " + ", ".join(case.person_name(pid) for pid in consent.share_with))
     return consent_purpose_label(consent.purpose) + (f" ({', '.join(details)})" if details else "")
 
 
@@ -302,7 +315,10 @@ def consent_line(case: CaseFile, consent: Consent, history: bool = False) -> Con
         else ")"
     )
     line = Content.assemble(
-        plain(consent_topic(consent), single_line=True), ": ", decision, (tail, "$foreground-muted")
+        plain(consent_topic(case, consent), single_line=True),
+        ": ",
+        decision,
+        (tail, "$foreground-muted"),
     )
     if consent.note:
         line = line + Content(" — ") + plain(consent.note, single_line=True)
@@ -487,7 +503,7 @@ class ParticipantsPane(CasePane):
             base = await self.app.push_screen_wait(
                 PickModal(
                     "Which consent is withdrawn?",
-                    [(plain(consent_topic(c), single_line=True), c) for c in given],
+                    [(plain(consent_topic(self.case, c), single_line=True), c) for c in given],
                 )
             )
             if base is None:

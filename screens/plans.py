@@ -115,11 +115,11 @@ class CoWorkingPane(CasePane):
         lines = [
             Content.assemble(
                 ("Co-worker: ", "bold"),
-                plain(c.co_worker, single_line=True)
+                plain(case.person_name(c.co_worker), single_line=True)
                 if c.co_worker
                 else Content.styled("none named", "$foreground-muted"),
                 ("   Case supervisor: ", "bold"),
-                plain(c.case_supervisor, single_line=True)
+                plain(case.person_name(c.case_supervisor), single_line=True)
                 if c.case_supervisor
                 else Content.styled("none named", "$foreground-muted"),
             )
@@ -162,10 +162,11 @@ class CoWorkingPane(CasePane):
     @work(exclusive=True, group="coworking-edit")
     async def _edit(self) -> None:
         c = self.case.case
+        name = self.case.person_name
         worker = await self.app.push_screen_wait(
             TextPromptModal(
                 "Co-worker",
-                value=editable(c.co_worker),
+                value=editable(name(c.co_worker)),
                 allow_empty=True,
                 help="Their name as you know them",
             )
@@ -173,8 +174,11 @@ class CoWorkingPane(CasePane):
         if worker is None:
             return
         supervisor = await self.app.push_screen_wait(
-            TextPromptModal("Case supervisor", value=editable(c.case_supervisor), allow_empty=True)
+            TextPromptModal(
+                "Case supervisor", value=editable(name(c.case_supervisor)), allow_empty=True
+            )
         )
+        # Names: the core finds the team member of that name, or adds one.
         fields = {"co_worker": worker.strip()}
         if supervisor is not None:
             fields["case_supervisor"] = supervisor.strip()
@@ -293,7 +297,7 @@ class ActionEditor(EditorModal[AgreementAction]):
     def _from(action: AgreementAction | None) -> dict[str, Any]:
         return {
             "description": editable(action.description) if action else "",
-            "by_whom": editable(action.by_whom) if action else "",
+            "by_whom": str(action.by_whom) if action and action.by_whom else NOBODY,
             "due": day_input(action.due) if action else "",
             "status": (action.status if action else ActionStatus.OPEN).value,
         }
@@ -304,7 +308,23 @@ class ActionEditor(EditorModal[AgreementAction]):
             "Action",
             text_field(start["description"], "a-description"),
         )
-        yield form_row("By whom", Input(start["by_whom"], compact=True, id="a-by"))
+        people = [str(pid) for pid in self.case.people()]
+        if start["by_whom"] not in (NOBODY, *people):
+            people.append(start["by_whom"])  # someone no longer in the case
+        yield form_row(
+            "By whom",
+            Select(
+                [(Content("Nobody named yet"), NOBODY)]
+                + [
+                    (plain(self.case.person_label(UUID(pid)), single_line=True), pid)
+                    for pid in people
+                ],
+                value=start["by_whom"],
+                allow_blank=False,
+                compact=True,
+                id="a-by",
+            ),
+        )
         yield form_row(
             "Due",
             date_field(start["due"], "a-due"),
@@ -326,7 +346,7 @@ class ActionEditor(EditorModal[AgreementAction]):
     def _values(self) -> dict[str, Any]:
         return {
             "description": self.query_one("#a-description", TextArea).text,
-            "by_whom": self.query_one("#a-by", Input).value,
+            "by_whom": str(self.query_one("#a-by", Select).value),
             "due": self.query_one("#a-due", Input).value.strip(),
             "status": str(self.query_one("#a-status", Select).value),
         }
@@ -336,10 +356,8 @@ class ActionEditor(EditorModal[AgreementAction]):
 
     def save(self) -> AgreementAction:
         values = self._values()
-        if not values["description"].strip():
-            raise ValueError("Describe the action first.")
         fields: dict[str, Any] = {
-            "by_whom": values["by_whom"].strip(),
+            "by_whom": None if values["by_whom"] == NOBODY else UUID(values["by_whom"]),
             "due": parse_day(values["due"]),
             "status": values["status"],
         }
@@ -357,9 +375,8 @@ class ActionEditor(EditorModal[AgreementAction]):
         values = self._values()
         if values == self._initial:
             return False
-        draft_note(
-            case, "an agreement action", f"{values['description']}\nBy whom: {values['by_whom']}"
-        )
+        by_whom = "" if values["by_whom"] == NOBODY else case.person_name(UUID(values["by_whom"]))
+        draft_note(case, "an agreement action", f"{values['description']}\nBy whom: {by_whom}")
         return True
 
 
@@ -424,8 +441,6 @@ class LetterEditor(EditorModal[LetterVersion]):
 
     def save(self) -> LetterVersion:
         text = self.query_one("#l-text", TextArea).text
-        if not text.strip():
-            raise ValueError("The letter is empty.")
         if self.letter is not None:
             version = self.case.revise_letter(self.letter.id, text)
         else:
@@ -563,7 +578,7 @@ class AgreementPane(CasePane):
                     str(action.id),
                     (
                         first_line(action.description, 36),
-                        plain(action.by_whom, single_line=True),
+                        plain(case.person_name(action.by_whom), single_line=True),
                         Content.styled(status.day_overdue, "bold $text-warning")
                         if status is not None and status.overdue
                         else Content(show_day(action.due)),

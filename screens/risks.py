@@ -120,8 +120,6 @@ class RiskEditor(EditorModal[Risk]):
 
     def save(self) -> Risk:
         values = self._values()
-        if not values["description"].strip():
-            raise ValueError("Describe the risk first.")
         fields: dict[str, Any] = {
             "rating": values["rating"],
             "mitigation": values["mitigation"],

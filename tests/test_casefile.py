@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -68,7 +69,7 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
     letter = case.add_letter(responsible.id, "Dear Ana", to_participant=harmed.id)
     case.revise_letter(letter.id, "Dear Ana, second draft")
     case.set_letter_status(letter.id, LetterStatus.UNDER_REVIEW, vetting_note="check names")
-    action = case.add_action("Apology letter", by_whom="Ben", due=date(2026, 12, 5))
+    action = case.add_action("Apology letter", by_whom=responsible.id, due=date(2026, 12, 5))
     case.update_action(action.id, status=ActionStatus.DONE)
     case.override_flag("co_working_advised", "Supervisor agreed a lone facilitator is safe")
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
@@ -292,3 +293,162 @@ def test_a_failed_save_says_so_and_loses_nothing(
     }
     assert kept.id in {n.id for n in again.notes()}
     assert again.chain_problems() == []
+
+
+# -- one fact, one home ----------------------------------------------------------------
+
+
+def test_the_shipped_items_that_state_case_facts() -> None:
+    from rjfacil.checklists.load import load_catalogue
+
+    facts = {fact: f"{cl}.{item.id}" for fact, (cl, item) in load_catalogue().facts.items()}
+    assert facts == {
+        "process": "process.process_type",
+        "meeting_date": "meeting.meeting_date",
+        "meeting_venue": "meeting.venue",
+        "co_worker": "coworking.coworker",
+    }
+
+
+def test_walking_the_meeting_date_moves_the_meeting_and_its_due_date(vault: Vault) -> None:
+    today = date.today()
+    planned, moved = today + timedelta(days=20), today + timedelta(days=18)
+    case = vault.new_case("RJ-M", meeting_date=planned)
+    assert case.answers()[("meeting", "meeting_date", None)].value == planned.isoformat()
+    case.answer("meeting", "meeting_date", moved.isoformat())
+    assert case.case.meeting_date == moved
+    assert [d.due for d in due_dates(case) if d.label == "Meeting"] == [moved]
+    case.update_case(meeting_date=planned, meeting_venue="Town hall")
+    answers = case.answers()
+    assert answers[("meeting", "meeting_date", None)].value == planned.isoformat()
+    assert answers[("meeting", "venue", None)].value == "Town hall"
+    history = case.answer_history("meeting", "meeting_date")
+    assert [a.value for a in history] == [
+        planned.isoformat(),
+        moved.isoformat(),
+        planned.isoformat(),
+    ]
+    case.answer("meeting", "venue", None)
+    assert case.case.meeting_venue == ""
+    again = reopen(vault)
+    try:
+        reopened = again.open_case(case.id)
+        assert reopened.case.meeting_date == planned
+        assert ("meeting", "venue", None) not in reopened.answers()
+        assert reopened.chain_problems() == []
+    finally:
+        again.close()
+
+
+def test_the_co_worker_is_one_fact_and_one_person_wherever_it_is_named(vault: Vault) -> None:
+    case = vault.new_case("RJ-CW")
+    case.answer("coworking", "coworker", "Priya Shah")
+    priya = case.case.co_worker
+    assert case.person_name(priya) == "Priya Shah"
+    case.update_case(co_worker="Dana Whitfield", case_supervisor="Dana Whitfield")
+    assert case.answers()[("coworking", "coworker", None)].value == "Dana Whitfield"
+    assert case.case.case_supervisor == case.case.co_worker
+    case.update_case(co_worker="  priya SHAH ")
+    assert case.case.co_worker == priya
+    assert sorted(m.name for m in case.team) == ["Dana Whitfield", "Priya Shah", OWNER]
+    assert case.answers()[("coworking", "coworker", None)].value == "Priya Shah"
+    case.answer("coworking", "coworker", None)
+    assert case.case.co_worker is None
+    assert case.chain_problems() == []
+
+
+# -- people by id, and the rules the editors used to keep alone -------------------------
+
+
+def test_people_are_named_by_id_and_must_belong_to_the_case(vault: Vault) -> None:
+    case = vault.new_case("RJ-P", co_worker="Priya Shah")
+    rory = case.add_participant(Role.PERSON_RESPONSIBLE, "Rory Gold")
+    hana = case.add_participant(Role.PERSON_HARMED, "Hana Gold")
+    for whom in (rory.id, case.case.co_worker, vault.owner.id):
+        action = case.add_action("Phone", by_whom=whom)
+        assert case.person_name(action.by_whom) != ""
+    assert [case.person_name(a.by_whom) for a in case.actions] == [
+        "Rory Gold",
+        "Priya Shah",
+        OWNER,
+    ]
+    stranger = UUID(int=7)
+    with pytest.raises(RjfacilError, match="not a participant or in the case's team"):
+        case.add_action("Phone", by_whom=stranger)
+    consent = case.record_consent(hana.id, ConsentPurpose.SHARING, share_with=[rory.id])
+    assert consent.share_with == [rory.id]
+    with pytest.raises(RjfacilError, match="consent to share can only name participants"):
+        case.record_consent(hana.id, ConsentPurpose.SHARING, share_with=[case.case.co_worker])
+    assert len(case.consents()) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c, a, b: c.add_action("  "), "Describe the action first."),
+        (lambda c, a, b: c.add_risk(" \n"), "Describe the risk first."),
+        (lambda c, a, b: c.add_letter(a, "  ", b), "The letter is empty."),
+        (lambda c, a, b: c.add_letter(a, "Dear me", a), "A letter goes from one participant"),
+        (lambda c, a, b: c.add_participant(Role.SUPPORTER, "  "), "A participant needs a name"),
+        (lambda c, a, b: c.update_participant(a, name=""), "A participant needs a name"),
+        (
+            lambda c, a, b: c.record_consent(a, ConsentPurpose.TAKE_PART, on=None),
+            "The consent needs the date it was given or withdrawn.",
+        ),
+        (
+            lambda c, a, b: c.add_note("x", share_how=ShareHow.SUMMARY),
+            "Choose whom it may be shared with, or set it not to be shared.",
+        ),
+        (
+            lambda c, a, b: c.add_note(
+                "x", private=True, share_how=ShareHow.AS_WRITTEN, share_with=[b]
+            ),
+            "A private note is only for you",
+        ),
+    ],
+)
+def test_the_case_model_rules_hold_for_every_caller(
+    vault: Vault, change: Any, message: str
+) -> None:
+    case = vault.new_case("RJ-R")
+    a = case.add_participant(Role.PERSON_RESPONSIBLE, "Rory")
+    b = case.add_participant(Role.PERSON_HARMED, "Hana")
+    before = len(case.audit_log)
+    with pytest.raises(RjfacilError) as refused:
+        change(case, a.id, b.id)
+    assert str(refused.value).startswith(message)
+    assert len(case.audit_log) == before
+
+
+def test_an_emptied_action_or_risk_is_refused_on_edit_too(vault: Vault) -> None:
+    case = vault.new_case("RJ-E")
+    action = case.add_action("Apology")
+    risk = case.add_risk("Pressure")
+    with pytest.raises(RjfacilError, match="Describe the action first"):
+        case.update_action(action.id, description=" ")
+    with pytest.raises(RjfacilError, match="Describe the risk first"):
+        case.update_risk(risk.id, description="")
+    assert (case.actions[0].description, case.risks[0].description) == ("Apology", "Pressure")
+
+
+def test_revising_a_note_text_and_sharing_is_one_change(vault: Vault) -> None:
+    case = vault.new_case("RJ-N")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Ana")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Ben")
+    note = case.add_note("Ana would like to know why.", participant_id=harmed.id)
+    before = len(case.audit_log)
+    case.revise_note(
+        note.id,
+        "Ana would like to know why it was her house.",
+        share_how=ShareHow.SUMMARY,
+        share_with=[responsible.id],
+    )
+    assert len(case.audit_log) == before + 1
+    assert case.audit_log[-1].action == "revised a note and its sharing"
+    assert case.note(note.id).share_with == [responsible.id]
+    assert [r.text for r in case.note_history(note.id)] == [
+        "Ana would like to know why.",
+        "Ana would like to know why it was her house.",
+    ]
+    case.revise_note(note.id, "Ana would like to know why it was her house.")
+    assert len(case.audit_log) == before + 1  # nothing changed, nothing written

@@ -209,6 +209,45 @@ def test_every_problem_is_listed_on_the_error(builtin: Path) -> None:
     assert len(caught.value.problems) == 2  # type: ignore[attr-defined]
 
 
+def test_a_case_fact_is_stated_by_an_item_of_its_kind_once_per_case(builtin: Path) -> None:
+    date_item = GOOD_ITEM.replace("yes_no_unknown", "date")
+    write(builtin, "risk.toml", header() + date_item + 'fact = "meeting_place"\n')
+    assert load_error(builtin).startswith(
+        "risk.toml: item 'intimidation': unknown case fact 'meeting_place' (use process, "
+    )
+    write(builtin, "risk.toml", header() + GOOD_ITEM + 'fact = "meeting_date"\n')
+    assert load_error(builtin) == (
+        "risk.toml: item 'intimidation': the case fact 'meeting_date' needs "
+        'kind = "date", not yes_no_unknown'
+    )
+    per_participant = date_item + 'fact = "meeting_date"\nscope = "participant"\n'
+    write(builtin, "risk.toml", header() + per_participant)
+    assert load_error(builtin) == (
+        "risk.toml: item 'intimidation': fact 'meeting_date' is a fact of the case: the item "
+        'must be asked once per case (scope = "case")'
+    )
+    process = GOOD_ITEM.replace("yes_no_unknown", "choice") + (
+        'fact = "process"\nchoices = [{ id = "letter", label = "L" }, { id = "email", '
+        'label = "E" }]\n'
+    )
+    write(builtin, "risk.toml", header() + process)
+    assert load_error(builtin).startswith(
+        "risk.toml: item 'intimidation': choice 'email' is not a process the case can record"
+    )
+
+
+def test_a_case_fact_has_one_item_across_every_file(builtin: Path, org: Path) -> None:
+    item = GOOD_ITEM.replace("yes_no_unknown", "date") + 'fact = "meeting_date"\n'
+    write(builtin, "risk.toml", header() + item)
+    catalogue = load_catalogue(builtin)
+    assert catalogue.facts["meeting_date"][0] == "risk"
+    write(org, "extra.toml", '[checklist]\nextends = "safety"\n' + item.replace("intim", "when"))
+    assert load_error(builtin, org) == (
+        "extra.toml: item 'whenidation': the case fact 'meeting_date' is already stated by "
+        "risk.intimidation; a fact of the case has one item"
+    )
+
+
 # -- an organisation's files -------------------------------------------------------------
 
 

@@ -247,8 +247,16 @@ def test_demo_creates_a_vault_of_fictional_cases(tmp_path: Path) -> None:
         assert {"assessment", "preparation", "communication", "follow_up", "closed"} <= stages
         cases = [vault.open_case(row.id) for row in rows]
         assert any(c.case.co_worker for c in cases)
+        people = {
+            (c.person_name(c.case.co_worker), c.person_name(c.case.case_supervisor)) for c in cases
+        }
+        assert ("Priya Shah", "Dana Whitfield") in people
         assert any(lt.status.value == "under_review" for c in cases for lt in c.letters)
         assert any(c.actions for c in cases if c.case.stage.value == "follow_up")
+        by_whom = {c.person_name(a.by_whom) for c in cases for a in c.actions}
+        assert {"Chris Parry", vault.owner.name} <= by_whom
+        shared = [c.person_name(pid) for c in cases for x in c.consents() for pid in x.share_with]
+        assert shared == ["Jordan Lee"]
     again = _cli("--data-dir", str(home), "demo", "--no-tui", home=tmp_path)
     assert "Reusing" in again.stdout
 

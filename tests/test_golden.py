@@ -1,15 +1,19 @@
 """Vaults written by rjfacil 0.1 must stay readable by every later version.
 
 The folders in tests/golden/ were made once, by the scripts beside them at the commit they
-name, and are never regenerated: a failing test here means a later version broke a promise.
+name, and are never regenerated: a failing test here means a later version broke a promise
+(tests/golden/README.md lists them).
 """
 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
-from rjfacil.casedoc.model import ConsentPurpose, LetterStatus, ShareHow
+from rjfacil.casedoc.codec import CURRENT_FORMAT
+from rjfacil.casedoc.model import ConsentPurpose, LetterStatus, ShareHow, TeamRole
+from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.flags import raised_flags
 from rjfacil.workspace import Vault
 
@@ -40,12 +44,27 @@ def test_the_golden_vault_opens_with_everything_in_it(tmp_path: Path) -> None:
         assert case.letters[0].status is LetterStatus.UNDER_REVIEW
         assert case.answers()[("risk", "initial_assessment", None)].value == "yes"
         assert "co_working_advised" not in raised_flags(case)
+        # People by id (format 2): the co-worker named in free text is a team member.
+        assert case.person_name(case.case.co_worker) == "Co Worker"
+        assert case.case.case_supervisor is None
+        assert {(m.name, m.role) for m in case.team} == {
+            ("Golden Facilitator", TeamRole.FACILITATOR),
+            ("Co Worker", TeamRole.CO_WORKER),
+        }
+        assert [a.by_whom for a in case.actions] == [None]
+        hits = [(hit.where, hit.excerpt) for hit in vault.search("written apology")]
+        assert hits == [("note", "Hana wants a written apology.")]
+        assert all(c.share_with == [] for c in case.consents())
         assert vault.verify().ok
-        # It stays writable, too.
+        assert case.document.read_format == 1
+        # It stays writable, too, and is then written in the current format.
         case.add_note("written by a later version")
     recovery = (GOLDEN / "vault-v1-recovery.txt").read_text().strip()
     with Vault.open(home).unlock_with_recovery(recovery) as vault:
         assert vault.verify().ok
+        case = vault.open_case(vault.list_cases()[0].id)
+        assert case.document.read_format == CURRENT_FORMAT
+        assert case.person_name(case.case.co_worker) == "Co Worker"
 
 
 def test_the_golden_demo_vault_opens_every_case(tmp_path: Path) -> None:
@@ -73,18 +92,79 @@ def test_the_golden_demo_vault_opens_every_case(tmp_path: Path) -> None:
             "Casey Brook",
             "Morgan Rivera",
         ]
+        # People by id (format 2), with every name as it was.
+        assert co_worked.person_name(co_worked.case.co_worker) == "Priya Shah"
+        assert co_worked.person_name(co_worked.case.case_supervisor) == "Dana Whitfield"
+        assert co_worked.answers()[("coworking", "coworker", None)].value == "Priya Shah"
+        by_whom = [follow_up.person_name(a.by_whom) for a in follow_up.actions]
+        assert by_whom == ["Chris Parry", "Chris Parry", "Robin Ashdown (demo facilitator)"]
+        chris = next(p for p in follow_up.participants if p.name == "Chris Parry")
+        assert follow_up.actions[0].by_whom == chris.id
+        assert follow_up.actions[2].by_whom == vault.owner.id
         report = vault.verify()
         assert report.ok, report.faults
         assert report.checked == 5
 
 
 def test_the_golden_people_vault_keeps_every_name(tmp_path: Path) -> None:
-    """Free-text people (0.1) read back: co-worker, supervisor, action owners, consents."""
+    """Free-text people (0.1) become ids of participants and team members, every name kept."""
     home = _copy(tmp_path, "people-v1")
     with Vault.open(home).unlock("golden people passphrase") as vault:
         [row] = vault.list_cases()
         case = vault.open_case(row.id)
-        assert [p.name for p in case.participants] == ["Hana Gold", "Rory Gold", "Mo Gold"]
-        assert len(case.actions) == 4
-        assert len(case.consents()) == 2
+        _assert_people_resolved(case)
         assert vault.verify().ok
+        # A change writes the whole case in the current format; the names stay.
+        case.add_note("written after the migration")
+        assert case.chain_problems() == []
+    with Vault.open(home).unlock("golden people passphrase") as vault:
+        case = vault.open_case(vault.list_cases()[0].id)
+        assert case.document.read_format == CURRENT_FORMAT
+        _assert_people_resolved(case)
+        assert vault.verify().ok
+
+
+def _assert_people_resolved(case: CaseFile) -> None:
+    harmed, responsible, supporter = case.participants
+    assert [p.name for p in case.participants] == ["Hana Gold", "Rory Gold", "Mo Gold"]
+    assert case.person_name(case.case.co_worker) == "Priya Shah"
+    assert case.person_name(case.case.case_supervisor) == "Dana Whitfield"
+    roles = {m.name: m.role for m in case.team}
+    assert roles == {
+        "Golden Facilitator": TeamRole.FACILITATOR,
+        "Priya Shah": TeamRole.CO_WORKER,
+        "Dana Whitfield": TeamRole.CASE_SUPERVISOR,
+        "Rory and Mo": TeamRole.OTHER,
+    }
+    actions = {a.description: a.by_whom for a in case.actions}
+    assert actions["Apology in writing"] == responsible.id  # "rory gold"
+    assert case.person_name(actions["Phone Hana after a month"]) == "Golden Facilitator"
+    assert case.person_name(actions["Repair the fence"]) == "Rory and Mo"
+    assert actions["Nobody named yet"] is None
+    hana, rory = case.consents()
+    assert hana.share_with == [responsible.id]
+    assert rory.share_with == []
+    assert rory.note == "Share with (as first written): the victim's sister"
+    assert (hana.information, rory.information) == ("Her account of the evening", "His letter")
+    # One fact, one home: the meeting date answered after the case was opened stands.
+    assert case.case.meeting_date == date(2026, 12, 18)
+    assert case.answers()[("meeting", "meeting_date", None)].value == "2026-12-18"
+    assert supporter.name == "Mo Gold" and harmed.address_as == "Hana"
+
+
+def test_two_copies_of_a_golden_case_migrate_to_the_same_people(tmp_path: Path) -> None:
+    """Co-workers migrating their own copies of one case make the same team member ids."""
+    made = []
+    for name in ("mine", "theirs"):
+        home = tmp_path / name
+        shutil.copytree(GOLDEN / "people-v1", home)
+        with Vault.open(home).unlock("golden people passphrase") as vault:
+            case = vault.open_case(vault.list_cases()[0].id)
+            made.append(
+                (
+                    sorted((m.id, m.name) for m in case.team),
+                    case.case.co_worker,
+                    [a.by_whom for a in case.actions],
+                )
+            )
+    assert made[0] == made[1]

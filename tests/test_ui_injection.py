@@ -54,7 +54,7 @@ async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
         share_how=ShareHow.SUMMARY,
     )
     case.add_risk(EVIL, mitigation=EVIL, review_date=date(2030, 1, 1))
-    case.add_action(EVIL, by_whom=MARKUP)
+    case.add_action(EVIL, by_whom=harmed.id)  # a name with markup in it
     case.add_letter(harmed.id, EVIL, responsible.id)
     case.update_case(co_worker=MARKUP, meeting_venue=ESCAPES)
     case.answer("risk", "initial_assessment", "yes", note=EVIL)

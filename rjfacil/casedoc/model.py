@@ -3,6 +3,11 @@
 Rules (DESIGN.md, "The case model's rules"):
 - every record has a UUID, created_at (aware UTC) and created_by (the facilitator's id);
   mutable records also updated_at and updated_by;
+- records keep fields they do not know (written by a newer rjfacil) and write them back
+  unchanged (``extra="allow"``); the case document's format says what a reader must
+  understand (rjfacil.casedoc.codec);
+- people are referenced by id: a participant, or a member of the case's team (the
+  facilitators, co-worker, case supervisor and others who are not participants);
 - notes are never edited in place: an edit adds a NoteRevision;
 - consents and answers are append-only: a withdrawal or a changed answer is a new record;
 - deletions are tombstones (``deleted=True``), so a merge can tell them from absence.
@@ -10,10 +15,10 @@ Rules (DESIGN.md, "The case model's rules"):
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -26,9 +31,9 @@ Reference = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 
 
 class Record(BaseModel):
-    """Fields every record has."""
+    """Fields every record has. Fields it does not know are kept (a newer rjfacil's)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     id: UUID = Field(default_factory=uuid4)
     created_at: AwareDatetime = Field(default_factory=lambda: clock.now())
@@ -42,12 +47,58 @@ class MutableRecord(Record):
 
 
 class Facilitator(BaseModel):
-    """A facilitator as their co-workers know them; ids resolve created_by to a name."""
+    """A vault's owner (profile.rjv) as their co-workers know them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
 
     id: UUID
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+class TeamRole(StrEnum):
+    """What a team member is to the case (they are not participants)."""
+
+    FACILITATOR = "facilitator"
+    CO_WORKER = "co_worker"
+    CASE_SUPERVISOR = "case_supervisor"
+    LINE_MANAGER = "line_manager"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "facilitator": "Facilitator",
+            "co_worker": "Co-worker",
+            "case_supervisor": "Case supervisor",
+            "line_manager": "Line manager",
+            "other": "Team",
+        }[self.value]
+
+
+class TeamMember(MutableRecord):
+    """Someone working on the case: a facilitator (the vault's owner is one, and every
+    author of a record is one), the co-worker, the case supervisor, a line manager.
+
+    Their id is what ``created_by``, the case's co-worker and supervisor, and an agreement
+    action's ``by_whom`` refer to.
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    role: TeamRole = TeamRole.OTHER
+
+
+# Never change: team members named in free text by format 1 got ids made with it.
+TEAM_NAMESPACE = UUID("d1324704-66c5-5e80-a0f4-a2d8000cf078")
+
+
+def team_member_id(case_id: UUID, name: str) -> UUID:
+    """The id of a team member first named in a case by ``name`` (trimmed, any case).
+
+    The same in every copy of the case, so two co-workers who each name "Priya Shah" (or
+    migrate a case naming her) make the same team member.
+    """
+    key = " ".join(name.split()).casefold()
+    return uuid5(TEAM_NAMESPACE, f"{case_id}:{key}")
 
 
 class Case(MutableRecord):
@@ -56,8 +107,8 @@ class Case(MutableRecord):
     closure_reason: ClosureReason | None = None
     referral_date: date | None = None
     process: ProcessType | None = None
-    co_worker: ShortText = ""
-    case_supervisor: ShortText = ""
+    co_worker: UUID | None = None  # a team member
+    case_supervisor: UUID | None = None  # a team member
     meeting_date: date | None = None
     meeting_venue: ShortText = ""
     summary: LongText = ""
@@ -86,13 +137,16 @@ class ConsentPurpose(StrEnum):
 
 
 class Consent(Record):
-    """One consent decision. Withdrawal is a new record with ``given=False``."""
+    """One consent decision. Withdrawal is a new record with ``given=False``.
+
+    ``share_with`` names the participants the information may be shared with (ids).
+    """
 
     participant_id: UUID
     purpose: ConsentPurpose
     process: ProcessType | None = None
     information: ShortText = ""
-    share_with: ShortText = ""
+    share_with: list[UUID] = Field(default_factory=list)
     given: bool = True
     form: Literal["written", "verbal"] = "verbal"
     on: date = Field(default_factory=lambda: clock.today())
@@ -185,7 +239,11 @@ class LetterStatus(StrEnum):
 
 
 class Letter(MutableRecord):
-    """A letter or recorded message between participants, vetted before handover (A 3(a) 11-12)."""
+    """A letter or recorded message between participants, vetted before handover (A 3(a) 11-12).
+
+    From and to are participants, never the same one (the commands enforce it; a letter
+    stored so by an earlier version still reads).
+    """
 
     from_participant: UUID
     to_participant: UUID | None = None
@@ -208,7 +266,7 @@ class AgreementAction(MutableRecord):
     """One action of an outcome agreement, monitored at follow-up (A 3(c), A 3(d))."""
 
     description: LongText
-    by_whom: ShortText = ""
+    by_whom: UUID | None = None  # a participant or a team member
     due: date | None = None
     status: ActionStatus = ActionStatus.OPEN
 
@@ -235,6 +293,7 @@ class AuditEntry(Record):
 # The tables of a case file and the record type each holds.
 TABLES: dict[str, type[Record]] = {
     "case": Case,
+    "team": TeamMember,
     "participants": Participant,
     "consents": Consent,
     "notes": Note,
@@ -247,15 +306,3 @@ TABLES: dict[str, type[Record]] = {
     "flag_overrides": FlagOverride,
     "audit": AuditEntry,
 }
-
-IMMUTABLE_TABLES = frozenset(
-    name for name, kind in TABLES.items() if not issubclass(kind, MutableRecord)
-)
-
-
-def new_id() -> UUID:
-    return uuid4()
-
-
-def as_datetime(value: datetime) -> str:
-    return value.isoformat()

@@ -28,11 +28,24 @@ class Catalogue:
     flags: Mapping[str, FlagDef]
     _by_id: dict[str, Checklist] = field(init=False, repr=False, compare=False)
     _implied: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _facts: dict[str, tuple[str, Item]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {each.id: each for each in self.checklists})
         implied = {flag_id: _closure(flag_id, self.flags) for flag_id in self.flags}
         object.__setattr__(self, "_implied", implied)
+        facts = {
+            item.fact: (checklist.id, item)
+            for checklist in self.checklists
+            for item in checklist.items
+            if item.fact is not None
+        }
+        object.__setattr__(self, "_facts", facts)
+
+    @property
+    def facts(self) -> Mapping[str, tuple[str, Item]]:
+        """The items that state a case fact, by fact: (checklist id, item)."""
+        return self._facts
 
     def checklist(self, checklist_id: str) -> Checklist:
         """The checklist with this id.

@@ -295,7 +295,38 @@ def _assemble(parsed: list[_Parsed], problems: list[Problem]) -> dict[str, Check
         message = _applies_when_problem(checklist, checklists)
         if message:
             problems.append(Problem(where[checklist_id].path, message))
+    problems.extend(_fact_problems(parsed, checklists))
     return checklists
+
+
+def _fact_problems(parsed: list[_Parsed], checklists: dict[str, Checklist]) -> list[Problem]:
+    """A case fact is stated by one item at most, across every file."""
+    problems: list[Problem] = []
+    stated: dict[str, str] = {}
+    files = {each.checklist.id: each.path for each in parsed if each.checklist is not None}
+    extended = {
+        (each.extension.extends, item.id): each.path
+        for each in parsed
+        if each.extension is not None
+        for item in each.extension.items
+    }
+    for checklist in checklists.values():
+        for item in checklist.items:
+            if item.fact is None:
+                continue
+            here = f"{checklist.id}.{item.id}"
+            if item.fact in stated:
+                path = extended.get((checklist.id, item.id)) or files[checklist.id]
+                problems.append(
+                    Problem(
+                        path,
+                        f"item '{item.id}': the case fact '{item.fact}' is already stated by "
+                        f"{stated[item.fact]}; a fact of the case has one item",
+                    )
+                )
+            else:
+                stated[item.fact] = here
+    return problems
 
 
 def _extend(each: _Parsed, checklists: dict[str, Checklist], problems: list[Problem]) -> None:

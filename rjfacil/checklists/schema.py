@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from rjfacil.vocab import CHECKLIST_STAGES, Role
+from rjfacil.vocab import CHECKLIST_STAGES, ProcessType, Role
 
 Kind = Literal["check", "yes_no_unknown", "choice", "text", "date"]
 Scope = Literal["case", "participant"]
@@ -43,6 +43,18 @@ SCOPES: tuple[str, ...] = ("case", "participant")
 YES_NO_UNKNOWN: tuple[str, ...] = ("yes", "no", "unknown")
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+# The case facts an item may state (``fact = "..."``), with the answer kind each needs. The
+# case's own field is the one home of such a fact: answering the item writes the field,
+# and the item's answer is read from it (rjfacil.commands.casefile).
+FACTS: dict[str, Kind] = {
+    "process": "choice",
+    "referral_date": "date",
+    "meeting_date": "date",
+    "meeting_venue": "text",
+    "co_worker": "text",
+    "case_supervisor": "text",
+}
 
 # The reference forms of checklists/README.md: the Best Practice Guidance's own numbering
 # (section letter, subsection such as 2(a), paragraph or "fn" footnote), then the other
@@ -243,6 +255,7 @@ class Item(_Scoped):
     choices: list[Choice] | None = None
     deadline: ItemDeadline | None = None
     flags: list[FlagRule] = Field(default_factory=list)
+    fact: str | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -255,6 +268,13 @@ class Item(_Scoped):
     @classmethod
     def _attention_answers(cls, value: Any) -> Any:
         return _answer_list(value, "attention")
+
+    @field_validator("fact")
+    @classmethod
+    def _known_fact(cls, value: str | None) -> str | None:
+        if value is not None and value not in FACTS:
+            raise ValueError(f"unknown case fact {value!r} (use {_or_list(list(FACTS))})")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Item:
@@ -272,7 +292,23 @@ class Item(_Scoped):
         for rule in self.flags:
             self._check_answers(rule.when, f"flag {rule.flag!r}: when")
         self._check_answers(self.attention, "attention")
+        if self.fact is not None:
+            self._check_fact(self.fact)
         return self
+
+    def _check_fact(self, fact: str) -> None:
+        if self.kind != FACTS[fact]:
+            raise ValueError(
+                f'the case fact {fact!r} needs kind = "{FACTS[fact]}", not {self.kind}'
+            )
+        if fact == "process":
+            known = [process.value for process in ProcessType]
+            for choice in self.choices or ():
+                if choice.id not in known:
+                    raise ValueError(
+                        f"choice {choice.id!r} is not a process the case can record "
+                        f"(use {_or_list(known)})"
+                    )
 
     def _check_answers(self, values: list[AnswerValue], what: str) -> None:
         if not values:
@@ -457,6 +493,11 @@ def item_problems(scope: Scope, roles: list[Role] | None, items: list[Item]) -> 
             )
         seen.add(item.id)
         effective = item.scope or scope
+        if item.fact is not None and effective != "case":
+            problems.append(
+                f"item {item.id!r}: fact {item.fact!r} is a fact of the case: the item must be "
+                'asked once per case (scope = "case")'
+            )
         if item.roles is not None:
             if effective != "participant":
                 problems.append(f"item {item.id!r}: roles are only for participant-scoped items")

@@ -1,23 +1,27 @@
-"""One case, held in its own encrypted TinyDB file (cases/<uuid>.rjv).
+"""One case, held in its own encrypted file (cases/<uuid>.rjv).
 
-Every change is one durable write holding the record and its audit entry together, so a
-crash leaves either the whole change or none of it.
+The file's document is read and written through the case-document codec
+(rjfacil.casedoc.codec), which reads every released format and writes the current one.
+Every change is one durable write of the whole document, holding the records it changes
+and their audit entry together, so a crash leaves either the whole change or none of it.
+
+The case model's rules are enforced here, so the screens, the command line and an import
+all obey them; a broken rule is an RjfacilError whose message the editors show as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid5
 
-from pydantic import BaseModel, ValidationError
-from tinydb import TinyDB
+from pydantic import ValidationError
 
 from rjfacil import clock
-from rjfacil.casedoc import audit
+from rjfacil.casedoc import audit, codec
 from rjfacil.casedoc.model import (
-    TABLES,
     AgreementAction,
     Answer,
     AnswerValue,
@@ -38,21 +42,44 @@ from rjfacil.casedoc.model import (
     Record,
     Risk,
     ShareHow,
+    TeamMember,
+    TeamRole,
+    team_member_id,
 )
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.evaluate import AnswerFact, OverrideFact, ParticipantFact
-from rjfacil.errors import InvalidRecord, NotFound, RjfacilError
+from rjfacil.checklists.schema import FACTS, parse_date, same_answer
+from rjfacil.errors import NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
-# The chosen process lives in two places that must agree: the case's own field (shown on
-# the overview and case list) and this checklist answer (which decides which checklists
-# apply). Setting either sets both, in one write.
-PROCESS_ITEM = ("process", "process_type")
+# The case fields that name a team member, and the role a member first named there gets.
+TEAM_FIELDS: dict[str, TeamRole] = {
+    "co_worker": TeamRole.CO_WORKER,
+    "case_supervisor": TeamRole.CASE_SUPERVISOR,
+}
 
-CASE_FORMAT = 1
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=Record)
 M = TypeVar("M", bound=MutableRecord)
+Change = tuple[str, Record]
+
+MESSAGES = {
+    "share_nobody": "Choose whom it may be shared with, or set it not to be shared.",
+    "private_shared": "A private note is only for you: it cannot also be shared.",
+    "unshared_names": "A note that is not to be shared names nobody to share it with.",
+    "empty_note": "Not saved: the note is empty.",
+    "empty_letter": "The letter is empty.",
+    "letter_to_self": "A letter goes from one participant to another: choose someone else "
+    "to send it to.",
+    "empty_action": "Describe the action first.",
+    "empty_risk": "Describe the risk first.",
+    "no_name": "A participant needs a name (or the name they are known by).",
+    "no_date": "The consent needs the date it was given or withdrawn.",
+}
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 class CaseFile:
@@ -69,54 +96,22 @@ class CaseFile:
         self.owner = owner
         self.catalogue = catalogue
         self._storage = storage
-        self._db = TinyDB(storage=lambda: storage)
-        self._records: dict[str, dict[UUID, Record]] = {name: {} for name in TABLES}
-        self._doc_ids: dict[UUID, int] = {}
-        self.facilitators: dict[UUID, str] = {}
-        self._meta: dict[str, Any] = {}
-        self._load()
-
-    # -- loading -----------------------------------------------------------------
-
-    def _load(self) -> None:
-        data = self._storage.read() or {}
-        known = {*TABLES, "meta", "facilitators"}
-        for table in data:
-            if table not in known:
-                raise InvalidRecord(
-                    f"{self.path}: unknown table '{table}' (made by a newer rjfacil?)"
-                )
-        meta_docs = list(data.get("meta", {}).values())
-        self._meta = dict(meta_docs[0]) if meta_docs else {}
-        if self._meta.get("format", CASE_FORMAT) > CASE_FORMAT:
-            raise InvalidRecord(f"{self.path}: made by a newer rjfacil; update rjfacil to open it")
-        for doc in data.get("facilitators", {}).values():
-            person = self._validate(Facilitator, doc, "facilitators")
-            self.facilitators[person.id] = person.name
-        for table, kind in TABLES.items():
-            for doc_id, doc in data.get(table, {}).items():
-                record = self._validate(kind, doc, table, doc_id)
-                self._records[table][record.id] = record
-                self._doc_ids[record.id] = int(doc_id)
-        if not self._records["case"]:
-            raise InvalidRecord(f"{self.path}: holds no case record")
-
-    def _validate(self, kind: type[R], doc: Any, table: str, doc_id: str = "") -> R:
-        try:
-            return kind.model_validate(doc)
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "record"
-            record = doc.get("id", doc_id) if isinstance(doc, dict) else doc_id
-            raise InvalidRecord(
-                f"{self.path}: record {record} in '{table}' is not valid: {where}: {first['msg']}"
-            ) from None
+        self._doc = codec.decode(storage.read() or {}, path)
 
     # -- reading -----------------------------------------------------------------
 
     @property
+    def _records(self) -> dict[str, dict[UUID, Record]]:
+        return self._doc.records
+
+    @property
+    def document(self) -> codec.CaseDocument:
+        """The decoded document as it is on disk (read only)."""
+        return self._doc
+
+    @property
     def case(self) -> Case:
-        return next(iter(self._records["case"].values()))  # type: ignore[return-value]
+        return self._doc.case
 
     @property
     def id(self) -> UUID:
@@ -144,11 +139,48 @@ class CaseFile:
         assert isinstance(person, Participant)
         return f"{person.name} ({person.role.label.lower()})"
 
+    @property
+    def team(self) -> list[TeamMember]:
+        """The case's team: facilitators, co-worker, supervisor and others (not participants)."""
+        return self._live("team")
+
+    def person_name(self, person_id: UUID | None) -> str:
+        """The name of a participant or a team member; empty for nobody."""
+        if person_id is None:
+            return ""
+        if person_id == self.owner.id:
+            return self.owner.name
+        person = self._records["participants"].get(person_id) or self._records["team"].get(
+            person_id
+        )
+        if isinstance(person, Participant | TeamMember):
+            return person.name
+        return "someone no longer in the case"
+
+    def person_label(self, person_id: UUID | None) -> str:
+        """A participant or team member with what they are to the case."""
+        if person_id is None or person_id in self._records["participants"]:
+            return self.participant_label(person_id)
+        member = self._records["team"].get(person_id)
+        if isinstance(member, TeamMember) and member.role is not TeamRole.OTHER:
+            return f"{self.person_name(person_id)} ({member.role.label.lower()})"
+        return self.person_name(person_id)
+
+    def people(self) -> list[UUID]:
+        """Everyone who can be named on an agreement action: participants, then the team
+        (this vault's facilitator first)."""
+        team = sorted(self.team, key=lambda m: m.id != self.owner.id)
+        ids = [p.id for p in self.participants] + [m.id for m in team]
+        if self.owner.id not in ids:
+            ids.append(self.owner.id)
+        return ids
+
     def author(self, facilitator_id: UUID) -> str:
         """The name of whoever wrote a record, as co-workers know them."""
         if facilitator_id == self.owner.id:
             return self.owner.name
-        return self.facilitators.get(facilitator_id, "an unknown facilitator")
+        member = self._records["team"].get(facilitator_id)
+        return member.name if isinstance(member, TeamMember) else "an unknown facilitator"
 
     def consents(self, participant_id: UUID | None = None) -> list[Consent]:
         """Every consent decision, oldest first: the history, withdrawals included."""
@@ -214,18 +246,27 @@ class CaseFile:
         return {note_id: revision.text for note_id, revision in latest.items()}
 
     def answers(self) -> dict[tuple[str, str, UUID | None], Answer]:
-        """The current answer per (checklist, item, participant): the latest one given."""
+        """The current answer per (checklist, item, participant): the latest one given.
+
+        An item that states a case fact reads it from the case's field (its one home).
+        """
         current: dict[tuple[str, str, UUID | None], Answer] = {}
         ordered = sorted(self._records["answers"].values(), key=lambda a: a.created_at)
         for answer in ordered:
             assert isinstance(answer, Answer)
             current[(answer.checklist_id, answer.item_id, answer.participant_id)] = answer
+        for fact, (checklist_id, item) in self.catalogue.facts.items():
+            key = (checklist_id, item.id, None)
+            stated = self._fact_answer(fact, current.get(key))
+            if stated is not None:
+                current[key] = stated
         return {key: a for key, a in current.items() if a.value is not None}
 
     def answer_history(
         self, checklist_id: str, item_id: str, participant_id: UUID | None = None
     ) -> list[Answer]:
-        return sorted(
+        """Every answer given to an item, oldest first; the last is the current one."""
+        history = sorted(
             (
                 a
                 for a in self._records["answers"].values()
@@ -235,6 +276,14 @@ class CaseFile:
             ),
             key=lambda a: a.created_at,
         )
+        fact = self._fact_of(checklist_id, item_id)
+        if fact is not None and participant_id is None:
+            stated = self._fact_answer(fact, history[-1] if history else None)
+            if stated is not None and history and history[-1].id == stated.id:
+                history[-1] = stated
+            elif stated is not None:
+                history.append(stated)
+        return history
 
     @property
     def risks(self) -> list[Risk]:
@@ -262,8 +311,69 @@ class CaseFile:
 
     @property
     def audit_log(self) -> list[AuditEntry]:
-        entries = self._records["audit"].values()
-        return sorted(entries, key=lambda e: self._doc_ids[e.id])  # type: ignore[arg-type]
+        return self._doc.in_stored_order("audit")  # type: ignore[return-value]
+
+    # -- facts: case fields that checklist items state ------------------------------
+
+    def _fact_of(self, checklist_id: str, item_id: str) -> str | None:
+        found = self.catalogue.find(checklist_id, item_id)
+        return found[1].fact if found else None
+
+    def _fact_value(
+        self, fact: str, case: Case | None = None, named: Iterable[TeamMember] = ()
+    ) -> AnswerValue:
+        """A case field as the answer to the item stating it (None when not set)."""
+        names = {m.id: m.name for m in named}
+        value = getattr(case or self.case, fact)
+        if isinstance(value, UUID) and value not in names:
+            names[value] = self.person_name(value)
+        return _as_answer(value, names)
+
+    def _fact_answer(self, fact: str, latest: Answer | None) -> Answer | None:
+        """The answer an item stating ``fact`` has: the case field's value, attributed to
+        the latest answer that gave it, else to the last change of the case."""
+        value = self._fact_value(fact)
+        if latest is not None and _same_fact(latest.value, value):
+            return latest if latest.value == value else latest.model_copy(update={"value": value})
+        if latest is None and value is None:
+            return None
+        checklist_id, item = self.catalogue.facts[fact]
+        case = self.case
+        return Answer(
+            id=uuid5(case.id, f"fact:{checklist_id}.{item.id}"),
+            checklist_id=checklist_id,
+            item_id=item.id,
+            value=value,
+            created_by=case.updated_by,
+            created_at=case.updated_at,
+        )
+
+    def _field_from_answer(self, fact: str, value: AnswerValue) -> tuple[Any, list[Change]]:
+        """An answer as the case field's value, and any team member it adds."""
+        if fact in TEAM_FIELDS:
+            return self._team_member_named(str(value or ""), TEAM_FIELDS[fact])
+        if fact == "process":
+            return (ProcessType(value) if isinstance(value, str) else None), []
+        if FACTS[fact] == "date":
+            return parse_date(value), []
+        return ("" if value is None else str(value)), []
+
+    def _fact_changes(self, before: Case, after: Case, named: Iterable[TeamMember]) -> list[Change]:
+        """An answer record for each fact item whose answer a change of the case changed,
+        so the item's history shows who changed it and when."""
+        changes: list[Change] = []
+        named = list(named)
+        for fact, (checklist_id, item) in self.catalogue.facts.items():
+            old = self._fact_value(fact, before)
+            new = self._fact_value(fact, after, named)
+            if not _same_fact(old, new):
+                changes.append(
+                    (
+                        "answers",
+                        self._new(Answer, checklist_id=checklist_id, item_id=item.id, value=new),
+                    )
+                )
+        return changes
 
     # -- the checklist engine's view --------------------------------------------
 
@@ -299,63 +409,56 @@ class CaseFile:
         ]
 
     def chain_problems(self) -> list[str]:
+        meta = self._doc.meta
         problems = audit.chain_problems(
-            self.audit_log, self._meta.get("audit_head"), self._meta.get("audit_count")
+            self.audit_log, meta.get("audit_head"), meta.get("audit_count")
         )
         logged = {entry.record_id for entry in self.audit_log}
         logged.update(record_id for entry in self.audit_log for record_id in entry.also)
-        for table in TABLES:
+        # Records a format migration made hold what the case held before, as text.
+        migrated = {str(each) for each in meta.get("made_by_migration", [])}
+        for table, records in self._records.items():
             if table == "audit":
                 continue
-            for record_id in self._records[table]:
-                if record_id not in logged:
+            for record_id in records:
+                if record_id not in logged and str(record_id) not in migrated:
                     problems.append(f"record {record_id} in '{table}' has no audit entry")
         return problems
 
     # -- changing ----------------------------------------------------------------
 
-    def _commit(self, action: str, changes: Iterable[tuple[str, Record]]) -> None:
+    def _commit(self, action: str, changes: Iterable[Change]) -> None:
         """Write records and one audit entry in a single durable write."""
         changes = list(changes)
-        head = self._meta.get("audit_head", audit.GENESIS)
+        owner = self._owner_change()
+        if owner is not None:
+            changes.append(("team", owner))
+        meta = self._doc.meta
         entry = audit.make_entry(
-            head,
+            meta.get("audit_head", audit.GENESIS),
             action,
             changes[0][0],
             changes[0][1].id,
             self.owner.id,
             also=[record.id for _, record in changes[1:]],
         )
-        meta = {
-            **self._meta,
-            "format": CASE_FORMAT,
-            "audit_head": entry.hash,
-            "audit_count": self._meta.get("audit_count", 0) + 1,
-        }
-        new_ids: dict[UUID, int] = {}
-        with self._storage.batch():
-            if self.facilitators.get(self.owner.id) != self.owner.name:
-                people = self._db.table("facilitators")
-                people.remove(
-                    doc_ids=[d.doc_id for d in people.all() if d["id"] == str(self.owner.id)]
-                )
-                people.insert(self.owner.model_dump(mode="json"))
-            for table, record in [*changes, ("audit", entry)]:
-                doc = record.model_dump(mode="json")
-                doc_id = self._doc_ids.get(record.id)
-                if doc_id is None:
-                    new_ids[record.id] = self._db.table(table).insert(doc)
-                else:
-                    self._db.table(table).update(doc, doc_ids=[doc_id])
-            meta_table = self._db.table("meta")
-            meta_table.truncate()
-            meta_table.insert(meta)
+        meta.update(audit_head=entry.hash, audit_count=meta.get("audit_count", 0) + 1)
+        staged = self._doc.changed([*changes, ("audit", entry)], meta)
+        self._storage.write(codec.encode(staged))
         # Only a write that reached the disk changes what this object shows.
-        self._doc_ids.update(new_ids)
-        for table, record in [*changes, ("audit", entry)]:
-            self._records[table][record.id] = record
-        self._meta = meta
-        self.facilitators[self.owner.id] = self.owner.name
+        self._doc = staged
+
+    def _owner_change(self) -> TeamMember | None:
+        """This vault's owner as a member of the team, when the case does not know them so."""
+        known = self._records["team"].get(self.owner.id)
+        if known is None:
+            return self._new(
+                TeamMember, id=self.owner.id, name=self.owner.name, role=TeamRole.FACILITATOR
+            )
+        assert isinstance(known, TeamMember)
+        if known.name != self.owner.name or known.deleted:
+            return self._edit(known, {"name": self.owner.name, "deleted": False})
+        return None
 
     def _new(self, kind: type[R], **fields: Any) -> R:
         extra: dict[str, Any] = {"created_by": self.owner.id}
@@ -364,9 +467,7 @@ class CaseFile:
         try:
             return kind.model_validate({**fields, **extra})
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise RjfacilError(f"Not saved: {where}: {first['msg']}.") from None
+            raise _not_saved(error) from None
 
     def _edit(self, record: M, fields: dict[str, Any]) -> M:
         try:
@@ -379,12 +480,50 @@ class CaseFile:
                 }
             )
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise RjfacilError(f"Not saved: {where}: {first['msg']}.") from None
+            raise _not_saved(error) from None
+
+    def _team_member_named(self, name: str, role: TeamRole) -> tuple[UUID | None, list[Change]]:
+        """The team member called ``name`` (trimmed, any case), added with ``role`` if the
+        case has none; None for an empty name."""
+        name = " ".join(name.split())
+        if not name:
+            return None, []
+        if _normalised(name) == _normalised(self.owner.name):
+            return self.owner.id, []
+        for member in self._records["team"].values():
+            assert isinstance(member, TeamMember)
+            if _normalised(member.name) == _normalised(name):
+                if member.deleted:
+                    return member.id, [("team", self._edit(member, {"deleted": False}))]
+                return member.id, []
+        made = self._new(TeamMember, id=team_member_id(self.case.id, name), name=name, role=role)
+        known = self._records["team"].get(made.id)
+        if isinstance(known, TeamMember):  # the same name once, written otherwise
+            return known.id, [("team", self._edit(known, {"name": name, "deleted": False}))]
+        return made.id, [("team", made)]
+
+    def _check_person(self, person_id: UUID | None) -> None:
+        if person_id is None or person_id == self.owner.id:
+            return
+        if person_id in {p.id for p in self.participants} or person_id in {m.id for m in self.team}:
+            return
+        raise RjfacilError("Not saved: that person is not a participant or in the case's team.")
+
+    def _check_participants(self, ids: Iterable[UUID], what: str) -> None:
+        live = {p.id for p in self.participants}
+        if any(each not in live for each in ids):
+            raise RjfacilError(f"Not saved: {what} can only name participants of this case.")
 
     def update_case(self, **fields: Any) -> Case:
-        """Change the case's own fields (reference, stage, closure reason, plans)."""
+        """Change the case's own fields (reference, stage, closure reason, plans).
+
+        ``co_worker`` and ``case_supervisor`` take a team member's id, or a name: the team
+        member of that name, added to the team if the case has none (empty for nobody).
+        A field that a checklist item states (``fact``) answers that item too, in the
+        same write.
+        """
+        if "reference" in fields and not str(fields["reference"]).strip():
+            raise RjfacilError("A case needs a reference.")
         stage = Stage(fields.get("stage", self.case.stage))
         reason = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
@@ -395,26 +534,25 @@ class CaseFile:
                 + ", ".join(r.label.lower() for r in ClosureReason)
                 + "."
             )
-        case = self._edit(self.case, fields)
-        changes: list[tuple[str, Record]] = [("case", case)]
-        if "process" in fields and self._process_answer() != case.process:
-            value = case.process.value if case.process else None
-            changes.append(
-                (
-                    "answers",
-                    self._new(
-                        Answer, checklist_id=PROCESS_ITEM[0], item_id=PROCESS_ITEM[1], value=value
-                    ),
-                )
-            )
+        named: list[Change] = []
+        for field, role in TEAM_FIELDS.items():
+            value = fields.get(field)
+            if isinstance(value, str):
+                fields[field], made = self._team_member_named(value, role)
+                named += made
+            elif field in fields and value is not None:
+                self._check_person(value)
+        before = self.case
+        case = self._edit(before, fields)
+        members = [r for _, r in named if isinstance(r, TeamMember)]
+        changes: list[Change] = [("case", case), *named]
+        changes += self._fact_changes(before, case, members)
         self._commit(f"updated the case ({', '.join(sorted(fields))})", changes)
         return case
 
-    def _process_answer(self) -> ProcessType | None:
-        given = self.answers().get((*PROCESS_ITEM, None))
-        return ProcessType(given.value) if given and isinstance(given.value, str) else None
-
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
+        if not name.strip():
+            raise RjfacilError(MESSAGES["no_name"])
         person = self._new(Participant, role=role, name=name, **fields)
         self._commit(
             f"added a participant ({person.role.label.lower()})", [("participants", person)]
@@ -422,6 +560,8 @@ class CaseFile:
         return person
 
     def update_participant(self, participant_id: UUID, **fields: Any) -> Participant:
+        if "name" in fields and not str(fields["name"]).strip():
+            raise RjfacilError(MESSAGES["no_name"])
         person = self._edit(self.participant(participant_id), fields)
         self._commit("updated a participant", [("participants", person)])
         return person
@@ -433,14 +573,32 @@ class CaseFile:
     def record_consent(
         self, participant_id: UUID, purpose: ConsentPurpose | str, given: bool = True, **fields: Any
     ) -> Consent:
-        """Record a consent decision; withdrawing is recording ``given=False``."""
+        """Record a consent decision; withdrawing is recording ``given=False``.
+
+        ``share_with`` (for sharing) names participants of the case by id.
+        """
         self.participant(participant_id)
+        if "on" in fields and fields["on"] is None:
+            raise RjfacilError(MESSAGES["no_date"])
         consent = self._new(
             Consent, participant_id=participant_id, purpose=purpose, given=given, **fields
         )
+        self._check_participants(consent.share_with, "a consent to share")
         verb = "recorded consent" if given else "recorded a withdrawal of consent"
         self._commit(f"{verb} ({consent.purpose.label.lower()})", [("consents", consent)])
         return consent
+
+    def _check_sharing(self, note: Note) -> None:
+        """A shared note names whom it may be shared with; a private note is not shared."""
+        if note.private and (note.share_how is not ShareHow.NOT_SHARED or note.share_with):
+            raise RjfacilError(MESSAGES["private_shared"])
+        if note.share_how is not ShareHow.NOT_SHARED and not note.share_with:
+            raise RjfacilError(MESSAGES["share_nobody"])
+        if note.share_how is ShareHow.NOT_SHARED and note.share_with:
+            raise RjfacilError(MESSAGES["unshared_names"])
+        self._check_participants(note.share_with, "a note")
+        if note.participant_id is not None:
+            self.participant(note.participant_id)
 
     def add_note(
         self,
@@ -452,9 +610,7 @@ class CaseFile:
         private: bool = False,
     ) -> Note:
         if not text.strip():
-            raise RjfacilError("Not saved: the note is empty.")
-        if participant_id is not None:
-            self.participant(participant_id)
+            raise RjfacilError(MESSAGES["empty_note"])
         note = self._new(
             Note,
             participant_id=participant_id,
@@ -463,27 +619,38 @@ class CaseFile:
             share_how=share_how,
             private=private,
         )
+        self._check_sharing(note)
         revision = self._new(NoteRevision, note_id=note.id, text=text)
         self._commit("added a note", [("notes", note), ("note_revisions", revision)])
         return note
 
-    def revise_note(self, note_id: UUID, text: str) -> NoteRevision:
-        """Edit a note by adding a revision: the old text stays in its history."""
+    def revise_note(self, note_id: UUID, text: str | None = None, **fields: Any) -> Note:
+        """Edit a note in one write: a new revision when the text changed (the old text
+        stays in its history), and whom it concerns, where it came from or how it may be
+        shared (``participant_id``, ``source``, ``share_with``, ``share_how``, ``private``).
+        """
         note = self.note(note_id)
-        if not text.strip():
-            raise RjfacilError("Not saved: the note is empty.")
-        if text == self.note_text(note_id):
-            return self.note_history(note_id)[-1]
-        revision = self._new(NoteRevision, note_id=note.id, text=text)
-        touched = self._edit(note, {})
-        self._commit("revised a note", [("note_revisions", revision), ("notes", touched)])
-        return revision
-
-    def update_note(self, note_id: UUID, **fields: Any) -> Note:
-        """Change who a note concerns, where it came from, or how it may be shared."""
-        note = self._edit(self.note(note_id), fields)
-        self._commit("changed a note's sharing", [("notes", note)])
-        return note
+        if text is not None and not text.strip():
+            raise RjfacilError(MESSAGES["empty_note"])
+        if "share_with" in fields:
+            fields["share_with"] = list(fields["share_with"])
+        changed = {k: v for k, v in fields.items() if getattr(note, k) != v}
+        new_text = text is not None and text != self.note_text(note_id)
+        if not new_text and not changed:
+            return note
+        edited = self._edit(note, changed)
+        self._check_sharing(edited)
+        changes: list[Change] = [("notes", edited)]
+        if new_text:
+            assert text is not None
+            changes.insert(
+                0, ("note_revisions", self._new(NoteRevision, note_id=note.id, text=text))
+            )
+        action = "revised a note" if new_text else "changed a note's sharing"
+        if new_text and changed:
+            action = "revised a note and its sharing"
+        self._commit(action, changes)
+        return edited
 
     def answer(
         self,
@@ -493,7 +660,10 @@ class CaseFile:
         participant_id: UUID | None = None,
         note: str = "",
     ) -> Answer:
-        """Record an answer (``None`` clears it). Flags follow from the answers at once."""
+        """Record an answer (``None`` clears it). Flags follow from the answers at once.
+
+        An item that states a case fact writes the case's field in the same write.
+        """
         item = self.catalogue.item(checklist_id, item_id)
         if value is not None and not item.is_answered(value) and value is not False:
             raise RjfacilError(f"Not saved: {value!r} is not an answer to '{item.ask}'.")
@@ -510,15 +680,18 @@ class CaseFile:
             value=value,
             note=note,
         )
-        changes: list[tuple[str, Record]] = [("answers", answer)]
-        if (checklist_id, item.id) == PROCESS_ITEM:
-            process = ProcessType(value) if isinstance(value, str) else None
-            if process != self.case.process:
-                changes.append(("case", self._edit(self.case, {"process": process})))
+        changes: list[Change] = [("answers", answer)]
+        if item.fact is not None:
+            field_value, named = self._field_from_answer(item.fact, value)
+            if field_value != getattr(self.case, item.fact):
+                changes.append(("case", self._edit(self.case, {item.fact: field_value})))
+                changes += named
         self._commit(f"answered {checklist_id}.{item_id}", changes)
         return answer
 
     def add_risk(self, description: str, **fields: Any) -> Risk:
+        if not description.strip():
+            raise RjfacilError(MESSAGES["empty_risk"])
         risk = self._new(Risk, description=description, **fields)
         self._commit("added a risk", [("risks", risk)])
         return risk
@@ -528,12 +701,22 @@ class CaseFile:
         if not isinstance(risk, Risk):
             raise NotFound(f"No risk {risk_id} in case {self.case.reference}.")
         risk = self._edit(risk, fields)
+        if not risk.description.strip():
+            raise RjfacilError(MESSAGES["empty_risk"])
         self._commit("updated a risk", [("risks", risk)])
         return risk
 
     def add_letter(
         self, from_participant: UUID, text: str, to_participant: UUID | None = None
     ) -> Letter:
+        """Start a letter from one participant (to another, or to no one yet)."""
+        self._check_participants([from_participant], "a letter")
+        if to_participant is not None:
+            self._check_participants([to_participant], "a letter")
+        if from_participant == to_participant:
+            raise RjfacilError(MESSAGES["letter_to_self"])
+        if not text.strip():
+            raise RjfacilError(MESSAGES["empty_letter"])
         letter = self._new(Letter, from_participant=from_participant, to_participant=to_participant)
         version = self._new(LetterVersion, letter_id=letter.id, text=text)
         self._commit("added a letter", [("letters", letter), ("letter_versions", version)])
@@ -541,6 +724,8 @@ class CaseFile:
 
     def revise_letter(self, letter_id: UUID, text: str) -> LetterVersion:
         letter = self._letter(letter_id)
+        if not text.strip():
+            raise RjfacilError(MESSAGES["empty_letter"])
         version = self._new(LetterVersion, letter_id=letter.id, text=text)
         self._commit("added a letter version", [("letter_versions", version)])
         return version
@@ -563,7 +748,11 @@ class CaseFile:
         return letter
 
     def add_action(self, description: str, **fields: Any) -> AgreementAction:
+        """Add an agreement action; ``by_whom`` is a participant's or team member's id."""
+        if not description.strip():
+            raise RjfacilError(MESSAGES["empty_action"])
         action = self._new(AgreementAction, description=description, **fields)
+        self._check_person(action.by_whom)
         self._commit("added an agreement action", [("actions", action)])
         return action
 
@@ -571,9 +760,13 @@ class CaseFile:
         action = self._records["actions"].get(action_id)
         if not isinstance(action, AgreementAction):
             raise NotFound(f"No agreement action {action_id} in case {self.case.reference}.")
-        action = self._edit(action, fields)
-        self._commit("updated an agreement action", [("actions", action)])
-        return action
+        edited = self._edit(action, fields)
+        if not edited.description.strip():
+            raise RjfacilError(MESSAGES["empty_action"])
+        if "by_whom" in fields:
+            self._check_person(edited.by_whom)
+        self._commit("updated an agreement action", [("actions", edited)])
+        return edited
 
     def override_flag(self, flag: str, reason: str, cleared: bool = True) -> FlagOverride:
         """Clear (or restore) a flag by a recorded, attributed decision with a reason."""
@@ -596,28 +789,96 @@ class CaseFile:
         reference: str,
         **fields: Any,
     ) -> CaseFile:
-        """Write a new case file holding just the case record."""
-        case = Case.model_validate(
-            {"reference": reference, **fields, "created_by": owner.id, "updated_by": owner.id}
-        )
-        tables: dict[str, dict[str, Any]] = {
-            "facilitators": {"1": owner.model_dump(mode="json")},
-            "case": {"1": case.model_dump(mode="json")},
-        }
-        also: list[UUID] = []
-        if case.process is not None:  # the process is one fact: its answer too (PROCESS_ITEM)
-            process = Answer(
-                checklist_id=PROCESS_ITEM[0],
-                item_id=PROCESS_ITEM[1],
-                value=case.process.value,
+        """Write a new case file holding the case record, its owner as its first team
+        member, and whoever else it names (by name, as :meth:`update_case` takes them)."""
+        case_id = UUID(str(fields.pop("id"))) if "id" in fields else None
+        members: list[TeamMember] = [
+            TeamMember(
+                id=owner.id,
+                name=owner.name,
+                role=TeamRole.FACILITATOR,
                 created_by=owner.id,
+                updated_by=owner.id,
             )
-            tables["answers"] = {"1": process.model_dump(mode="json")}
-            also.append(process.id)
-        entry = audit.make_entry(
-            audit.GENESIS, "opened the case", "case", case.id, owner.id, also=also
+        ]
+        draft = Case.model_validate(
+            {
+                "reference": reference,
+                **({"id": case_id} if case_id else {}),
+                "created_by": owner.id,
+                "updated_by": owner.id,
+            }
         )
-        tables["meta"] = {"1": {"format": CASE_FORMAT, "audit_head": entry.hash, "audit_count": 1}}
-        tables["audit"] = {"1": entry.model_dump(mode="json")}
-        storage.write(tables)
+        for field, role in TEAM_FIELDS.items():
+            name = fields.get(field)
+            if not isinstance(name, str):
+                continue
+            name = " ".join(name.split())
+            if not name:
+                fields[field] = None
+                continue
+            found = next((m for m in members if _normalised(m.name) == _normalised(name)), None)
+            if found is None:
+                found = TeamMember(
+                    id=team_member_id(draft.id, name),
+                    name=name,
+                    role=role,
+                    created_by=owner.id,
+                    updated_by=owner.id,
+                )
+                members.append(found)
+            fields[field] = found.id
+        case = Case.model_validate({**draft.model_dump(), **fields})
+        changes: list[Change] = [("case", case), *(("team", m) for m in members)]
+        names = {m.id: m.name for m in members}
+        for fact, (checklist_id, item) in catalogue.facts.items():
+            given = _as_answer(getattr(case, fact), names)
+            if given is not None:
+                changes.append(
+                    (
+                        "answers",
+                        Answer(
+                            checklist_id=checklist_id,
+                            item_id=item.id,
+                            value=given,
+                            created_by=owner.id,
+                        ),
+                    )
+                )
+        entry = audit.make_entry(
+            audit.GENESIS,
+            "opened the case",
+            "case",
+            case.id,
+            owner.id,
+            also=[record.id for _, record in changes[1:]],
+        )
+        document = codec.new_document(
+            [*changes, ("audit", entry)], {"audit_head": entry.hash, "audit_count": 1}
+        )
+        storage.write(codec.encode(document))
         return cls(storage, path, owner, catalogue)
+
+
+def _as_answer(value: Any, names: dict[UUID, str]) -> AnswerValue:
+    """A case field's value as the answer to the item stating it (None when not set)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return names.get(value, "someone no longer in the case")
+    return str(value)  # a text, or a process (a StrEnum: its value)
+
+
+def _same_fact(a: AnswerValue, b: AnswerValue) -> bool:
+    """Equal fact answers: names compare trimmed and in any case."""
+    if isinstance(a, str) and isinstance(b, str):
+        return _normalised(a) == _normalised(b)
+    return same_answer(a, b)
+
+
+def _not_saved(error: ValidationError) -> RjfacilError:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return RjfacilError(f"Not saved: {where}: {first['msg']}.")
