@@ -30,7 +30,7 @@ from rjfacil.export.document import (
     Section,
     Table,
 )
-from rjfacil.export.text import clean, one_line
+from rjfacil.export.text import blank, clean, one_line
 
 __all__ = ["css_string", "render_html"]
 
@@ -78,7 +78,9 @@ h1, h2, p, li, dd, dt, td, th, .note-text {
   border-left-width: 4px; background: var(--attn-bg); font-weight: 600;
 }
 .lead { color: var(--muted); margin-bottom: 0.9rem; }
-.block { margin: 0 0 1rem; break-inside: avoid; page-break-inside: avoid; }
+.block { margin: 0 0 1rem; }
+.flag, .facts, .kv div { break-inside: avoid; page-break-inside: avoid; }
+.note-meta { break-after: avoid; page-break-after: avoid; }
 .empty { color: var(--muted); font-style: italic; }
 ul { padding-left: 1.4rem; }
 li + li { margin-top: 0.2rem; }
@@ -135,9 +137,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 _PAGE_CSS = """\
 @page {
   size: A4; margin: 16mm 15mm 18mm;
-  @bottom-left { content: %s; font-size: 8pt; color: #5b6573; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
-    color: #5b6573; }
+  @bottom-left { content: %s; font: 8pt system-ui, sans-serif; color: #5b6573; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt system-ui, sans-serif; color: #5b6573; }
 }
 """
 
@@ -220,12 +222,12 @@ def _block(block: Block, tables: list[Table]) -> Iterator[str]:
             yield _bullets(block.reasons, css="reasons")
         yield "</div>"
     elif isinstance(block, Note):
-        meta = [f'<span class="author">{_e1(block.author)}</span>'] if block.author else []
-        meta += [_e1(part) for part in (block.when, *block.tags) if part.strip()]
+        meta = [] if blank(block.author) else [f'<span class="author">{_e1(block.author)}</span>']
+        meta += [_e1(part) for part in (block.when, *block.tags) if not blank(part)]
         yield '<article class="block note">'
         yield f'<p class="note-meta">{_sep().join(meta)}</p>'
         text = block.text.strip("\n")
-        if text.strip():
+        if not blank(text):
             yield f'<p class="note-text">{_e(text)}</p>'
         else:
             yield '<p class="note-text empty">(no text)</p>'
@@ -237,7 +239,7 @@ def _block(block: Block, tables: list[Table]) -> Iterator[str]:
 def _section(section: Section, number: int, tables: list[Table]) -> Iterator[str]:
     yield f'<section aria-labelledby="s{number}">'
     yield f'<h2 id="s{number}">{_e1(section.heading)}</h2>'
-    if section.lead is not None and section.lead.strip():
+    if section.lead is not None and not blank(section.lead):
         yield f'<p class="lead text">{_e(section.lead)}</p>'
     if not section.blocks:
         yield f'<p class="block empty">{_e(section.empty)}</p>'
@@ -254,7 +256,7 @@ def render_html(document: Document) -> str:
     for label, value in header.facts():
         body.append(f"<dt>{_e1(label)}</dt><dd>{_e(value)}</dd>")
     body.append("</dl>")
-    if header.notice.strip():
+    if not blank(header.notice):
         body.append(f'<p class="notice" role="note">{_e(header.notice)}</p>')
     body.append("</header>")
     tables: list[Table] = []

@@ -28,7 +28,7 @@ from rjfacil.export.document import (
     Section,
     Table,
 )
-from rjfacil.export.text import clean, one_line
+from rjfacil.export.text import blank, clean, one_line
 
 __all__ = ["escape_inline", "escape_lines", "render_markdown"]
 
@@ -56,7 +56,9 @@ def escape_inline(text: str) -> str:
     text = _SCHEME.sub(r"\\\1", text)
     text = _WWW.sub(r"\1\\\2", text)
     text = _AT.sub(r"\\@", text)
-    return text
+    # "](" is where a link's target starts: escape the parenthesis too, so not even a
+    # renderer that ignores backslash escapes before "]" sees a link.
+    return text.replace("\\](", "\\]\\(")
 
 
 def _escape_line(line: str) -> str:
@@ -177,7 +179,7 @@ def _block(block: object) -> Iterator[str]:
 
 def _section(section: Section) -> Iterator[str]:
     yield f"## {_inline(section.heading)}"
-    if section.lead is not None and section.lead.strip():
+    if section.lead is not None and not blank(section.lead):
         yield ""
         yield from _lines_with_breaks(section.lead)
     if not section.blocks:
@@ -194,7 +196,7 @@ def render_markdown(document: Document) -> str:
     lines = [f"# {_inline(document.title)}", ""]
     for label, value in header.facts():
         lines.extend(_lines_with_breaks(value, prefix=f"- **{_inline(label)}:** ", indent="  "))
-    if header.notice.strip():
+    if not blank(header.notice):
         lines += ["", f"> **{_inline(header.notice)}**"]
     for section in document.sections:
         lines.append("")

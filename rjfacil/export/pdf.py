@@ -49,7 +49,7 @@ from rjfacil.export.document import (
     Table,
 )
 from rjfacil.export.errors import ExportFailed
-from rjfacil.export.text import clean, one_line
+from rjfacil.export.text import blank, clean, one_line
 
 __all__ = ["SYSTEM_FALLBACK_FONTS", "render_pdf"]
 
@@ -582,7 +582,7 @@ class _Layout:
         self.pdf.set_line_width(0.3)
         self.pdf.line(LEFT, y, PAGE_W - RIGHT, y)
         self.pdf.set_y(y + 2.5)
-        if section.lead is not None and section.lead.strip():
+        if section.lead is not None and not blank(section.lead):
             self.paragraph(section.lead, LEAD)
             self.space(2.5)
         if not section.blocks:
@@ -596,7 +596,7 @@ class _Layout:
         self.space(3.0)
         self.key_values(document.header.facts(), label_width=38.0)
         notice = document.header.notice
-        if notice.strip():
+        if not blank(notice):
             _, strong, soft = TONES["attention"]
             lines = self.wrap([(self.prepare(notice), BOLD)], CONTENT_W - 8.0)
             self.space(1.5)

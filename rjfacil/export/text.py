@@ -28,3 +28,8 @@ def clean(text: str) -> str:
 def one_line(text: str) -> str:
     """Like :func:`clean`, for places that hold a single line: newlines become spaces."""
     return _BLANKS.sub(" ", clean(text))
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing once cleaned (every renderer asks the same question)."""
+    return not clean(text).strip()
