@@ -20,8 +20,12 @@ IMG = "<img src=x onerror=alert(2)>"
 MD_LINK = "[click me](javascript:alert(3)) ![img](http://evil.example/x.png) <http://evil.example>"
 ESCAPES = "\x1b[31mred\x1b[0m\x1b]8;;http://evil.example\x07link\x1b]8;;\x07 \x07\x00\x9b1m"
 BIDI = "\u202egnp.exe\u202c \u2066isolate\u2069 \u202dLRO\u202c"
-MD_SYNTAX = "*em* _em_ **strong** __strong__ `code` ~~gone~~ | pipe | $x$ &amp; &#60;b&#62; a@b.example"
-LINE_STARTS = "# heading\n> quote\n- item\n+ item\n* item\n1. one\n2) two\n    code\n---\n===\n```\nfence"
+MD_SYNTAX = (
+    "*em* _em_ **strong** __strong__ `code` ~~gone~~ | pipe | $x$ &amp; &#60;b&#62; a@b.example"
+)
+LINE_STARTS = (
+    "# heading\n> quote\n- item\n+ item\n* item\n1. one\n2) two\n    code\n---\n===\n```\nfence"
+)
 URLS = "https://evil.example/path www.evil.example mailto:x@evil.example"
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 40
 NAMES = "Zażółć Gęślą Jaźń · Ёжик Иванов · Ελένη · محمد عبد الله · שרה · नमस्ते · 张伟 · 김민준"
@@ -48,7 +52,11 @@ def hostile_document() -> Document:
                 f"Risk {HOSTILE}",
                 lead=f"Is the risk assessment adequate? {HOSTILE}\n{LINE_STARTS}",
                 blocks=(
-                    Flag(f"Sensitive and complex {HOSTILE}", (NAMES, HOSTILE, LINE_STARTS), "blocking"),
+                    Flag(
+                        f"Sensitive and complex {HOSTILE}",
+                        (NAMES, HOSTILE, LINE_STARTS),
+                        "blocking",
+                    ),
                     Flag(HOSTILE, (), "attention"),
                     Flag("", (HOSTILE,), "info"),
                     Paragraph(f"{HOSTILE}\n{LINE_STARTS}\n{URLS}\n{LONG_WORD}"),

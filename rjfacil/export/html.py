@@ -79,7 +79,8 @@ h1, h2, p, li, dd, dt, td, th, .note-text {
 }
 .lead { color: var(--muted); margin-bottom: 0.9rem; }
 .block { margin: 0 0 1rem; }
-.flag, .facts, .kv div { break-inside: avoid; page-break-inside: avoid; }
+.flag, .facts { break-inside: avoid; page-break-inside: avoid; }
+.kv dt { break-after: avoid; page-break-after: avoid; }
 .note-meta { break-after: avoid; page-break-after: avoid; }
 .empty { color: var(--muted); font-style: italic; }
 ul { padding-left: 1.4rem; }
