@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+import warnings
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -376,3 +377,13 @@ def test_pdf_empty_password_is_refused() -> None:
 
     with pytest.raises(ExportFailed, match="password is empty"):
         render_pdf(canary_document(), password="")
+
+
+def test_pdf_never_asks_a_font_for_a_glyph_it_lacks(
+    hostile: Document, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render_pdf(hostile, fallback_fonts=())
+    assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]

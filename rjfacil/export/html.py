@@ -69,7 +69,7 @@ h1, h2, p, li, dd, dt, td, th, .note-text {
 }
 .text, .note-text, li, dd, td { white-space: pre-wrap; }
 .facts {
-  display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1.25rem;
+  display: grid; grid-template-columns: fit-content(35%) minmax(0, 1fr); gap: 0.25rem 1.25rem;
   margin-top: 1.2rem; font-size: 0.95rem;
 }
 .facts dt { color: var(--muted); }
@@ -85,7 +85,7 @@ h1, h2, p, li, dd, dt, td, th, .note-text {
 .empty { color: var(--muted); font-style: italic; }
 ul { padding-left: 1.4rem; }
 li + li { margin-top: 0.2rem; }
-.kv { display: grid; grid-template-columns: minmax(8rem, 30%) 1fr; gap: 0.3rem 1rem; }
+.kv { display: grid; grid-template-columns: minmax(0, 30%) minmax(0, 1fr); gap: 0.3rem 1rem; }
 .kv dt { color: var(--muted); font-weight: 600; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 0.92rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; }
@@ -115,7 +115,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
   body { font-size: 15px; background: var(--paper); }
   main { margin: 0; padding: 1.2rem 1rem; border: 0; border-radius: 0; }
   h1 { font-size: 1.35rem; }
-  .facts, .kv { grid-template-columns: 1fr; gap: 0; }
+  .facts, .kv { grid-template-columns: minmax(0, 1fr); gap: 0; }
   .facts dd, .kv dd { margin-bottom: 0.4rem; }
   table, thead, tbody, tr, th, td { display: block; width: auto; }
   colgroup, thead { display: none; }
