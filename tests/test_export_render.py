@@ -387,3 +387,19 @@ def test_pdf_never_asks_a_font_for_a_glyph_it_lacks(
         warnings.simplefilter("error")
         render_pdf(hostile, fallback_fonts=())
     assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
+
+
+def test_pdf_page_count_placeholder_is_not_user_text() -> None:
+    doc = Document(
+        "t", Header("RJ-1", "me", "now", "none"), (Section("s", (Paragraph("{nb} pages"),)),)
+    )
+    text = pdf_text(render_pdf(doc))
+    assert "{nb} pages" in text and "Page 1 of 1" in text
+
+
+def test_pdf_table_of_very_many_columns() -> None:
+    header = tuple(f"Column {n}" for n in range(80))
+    doc = Document(
+        "t", Header("RJ-1", "me", "now", "none"), (Section("s", (Table(header, (header,)),)),)
+    )
+    assert PdfReader(io.BytesIO(render_pdf(doc))).pages
