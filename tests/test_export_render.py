@@ -17,7 +17,15 @@ import pytest
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from rjfacil.export.document import Document, Header, Note, Paragraph, Section, Table
+from rjfacil.export.document import (
+    BulletList,
+    Document,
+    Header,
+    Note,
+    Paragraph,
+    Section,
+    Table,
+)
 from rjfacil.export.html import css_string, render_html
 from rjfacil.export.markdown import render_markdown
 from rjfacil.export.pdf import render_pdf
@@ -403,3 +411,29 @@ def test_pdf_table_of_very_many_columns() -> None:
         "t", Header("RJ-1", "me", "now", "none"), (Section("s", (Table(header, (header,)),)),)
     )
     assert PdfReader(io.BytesIO(render_pdf(doc))).pages
+
+
+def test_pdf_symbols_from_the_bundled_fallback_and_plain_text_after_them() -> None:
+    # A run drawn with a fallback font must not leave that font selected for the next.
+    doc = Document(
+        "✓ Checked",
+        Header("RJ-1", "me", "now", "none"),
+        (
+            Section(
+                "s",
+                (
+                    Paragraph("⚠ first\nplain line after a symbol"),
+                    BulletList(("✓ done", "plain item")),
+                    Note("✗ author", "now", "plain note text"),
+                ),
+            ),
+        ),
+    )
+    data = render_pdf(doc, fallback_fonts=())
+    text = pdf_text(data)
+    for expected in ("✓ Checked", "⚠ first", "plain line after a symbol", "✓ done", "plain item"):
+        assert expected in text
+    assert "plain note text" in text and "<U+" not in text
+    if shutil.which("pdftotext"):
+        checked = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True)
+        assert checked.returncode == 0 and b"Error" not in checked.stderr

@@ -2,10 +2,10 @@
 
 Made with fpdf2 (pure Python). The text face is FiraGO (SIL Open Font License), shipped
 inside the ``pymupdf-fonts`` package: Latin with every European accent, Greek, Cyrillic,
-Arabic, Hebrew, Georgian, Devanagari and Thai. A character FiraGO lacks is drawn from a
-fallback font when the system has one that covers it (a CJK face, say); otherwise it is
-shown as ``<U+XXXX>``, and a control character as ``<ESC>``, ``<NUL>``..., never dropped
-in silence and never a crash. Right-to-left and joined scripts are shaped by HarfBuzz
+Arabic, Hebrew, Georgian, Devanagari and Thai. A character FiraGO lacks is drawn from
+Noto Sans Symbols (same package: ticks, arrows, shapes) or from a system font that covers
+it (a CJK face, say); otherwise it is shown as ``<U+XXXX>``, and a control character as
+``<ESC>``, ``<NUL>``..., never dropped in silence and never a crash. Right-to-left and joined scripts are shaped by HarfBuzz
 (``uharfbuzz``) where it is installed, line by line and only where needed.
 
 Layout is done here rather than with fpdf2's ``multi_cell``, whose line breaking costs
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import io
 import re
 import secrets
 import tempfile
@@ -77,6 +78,9 @@ TONES: dict[str, tuple[str, Colour, Colour]] = {
 FAMILY = "body"
 HEADER_LINES = 4  # at most, per cell of a table's header row
 FIRAGO = {"": "figo", "B": "figbo", "I": "figit"}
+# Noto Sans Symbols 2 and Symbols, from the same package: ticks, crosses, arrows, shapes.
+BUNDLED_FALLBACKS = ("symbol2", "symbol1")
+CONTROL_PICTURES = frozenset(range(0x2400, 0x2422))  # always spelt out: <ESC>, <NUL>...
 
 SYSTEM_FALLBACK_FONTS: tuple[str, ...] = (
     # Debian/Ubuntu, Fedora, Arch: Droid Sans Fallback and Noto CJK cover Han, Kana, Hangul.
@@ -141,15 +145,26 @@ Line = list[Run]
 
 
 @functools.cache
-def _firago(style: str) -> bytes:
+def _bundled(name: str) -> bytes:
+    """A font shipped in pymupdf-fonts, by its name there ("figo", "symbol2"...)."""
     import pymupdf_fonts  # type: ignore[import-untyped]
 
-    data: bytes = pymupdf_fonts.myfont(FIRAGO[style])
+    data: bytes = pymupdf_fonts.myfont(name)
     return data
 
 
 @functools.cache
+def _bundled_cmap(name: str) -> frozenset[int]:
+    font = TTFont(io.BytesIO(_bundled(name)), lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+@functools.cache
 def _cmap(path: str) -> frozenset[int]:
+    """The characters of a system font file (cached: these paths do not change)."""
     font = TTFont(path, fontNumber=0, lazy=True)
     try:
         return frozenset(font.getBestCmap() or {})
@@ -378,6 +393,10 @@ class _Layout:
                 self._set_shaping(self.shaping and bool(_COMPLEX.search(text)))
                 self.pdf.set_xy(x, y)
                 self.pdf.cell(run_width, height, text)
+                # A fallback font may now be selected in the page's text state, and even
+                # be fpdf2's current font: make the next run select ours again.
+                self.pdf.current_font_is_set_on_page = False
+                self._current = None
             x += run_width
 
     def _simple(self, text: str) -> bool:
@@ -510,8 +529,7 @@ class _Layout:
             self.ensure(style.line_height)
             self._font(style)
             self.pdf.set_text_color(*MUTED)
-            self.pdf.set_xy(x + 1.0, self.y)
-            self.pdf.cell(indent - 1.0, style.line_height, "•")
+            self.pdf.text(x + 1.0, self.y + style.line_height / 2 + 0.3 * style.size * PT, "•")
             self.lines(wrapped, x=x + indent)
             self.pdf.set_y(self.y + 0.8)
 
@@ -670,10 +688,18 @@ def _document_text(document: Document) -> Iterator[str]:
 
 
 def _fallbacks(
-    needed: set[int], candidates: Iterable[str | Path]
+    needed: set[int], candidates: Iterable[str | Path], folder: Path
 ) -> list[tuple[Path, frozenset[int]]]:
-    """The candidate fonts that exist and cover some of ``needed``, in order."""
+    """The fonts that cover some of ``needed``, in order: the bundled symbol fonts
+    (unpacked into ``folder`` when used), then the candidate files that exist."""
     chosen = []
+    for name in BUNDLED_FALLBACKS:
+        cmap = _bundled_cmap(name)
+        if needed & cmap:
+            path = folder / f"{name}.ttf"
+            path.write_bytes(_bundled(name))
+            chosen.append((path, cmap))
+            needed = needed - cmap
     for candidate in candidates:
         if not needed:
             break
@@ -686,7 +712,7 @@ def _fallbacks(
             continue
         if needed & cmap:
             chosen.append((path, cmap))
-            needed -= cmap
+            needed = needed - cmap
     return chosen
 
 
@@ -721,8 +747,9 @@ def render_pdf(
     Args:
         document: What to render.
         password: When given, the PDF is encrypted with AES-256 and opens only with it.
-        fallback_fonts: Font files (TTF, OTF, TTC) tried for characters FiraGO lacks;
-            None tries :data:`SYSTEM_FALLBACK_FONTS`.
+        fallback_fonts: Font files (TTF, OTF, TTC) tried for characters that neither
+            FiraGO nor the bundled symbol fonts have; None tries
+            :data:`SYSTEM_FALLBACK_FONTS`.
 
     Raises:
         ExportFailed: the password is empty.
@@ -730,22 +757,24 @@ def render_pdf(
     if password is not None and not password:
         raise ExportFailed("The PDF password is empty: give one, or export without a password.")
     with tempfile.TemporaryDirectory(prefix="rjfacil-fonts-", ignore_cleanup_errors=True) as tmp:
-        # fpdf2 reads fonts from files: these hold FiraGO, unpacked from its package.
-        # Only font data is written here, never anything of the case.
+        # fpdf2 reads fonts from files: these hold FiraGO (and the symbol fonts when
+        # needed), unpacked from their package. Only font data is written here, never
+        # anything of the case.
         paths = {}
-        for style in FIRAGO:
-            paths[style] = Path(tmp) / f"FiraGO{style or 'R'}.ttf"
-            paths[style].write_bytes(_firago(style))
+        for style, name in FIRAGO.items():
+            paths[style] = Path(tmp) / f"{name}.ttf"
+            paths[style].write_bytes(_bundled(name))
         # What every style of FiraGO can draw (the italic lacks one private-use glyph).
-        primary = frozenset.intersection(*(_cmap(str(path)) for path in paths.values()))
+        primary = frozenset.intersection(*(_bundled_cmap(name) for name in FIRAGO.values()))
         used: set[int] = set()
         for text in _document_text(document):
-            used.update(map(ord, text))
-        needed = {c for c in used - primary if not chr(c).isspace() and c > 0x1F}
+            used.update(map(ord, unicodedata.normalize("NFC", clean(text))))
+        needed = {c for c in used - primary - CONTROL_PICTURES if not chr(c).isspace()}
         candidates = SYSTEM_FALLBACK_FONTS if fallback_fonts is None else fallback_fonts
-        fallbacks = _fallbacks(needed, candidates) if needed else []
+        fallbacks = _fallbacks(needed, candidates, Path(tmp)) if needed else []
 
-        covered = primary.union(*(cmap for _, cmap in fallbacks)) - {ord(NB_ALIAS[0])}
+        covered = primary.union(*(cmap for _, cmap in fallbacks))
+        covered -= CONTROL_PICTURES | {ord(NB_ALIAS[0])}
         coverage = _Coverage(frozenset(covered))
         reference = unicodedata.normalize("NFC", one_line(document.header.case_reference))
         pdf = _Pdf(reference.strip()[:400].translate(coverage))
