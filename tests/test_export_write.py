@@ -166,3 +166,35 @@ def test_a_folder_without_write_permission(tmp_path: Path) -> None:
             write_export(locked / "summary.md", b"data")
     finally:
         locked.chmod(0o700)
+
+
+def test_render_and_write_each_format(tmp_path: Path) -> None:
+    from rjfacil.export.render import FORMATS, SUFFIXES, render
+    from tests.export_samples import everywhere
+
+    doc = everywhere("Sam <b>")
+    for fmt in FORMATS:
+        path = write_export(tmp_path / f"summary{SUFFIXES[fmt]}", render(doc, fmt))
+        assert mode(path) == 0o600
+    assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Sam &lt;b&gt;" in (tmp_path / "summary.html").read_text(encoding="utf-8")
+    assert "Sam \\<b\\>" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+    with pytest.raises(ExportFailed, match="Only a PDF"):
+        render(doc, "html", password="x")
+    with pytest.raises(ValueError):
+        render(doc, "docx")  # type: ignore[arg-type]
+
+
+def test_importing_the_export_package_does_not_load_the_pdf_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rjfacil.export.render, rjfacil.export.markdown, rjfacil.export.html, "
+        "rjfacil.export.write\n"
+        "print(','.join(m for m in ('fpdf', 'fontTools', 'textual') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -5,8 +5,9 @@ inside the ``pymupdf-fonts`` package: Latin with every European accent, Greek, C
 Arabic, Hebrew, Georgian, Devanagari and Thai. A character FiraGO lacks is drawn from
 Noto Sans Symbols (same package: ticks, arrows, shapes) or from a system font that covers
 it (a CJK face, say); otherwise it is shown as ``<U+XXXX>``, and a control character as
-``<ESC>``, ``<NUL>``..., never dropped in silence and never a crash. Right-to-left and joined scripts are shaped by HarfBuzz
-(``uharfbuzz``) where it is installed, line by line and only where needed.
+``<ESC>``, ``<NUL>``..., never dropped in silence and never a crash. Right-to-left and
+joined scripts are shaped by HarfBuzz (``uharfbuzz``) where it is installed, line by line
+and only where needed.
 
 Layout is done here rather than with fpdf2's ``multi_cell``, whose line breaking costs
 grow with the square of a line's length: text is wrapped once with cached glyph
