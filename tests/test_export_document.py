@@ -85,7 +85,8 @@ def test_malformed_structure_is_refused(build: object) -> None:
 
 def test_clean_makes_controls_and_overrides_visible() -> None:
     assert clean("a\r\nb\rc\u2028d") == "a\nb\nc\nd"
-    assert clean("\x1b[31m") == "\u241b[31m"
+    assert clean("\x1b[31m\x00\x7f") == "<ESC>[31m<NUL><DEL>"
+    assert clean("\x9b1m") == "<U+009B>1m"
     assert clean("\u202eabc") == "<U+202E>abc"
     assert clean("lone \ud800 surrogate") == "lone \ufffd surrogate"
     assert clean("tab\tkept\nnewline kept") == "tab\tkept\nnewline kept"

@@ -51,7 +51,7 @@ from rjfacil.export.document import (
     Table,
 )
 from rjfacil.export.errors import ExportFailed
-from rjfacil.export.text import blank, clean, one_line
+from rjfacil.export.text import C0_NAMES, blank, clean, one_line
 
 __all__ = ["SYSTEM_FALLBACK_FONTS", "render_pdf"]
 
@@ -105,11 +105,7 @@ only when the document needs them."""
 # private-use character, and every character the fonts lack is rewritten before drawing.
 NB_ALIAS = "\ue000nb\ue000"
 
-_CONTROL_NAMES = (
-    *("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF"),
-    *("VT", "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK"),
-    *("SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US", "SP", "DEL"),
-)
+_CONTROL_NAMES = (*C0_NAMES, "SP", "DEL")  # what U+2400-2421 picture
 # Scripts that need shaping (joining, reordering): Hebrew to Myanmar, Khmer, and the
 # Hebrew and Arabic presentation forms.
 _COMPLEX = re.compile("[\u0590-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufefe]")
