@@ -164,7 +164,7 @@ def _e1(text: str) -> str:
 
 
 def _sep() -> str:
-    return '<span class="sep" aria-hidden="true">|</span>'
+    return '<span class="sep" aria-hidden="true">·</span>'
 
 
 def _column_widths(table: Table, number: int) -> str:
