@@ -341,6 +341,12 @@ def _refusal_from_pyrage(err: Exception, shown: str) -> BundleError:
             "sender for a fresh copy.",
             Refusal.HEADER_TAMPERED,
         )
+    if text.startswith("age file is truncated"):
+        return BundleError(
+            f"{_cap(shown)} is truncated: its last part is missing. Ask the sender for the "
+            "whole file.",
+            Refusal.DAMAGED,
+        )
     if text.startswith(("decryption error", "failed to fill whole buffer")):
         return BundleError(
             f"{_cap(shown)} is truncated or damaged: its content failed authentication. Ask the "
