@@ -1,8 +1,8 @@
 """Parse untrusted JSON (an imported file's content) within limits, or refuse it with one line.
 
-The limits are checked before the document is built wherever the bytes allow it: one pass
-of two regular expressions over the raw bytes finds every string token and every bracket
-outside strings, which gives the nesting depth, the number of objects and the longest
+The limits are checked before the document is built wherever the bytes allow it: one
+regular expression over the raw bytes finds every string token, and what is left outside
+strings gives the number of objects and of values, the nesting depth and the longest
 string before ``json`` builds anything (so a deep document never reaches the recursive
 parser, and 10,000 objects is a count, not a hope). Duplicate keys, NaN and Infinity,
 numbers that overflow to infinity and huge integers are refused while parsing, through
@@ -18,7 +18,6 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from rjfacil.errors import UntrustedJsonError
@@ -28,6 +27,8 @@ MAX_BYTES = 50_000_000
 MAX_DEPTH = 32
 MAX_STRING_BYTES = 1_000_000
 MAX_OBJECTS = 10_000
+# A 300-note case has a few thousand; 10,000 records of 20 fields, 200,000.
+MAX_ITEMS = 1_000_000
 # No record needs a longer number (an int64 has 20 characters, a float's repr at most 24);
 # converting a million-digit literal costs time before anything could refuse it.
 MAX_NUMBER_CHARS = 40
@@ -37,8 +38,8 @@ MAX_NUMBER_CHARS = 40
 # pass is linear; UTF-8 continuation bytes never equal a quote, backslash or bracket, so
 # scanning bytes is exact.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b"[]{},")
+_OPENERS = frozenset(b"[{")
 # The escape of a UTF-16 surrogate; only then can a decoded string hold a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -51,6 +52,7 @@ class JsonFault(enum.StrEnum):
     MALFORMED = "malformed"
     TOO_DEEP = "too-deep"
     TOO_MANY_OBJECTS = "too-many-objects"
+    TOO_MANY_ITEMS = "too-many-items"
     STRING_TOO_LONG = "string-too-long"
     DUPLICATE_KEY = "duplicate-key"
     NOT_A_NUMBER = "not-a-number"
@@ -65,6 +67,7 @@ def parse_untrusted_json(
     max_depth: int = MAX_DEPTH,
     max_string_bytes: int = MAX_STRING_BYTES,
     max_objects: int = MAX_OBJECTS,
+    max_items: int = MAX_ITEMS,
 ) -> Any:
     """Parse ``data`` as one JSON document (RFC 8259, UTF-8) within limits.
 
@@ -76,6 +79,9 @@ def parse_untrusted_json(
         max_string_bytes: The longest string (key or value) accepted, in UTF-8 bytes once
             decoded.
         max_objects: The most JSON objects (records) accepted in the whole document.
+        max_items: The most commas outside strings (values in arrays and members of
+            objects, less one per container): this bounds the memory the parsed document
+            takes, which a 50 MB list of empty strings would otherwise make a gigabyte.
 
     Returns:
         The document.
@@ -102,18 +108,33 @@ def parse_untrusted_json(
     if text.startswith("\ufeff"):
         raise refuse(JsonFault.NOT_UTF8, "it starts with a byte order mark, which JSON forbids")
 
-    # Before building anything: depth, object count and string lengths, from the raw bytes.
-    structure = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
-    steps = structure.translate(_DEPTH_STEP)
-    depth = max(accumulate(b if b == 1 else -1 for b in steps), default=0)
-    if depth > max_depth:
-        raise refuse(JsonFault.TOO_DEEP, f"it is nested deeper than {max_depth} levels")
+    # Before building anything: counts, depth and string lengths, from the raw bytes.
+    too_many_items = refuse(
+        JsonFault.TOO_MANY_ITEMS, f"it holds over {max_items:,} values in its lists and records"
+    )
+    # First a bound that costs nothing, so that a list of millions of tiny strings is refused
+    # before the string scan below spends a moment on each. A quote not after a backslash
+    # opens or closes a string; a valid document within max_items commas holds at most
+    # 2 * (commas + containers + 1) strings (values and keys), and every container has a
+    # bracket.
+    delimiters = data.count(b'"') - data.count(b'\\"')
+    containers = data.count(b"[") + data.count(b"{")
+    if delimiters > 4 * (max_items + containers + 1):
+        raise too_many_items
+    structure = _STRING.sub(b"", data).translate(None, _NOT_STRUCTURE)
     objects = structure.count(b"{")
     if objects > max_objects:
         raise refuse(
             JsonFault.TOO_MANY_OBJECTS,
             f"it holds {objects:,} records (objects), over the limit of {max_objects:,}",
         )
+    if structure.count(b",") > max_items:
+        raise too_many_items
+    depth = 0
+    for byte in structure.translate(None, b","):
+        depth = depth + 1 if byte in _OPENERS else depth - 1
+        if depth > max_depth:
+            raise refuse(JsonFault.TOO_DEEP, f"it is nested deeper than {max_depth} levels")
     tokens = _STRING.findall(data)
     longest = max(map(len, tokens), default=2) - 2
     if longest > max_string_bytes:
