@@ -9,6 +9,7 @@ captured output. Identities are passed as files made 0600 by the caller.
 
 from __future__ import annotations
 
+import functools
 import os
 import pty
 import select
@@ -18,6 +19,8 @@ import termios
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from rjfacil.store import agefile
 
 AGE = shutil.which("age")
 AGE_KEYGEN = shutil.which("age-keygen")
@@ -77,3 +80,14 @@ def write_secret(path: Path, text: str) -> Path:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(text + "\n")
     return path
+
+
+SHARE = "a long share passphrase"
+SHARED_PLAINTEXT = b'{"format": "rjfacil-bundle", "case": {"reference": "RJ-2025-014"}}\n' * 50
+
+
+@functools.cache
+def sealed_with_share() -> bytes:
+    """SHARED_PLAINTEXT sealed by rjfacil to SHARE, made once per test run: pyrage's
+    calibrated scrypt costs seconds each time."""
+    return agefile.encrypt_with_passphrase(SHARED_PLAINTEXT, SHARE)

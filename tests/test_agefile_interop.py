@@ -97,13 +97,13 @@ def test_age_passphrase_then_rjfacil_decrypts(tmp_path: Path) -> None:
 
 def test_rjfacil_passphrase_then_age_decrypts(tmp_path: Path) -> None:
     bundle = tmp_path / "by-rjfacil.age"
-    bundle.write_bytes(agefile.encrypt_with_passphrase(PLAINTEXT, SHARE))
+    bundle.write_bytes(age_cli.sealed_with_share())
     out = tmp_path / "out.json"
     code, seen = age_cli.run_with_passphrase(
-        [str(age_cli.AGE), "-d", "-o", str(out), str(bundle)], SHARE, prompts=1
+        [str(age_cli.AGE), "-d", "-o", str(out), str(bundle)], age_cli.SHARE, prompts=1
     )
     assert code == 0, seen
-    assert out.read_bytes() == PLAINTEXT
+    assert out.read_bytes() == age_cli.SHARED_PLAINTEXT
 
 
 def test_age_decrypts_the_corpus_as_rjfacil_does(tmp_path: Path) -> None:

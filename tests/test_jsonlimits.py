@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
@@ -223,7 +224,9 @@ def test_an_unterminated_string_of_escaped_quotes_is_linear() -> None:
 
 # --- fuzzing -------------------------------------------------------------------------------
 
-FUZZ = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# RJFACIL_FUZZ_EXAMPLES=50000 for a long campaign; the default keeps make test quick.
+EXAMPLES = int(os.environ.get("RJFACIL_FUZZ_EXAMPLES", "500"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
     st.none()

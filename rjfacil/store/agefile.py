@@ -10,8 +10,8 @@ An imported file is untrusted. Before pyrage sees a byte of it, ``decrypt``
 - parses the header itself (the age grammar, strictly) to name what is wrong with a file
   that is not age, empty, truncated, or damaged, and to refuse a passphrase file whose
   scrypt work factor is too costly (pyrage's own ceiling is timed on this machine, about
-  16 times a one-second derivation: up to 8 GiB of memory here) or a header with so many
-  stanzas that trying them all would take minutes;
+  16 times a one-second derivation: up to 8 GiB of memory here; ours is 2^21, 2 GiB), or
+  a header with so many stanzas that trying them all would take minutes;
 - works out the plaintext size from the payload's length, so an oversized plaintext is
   refused before decryption.
 
@@ -41,9 +41,12 @@ from rjfacil.sanitize import visible
 MB = 1_000_000
 MAX_FILE_BYTES = 50 * MB
 MAX_PLAINTEXT_BYTES = 50 * MB
-# scrypt needs 2**(log_n + 10) bytes of memory (r = 8): 20 is 1 GiB, the vault's own cap for
-# Argon2id. age (Go) writes 18; rage and pyrage calibrate to about a second (19 here).
-MAX_SCRYPT_LOG_N = 20
+# scrypt needs 2**(log_n + 10) bytes of memory (r = 8) and doubles its time per step.
+# age (Go) writes 18; pyrage calibrates to about a second and wrote 19 or 20 here (2 cores),
+# so a laptop a few times faster writes 21: refusing that would refuse co-workers' own
+# files. 21 is 2 GiB and about 7 s here; 22 would be 4 GiB, and pyrage alone would accept
+# up to about 2^23 here (its ceiling is its own calibration + 4).
+MAX_SCRYPT_LOG_N = 21
 # Each X25519 stanza costs a Diffie-Hellman per identity; a real file has a few recipients
 # and perhaps one grease stanza.
 MAX_STANZAS = 64
