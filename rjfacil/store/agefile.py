@@ -50,6 +50,8 @@ MAX_SCRYPT_LOG_N = 21
 # Each X25519 stanza costs a Diffie-Hellman per identity; a real file has a few recipients
 # and perhaps one grease stanza.
 MAX_STANZAS = 64
+# Sixty-four X25519 stanzas take about 6 kB; the cap keeps every header scan short.
+MAX_HEADER_BYTES = 64 * 1024
 
 VERSION_LINE = b"age-encryption.org/v1\n"
 _AGE_PREFIX = b"age-encryption.org/"
@@ -63,6 +65,7 @@ _CHUNK_BYTES = 64 * 1024
 _SEALED_CHUNK = _CHUNK_BYTES + _TAG_BYTES
 _B64_CHARS = re.compile(rb"[A-Za-z0-9+/]*")
 _LOG_N = re.compile(rb"[1-9][0-9]?")
+_ARG = re.compile(rb"[\x21-\x7e]+")
 _RECIPIENT_SHAPE = re.compile(r"age1[0-9a-z]{58}")
 _IDENTITY_SHAPE = re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]{58}")
 _READ_BLOCK = 1 << 20
@@ -100,6 +103,7 @@ class Limits:
     max_plaintext_bytes: int = MAX_PLAINTEXT_BYTES
     max_scrypt_log_n: int = MAX_SCRYPT_LOG_N
     max_stanzas: int = MAX_STANZAS
+    max_header_bytes: int = MAX_HEADER_BYTES
 
 
 DEFAULT_LIMITS = Limits()
@@ -207,6 +211,8 @@ def encrypt_to_recipients(
             plaintext limit (no one could import it).
     """
     _check_plaintext_size(data, limits)
+    if isinstance(recipients, str):
+        recipients = [recipients]
     parsed = list(dict.fromkeys(parse_recipient(r) for r in recipients))
     if not parsed:
         raise BundleError(
@@ -306,6 +312,8 @@ def decrypt(
                     "import it into the vault whose recipient it was sent to.",
                     Refusal.NEEDS_IDENTITY,
                 )
+            if isinstance(identities, str):
+                identities = [identities]
             keys = [_parse_identity(i) for i in identities]
             plaintext = pyrage.decrypt(binary, keys)
     except BundleError:
@@ -532,12 +540,23 @@ def _parse_header(data: bytes, shown: str, limits: Limits = DEFAULT_LIMITS) -> H
             "is not an age file, so not an rjfacil bundle: choose the file a co-worker sent "
             "with 'rjfacil bundle export'.",
         )
+    too_long = fail(
+        Refusal.DAMAGED_HEADER,
+        f"has an age header longer than {_size(limits.max_header_bytes)}, far more than any "
+        "bundle needs: it was refused unread.",
+    )
+    window = min(len(data), limits.max_header_bytes)
+
+    def next_newline(start: int) -> int:
+        newline = data.find(b"\n", start, window)
+        if newline < 0:
+            raise truncated if len(data) <= limits.max_header_bytes else too_long
+        return newline
+
     pos = len(VERSION_LINE)
     stanzas: list[Stanza] = []
     while True:
-        newline = data.find(b"\n", pos)
-        if newline < 0:
-            raise truncated
+        newline = next_newline(pos)
         line = data[pos:newline]
         pos = newline + 1
         if line.startswith(b"---"):
@@ -554,17 +573,15 @@ def _parse_header(data: bytes, shown: str, limits: Limits = DEFAULT_LIMITS) -> H
                 "than try them all.",
             )
         args = line[3:].split(b" ")
-        if any(not arg or any(b < 33 or b > 126 for b in arg) for arg in args):
+        if not all(_ARG.fullmatch(arg) for arg in args):
             raise malformed
         body_parts: list[bytes] = []
         while True:
-            newline = data.find(b"\n", pos)
-            if newline < 0:
-                raise truncated
+            newline = next_newline(pos)
             body_line = data[pos:newline]
             pos = newline + 1
-            decoded = _b64_raw(body_line)
-            if decoded is None or len(body_line) > _BODY_COLUMNS:
+            decoded = _b64_raw(body_line) if len(body_line) <= _BODY_COLUMNS else None
+            if decoded is None:
                 raise malformed
             body_parts.append(decoded)
             if len(body_line) < _BODY_COLUMNS:
