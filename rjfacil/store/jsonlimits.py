@@ -37,7 +37,7 @@ MAX_NUMBER_CHARS = 40
 # reports it). Every quote outside a string starts a match and no match can fail, so one
 # pass is linear; UTF-8 continuation bytes never equal a quote, backslash or bracket, so
 # scanning bytes is exact.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+_STRING = re.compile(rb'("[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z))', re.DOTALL)
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b"[]{},")
 _OPENERS = frozenset(b"[{")
 # The escape of a UTF-16 surrogate; only then can a decoded string hold a lone surrogate.
@@ -121,7 +121,11 @@ def parse_untrusted_json(
     containers = data.count(b"[") + data.count(b"{")
     if delimiters > 4 * (max_items + containers + 1):
         raise too_many_items
-    structure = _STRING.sub(b"", data).translate(None, _NOT_STRUCTURE)
+    # One pass: split() alternates what lies outside strings with the string tokens.
+    parts = _STRING.split(data)
+    tokens = parts[1::2]
+    structure = b"".join(parts[0::2]).translate(None, _NOT_STRUCTURE)
+    del parts
     objects = structure.count(b"{")
     if objects > max_objects:
         raise refuse(
@@ -135,7 +139,6 @@ def parse_untrusted_json(
         depth = depth + 1 if byte in _OPENERS else depth - 1
         if depth > max_depth:
             raise refuse(JsonFault.TOO_DEEP, f"it is nested deeper than {max_depth} levels")
-    tokens = _STRING.findall(data)
     longest = max(map(len, tokens), default=2) - 2
     if longest > max_string_bytes:
         # A raw token is never shorter than its decoded UTF-8 (an escape shrinks), so only
