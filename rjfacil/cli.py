@@ -78,10 +78,10 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
         else:
             path = _passphrase_file(args)
         if path:
-            return open_with(_read_secret_file(path))
+            return _said(open_with(_read_secret_file(path)))
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return open_with(_ask(prompt))
+                return _said(open_with(_ask(prompt)))
             except WrongPassphrase as error:
                 if attempt == ATTEMPTS:
                     raise TooManyAttempts() from None
@@ -171,17 +171,55 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _progress(done: int, total: int) -> None:
+    """Re-encryption progress on stderr: a line every tenth of the way, and at the end."""
+    if done == total or done % max(1, total // 10) == 0:
+        print(f"  re-encrypted {done}/{total} files", file=sys.stderr, flush=True)
+
+
+def _print_recovery_code(code: str) -> None:
+    print("The old recovery code no longer opens anything. The new recovery code (shown once;")
+    print("write it down and keep it somewhere safe, apart from this laptop):")
+    print()
+    print(f"    {code}")
+    print()
+
+
 def cmd_passwd(args: argparse.Namespace) -> int:
     with _unlock(args, recovery=args.recovery) as vault:
         new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
+        print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
         if args.recovery:  # the passphrase is forgotten: no old one to give
-            vault.reset_passphrase(_new_passphrase(args, new_file))
+            code = vault.reset_passphrase(_new_passphrase(args, new_file), _progress)
         else:
             old_file = _passphrase_file(args)
             old = _read_secret_file(old_file) if old_file else _ask("Current passphrase again: ")
-            vault.change_passphrase(old, _new_passphrase(args, new_file))
-    print(f"Passphrase {'set' if args.recovery else 'changed'}. The recovery code still works.")
+            code = vault.change_passphrase(old, _new_passphrase(args, new_file), _progress)
+        print(
+            f"Passphrase {'set' if args.recovery else 'changed'}; the old one opens nothing "
+            "in the vault folder."
+        )
+        _print_recovery_code(code)
     return 0
+
+
+def cmd_recovery_code(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        named = _passphrase_file(args)
+        passphrase = _read_secret_file(named) if named else _ask("Passphrase again: ")
+        print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
+        code = vault.new_recovery_code(passphrase, _progress)
+        print("New recovery code issued; the passphrase is unchanged.")
+        _print_recovery_code(code)
+    return 0
+
+
+def _said(vault):
+    """``vault``, once what its unlock did to an interrupted key change is on stderr."""
+    message = vault.rotation_notice
+    if message:
+        print(f"rjfacil: {message}", file=sys.stderr)
+    return vault
 
 
 def cmd_checklists_validate(args: argparse.Namespace) -> int:
@@ -302,7 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
     note_add.add_argument("--private", action="store_true", help="private to you: never shared")
     verify = add("verify", cmd_verify, "decrypt every file and check every history")
     verify.add_argument("--rebuild-index", action="store_true", help="rebuild the case list")
-    passwd = add("passwd", cmd_passwd, "change the passphrase")
+    passwd = add(
+        "passwd",
+        cmd_passwd,
+        "change the passphrase: a new vault key and a new recovery code (printed once)",
+    )
     passwd.add_argument(
         "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
     )
@@ -313,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     passwd.add_argument(
         "--recovery-code-file", metavar="FILE", help="with --recovery: read the code from FILE"
+    )
+    add(
+        "recovery-code",
+        cmd_recovery_code,
+        "issue a new recovery code (printed once); the old one stops working",
     )
     checklists = _group(sub, "checklists", "checklist files")
     validate = add("validate", cmd_checklists_validate, "check checklist files", checklists)

@@ -27,7 +27,6 @@ from rjfacil.errors import (
     NotFound,
     RjfacilError,
     TamperedFile,
-    WrongPassphrase,
 )
 from rjfacil.store import kdf
 from rjfacil.vault.door import (
@@ -40,6 +39,8 @@ from rjfacil.vault.door import (
 from rjfacil.vault.folder import VaultFolder
 from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
+
+Progress = Callable[[int, int], None]
 
 __all__ = [
     "PASSPHRASE_MIN",
@@ -128,6 +129,19 @@ class Vault:
     @property
     def key(self) -> bytes:
         return self.files.key
+
+    @property
+    def rotation_notice(self) -> str:
+        """What this unlock did to a passphrase change a crash interrupted ('' if none)."""
+        outcome = self.door.rotation_outcome
+        if outcome == "finished":
+            return (
+                "An interrupted passphrase change was finished. Its new recovery code was "
+                "never shown: run 'rjfacil recovery-code' to get one."
+            )
+        if outcome == "undone":
+            return "An interrupted passphrase change was undone; the passphrase is unchanged."
+        return ""
 
     @property
     def cases_dir(self) -> Path:
@@ -277,17 +291,37 @@ class Vault:
 
     # -- keys -------------------------------------------------------------------------
 
-    def change_passphrase(self, old: str, new: str) -> None:
-        """Rewrap the vault key under a new passphrase; nothing is re-encrypted."""
-        if self.door.key_from_passphrase(old) != self.key:
-            raise WrongPassphrase()
-        self.door.rewrap_passphrase(self.key, new)
+    def change_passphrase(self, old: str, new: str, progress: Progress | None = None) -> str:
+        """A new passphrase, a new vault key and a new recovery code; returns the code.
 
-    def reset_passphrase(self, new: str) -> None:
-        """Set a new passphrase without the old one: only after a recovery-code unlock."""
+        Every file (backups too) is re-encrypted under the new key, so neither the old
+        passphrase nor the old recovery code opens anything in the folder afterwards.
+        """
+        self.door.check_passphrase(self.key, old)
+        return self._rotate(new, progress)
+
+    def reset_passphrase(self, new: str, progress: Progress | None = None) -> str:
+        """Set a new passphrase without the old one: only after a recovery-code unlock.
+
+        As :meth:`change_passphrase`: a new key and a new recovery code (returned).
+        """
         if not self.by_recovery:
             raise RjfacilError("Give the current passphrase to change it.")
-        self.door.rewrap_passphrase(self.key, new)
+        return self._rotate(new, progress)
+
+    def new_recovery_code(self, passphrase: str, progress: Progress | None = None) -> str:
+        """Replace the recovery code (a new vault key; the passphrase stays); returns it."""
+        self.door.check_passphrase(self.key, passphrase)
+        return self._rotate(passphrase, progress)
+
+    def _rotate(self, passphrase: str, progress: Progress | None) -> str:
+        check_new_passphrase(passphrase)
+        self.save_index()  # under the current key, so it is re-encrypted with the rest
+        self._open.clear()  # their storages hold the old key
+        rotated = self.door.rotate_key(self.key, passphrase, progress)
+        self.files.rekey(rotated.key)
+        self.by_recovery = False
+        return rotated.recovery_code
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
         """Decrypt every file and check every audit chain."""

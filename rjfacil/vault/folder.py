@@ -34,8 +34,9 @@ class VaultFolder:
         self.door = door
         self.home = door.home
         self._key: bytes | None = key
-        for folder in (self.home, self.cases_dir):
-            remove_orphans(folder)
+        for folder in (self.home, self.cases_dir, self.backups_dir):
+            if folder.is_dir():
+                remove_orphans(folder)
 
     @property
     def cases_dir(self) -> Path:
@@ -57,6 +58,10 @@ class VaultFolder:
 
     def forget(self) -> None:
         self._key = None
+
+    def rekey(self, key: bytes) -> None:
+        """Use ``key`` from now on (after a key rotation re-encrypted every file)."""
+        self._key = key
 
     def storage(self, path: Path, name: str) -> EncryptedStorage:
         return EncryptedStorage(path, self.key, name, self.backups_dir)
