@@ -148,6 +148,25 @@ def cmd_case_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore_file(args: argparse.Namespace) -> int:
+    from rjfacil.vault.door import restore_header
+    from rjfacil.workspace import Vault
+
+    home = _home(args)
+    if args.file == "vault.json":
+        backup = restore_header(home)
+    else:
+        door = Vault.open(home)
+        try:
+            named = _passphrase_file(args)
+            passphrase = _read_secret_file(named) if named else _ask("Passphrase: ")
+            backup = door.restore_profile_with(passphrase)
+        finally:
+            door.release()
+    print(f"Restored {args.file} from {backup}; the file it replaced is kept among the backups.")
+    return 0
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     with _unlock(args) as vault:
@@ -333,6 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", cmd_case_restore, "put a case's newest good backup in place of its file", case
     )
     restore.add_argument("case", help="the case id (or its start) or reference")
+    restore_file = add(
+        "restore-file",
+        cmd_restore_file,
+        "put the newest good backup of vault.json or profile.rjv in its place",
+    )
+    restore_file.add_argument("file", choices=["vault.json", "profile.rjv"])
     note = _group(sub, "note", "work on notes")
     note_add = add("add", cmd_note_add, "add a note to a case", note)
     note_add.add_argument("case", help="the case id (or its start) or reference")

@@ -81,6 +81,10 @@ class LockedVault(VaultDoor):
     def unlock_with_recovery(self, code: str) -> Vault:
         return Vault(self, self.key_from_recovery_code(code), by_recovery=True)
 
+    def restore_profile_with(self, passphrase: str) -> Path:
+        """Put profile.rjv's newest good backup in its place (the vault cannot open without)."""
+        return self.restore_profile(self.key_from_passphrase(passphrase))
+
 
 class Vault:
     """An unlocked vault. ``lock()`` drops the key and every decrypted case."""

@@ -166,3 +166,72 @@ def test_vault_files_lists_current_and_kept_versions(busy: tuple[Path, str, Path
     assert any(f.path.name == "profile.rjv" for f in found)
     assert any(f.kept and f.path.name.startswith("index.rjv.") for f in found)
     assert not any(f.path.name.startswith("vault.json") for f in found)
+
+
+# -- vault.json and profile.rjv have backups, and the messages about them are true ----------
+
+
+def flip(path: Path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x40
+    path.write_bytes(bytes(data))
+
+
+def test_a_flipped_byte_in_profile_is_restored_from_its_backup(
+    vault_home: Path, capsys: pytest.CaptureFixture[str], passphrase_file: Path
+) -> None:
+    from rjfacil.cli import main
+
+    Vault.create(vault_home, PASSPHRASE, OWNER)[0].close()
+    flip(vault_home / "profile.rjv", -5)
+    door = Vault.open(vault_home)
+    try:
+        with pytest.raises(RjfacilError, match="A good backup exists: .*profile.rjv.1"):
+            door.unlock(PASSPHRASE)
+    finally:
+        door.release()
+    pf = ["--passphrase-file", str(passphrase_file)]
+    assert main([*pf, "restore-file", "profile.rjv"]) == 0, capsys.readouterr().err
+    with Vault.open(vault_home).unlock(PASSPHRASE) as vault:
+        assert vault.owner.name == OWNER
+
+
+def test_a_flipped_byte_in_vault_json_is_restored_from_its_backup(
+    vault_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rjfacil.cli import main
+
+    Vault.create(vault_home, PASSPHRASE, OWNER)[0].close()
+    flip(vault_home / "vault.json", 0)
+    with pytest.raises(RjfacilError, match="A good backup exists: .*vault.json.1"):
+        Vault.open(vault_home)
+    assert main(["restore-file", "vault.json"]) == 0, capsys.readouterr().err
+    Vault.open(vault_home).unlock(PASSPHRASE).close()
+
+
+def test_without_a_backup_the_message_says_there_is_none(vault_home: Path) -> None:
+    Vault.create(vault_home, PASSPHRASE, OWNER)[0].close()
+    for kept in (vault_home / "backups").glob("profile.rjv.*"):
+        kept.unlink()
+    flip(vault_home / "profile.rjv", -5)
+    door = Vault.open(vault_home)
+    try:
+        with pytest.raises(RjfacilError, match="No good backup") as raised:
+            door.unlock(PASSPHRASE)
+        assert "exists" not in str(raised.value)
+    finally:
+        door.release()
+
+
+def test_after_a_rotation_the_header_backups_are_for_the_new_key(
+    busy: tuple[Path, str, Path],
+) -> None:
+    home, _code, _stolen = busy
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        vault.change_passphrase(PASSPHRASE, NEW)
+    kept = sorted((home / "backups").glob("vault.json.*"))
+    assert kept, "the header in use has a backup"
+    for each in kept:
+        header = parse_header(each.read_bytes(), each)
+        kdf.open_slot(header.slot("passphrase"), kdf.encode_passphrase(NEW), header.vault_id)
+    assert list((home / "backups").glob("profile.rjv.*"))

@@ -128,7 +128,7 @@ def read_header(home: Path) -> VaultHeader:
             raise
         backup = good_header_backup(home)
         hint = (
-            f" A good backup exists: {backup}; 'rjfacil restore-header' puts it back."
+            f" A good backup exists: {backup}; 'rjfacil restore-file vault.json' puts it back."
             if backup
             else " No good backup of it was found."
         )

@@ -15,9 +15,15 @@ from rjfacil.errors import RjfacilError, VaultExists, VaultNotFound, WrongPassph
 from rjfacil.paths import ensure_private_dir
 from rjfacil.store import kdf
 from rjfacil.store.durable import keep_copy
-from rjfacil.store.header import HEADER_NAME, VaultHeader, read_header, write_header
+from rjfacil.store.header import (
+    HEADER_NAME,
+    VaultHeader,
+    good_header_backup,
+    read_header,
+    write_header,
+)
 from rjfacil.store.lock import VaultLock
-from rjfacil.store.storage import EncryptedStorage
+from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
 from rjfacil.vault import rotation
 
 PASSPHRASE_MIN = 8
@@ -92,8 +98,34 @@ class VaultDoor:
         check_new_passphrase(passphrase)
         return rotation.rotate(self.home, self.header, key, passphrase, progress)
 
+    def restore_profile(self, key: bytes) -> Path:
+        """Put profile.rjv's newest backup that decrypts with ``key`` in its place."""
+        path = self.home / PROFILE_NAME
+        backup = newest_good_backup(path, key, PROFILE_NAME, self.home / "backups")
+        if backup is None:
+            raise RjfacilError(f"No good backup of {path.name} was found.")
+        restore_backup(backup, path, self.home / "backups")
+        return backup
+
     def release(self) -> None:
         self._lock.release()
+
+
+def restore_header(home: Path) -> Path:
+    """Put the newest readable copy of vault.json in its place (the vault is held meanwhile).
+
+    The damaged version is kept among the backups, so nothing is thrown away.
+    """
+    lock = VaultLock(home)
+    lock.acquire()
+    try:
+        backup = good_header_backup(home)
+        if backup is None:
+            raise RjfacilError(f"No good backup of {HEADER_NAME} was found.")
+        restore_backup(backup, home / HEADER_NAME, home / "backups")
+        return backup
+    finally:
+        lock.release()
 
 
 def create_vault_files(

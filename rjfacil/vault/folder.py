@@ -69,8 +69,25 @@ class VaultFolder:
     # -- the profile ---------------------------------------------------------------
 
     def read_profile(self) -> dict[str, Any]:
-        """The profile document's owner record (any format this version understands)."""
-        document = self.storage(self.home / PROFILE_NAME, PROFILE_NAME).read() or {}
+        """The profile document's owner record (any format this version understands).
+
+        Raises:
+            DamagedFile, TamperedFile: profile.rjv does not decrypt; the message names
+                its newest good backup if there is one (and only then).
+        """
+        path = self.home / PROFILE_NAME
+        try:
+            document = self.storage(path, PROFILE_NAME).read() or {}
+        except (DamagedFile, TamperedFile) as error:
+            error.backup = newest_good_backup(path, self.key, PROFILE_NAME, self.backups_dir)
+            hint = (
+                f" A good backup exists: {error.backup}; 'rjfacil restore-file profile.rjv' "
+                "puts it back."
+                if error.backup
+                else " No good backup of it was found."
+            )
+            error.args = (f"{error.args[0]}{hint}",)
+            raise
         meta = document.get("meta", {})
         if isinstance(meta.get("format"), int) and meta["format"] > PROFILE_FORMAT:
             raise HeaderError(
