@@ -186,7 +186,7 @@ def test_a_flipped_byte_in_profile_is_restored_from_its_backup(
     flip(vault_home / "profile.rjv", -5)
     door = Vault.open(vault_home)
     try:
-        with pytest.raises(RjfacilError, match="A good backup exists: .*profile.rjv.1"):
+        with pytest.raises(RjfacilError, match=r"A good backup exists: .*profile\.rjv\.1"):
             door.unlock(PASSPHRASE)
     finally:
         door.release()
@@ -203,7 +203,7 @@ def test_a_flipped_byte_in_vault_json_is_restored_from_its_backup(
 
     Vault.create(vault_home, PASSPHRASE, OWNER)[0].close()
     flip(vault_home / "vault.json", 0)
-    with pytest.raises(RjfacilError, match="A good backup exists: .*vault.json.1"):
+    with pytest.raises(RjfacilError, match=r"A good backup exists: .*vault\.json\.1"):
         Vault.open(vault_home)
     assert main(["restore-file", "vault.json"]) == 0, capsys.readouterr().err
     Vault.open(vault_home).unlock(PASSPHRASE).close()
