@@ -233,12 +233,24 @@ def cmd_recovery_code(args: argparse.Namespace) -> int:
     return 0
 
 
+# Vaults this command opened: their warnings are printed after the command's result.
+_opened: list = []
+
+
 def _said(vault):
     """``vault``, once what its unlock did to an interrupted key change is on stderr."""
     message = vault.rotation_notice
     if message:
         print(f"rjfacil: {message}", file=sys.stderr)
+    _opened.append(vault)
     return vault
+
+
+def _print_warnings() -> None:
+    """Warnings about derived data, after the command reported what it did."""
+    while _opened:
+        for warning in _opened.pop(0).warnings:
+            print(f"rjfacil: warning: {visible(warning, single_line=True)}", file=sys.stderr)
 
 
 def cmd_checklists_validate(args: argparse.Namespace) -> int:
@@ -394,9 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _opened.clear()
     try:
-        return args.func(args)
+        code = args.func(args)
+        _print_warnings()
+        return code
     except RjfacilError as error:
+        _print_warnings()
         print(f"rjfacil: {visible(str(error), single_line=True)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

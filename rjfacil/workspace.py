@@ -104,6 +104,8 @@ class Vault:
             ) from None
         self._open: dict[UUID, CaseFile] = {}
         self._index: dict[UUID, CaseSummary] = {}
+        # Problems with derived data (the index) after the user's change was saved.
+        self.warnings: list[str] = []
         self._load_index()
 
     # -- creating and opening ---------------------------------------------------
@@ -171,7 +173,7 @@ class Vault:
                 stale = True
                 self._refresh_row(case_id, cached[0] if cached else None)
         if stale or set(rows) != set(on_disk):
-            self.save_index()
+            self._update_index()
 
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
         known = known or self._index.get(case_id)
@@ -195,6 +197,20 @@ class Vault:
             ROW_FORMAT,
             {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()},
         )
+
+    def _update_index(self) -> None:
+        """:meth:`save_index`, where a failure is a warning: the cases are already saved,
+        and the next open rebuilds every row whose case file changed."""
+        try:
+            self.save_index()
+        except (RjfacilError, OSError) as error:
+            cause = getattr(error, "cause", None) or getattr(error, "strerror", None) or error
+            warning = (
+                f"The case list could not be updated ({cause}). Your change is saved; "
+                "do not repeat it. The list is rebuilt at the next open."
+            )
+            if warning not in self.warnings:
+                self.warnings.append(warning)
 
     def rebuild_index(self) -> int:
         self._index.clear()
@@ -234,7 +250,7 @@ class Vault:
         )
         self._open[case_id] = case
         self._index[case_id] = summarise(case)
-        self.save_index()
+        self._update_index()
         return case
 
     def find_case(self, ref_or_id: str) -> UUID:
@@ -320,7 +336,7 @@ class Vault:
 
     def _rotate(self, passphrase: str, progress: Progress | None) -> str:
         check_new_passphrase(passphrase)
-        self.save_index()  # under the current key, so it is re-encrypted with the rest
+        self._update_index()  # under the current key, so it is re-encrypted with the rest
         self._open.clear()  # their storages hold the old key
         rotated = self.door.rotate_key(self.key, passphrase, progress)
         self.files.rekey(rotated.key)
@@ -346,7 +362,7 @@ class Vault:
         """Save the index, drop the key and every decrypted case; keep holding the folder."""
         if self.files.unlocked:
             try:
-                self.save_index()
+                self._update_index()
             finally:
                 self._open.clear()
                 self._index.clear()

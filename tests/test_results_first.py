@@ -1,0 +1,85 @@
+"""A command's result is committed and reported before derived data (the index).
+
+If writing the index fails as the vault closes, the user's change is already saved: the
+command exits 0 with a warning line, and the next open rebuilds the index.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rjfacil.cli import main
+from rjfacil.errors import WriteFailed
+from rjfacil.vault.folder import VaultFolder
+from rjfacil.workspace import Vault
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def index_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(self: VaultFolder, *args: Any) -> None:
+        raise WriteFailed(self.home / "index.rjv", OSError(errno.ENOSPC, "No space left"))
+
+    monkeypatch.setattr(VaultFolder, "write_index", full)
+
+
+def test_note_add_with_a_failing_index_exits_0_with_a_warning(
+    vault: Vault,
+    passphrase_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    index_fails: None,
+) -> None:
+    case = vault.new_case("RJ-7")
+    vault.close()
+    capsys.readouterr()
+    code = main(["--passphrase-file", str(passphrase_file), "note", "add", "RJ-7", "seen today"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.strip()  # the note's id: the result comes first
+    assert "warning" in err and "Your change is saved" in err and "disk is full" in err
+    monkeypatch.undo()
+    with Vault.open(vault.home).unlock(PASSPHRASE) as again:
+        assert list(again.open_case(case.id).note_texts().values()) == ["seen today"]
+
+
+def test_verify_reports_even_when_the_index_cannot_be_saved(
+    vault: Vault, passphrase_file: Path, capsys: pytest.CaptureFixture[str], index_fails: None
+) -> None:
+    vault.new_case("RJ-8")
+    vault.close()
+    capsys.readouterr()
+    code = main(["--passphrase-file", str(passphrase_file), "verify"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "verified" in out and "warning" in err
+
+
+def test_the_index_is_rebuilt_at_the_next_open(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch, index_fails: None
+) -> None:
+    vault.new_case("RJ-9")
+    vault.close()
+    assert vault.warnings
+    monkeypatch.undo()
+    with Vault.open(vault.home).unlock(PASSPHRASE) as again:
+        assert [row.reference for row in again.list_cases()] == ["RJ-9"]
+        assert again.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("number", "cause"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "the disk is read-only"),
+    ],
+)
+def test_a_failed_save_names_its_real_cause(number: int, cause: str) -> None:
+    message = str(WriteFailed(Path("x.rjv"), OSError(number, "whatever")))
+    assert cause in message
+    assert ("Free some space" in message) == (number == errno.ENOSPC)
