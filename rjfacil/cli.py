@@ -179,10 +179,14 @@ def cmd_note_add(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         report = vault.verify(rebuild_index=args.rebuild_index)
-    for line in report.notes:
+    for line in report.summary()[:-2] + report.notes:
         print(line)
     for fault in report.faults:
         print(f"FAULT {visible(fault, single_line=True)}")
+    for fault in report.backup_faults:
+        print(f"BACKUP FAULT {visible(fault, single_line=True)} (not in use)")
+    for line in report.summary()[-2:]:
+        print(line)
     if report.ok:
         print(f"verified {report.checked} cases: every file decrypts and every history is intact")
         return 0

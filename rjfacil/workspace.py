@@ -63,13 +63,46 @@ class SearchHit:
 
 @dataclass
 class VerifyReport:
+    """What verify checked, and what it found wrong.
+
+    Attributes:
+        checked: Case files found.
+        decrypted: Case files that decrypted and read as a case.
+        chains: Audit chains checked (one per readable case).
+        backups: Kept versions in backups/ that decrypted; faults name the others.
+    """
+
     checked: int = 0
+    decrypted: int = 0
+    chains: int = 0
+    backups: int = 0
     faults: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Kept versions that do not decrypt: reported, but no file in use is at fault (a
+    # restore keeps the damaged file it replaced among the backups).
+    backup_faults: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.faults
+
+    def summary(self) -> list[str]:
+        """What was checked, one line each, and what the check cannot show."""
+        return [
+            "header: vault.json read and its key slot opened",
+            "profile: profile.rjv decrypted",
+            f"cases: {self.decrypted} of {self.checked} case files decrypted",
+            f"histories: {self.chains} audit chains checked",
+            f"backups: {self.backups} kept versions decrypted, {len(self.backup_faults)} did not",
+            *LIMITS,
+        ]
+
+
+LIMITS = (
+    "limit: this is tamper-evident against people without the passphrase. Someone with "
+    "the passphrase can rewrite a case's history and this check would still pass.",
+    "limit: putting back an older copy of the whole vault folder cannot be detected here.",
+)
 
 
 class LockedVault(VaultDoor):
@@ -344,7 +377,7 @@ class Vault:
         return rotated.recovery_code
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
-        """Decrypt every file and check every audit chain."""
+        """Decrypt every file (backups too) and check every audit chain."""
         report = VerifyReport()
         for case_id in sorted(self.files.case_signatures()):
             report.checked += 1
@@ -353,9 +386,17 @@ class Vault:
             except RjfacilError as error:
                 report.faults.append(str(error))
                 continue
+            report.decrypted += 1
+            report.chains += 1
             report.faults += [f"{case.path}: {problem}" for problem in case.chain_problems()]
+        problem = self.files.check_index()
+        if problem:
+            report.faults.append(f"{problem} (the case list; 'verify --rebuild-index' remakes it)")
+        report.backups, report.backup_faults = self.files.check_backups()
         if rebuild_index:
             report.notes.append(f"index rebuilt: {self.rebuild_index()} cases")
+        else:
+            report.notes.append("index: index.rjv decrypted" if not problem else "index: damaged")
         return report
 
     def lock(self) -> LockedVault:

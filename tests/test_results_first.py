@@ -83,3 +83,33 @@ def test_a_failed_save_names_its_real_cause(number: int, cause: str) -> None:
     message = str(WriteFailed(Path("x.rjv"), OSError(number, "whatever")))
     assert cause in message
     assert ("Free some space" in message) == (number == errno.ENOSPC)
+
+
+def test_verify_says_what_it_checked_and_its_limit(
+    vault: Vault, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for ref in ("RJ-1", "RJ-2"):
+        vault.new_case(ref).add_note("a visit")
+    vault.close()
+    capsys.readouterr()
+    code = main(["--passphrase-file", str(passphrase_file), "verify"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2 of 2 case files decrypted" in out and "2 audit chains" in out
+    assert "index.rjv decrypted" in out and "profile.rjv decrypted" in out
+    assert "kept versions decrypted" in out
+    assert "without the passphrase" in out and "rewrite" in out
+
+
+def test_verify_finds_a_damaged_backup(
+    vault: Vault, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault.new_case("RJ-1").add_note("a visit")
+    vault.close()
+    kept = sorted((vault.home / "backups").glob("*.rjv.1"))[0]
+    kept.write_bytes(kept.read_bytes()[:-3])
+    capsys.readouterr()
+    code = main(["--passphrase-file", str(passphrase_file), "verify"])
+    out = capsys.readouterr().out
+    assert code == 0  # no file in use is at fault
+    assert f"BACKUP FAULT {kept}" in out and "1 did not" in out

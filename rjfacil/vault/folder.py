@@ -149,6 +149,42 @@ class VaultFolder:
         restore_backup(backup, path, self.backups_dir)
         return backup
 
+    def check_backups(self) -> tuple[int, list[str]]:
+        """Decrypt every kept version in backups/ with this vault's key.
+
+        Returns:
+            How many decrypted, and one line per kept version that did not.
+        """
+        from rjfacil.vault.rotation import vault_files
+
+        good, faults = 0, []
+        for each in vault_files(self.home):
+            if not each.kept:
+                continue
+            try:
+                data = each.path.read_bytes()
+            except OSError as error:
+                faults.append(f"{each.path}: {error.strerror or error}")
+                continue
+            for name in each.names:
+                try:
+                    rjv.unseal(self.key, data, each.path, name)
+                except RjfacilError:
+                    continue
+                good += 1
+                break
+            else:
+                faults.append(f"{each.path}: a backup that does not decrypt with this vault's key")
+        return good, faults
+
+    def check_index(self) -> str | None:
+        """None if index.rjv decrypts (or is absent: it is rebuilt), else what is wrong."""
+        try:
+            self.storage(self.home / INDEX_NAME, INDEX_NAME).read()
+        except RjfacilError as error:
+            return str(error)
+        return None
+
     # -- the index (a cache of case-list rows) ---------------------------------------
 
     def read_index(self, row_format: int) -> dict[UUID, tuple[dict[str, Any], Signature]]:
