@@ -43,7 +43,40 @@ def _read_secret_file(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise CliError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise CliError(f"The passphrase file {path} is not UTF-8 text; save it as UTF-8.") from None
     return text.splitlines()[0] if text else ""
+
+
+# A note's longest text (the case model's limit), in UTF-8 bytes at most four per character.
+NOTE_MAX_CHARS = 1_000_000
+_CHUNK = 64 * 1024
+
+
+def _read_note_stdin() -> str:
+    """The note text from standard input, refused as soon as it is longer than a note may be.
+
+    Read in chunks, so a huge pipe costs at most the limit in memory, not its whole size.
+    """
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    limit = NOTE_MAX_CHARS * 4
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(_CHUNK) if stream is not None else sys.stdin.read(_CHUNK).encode()
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise CliError(f"The note is too long (at most {NOTE_MAX_CHARS:,} characters).")
+        chunks.append(chunk)
+    try:
+        text = b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError("The note text is not UTF-8; nothing was saved.") from None
+    if len(text) > NOTE_MAX_CHARS:
+        raise CliError(f"The note is too long (at most {NOTE_MAX_CHARS:,} characters).")
+    return text
 
 
 def _ask(prompt: str) -> str:
@@ -168,11 +201,15 @@ def cmd_restore_file(args: argparse.Namespace) -> int:
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _read_note_stdin() if args.text == "-" else args.text
     with _unlock(args) as vault:
         case = vault.open_case(vault.find_case(args.case))
         note = case.add_note(text, private=args.private)
         print(note.id)
+        print(
+            f"Note added to case {visible(case.case.reference, single_line=True)} ({case.id}).",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -377,7 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
     note = _group(sub, "note", "work on notes")
     note_add = add("add", cmd_note_add, "add a note to a case", note)
     note_add.add_argument("case", help="the case id (or its start) or reference")
-    note_add.add_argument("text", help="the note text, or - to read it from standard input")
+    note_add.add_argument(
+        "text",
+        help="- to read the note from standard input (recommended: text on the command line "
+        "is visible to other users in the process list and stays in shell history)",
+    )
     note_add.add_argument("--private", action="store_true", help="private to you: never shared")
     verify = add("verify", cmd_verify, "decrypt every file and check every history")
     verify.add_argument("--rebuild-index", action="store_true", help="rebuild the case list")

@@ -41,6 +41,8 @@ from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
 
 Progress = Callable[[int, int], None]
+# The shortest start of a case id that finds it ("1" would match a sixteenth of them).
+MIN_ID_PREFIX = 4
 
 __all__ = [
     "PASSPHRASE_MIN",
@@ -287,15 +289,30 @@ class Vault:
         return case
 
     def find_case(self, ref_or_id: str) -> UUID:
-        """A case id from its id (or a unique prefix of it) or its reference."""
+        """A case id from its reference, its id, or a unique start of its id.
+
+        A reference wins over an id prefix; a prefix needs at least
+        :data:`MIN_ID_PREFIX` characters, and an ambiguous one lists its matches.
+        """
         text = ref_or_id.strip()
         by_ref = [row.id for row in self._index.values() if row.reference == text]
         if by_ref:
             return by_ref[0]
-        by_id = [case_id for case_id in self._index if str(case_id).startswith(text.lower())]
-        if len(by_id) == 1 and text:
-            return by_id[0]
-        raise NotFound(f"No case '{ref_or_id}'. 'rjfacil cases' lists them.")
+        if len(text) >= MIN_ID_PREFIX:
+            by_id = [case_id for case_id in self._index if str(case_id).startswith(text.lower())]
+            if len(by_id) == 1:
+                return by_id[0]
+            if by_id:
+                names = ", ".join(
+                    f"{str(case_id)[:8]} ({self._index[case_id].reference})"
+                    for case_id in sorted(by_id, key=str)
+                )
+                raise NotFound(f"'{ref_or_id}' starts more than one case id: {names}.")
+            raise NotFound(f"No case '{ref_or_id}'. 'rjfacil cases' lists them.")
+        raise NotFound(
+            f"No case with reference '{ref_or_id}' (an id needs at least {MIN_ID_PREFIX} "
+            "characters). 'rjfacil cases' lists them."
+        )
 
     def _load_case(self, case_id: UUID) -> CaseFile:
         path, _name = self.files.case_path(case_id)

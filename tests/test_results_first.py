@@ -113,3 +113,91 @@ def test_verify_finds_a_damaged_backup(
     out = capsys.readouterr().out
     assert code == 0  # no file in use is at fault
     assert f"BACKUP FAULT {kept}" in out and "1 did not" in out
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_a_short_id_prefix_is_refused_and_a_reference_wins(vault: Vault) -> None:
+    from rjfacil.errors import NotFound
+
+    case = vault.new_case("RJ-1")
+    prefix = str(case.id)[:4]
+    hijacker = vault.new_case(prefix)  # a reference equal to the other case's id prefix
+    assert vault.find_case(prefix) == hijacker.id
+    assert vault.find_case(str(case.id)[:5]) == case.id
+    with pytest.raises(NotFound, match="at least 4"):
+        vault.find_case(str(case.id)[:1])
+
+
+def test_an_ambiguous_prefix_lists_the_matches(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uuid import UUID
+
+    import rjfacil.workspace as workspace
+    from rjfacil.errors import NotFound
+
+    ids = iter([UUID(f"abcd0000-0000-4000-8000-00000000000{n}") for n in (1, 2)])
+    monkeypatch.setattr(workspace, "uuid4", lambda: next(ids))
+    a = vault.new_case("RJ-A")
+    b = vault.new_case("RJ-B")
+    with pytest.raises(NotFound, match=r"RJ-A.*RJ-B"):
+        vault.find_case("abcd")
+    assert vault.find_case("abcd0000-0000-4000-8000-000000000002") == b.id
+    assert a.id != b.id
+
+
+def test_a_non_utf8_passphrase_file_is_one_line(
+    vault: Vault, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault.close()
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("pässphrase\n".encode("latin-1"))
+    code = main(["--passphrase-file", str(bad), "cases"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "not UTF-8" in err
+
+
+def test_stdin_is_refused_once_past_the_limit_without_reading_it_all(
+    vault: Vault,
+    passphrase_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    import rjfacil.cli as cli
+
+    vault.new_case("RJ-1")
+    vault.close()
+    read = 0
+
+    class Endless(io.RawIOBase):
+        def readinto(self, buffer: Any) -> int:
+            nonlocal read
+            buffer[:] = b"x" * len(buffer)
+            read += len(buffer)
+            return len(buffer)
+
+        def readable(self) -> bool:
+            return True
+
+    stdin = io.TextIOWrapper(io.BufferedReader(Endless()))
+    monkeypatch.setattr(cli.sys, "stdin", stdin)
+    code = main(["--passphrase-file", str(passphrase_file), "note", "add", "RJ-1", "-"])
+    assert code == 1 and "too long" in capsys.readouterr().err
+    assert read <= cli.NOTE_MAX_CHARS * 4 + 2 * cli._CHUNK + 16 * 1024
+
+
+def test_note_add_names_the_case_and_help_recommends_stdin(
+    vault: Vault, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault.new_case("RJ-1")
+    vault.close()
+    capsys.readouterr()
+    assert main(["--passphrase-file", str(passphrase_file), "note", "add", "RJ-1", "hi"]) == 0
+    assert "Note added to case RJ-1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["note", "add", "--help"])
+    assert "standard input (recommended" in capsys.readouterr().out
