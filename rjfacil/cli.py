@@ -43,7 +43,40 @@ def _read_secret_file(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise CliError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise CliError(f"The passphrase file {path} is not UTF-8 text; save it as UTF-8.") from None
     return text.splitlines()[0] if text else ""
+
+
+# A note's longest text (the case model's limit), in UTF-8 bytes at most four per character.
+NOTE_MAX_CHARS = 1_000_000
+_CHUNK = 64 * 1024
+
+
+def _read_note_stdin() -> str:
+    """The note text from standard input, refused as soon as it is longer than a note may be.
+
+    Read in chunks, so a huge pipe costs at most the limit in memory, not its whole size.
+    """
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    limit = NOTE_MAX_CHARS * 4
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(_CHUNK) if stream is not None else sys.stdin.read(_CHUNK).encode()
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise CliError(f"The note is too long (at most {NOTE_MAX_CHARS:,} characters).")
+        chunks.append(chunk)
+    try:
+        text = b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError("The note text is not UTF-8; nothing was saved.") from None
+    if len(text) > NOTE_MAX_CHARS:
+        raise CliError(f"The note is too long (at most {NOTE_MAX_CHARS:,} characters).")
+    return text
 
 
 def _ask(prompt: str) -> str:
@@ -78,10 +111,10 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
         else:
             path = _passphrase_file(args)
         if path:
-            return open_with(_read_secret_file(path))
+            return _said(open_with(_read_secret_file(path)))
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return open_with(_ask(prompt))
+                return _said(open_with(_ask(prompt)))
             except WrongPassphrase as error:
                 if attempt == ATTEMPTS:
                     raise TooManyAttempts() from None
@@ -148,22 +181,49 @@ def cmd_case_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore_file(args: argparse.Namespace) -> int:
+    from rjfacil.vault.door import restore_header
+    from rjfacil.workspace import Vault
+
+    home = _home(args)
+    if args.file == "vault.json":
+        backup = restore_header(home)
+    else:
+        door = Vault.open(home)
+        try:
+            named = _passphrase_file(args)
+            passphrase = _read_secret_file(named) if named else _ask("Passphrase: ")
+            backup = door.restore_profile_with(passphrase)
+        finally:
+            door.release()
+    print(f"Restored {args.file} from {backup}; the file it replaced is kept among the backups.")
+    return 0
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _read_note_stdin() if args.text == "-" else args.text
     with _unlock(args) as vault:
         case = vault.open_case(vault.find_case(args.case))
         note = case.add_note(text, private=args.private)
         print(note.id)
+        print(
+            f"Note added to case {visible(case.case.reference, single_line=True)} ({case.id}).",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         report = vault.verify(rebuild_index=args.rebuild_index)
-    for line in report.notes:
+    for line in report.summary()[:-2] + report.notes:
         print(line)
     for fault in report.faults:
         print(f"FAULT {visible(fault, single_line=True)}")
+    for fault in report.backup_faults:
+        print(f"BACKUP FAULT {visible(fault, single_line=True)} (not in use)")
+    for line in report.summary()[-2:]:
+        print(line)
     if report.ok:
         print(f"verified {report.checked} cases: every file decrypts and every history is intact")
         return 0
@@ -171,17 +231,67 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _progress(done: int, total: int) -> None:
+    """Re-encryption progress on stderr: a line every tenth of the way, and at the end."""
+    if done == total or done % max(1, total // 10) == 0:
+        print(f"  re-encrypted {done}/{total} files", file=sys.stderr, flush=True)
+
+
+def _print_recovery_code(code: str) -> None:
+    print("The old recovery code no longer opens anything. The new recovery code (shown once;")
+    print("write it down and keep it somewhere safe, apart from this laptop):")
+    print()
+    print(f"    {code}")
+    print()
+
+
 def cmd_passwd(args: argparse.Namespace) -> int:
     with _unlock(args, recovery=args.recovery) as vault:
         new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
+        print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
         if args.recovery:  # the passphrase is forgotten: no old one to give
-            vault.reset_passphrase(_new_passphrase(args, new_file))
+            code = vault.reset_passphrase(_new_passphrase(args, new_file), _progress)
         else:
             old_file = _passphrase_file(args)
             old = _read_secret_file(old_file) if old_file else _ask("Current passphrase again: ")
-            vault.change_passphrase(old, _new_passphrase(args, new_file))
-    print(f"Passphrase {'set' if args.recovery else 'changed'}. The recovery code still works.")
+            code = vault.change_passphrase(old, _new_passphrase(args, new_file), _progress)
+        print(
+            f"Passphrase {'set' if args.recovery else 'changed'}; the old one opens nothing "
+            "in the vault folder."
+        )
+        _print_recovery_code(code)
     return 0
+
+
+def cmd_recovery_code(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        named = _passphrase_file(args)
+        passphrase = _read_secret_file(named) if named else _ask("Passphrase again: ")
+        print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
+        code = vault.new_recovery_code(passphrase, _progress)
+        print("New recovery code issued; the passphrase is unchanged.")
+        _print_recovery_code(code)
+    return 0
+
+
+# Vaults this command opened: their warnings are printed after the command's result.
+_opened: list = []
+
+
+def _said(vault):
+    """``vault``, once what its unlock did to an interrupted key change is on stderr."""
+    message = vault.rotation_notice
+    if message:
+        print(f"rjfacil: {message}", file=sys.stderr)
+    _opened.append(vault)
+    return vault
+
+
+def _print_warnings() -> None:
+    """Warnings about derived data, after the command reported what it did."""
+    while _opened:
+        for warning in _opened.pop(0).warnings:
+            print(f"rjfacil: warning: {visible(warning, single_line=True)}", file=sys.stderr)
 
 
 def cmd_checklists_validate(args: argparse.Namespace) -> int:
@@ -295,14 +405,28 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", cmd_case_restore, "put a case's newest good backup in place of its file", case
     )
     restore.add_argument("case", help="the case id (or its start) or reference")
+    restore_file = add(
+        "restore-file",
+        cmd_restore_file,
+        "put the newest good backup of vault.json or profile.rjv in its place",
+    )
+    restore_file.add_argument("file", choices=["vault.json", "profile.rjv"])
     note = _group(sub, "note", "work on notes")
     note_add = add("add", cmd_note_add, "add a note to a case", note)
     note_add.add_argument("case", help="the case id (or its start) or reference")
-    note_add.add_argument("text", help="the note text, or - to read it from standard input")
+    note_add.add_argument(
+        "text",
+        help="- to read the note from standard input (recommended: text on the command line "
+        "is visible to other users in the process list and stays in shell history)",
+    )
     note_add.add_argument("--private", action="store_true", help="private to you: never shared")
     verify = add("verify", cmd_verify, "decrypt every file and check every history")
     verify.add_argument("--rebuild-index", action="store_true", help="rebuild the case list")
-    passwd = add("passwd", cmd_passwd, "change the passphrase")
+    passwd = add(
+        "passwd",
+        cmd_passwd,
+        "change the passphrase: a new vault key and a new recovery code (printed once)",
+    )
     passwd.add_argument(
         "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
     )
@@ -314,6 +438,11 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument(
         "--recovery-code-file", metavar="FILE", help="with --recovery: read the code from FILE"
     )
+    add(
+        "recovery-code",
+        cmd_recovery_code,
+        "issue a new recovery code (printed once); the old one stops working",
+    )
     checklists = _group(sub, "checklists", "checklist files")
     validate = add("validate", cmd_checklists_validate, "check checklist files", checklists)
     validate.add_argument("files", nargs="*", help="files to check (default: all in use)")
@@ -322,9 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _opened.clear()
     try:
-        return args.func(args)
+        code = args.func(args)
+        _print_warnings()
+        return code
     except RjfacilError as error:
+        _print_warnings()
         print(f"rjfacil: {visible(str(error), single_line=True)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

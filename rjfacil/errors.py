@@ -77,12 +77,19 @@ class WriteFailed(RjfacilError):
 
         self.path = path
         if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            what = "the disk is full"
+            self.cause, advice = "the disk is full", "Free some space and try again."
+        elif err.errno in (errno.EACCES, errno.EPERM):
+            self.cause = "permission denied"
+            advice = "Check that you own the vault folder and may write to it."
+        elif err.errno == errno.EROFS:
+            self.cause = "the disk is read-only"
+            advice = "Copy the vault to a writable disk to change it."
         else:
-            what = err.strerror or type(err).__name__
+            self.cause = err.strerror or type(err).__name__
+            advice = "Check the disk and try again."
         super().__init__(
-            f"Could not save {path.name}: {what}. Nothing was lost; the previous version "
-            "is intact. Free some space and try again."
+            f"Could not save {path.name}: {self.cause}. Nothing was lost; the previous "
+            f"version is intact. {advice}"
         )
 
 

@@ -27,7 +27,6 @@ from rjfacil.errors import (
     NotFound,
     RjfacilError,
     TamperedFile,
-    WrongPassphrase,
 )
 from rjfacil.store import kdf
 from rjfacil.vault.door import (
@@ -40,6 +39,10 @@ from rjfacil.vault.door import (
 from rjfacil.vault.folder import VaultFolder
 from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
+
+Progress = Callable[[int, int], None]
+# The shortest start of a case id that finds it ("1" would match a sixteenth of them).
+MIN_ID_PREFIX = 4
 
 __all__ = [
     "PASSPHRASE_MIN",
@@ -62,13 +65,46 @@ class SearchHit:
 
 @dataclass
 class VerifyReport:
+    """What verify checked, and what it found wrong.
+
+    Attributes:
+        checked: Case files found.
+        decrypted: Case files that decrypted and read as a case.
+        chains: Audit chains checked (one per readable case).
+        backups: Kept versions in backups/ that decrypted; faults name the others.
+    """
+
     checked: int = 0
+    decrypted: int = 0
+    chains: int = 0
+    backups: int = 0
     faults: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Kept versions that do not decrypt: reported, but no file in use is at fault (a
+    # restore keeps the damaged file it replaced among the backups).
+    backup_faults: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.faults
+
+    def summary(self) -> list[str]:
+        """What was checked, one line each, and what the check cannot show."""
+        return [
+            "header: vault.json read and its key slot opened",
+            "profile: profile.rjv decrypted",
+            f"cases: {self.decrypted} of {self.checked} case files decrypted",
+            f"histories: {self.chains} audit chains checked",
+            f"backups: {self.backups} kept versions decrypted, {len(self.backup_faults)} did not",
+            *LIMITS,
+        ]
+
+
+LIMITS = (
+    "limit: this is tamper-evident against people without the passphrase. Someone with "
+    "the passphrase can rewrite a case's history and this check would still pass.",
+    "limit: putting back an older copy of the whole vault folder cannot be detected here.",
+)
 
 
 class LockedVault(VaultDoor):
@@ -79,6 +115,10 @@ class LockedVault(VaultDoor):
 
     def unlock_with_recovery(self, code: str) -> Vault:
         return Vault(self, self.key_from_recovery_code(code), by_recovery=True)
+
+    def restore_profile_with(self, passphrase: str) -> Path:
+        """Put profile.rjv's newest good backup in its place (the vault cannot open without)."""
+        return self.restore_profile(self.key_from_passphrase(passphrase))
 
 
 class Vault:
@@ -99,6 +139,8 @@ class Vault:
             ) from None
         self._open: dict[UUID, CaseFile] = {}
         self._index: dict[UUID, CaseSummary] = {}
+        # Problems with derived data (the index) after the user's change was saved.
+        self.warnings: list[str] = []
         self._load_index()
 
     # -- creating and opening ---------------------------------------------------
@@ -130,6 +172,19 @@ class Vault:
         return self.files.key
 
     @property
+    def rotation_notice(self) -> str:
+        """What this unlock did to a passphrase change a crash interrupted ('' if none)."""
+        outcome = self.door.rotation_outcome
+        if outcome == "finished":
+            return (
+                "An interrupted passphrase change was finished. Its new recovery code was "
+                "never shown: run 'rjfacil recovery-code' to get one."
+            )
+        if outcome == "undone":
+            return "An interrupted passphrase change was undone; the passphrase is unchanged."
+        return ""
+
+    @property
     def cases_dir(self) -> Path:
         return self.files.cases_dir
 
@@ -153,7 +208,7 @@ class Vault:
                 stale = True
                 self._refresh_row(case_id, cached[0] if cached else None)
         if stale or set(rows) != set(on_disk):
-            self.save_index()
+            self._update_index()
 
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
         known = known or self._index.get(case_id)
@@ -177,6 +232,20 @@ class Vault:
             ROW_FORMAT,
             {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()},
         )
+
+    def _update_index(self) -> None:
+        """:meth:`save_index`, where a failure is a warning: the cases are already saved,
+        and the next open rebuilds every row whose case file changed."""
+        try:
+            self.save_index()
+        except (RjfacilError, OSError) as error:
+            cause = getattr(error, "cause", None) or getattr(error, "strerror", None) or error
+            warning = (
+                f"The case list could not be updated ({cause}). Your change is saved; "
+                "do not repeat it. The list is rebuilt at the next open."
+            )
+            if warning not in self.warnings:
+                self.warnings.append(warning)
 
     def rebuild_index(self) -> int:
         self._index.clear()
@@ -216,19 +285,34 @@ class Vault:
         )
         self._open[case_id] = case
         self._index[case_id] = summarise(case)
-        self.save_index()
+        self._update_index()
         return case
 
     def find_case(self, ref_or_id: str) -> UUID:
-        """A case id from its id (or a unique prefix of it) or its reference."""
+        """A case id from its reference, its id, or a unique start of its id.
+
+        A reference wins over an id prefix; a prefix needs at least
+        :data:`MIN_ID_PREFIX` characters, and an ambiguous one lists its matches.
+        """
         text = ref_or_id.strip()
         by_ref = [row.id for row in self._index.values() if row.reference == text]
         if by_ref:
             return by_ref[0]
-        by_id = [case_id for case_id in self._index if str(case_id).startswith(text.lower())]
-        if len(by_id) == 1 and text:
-            return by_id[0]
-        raise NotFound(f"No case '{ref_or_id}'. 'rjfacil cases' lists them.")
+        if len(text) >= MIN_ID_PREFIX:
+            by_id = [case_id for case_id in self._index if str(case_id).startswith(text.lower())]
+            if len(by_id) == 1:
+                return by_id[0]
+            if by_id:
+                names = ", ".join(
+                    f"{str(case_id)[:8]} ({self._index[case_id].reference})"
+                    for case_id in sorted(by_id, key=str)
+                )
+                raise NotFound(f"'{ref_or_id}' starts more than one case id: {names}.")
+            raise NotFound(f"No case '{ref_or_id}'. 'rjfacil cases' lists them.")
+        raise NotFound(
+            f"No case with reference '{ref_or_id}' (an id needs at least {MIN_ID_PREFIX} "
+            "characters). 'rjfacil cases' lists them."
+        )
 
     def _load_case(self, case_id: UUID) -> CaseFile:
         path, _name = self.files.case_path(case_id)
@@ -277,20 +361,40 @@ class Vault:
 
     # -- keys -------------------------------------------------------------------------
 
-    def change_passphrase(self, old: str, new: str) -> None:
-        """Rewrap the vault key under a new passphrase; nothing is re-encrypted."""
-        if self.door.key_from_passphrase(old) != self.key:
-            raise WrongPassphrase()
-        self.door.rewrap_passphrase(self.key, new)
+    def change_passphrase(self, old: str, new: str, progress: Progress | None = None) -> str:
+        """A new passphrase, a new vault key and a new recovery code; returns the code.
 
-    def reset_passphrase(self, new: str) -> None:
-        """Set a new passphrase without the old one: only after a recovery-code unlock."""
+        Every file (backups too) is re-encrypted under the new key, so neither the old
+        passphrase nor the old recovery code opens anything in the folder afterwards.
+        """
+        self.door.check_passphrase(self.key, old)
+        return self._rotate(new, progress)
+
+    def reset_passphrase(self, new: str, progress: Progress | None = None) -> str:
+        """Set a new passphrase without the old one: only after a recovery-code unlock.
+
+        As :meth:`change_passphrase`: a new key and a new recovery code (returned).
+        """
         if not self.by_recovery:
             raise RjfacilError("Give the current passphrase to change it.")
-        self.door.rewrap_passphrase(self.key, new)
+        return self._rotate(new, progress)
+
+    def new_recovery_code(self, passphrase: str, progress: Progress | None = None) -> str:
+        """Replace the recovery code (a new vault key; the passphrase stays); returns it."""
+        self.door.check_passphrase(self.key, passphrase)
+        return self._rotate(passphrase, progress)
+
+    def _rotate(self, passphrase: str, progress: Progress | None) -> str:
+        check_new_passphrase(passphrase)
+        self._update_index()  # under the current key, so it is re-encrypted with the rest
+        self._open.clear()  # their storages hold the old key
+        rotated = self.door.rotate_key(self.key, passphrase, progress)
+        self.files.rekey(rotated.key)
+        self.by_recovery = False
+        return rotated.recovery_code
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
-        """Decrypt every file and check every audit chain."""
+        """Decrypt every file (backups too) and check every audit chain."""
         report = VerifyReport()
         for case_id in sorted(self.files.case_signatures()):
             report.checked += 1
@@ -299,16 +403,24 @@ class Vault:
             except RjfacilError as error:
                 report.faults.append(str(error))
                 continue
+            report.decrypted += 1
+            report.chains += 1
             report.faults += [f"{case.path}: {problem}" for problem in case.chain_problems()]
+        problem = self.files.check_index()
+        if problem:
+            report.faults.append(f"{problem} (the case list; 'verify --rebuild-index' remakes it)")
+        report.backups, report.backup_faults = self.files.check_backups()
         if rebuild_index:
             report.notes.append(f"index rebuilt: {self.rebuild_index()} cases")
+        else:
+            report.notes.append("index: index.rjv decrypted" if not problem else "index: damaged")
         return report
 
     def lock(self) -> LockedVault:
         """Save the index, drop the key and every decrypted case; keep holding the folder."""
         if self.files.unlocked:
             try:
-                self.save_index()
+                self._update_index()
             finally:
                 self._open.clear()
                 self._index.clear()

@@ -245,6 +245,8 @@ class RjfacilApp(App[None]):
         self._rebuild(locations)
         for problem in problems:
             self.notify(visible(problem), severity="error", markup=False, timeout=10)
+        if result.vault.rotation_notice:
+            self.notify(result.vault.rotation_notice, severity="warning", markup=False, timeout=15)
         if result.by_recovery:
             self._offer_new_passphrase()
 
@@ -257,12 +259,14 @@ class RjfacilApp(App[None]):
             if change is None:
                 message = "Unlocked with the recovery code. The passphrase is unchanged."
                 break
-            try:  # a key derivation: off the event loop
-                await asyncio.to_thread(vault.reset_passphrase, change.new)
-            except RjfacilError as failure:  # a failed save of vault.json is a WriteFailed
+            try:  # key derivations and re-encrypting every file: off the event loop
+                code = await asyncio.to_thread(vault.reset_passphrase, change.new)
+            except RjfacilError as failure:  # a failed save is a WriteFailed
                 error = str(failure)
                 continue
-            message = "New passphrase set. The recovery code still works; keep it stored safely."
+            await self.push_screen_wait(RecoveryCodeScreen(code))
+            del code
+            message = "New passphrase set. The old recovery code no longer opens anything."
             break
         else:
             return

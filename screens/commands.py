@@ -35,7 +35,7 @@ class RjfacilCommands(Provider):
             yield "Settings", "Theme, idle lock, passphrase", app.action_settings
             yield (
                 "Change passphrase",
-                "The recovery code stays valid",
+                "A new vault key and recovery code",
                 app.action_change_passphrase,
             )
         yield "Keys and help", "Every key of the app and this screen", app.action_help

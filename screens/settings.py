@@ -22,7 +22,7 @@ from rjfacil.errors import RjfacilError
 from rjfacil.settings import THEMES, Settings, load_settings
 from screens.safe import plain
 from screens.themes import THEME_LABELS
-from screens.unlock import ChangePassphraseModal
+from screens.unlock import ChangePassphraseModal, RecoveryCodeScreen
 
 if TYPE_CHECKING:
     from rjfacil.workspace import Vault
@@ -52,7 +52,7 @@ class SettingsScreen(Screen[None]):
             "change_passphrase",
             "Change passphrase",
             id="settings.passphrase",
-            tooltip="Change the vault's passphrase (the recovery code stays valid)",
+            tooltip="Change the vault's passphrase (a new recovery code is issued)",
         ),
     ]
 
@@ -143,23 +143,32 @@ class SettingsScreen(Screen[None]):
             vault = self.vault
             if vault is None:
                 return
-            self._say("Changing the passphrase…")
-            error = await self._rewrap(vault, change.old, change.new).wait()
+            self._say("Changing the passphrase: re-encrypting every file…")
+            error, code = await self._rotate(vault, change.old, change.new).wait()
             if not error:
-                message = "Passphrase changed. The recovery code still works."
+                message = "Passphrase changed. The old passphrase and recovery code open nothing."
                 self._say(message)
+                await self.app.push_screen_wait(RecoveryCodeScreen(code))
+                del code
                 self.notify(message, markup=False)
                 return
             self._say(error, error=True)
 
     @work(thread=True, group="rewrap")
-    def _rewrap(self, vault: Vault, old: str, new: str) -> str:
-        """Vault.change_passphrase (two key derivations); returns the error, or ''."""
+    def _rotate(self, vault: Vault, old: str, new: str) -> tuple[str, str]:
+        """Vault.change_passphrase (a new key, every file re-encrypted).
+
+        Returns:
+            The error ('' if none) and the new recovery code ('' on error).
+        """
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._say, f"Re-encrypting files: {done} of {total}…")
+
         try:
-            vault.change_passphrase(old, new)
-        except RjfacilError as error:  # a failed save of vault.json is a WriteFailed
-            return str(error)
-        return ""
+            return "", vault.change_passphrase(old, new, progress)
+        except RjfacilError as error:  # a failed save is a WriteFailed
+            return str(error), ""
 
     def _say(self, message: str, error: bool = False) -> None:
         status = self.query_one("#settings-status", Static)

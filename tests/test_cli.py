@@ -139,6 +139,44 @@ def test_passwd_changes_the_passphrase(
     assert run(capsys, "--passphrase-file", str(new_file), "cases")[0] == 0
 
 
+def test_passwd_prints_progress_and_a_new_recovery_code_that_works(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("the new passphrase\n")
+    argv = ["--passphrase-file", str(passphrase_file), "passwd"]
+    code, out, err = run(capsys, *argv, "--new-passphrase-file", str(new_file))
+    assert code == 0, err
+    assert "re-encrypted" in err and "old recovery code no longer opens anything" in out
+    recovery = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
+    code_file = tmp_path / "code.txt"
+    code_file.write_text(recovery + "\n")
+    newer = tmp_path / "newer.txt"
+    newer.write_text("and another one\n")
+    argv = ["passwd", "--recovery", "--recovery-code-file", str(code_file)]
+    assert run(capsys, *argv, "--new-passphrase-file", str(newer))[0] == 0
+
+
+def test_recovery_code_command_replaces_the_code(
+    capsys: pytest.CaptureFixture[str], vault_home: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    _, out, _ = run(capsys, "--passphrase-file", str(passphrase_file), "init", "--name", OWNER)
+    first = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
+    code, out, err = run(capsys, "--passphrase-file", str(passphrase_file), "recovery-code")
+    assert code == 0, err
+    second = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
+    assert second != first
+    code_file, new_file = tmp_path / "code.txt", tmp_path / "new.txt"
+    new_file.write_text("remembered this time\n")
+    argv = ["passwd", "--recovery", "--recovery-code-file", str(code_file)]
+    argv += ["--new-passphrase-file", str(new_file)]
+    code_file.write_text(first + "\n")
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and "Wrong recovery code" in err
+    code_file.write_text(second + "\n")
+    assert run(capsys, *argv)[0] == 0
+
+
 def test_passwd_recovery_sets_a_forgotten_passphrase(
     capsys: pytest.CaptureFixture[str], vault_home: Path, passphrase_file: Path, tmp_path: Path
 ) -> None:

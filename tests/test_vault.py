@@ -58,13 +58,14 @@ def test_wrong_passphrase_says_so_and_keeps_the_vault_locked(vault: Vault) -> No
         door.release()
 
 
-def test_passphrase_change_rewraps_the_key_only(vault: Vault) -> None:
+def test_passphrase_change_makes_a_new_key_for_every_file(vault: Vault) -> None:
     case = vault.new_case("RJ-1")
     before = case.path.read_bytes()
     with pytest.raises(WrongPassphrase):
         vault.change_passphrase("wrong old one", "a brand new passphrase")
     vault.change_passphrase(PASSPHRASE, "a brand new passphrase")
-    assert case.path.read_bytes() == before, "no case file is re-encrypted"
+    assert case.path.read_bytes() != before, "the case file is re-encrypted"
+    assert vault.list_cases()[0].reference == "RJ-1"
     vault.close()
     door = Vault.open(vault.home)
     try:
@@ -75,12 +76,19 @@ def test_passphrase_change_rewraps_the_key_only(vault: Vault) -> None:
         door.release()
 
 
-def test_recovery_code_still_works_after_a_passphrase_change(vault_home: Path) -> None:
+def test_a_passphrase_change_issues_a_new_recovery_code(vault_home: Path) -> None:
     vault, recovery = Vault.create(vault_home, PASSPHRASE, OWNER)
-    vault.change_passphrase(PASSPHRASE, "another long passphrase")
+    new_code = vault.change_passphrase(PASSPHRASE, "another long passphrase")
     vault.close()
-    with Vault.open(vault_home).unlock_with_recovery(recovery) as again:
+    assert new_code != recovery
+    with Vault.open(vault_home).unlock_with_recovery(new_code) as again:
         assert again.owner.name == OWNER
+    door = Vault.open(vault_home)
+    try:
+        with pytest.raises(WrongPassphrase, match="recovery code"):
+            door.unlock_with_recovery(recovery)
+    finally:
+        door.release()
 
 
 def test_a_forgotten_passphrase_is_reset_only_after_a_recovery_code_unlock(
@@ -91,13 +99,13 @@ def test_a_forgotten_passphrase_is_reset_only_after_a_recovery_code_unlock(
         vault.reset_passphrase("no old passphrase given")
     vault.close()
     with Vault.open(vault_home).unlock_with_recovery(recovery) as by_code:
-        by_code.reset_passphrase("the one I will remember")
+        new_code = by_code.reset_passphrase("the one I will remember")
     door = Vault.open(vault_home)
     try:
         with pytest.raises(WrongPassphrase):
             door.unlock(PASSPHRASE)
         door.unlock("the one I will remember").lock()
-        door.unlock_with_recovery(recovery).lock()
+        door.unlock_with_recovery(new_code).lock()
     finally:
         door.release()
 

@@ -277,6 +277,63 @@ def durable_write(
         raise WriteFailed(path, err) from err
 
 
+def replace_durably(path: Path, data: bytes, *, verify: Callable[[bytes], None]) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping no copy of what it held.
+
+    For rewriting a file whose every version must change at once (key rotation
+    re-encrypts each kept version where it lies; a header that held a rotation journal
+    must not be kept). A crash leaves the old or the new bytes.
+
+    Raises:
+        WriteFailed: Any step failed; ``path`` holds its previous contents.
+    """
+    temp: Path | None = None
+    try:
+        fd, temp = _create_temp(path.parent, path.name)
+        try:
+            _write_all(fd, data)
+            sync_file(fd)
+        finally:
+            os.close(fd)
+        try:
+            verify(_read_file(temp))
+        except OSError:
+            raise
+        except Exception as bad:
+            raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
+        _replace(temp, path)
+        temp = None
+        fsync_folder(path.parent)
+    except OSError as err:
+        _discard(temp)
+        raise WriteFailed(path, err) from err
+
+
+def keep_copy(path: Path, backups_dir: Path, keep: int = DEFAULT_KEEP) -> None:
+    """Keep the current version of ``path`` as its newest backup (``<name>.1``).
+
+    Files written rarely (vault.json, profile.rjv) get a backup of the version in use,
+    not only of the ones before it, so a damaged file always has a good copy.
+
+    Raises:
+        WriteFailed: The copy could not be made.
+    """
+    try:
+        if not os.path.exists(path):
+            return
+        if not backups_dir.is_dir():
+            ensure_private_dir(backups_dir)
+        for number in range(keep - 1, 0, -1):
+            older = _backup(backups_dir, path.name, number)
+            if os.path.exists(older):
+                _replace(older, _backup(backups_dir, path.name, number + 1))
+        # A copy, not a hard link: a byte flipped in place must not reach the backup.
+        _copy_previous(path, _backup(backups_dir, path.name, 1))
+        fsync_folder(backups_dir)
+    except OSError as err:
+        raise WriteFailed(path, err) from err
+
+
 def remove_orphans(folder: Path) -> list[Path]:
     """Delete temporary files left in ``folder`` by a crash mid-write.
 

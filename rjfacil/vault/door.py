@@ -14,9 +14,17 @@ from rjfacil import clock
 from rjfacil.errors import RjfacilError, VaultExists, VaultNotFound, WrongPassphrase
 from rjfacil.paths import ensure_private_dir
 from rjfacil.store import kdf
-from rjfacil.store.header import HEADER_NAME, VaultHeader, read_header, write_header
+from rjfacil.store.durable import keep_copy
+from rjfacil.store.header import (
+    HEADER_NAME,
+    VaultHeader,
+    good_header_backup,
+    read_header,
+    write_header,
+)
 from rjfacil.store.lock import VaultLock
-from rjfacil.store.storage import EncryptedStorage
+from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.vault import rotation
 
 PASSPHRASE_MIN = 8
 PROFILE_NAME = "profile.rjv"
@@ -48,33 +56,76 @@ class VaultDoor:
         except BaseException:
             self._lock.release()
             raise
+        # What the last unlock did to a key change a crash interrupted: "finished"
+        # (the new passphrase; its recovery code was never shown), "undone", or None.
+        self.rotation_outcome: str | None = None
+
+    def _open(self, kind: str, secret: bytes) -> bytes:
+        if self.header.rotation:
+            key, self.rotation_outcome = rotation.resume(self.home, self.header, kind, secret)
+            return key
+        key = kdf.open_slot(self.header.slot(kind), secret, self.header.vault_id)
+        rotation.tidy_header_backups(self.home, self.header)
+        return key
 
     def key_from_passphrase(self, passphrase: str) -> bytes:
-        return kdf.open_slot(
-            self.header.slot("passphrase"), kdf.encode_passphrase(passphrase), self.header.vault_id
-        )
+        return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase))
 
     def key_from_recovery_code(self, code: str) -> bytes:
         secret = kdf.normalise_recovery_code(code)
         try:
-            return kdf.open_slot(self.header.slot("recovery"), secret, self.header.vault_id)
+            return self._open(kdf.SLOT_RECOVERY, secret)
         except WrongPassphrase:
             raise WrongPassphrase("recovery code") from None
 
-    def rewrap_passphrase(self, key: bytes, new: str) -> None:
-        """Wrap ``key`` under a new passphrase, keeping the slot's key-derivation cost."""
-        check_new_passphrase(new)
-        slot = self.header.slot("passphrase")
-        params = kdf.KdfParams.from_dict(slot["kdf"])
-        self.header.replace_slot(
-            kdf.make_slot(
-                "passphrase", kdf.encode_passphrase(new), key, self.header.vault_id, params
-            )
+    def check_passphrase(self, key: bytes, passphrase: str) -> None:
+        """Refuse unless ``passphrase`` opens the passphrase slot to ``key``."""
+        opened = kdf.open_slot(
+            self.header.slot(kdf.SLOT_PASSPHRASE),
+            kdf.encode_passphrase(passphrase),
+            self.header.vault_id,
         )
-        write_header(self.home, self.header)
+        if opened != key:
+            raise WrongPassphrase()
+
+    def rotate_key(
+        self, key: bytes, passphrase: str, progress: rotation.Progress | None = None
+    ) -> rotation.Rotated:
+        """A new vault key for every file, opened by ``passphrase`` and a new recovery code.
+
+        Nothing reaches the new key with the old passphrase or the old recovery code.
+        """
+        check_new_passphrase(passphrase)
+        return rotation.rotate(self.home, self.header, key, passphrase, progress)
+
+    def restore_profile(self, key: bytes) -> Path:
+        """Put profile.rjv's newest backup that decrypts with ``key`` in its place."""
+        path = self.home / PROFILE_NAME
+        backup = newest_good_backup(path, key, PROFILE_NAME, self.home / "backups")
+        if backup is None:
+            raise RjfacilError(f"No good backup of {path.name} was found.")
+        restore_backup(backup, path, self.home / "backups")
+        return backup
 
     def release(self) -> None:
         self._lock.release()
+
+
+def restore_header(home: Path) -> Path:
+    """Put the newest readable copy of vault.json in its place (the vault is held meanwhile).
+
+    The damaged version is kept among the backups, so nothing is thrown away.
+    """
+    lock = VaultLock(home)
+    lock.acquire()
+    try:
+        backup = good_header_backup(home)
+        if backup is None:
+            raise RjfacilError(f"No good backup of {HEADER_NAME} was found.")
+        restore_backup(backup, home / HEADER_NAME, home / "backups")
+        return backup
+    finally:
+        lock.release()
 
 
 def create_vault_files(
@@ -113,6 +164,7 @@ def create_vault_files(
         EncryptedStorage(home / PROFILE_NAME, vault_key, PROFILE_NAME, home / "backups").write(
             {"meta": {"format": PROFILE_FORMAT}, "owner": dict(owner)}
         )
+        keep_copy(home / PROFILE_NAME, home / "backups")
         write_header(home, header)
     finally:
         lock.release()

@@ -34,8 +34,9 @@ class VaultFolder:
         self.door = door
         self.home = door.home
         self._key: bytes | None = key
-        for folder in (self.home, self.cases_dir):
-            remove_orphans(folder)
+        for folder in (self.home, self.cases_dir, self.backups_dir):
+            if folder.is_dir():
+                remove_orphans(folder)
 
     @property
     def cases_dir(self) -> Path:
@@ -58,14 +59,35 @@ class VaultFolder:
     def forget(self) -> None:
         self._key = None
 
+    def rekey(self, key: bytes) -> None:
+        """Use ``key`` from now on (after a key rotation re-encrypted every file)."""
+        self._key = key
+
     def storage(self, path: Path, name: str) -> EncryptedStorage:
         return EncryptedStorage(path, self.key, name, self.backups_dir)
 
     # -- the profile ---------------------------------------------------------------
 
     def read_profile(self) -> dict[str, Any]:
-        """The profile document's owner record (any format this version understands)."""
-        document = self.storage(self.home / PROFILE_NAME, PROFILE_NAME).read() or {}
+        """The profile document's owner record (any format this version understands).
+
+        Raises:
+            DamagedFile, TamperedFile: profile.rjv does not decrypt; the message names
+                its newest good backup if there is one (and only then).
+        """
+        path = self.home / PROFILE_NAME
+        try:
+            document = self.storage(path, PROFILE_NAME).read() or {}
+        except (DamagedFile, TamperedFile) as error:
+            error.backup = newest_good_backup(path, self.key, PROFILE_NAME, self.backups_dir)
+            hint = (
+                f" A good backup exists: {error.backup}; 'rjfacil restore-file profile.rjv' "
+                "puts it back."
+                if error.backup
+                else " No good backup of it was found."
+            )
+            error.args = (f"{error.args[0]}{hint}",)
+            raise
         meta = document.get("meta", {})
         if isinstance(meta.get("format"), int) and meta["format"] > PROFILE_FORMAT:
             raise HeaderError(
@@ -126,6 +148,42 @@ class VaultFolder:
             raise RjfacilError(f"No good backup of {path.name} was found.")
         restore_backup(backup, path, self.backups_dir)
         return backup
+
+    def check_backups(self) -> tuple[int, list[str]]:
+        """Decrypt every kept version in backups/ with this vault's key.
+
+        Returns:
+            How many decrypted, and one line per kept version that did not.
+        """
+        from rjfacil.vault.rotation import vault_files
+
+        good, faults = 0, []
+        for each in vault_files(self.home):
+            if not each.kept:
+                continue
+            try:
+                data = each.path.read_bytes()
+            except OSError as error:
+                faults.append(f"{each.path}: {error.strerror or error}")
+                continue
+            for name in each.names:
+                try:
+                    rjv.unseal(self.key, data, each.path, name)
+                except RjfacilError:
+                    continue
+                good += 1
+                break
+            else:
+                faults.append(f"{each.path}: a backup that does not decrypt with this vault's key")
+        return good, faults
+
+    def check_index(self) -> str | None:
+        """None if index.rjv decrypts (or is absent: it is rebuilt), else what is wrong."""
+        try:
+            self.storage(self.home / INDEX_NAME, INDEX_NAME).read()
+        except RjfacilError as error:
+            return str(error)
+        return None
 
     # -- the index (a cache of case-list rows) ---------------------------------------
 

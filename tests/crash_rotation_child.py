@@ -1,0 +1,51 @@
+"""The child for the key-rotation kill tests: unlock, then change the passphrase.
+
+    python crash_rotation_child.py HOME OLD_FILE NEW_FILE KILL_AT
+
+Counts every write step of the rotation (each os.replace, os.unlink and os.fsync) and
+SIGKILLs itself just before step KILL_AT (0: never). Prints "ready" once unlocked, and
+"done STEPS" after the change returned. Test code only: rjfacil has no kill switch.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rjfacil.workspace import Vault
+
+STEPS = ("replace", "unlink", "fsync")
+
+
+def main() -> None:
+    home, old_file, new_file = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    kill_at = int(sys.argv[4])
+    old, new = old_file.read_text().strip(), new_file.read_text().strip()
+    vault = Vault.open(home).unlock(old)
+    count = 0
+
+    def counted(real: Callable[..., Any]) -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            nonlocal count
+            count += 1
+            if count == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        return step
+
+    for name in STEPS:
+        setattr(os, name, counted(getattr(os, name)))
+    print("ready", flush=True)
+    vault.change_passphrase(old, new)
+    steps = count
+    vault.close()
+    print(f"done {steps}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
