@@ -228,7 +228,7 @@ def cmd_note_list(args: argparse.Namespace) -> int:
                 print(_line(f"  {share_how_label(note.share_how)} with {names}"))
             else:
                 print(f"  {share_how_label(note.share_how)}")
-            for text_line in case.note_text(note.id).splitlines() or [""]:
+            for text_line in texts.get(note.id, "").splitlines() or [""]:
                 print(f"    {_line(text_line)}")
     return 0
 
@@ -306,6 +306,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from rjfacil.export.summary import ExportOptions, export_case
+    from rjfacil.views.supervision import NotesLevel
 
     if args.password_file and args.format != "pdf":
         raise CliError("--password-file is for a PDF export only.")
@@ -317,7 +318,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         case = _open_case(vault, args.case)
         who = case.find_participant(args.for_) if args.for_ else None
-        notes = args.notes or ("all" if who else "excerpts")
+        notes: NotesLevel = args.notes or ("all" if who else "excerpts")
         options = ExportOptions(
             fmt=args.format,
             redaction=args.redact,

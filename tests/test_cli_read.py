@@ -44,7 +44,9 @@ def cli(
 
 
 def test_participant_add_then_show_names_the_people_and_their_roles(cli) -> None:
-    code, out, err = cli("participant", "add", "RJ-5", "--role", "person-harmed", "--name", "Ann Ode")
+    code, out, err = cli(
+        "participant", "add", "RJ-5", "--role", "person-harmed", "--name", "Ann Ode"
+    )
     assert code == 0, err
     assert "Added Ann Ode as person harmed to case RJ-5" in out
     cli("participant", "add", "RJ-5", "--role", "person-responsible", "--name", "Ben Tau")
@@ -151,7 +153,9 @@ def test_export_writes_a_private_file_records_it_and_never_overwrites(
     with Vault.open(vault_home).unlock(PASSPHRASE) as vault:
         case = vault.open_case(vault.find_case("RJ-5"))
         last = case.audit_log[-1]
-        assert last.action == "exported a supervisor summary (json, redaction names, notes excerpts)"
+        assert (
+            last.action == "exported a supervisor summary (json, redaction names, notes excerpts)"
+        )
         assert case.chain_problems() == []
 
 

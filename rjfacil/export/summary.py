@@ -194,7 +194,9 @@ def summary_document(summary: SupervisorSummary) -> Document:
                 a.description,
                 a.by_whom,
                 a.due,
-                f"{a.status} ({a.follow_up})" if a.follow_up and a.follow_up != "done" else a.status,
+                f"{a.status} ({a.follow_up})"
+                if a.follow_up and a.follow_up != "done"
+                else a.status,
             )
             for a in s.actions
         ),
@@ -351,9 +353,18 @@ def summary_json(summary: SupervisorSummary) -> dict[str, Any]:
             }
             for r in s.risks
         ],
-        "process": {"chosen": s.process, "why": s.process_why, "communication": list(s.communication)},
+        "process": {
+            "chosen": s.process,
+            "why": s.process_why,
+            "communication": list(s.communication),
+        },
         "people": [
-            {"role": p.role, "name": p.name, "taking_part": p.take_part, "consents": list(p.consents)}
+            {
+                "role": p.role,
+                "name": p.name,
+                "taking_part": p.take_part,
+                "consents": list(p.consents),
+            }
             for p in s.people
         ],
         "not_involved": list(s.not_involved),

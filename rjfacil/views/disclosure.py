@@ -16,6 +16,8 @@ from uuid import UUID
 
 from rjfacil.casedoc.model import Note, NoteSource, Participant, ShareHow
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.views.dates import show_when
+from rjfacil.views.labels import note_source_label, share_how_label
 from rjfacil.views.redaction import Redaction, Redactor, redaction_label, redactor_for
 from rjfacil.views.supervision import (
     ExportFacts,
@@ -25,8 +27,6 @@ from rjfacil.views.supervision import (
     excerpt,
     export_facts,
 )
-from rjfacil.views.dates import show_when
-from rjfacil.views.labels import note_source_label, share_how_label
 
 
 @dataclass(frozen=True)

@@ -205,9 +205,7 @@ def consent_lines(case: CaseFile, participant_id: UUID, redactor: Redactor) -> t
 
 def take_part_line(case: CaseFile, participant_id: UUID) -> str:
     current = [
-        c
-        for c in case.current_consents(participant_id)
-        if c.purpose is ConsentPurpose.TAKE_PART
+        c for c in case.current_consents(participant_id) if c.purpose is ConsentPurpose.TAKE_PART
     ]
     if not current:
         return "Not recorded"
@@ -286,9 +284,7 @@ def supervisor_summary(
     progressing: list[tuple[str, str]] = [("Stage", stage_text(record))]
     if record.referral_date:
         days = (today - record.referral_date).days
-        progressing.append(
-            ("Referred", f"{show_day(record.referral_date)} ({days} days ago)")
-        )
+        progressing.append(("Referred", f"{show_day(record.referral_date)} ({days} days ago)"))
     progressing.append(("Last change", show_day_of(record.updated_at)))
     if stage_row is not None:
         progressing.append(
@@ -300,9 +296,7 @@ def supervisor_summary(
 
     risks = [r for r in case.risks]
     open_risks = [r for r in risks if not r.resolved]
-    risk_row = next(
-        (row for row in report.targets if row.target.checklist.id == "risk"), None
-    )
+    risk_row = next((row for row in report.targets if row.target.checklist.id == "risk"), None)
     risk_assessment: list[tuple[str, str]] = []
     if risk_row is not None:
         risk_assessment.append(
@@ -361,8 +355,7 @@ def supervisor_summary(
             if consent.purpose is ConsentPurpose.COMMUNICATION:
                 verb = "agrees to" if consent.given else "withdrew from"
                 communication.append(
-                    f"{redactor.person(person.id)} {verb} "
-                    f"{process_label(consent.process).lower()}"
+                    f"{redactor.person(person.id)} {verb} {process_label(consent.process).lower()}"
                 )
 
     people = tuple(
@@ -390,9 +383,7 @@ def supervisor_summary(
     coworking.append(("Co-working advised by a flag", "Yes" if advised else "No"))
     cw_row = next((r for r in report.targets if r.target.checklist.id == "coworking"), None)
     if cw_row is not None:
-        coworking.append(
-            ("Co-working checklist", f"{cw_row.answered} of {cw_row.total} answered")
-        )
+        coworking.append(("Co-working checklist", f"{cw_row.answered} of {cw_row.total} answered"))
 
     actions = []
     for action in sorted(case.actions, key=lambda a: (a.due or date.max, a.created_at)):
@@ -412,9 +403,7 @@ def supervisor_summary(
 
     deadlines = [
         DeadlineLine(d.label, d.reference, d.day, d.phrase)
-        for d in (
-            _due_line(due.due, due.label, due.reference) for due in dues
-        )
+        for d in (_due_line(due.due, due.label, due.reference) for due in dues)
     ]
     for action in case.actions:
         if action.status is ActionStatus.DONE and action.due:
@@ -495,9 +484,7 @@ def _not_involved(
     return tuple(lines)
 
 
-def _items(
-    case: CaseFile, report: CaseProgress, redactor: Redactor
-) -> tuple[list[ItemLine], int]:
+def _items(case: CaseFile, report: CaseProgress, redactor: Redactor) -> tuple[list[ItemLine], int]:
     """Answers needing attention (every stage), then unanswered items of the stages the
     case has reached, capped at :data:`ITEMS_LIMIT`."""
     stage = case.case.stage.checklist_stage
