@@ -9,7 +9,7 @@ writes the file in a worker (:func:`rjfacil.export.summary.export_case`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
@@ -59,7 +59,7 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         case: The open case.
     """
 
-    CSS_PATH: ClassVar[list[str]] = ["dialogs.tcss", "export.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["dialogs.tcss", "export.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "cancel", "Cancel", id="export.cancel", tooltip="Close; nothing is written"
