@@ -194,6 +194,41 @@ def main() -> None:
     row("pdf, AES-256 password", enc_time, 1.5, len(pdf))
     if pages:
         print(f"pdf pages: {pages}")
+    case_summaries(args.notes, args.runs, row)
+
+
+def case_summaries(notes: int, runs: int, row: Callable[[str, float, float, int], None]) -> None:
+    """The real thing: a 300-note case in a vault, from the read model to the bytes
+    (supervisor summary with every note in full, names redacted)."""
+    import tempfile
+
+    from rjfacil.casedoc.model import NoteSource
+    from rjfacil.export.summary import ExportOptions, render_export
+    from rjfacil.store import kdf
+    from rjfacil.vocab import Role
+    from rjfacil.workspace import Vault
+
+    kdf.calibrate = lambda *a, **k: kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)  # type: ignore[assignment]
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory() as folder:
+        vault, _ = Vault.create(Path(folder) / "v", "bench passphrase", "Sam Okafor")
+        with vault:
+            case = vault.new_case("RJ-BENCH-300", summary=" ".join(SENTENCES[:2]))
+            harmed = case.add_participant(Role.PERSON_HARMED, "Alex Morgan", address_as="Alex")
+            other = case.add_participant(Role.PERSON_RESPONSIBLE, "Jordan Lee")
+            for n in range(notes):
+                text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(2, 6)))
+                case.add_note(
+                    f"Alex {text}",
+                    participant_id=harmed.id if n % 2 else other.id,
+                    source=NoteSource.FROM_PARTICIPANT,
+                )
+            print(f"case summary: a vault case of {notes} notes, notes in full")
+            for fmt in ("md", "html", "pdf", "json"):
+                options = ExportOptions(fmt=fmt, notes="all")  # type: ignore[arg-type]
+                seconds, data = timed(runs, lambda o=options: render_export(case, o))
+                assert isinstance(data, bytes)
+                row(f"case summary {fmt}", seconds, 1.5 if fmt == "pdf" else 0.2, len(data))
 
 
 if __name__ == "__main__":

@@ -18,9 +18,18 @@ from typing import NoReturn
 from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
 from rjfacil.sanitize import visible
+from rjfacil.views.dates import show_day
 from rjfacil.views.labels import row_flag_labels, stage_label
 
 ATTEMPTS = 3
+ROLE_CHOICES = (
+    "person-harmed",
+    "person-responsible",
+    "supporter",
+    "community-member",
+    "professional",
+    "observer",
+)
 
 
 class CliError(RjfacilError):
@@ -200,15 +209,183 @@ def cmd_restore_file(args: argparse.Namespace) -> int:
     return 0
 
 
+def _line(text: str) -> str:
+    return visible(text, single_line=True)
+
+
+def _open_case(vault, ref: str):  # -> CaseFile (imported lazily)
+    return vault.open_case(vault.find_case(ref))
+
+
+def _participants(case, names: Sequence[str] | None) -> list:  # -> list[UUID]
+    return [case.find_participant(name) for name in names or ()]
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
+    from rjfacil.casedoc.model import NoteSource, ShareHow
+
     text = _read_note_stdin() if args.text == "-" else args.text
     with _unlock(args) as vault:
-        case = vault.open_case(vault.find_case(args.case))
-        note = case.add_note(text, private=args.private)
+        case = _open_case(vault, args.case)
+        about = case.find_participant(args.about) if args.about else None
+        if args.from_participant and about is None:
+            raise CliError("--from-participant needs --about: whom the note came from.")
+        share_with = _participants(case, args.share_with)
+        how = ShareHow(args.share_how.replace("-", "_")) if share_with else ShareHow.NOT_SHARED
+        note = case.add_note(
+            text,
+            participant_id=about,
+            source=NoteSource.FROM_PARTICIPANT
+            if args.from_participant
+            else NoteSource.FACILITATOR_ASSESSMENT,
+            share_with=share_with,
+            share_how=how,
+            private=args.private,
+        )
         print(note.id)
         print(
             f"Note added to case {visible(case.case.reference, single_line=True)} ({case.id}).",
             file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_note_list(args: argparse.Namespace) -> int:
+    from rjfacil.views.dates import show_when
+    from rjfacil.views.labels import note_source_label, share_how_label
+
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        about = case.find_participant(args.about) if args.about else None
+        notes = case.notes(participant_id=about)
+        texts = case.note_texts()
+        reference = _line(case.case.reference)
+        whom = f" about {_line(case.participant_label(about))}" if about else ""
+        if not notes:
+            print(f"No notes{whom} in case {reference}.")
+            return 0
+        count = f"{len(notes)} note{'s' if len(notes) != 1 else ''}"
+        print(f"Case {reference}: {count}{whom}, newest first")
+        for note in notes:
+            print()
+            parts = [show_when(note.created_at), f"by {case.author(note.created_by)}"]
+            parts.append(f"about {case.participant_label(note.participant_id)}")
+            parts.append(note_source_label(note.source).lower())
+            print(_line(" · ".join(parts)))
+            if note.private:
+                print("  PRIVATE: only for you; never exported or shared")
+            elif note.share_with:
+                names = ", ".join(case.person_name(p) for p in note.share_with)
+                print(_line(f"  {share_how_label(note.share_how)} with {names}"))
+            else:
+                print(f"  {share_how_label(note.share_how)}")
+            for text_line in texts.get(note.id, "").splitlines() or [""]:
+                print(f"    {_line(text_line)}")
+    return 0
+
+
+def cmd_participant_add(args: argparse.Namespace) -> int:
+    from rjfacil.vocab import Role
+
+    role = Role(args.role.replace("-", "_"))
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        person = case.add_participant(role, args.name)
+        print(
+            _line(
+                f"Added {person.name} as {role.label.lower()} to case {case.case.reference} "
+                f"(id {person.id})"
+            )
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from rjfacil.views.deadlines import due_dates
+    from rjfacil.views.flags import explanation_lines, explanations
+    from rjfacil.views.labels import process_label, stage_text
+    from rjfacil.views.next_steps import next_steps
+    from rjfacil.views.supervision import take_part_line
+
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        record = case.case
+        print(_line(f"Case {record.reference}  (id {record.id})"))
+        print(f"Stage: {stage_text(record)}")
+        print(f"Process: {process_label(record.process)}")
+        if record.referral_date:
+            print(f"Referred: {show_day(record.referral_date)}")
+        if record.summary:
+            print(_line(f"Summary: {record.summary}"))
+        raised = [e for e in explanations(case) if e.raised]
+        print()
+        print(f"Flags ({len(raised)})" if raised else "Flags: none raised")
+        for explanation in raised:
+            print(_line(f"  {explanation.title} ({explanation.reference})"))
+            for text_line in explanation_lines(explanation):
+                if text_line.startswith(("What the guidance says", "Next steps")):
+                    break  # the reasons only; the case view explains each flag in full
+                print(_line(f"    {text_line}"))
+        print()
+        print("People")
+        if not case.participants:
+            print("  No participants yet: 'rjfacil participant add' adds one.")
+        for person in case.participants:
+            take = take_part_line(case, person.id).lower()
+            print(
+                _line(
+                    f"  {person.name} — {person.role.label.lower()}; taking part: {take}"
+                    f"  (id {str(person.id)[:8]})"
+                )
+            )
+        for member in case.team:
+            print(_line(f"  {member.name} — {member.role.label.lower()}"))
+        steps = next_steps(case)
+        print()
+        print("Next steps" if steps else "Next steps: every checklist is answered")
+        for step in steps:
+            print(_line(f"  - {step.target}: {step.ask} ({step.answered} of {step.total})"))
+        dues = due_dates(case)
+        print()
+        print("Deadlines" if dues else "Deadlines: nothing due")
+        for due in dues:
+            status = due.status()
+            reference = f" ({due.reference})" if due.reference else ""
+            print(_line(f"  {status.day:<12} {due.label}{reference}: {status.phrase}"))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rjfacil.export.summary import ExportOptions, export_case
+    from rjfacil.views.supervision import NotesLevel
+
+    if args.password_file and args.format != "pdf":
+        raise CliError("--password-file is for a PDF export only.")
+    password = None
+    if args.password_file:
+        password = _read_secret_file(Path(args.password_file).expanduser())
+        if not password:
+            raise CliError(f"The password file {args.password_file} is empty.")
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        who = case.find_participant(args.for_) if args.for_ else None
+        notes: NotesLevel = args.notes or ("all" if who else "excerpts")
+        options = ExportOptions(
+            fmt=args.format,
+            redaction=args.redact,
+            notes=notes,
+            for_participant=who,
+            password=password,
+        )
+        written = export_case(case, options, args.out, overwrite=args.force)
+        what = "disclosure" if who else "supervisor summary"
+        print(
+            _line(
+                f"Wrote the {what} of case {case.case.reference} to {written} "
+                f"({args.format}, redaction {args.redact}"
+                + (", password protected" if password else ", not encrypted")
+                + ")"
+            )
         )
     return 0
 
@@ -419,7 +596,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="- to read the note from standard input (recommended: text on the command line "
         "is visible to other users in the process list and stays in shell history)",
     )
-    note_add.add_argument("--private", action="store_true", help="private to you: never shared")
+    note_add.add_argument("--about", metavar="P", help="the participant it is about (name or id)")
+    note_add.add_argument(
+        "--from-participant",
+        action="store_true",
+        help="it is what the participant said (default: your own assessment)",
+    )
+    sharing = note_add.add_mutually_exclusive_group()
+    sharing.add_argument("--private", action="store_true", help="private to you: never shared")
+    sharing.add_argument(
+        "--share-with",
+        metavar="P",
+        nargs="+",
+        help="participants it may be shared with (names or ids)",
+    )
+    note_add.add_argument(
+        "--share-how",
+        choices=("as-written", "summary"),
+        default="as-written",
+        help="with --share-with: shared as written (default) or in summary",
+    )
+    note_list = add("list", cmd_note_list, "the notes of a case, newest first", note)
+    note_list.add_argument("case", help="the case id (or its start) or reference")
+    note_list.add_argument("--about", metavar="P", help="only notes about this participant")
+    participant = _group(sub, "participant", "work on a case's participants")
+    p_add = add("add", cmd_participant_add, "add a participant to a case", participant)
+    p_add.add_argument("case", help="the case id (or its start) or reference")
+    p_add.add_argument("--role", required=True, choices=ROLE_CHOICES, help="their role")
+    p_add.add_argument("--name", required=True, help="their name, or the name they go by")
+    show = add("show", cmd_show, "a case's overview: stage, flags, people, next steps, dates")
+    show.add_argument("case", help="the case id (or its start) or reference")
+    export = add(
+        "export",
+        cmd_export,
+        "a supervisor summary, or with --for a participant's own information",
+    )
+    export.add_argument("case", help="the case id (or its start) or reference")
+    export.add_argument("--format", required=True, choices=("md", "html", "pdf", "json"))
+    export.add_argument("--redact", choices=("none", "names", "full"), default="names")
+    export.add_argument(
+        "--notes",
+        choices=("none", "excerpts", "all"),
+        help="notes to include (default: excerpts; with --for: all)",
+    )
+    export.add_argument(
+        "--for", dest="for_", metavar="P", help="a participant's own-information disclosure"
+    )
+    export.add_argument(
+        "--password-file", metavar="FILE", help="protect the PDF with the password in FILE"
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     verify = add("verify", cmd_verify, "decrypt every file and check every history")
     verify.add_argument("--rebuild-index", action="store_true", help="rebuild the case list")
     passwd = add(

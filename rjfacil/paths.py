@@ -55,3 +55,20 @@ def ensure_private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     os.chmod(path, PRIVATE_DIR)
     return path
+
+
+def exports_dir() -> Path:
+    """Where an export is offered to go: the user's Documents folder, else Downloads,
+    else their home folder (the first that exists). Nothing is created. With
+    RJFACIL_HOME set (tests, portable use), that folder."""
+    home = _home_override()
+    if home is not None:
+        return home
+    for named in (platformdirs.user_documents_dir, platformdirs.user_downloads_dir):
+        try:
+            folder = Path(named())
+        except Exception:  # platformdirs may fail on an odd system: fall back to home
+            continue
+        if folder.is_dir():
+            return folder
+    return Path.home()

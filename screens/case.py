@@ -6,6 +6,7 @@ is shown (and again after a change), so opening a large case stays fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -30,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from rjfacil.casedoc.model import Case
 from rjfacil.errors import RjfacilError
+from rjfacil.export.summary import export_case
 from rjfacil.views.dates import day_input, parse_day, show_day
 from rjfacil.views.deadlines import due_dates
 from rjfacil.views.flags import explanations, flags
@@ -44,7 +46,8 @@ from rjfacil.views.labels import (
 from rjfacil.views.next_steps import NextStep, next_steps
 from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
-from screens.dialogs import TextPromptModal
+from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
 from screens.history import HistoryPane
 from screens.notes import NotesPane
 from screens.participants import ParticipantsPane
@@ -496,6 +499,13 @@ class CaseScreen(Screen[None]):
             for n, (_, title) in enumerate(TABS, start=1)
             if n > 1
         ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="case.export",
+            tooltip="A supervisor summary or a participant's own information, to a file",
+        ),
         Binding("escape", "close", "Cases", id="case.close", tooltip="Back to the case list"),
     ]
 
@@ -659,6 +669,41 @@ class CaseScreen(Screen[None]):
 
     def action_stage(self) -> None:
         self._change_stage()
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(exclusive=True, group="case-export")
+    async def _export(self) -> None:
+        request = await self.app.push_screen_wait(ExportModal(self.case))
+        if request is None:
+            return
+        if request.options.password is None:
+            sure = await self.app.push_screen_wait(
+                ConfirmModal(
+                    PLAINTEXT_WARNING.format(path=request.path),
+                    yes="Write it",
+                    no="Cancel",
+                )
+            )
+            if not sure:
+                return
+        self._write_export(request)
+
+    @work(thread=True, exclusive=True, group="case-export-write")
+    def _write_export(self, request: ExportRequest) -> None:
+        try:
+            written = export_case(self.case, request.options, request.path)
+        except RjfacilError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), title="Not exported", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._exported, written)
+
+    def _exported(self, written: Path) -> None:
+        self.notify(f"Exported to {written}", title="Export written", markup=False)
+        self.case_changed()
 
     @work(exclusive=True, group="case-stage")
     async def _change_stage(self) -> None:

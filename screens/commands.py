@@ -31,6 +31,13 @@ class RjfacilCommands(Provider):
         if unlocked:
             yield "New case", "Start a case with a new reference", app.action_new_case
             yield "Search all cases", "Notes, names and references", app.action_search
+            export = getattr(self.screen, "action_export", None)
+            if export is not None:  # on a case's screen
+                yield (
+                    "Export this case…",
+                    "A supervisor summary or a participant's own information",
+                    export,
+                )
             yield "Lock now", "Hide everything until the passphrase is typed", app.action_lock
             yield "Settings", "Theme, idle lock, passphrase", app.action_settings
             yield (

@@ -130,6 +130,35 @@ class CaseFile:
             raise NotFound(f"No participant {participant_id} in case {self.case.reference}.")
         return found  # type: ignore[return-value]
 
+    def find_participant(self, text: str) -> UUID:
+        """A participant of this case from their id (or its first 4+ characters), their
+        name or the name they are addressed by (any case, spaces trimmed).
+
+        Raises:
+            NotFound: Nobody, or more than one participant, matches.
+        """
+        wanted = _normalised(text)
+        people = self.participants
+        matches = [p for p in people if str(p.id) == wanted]
+        if not matches and len(wanted) >= 4:
+            matches = [p for p in people if str(p.id).startswith(wanted)]
+        if not matches:
+            matches = [p for p in people if _normalised(p.name) == wanted]
+        if not matches:
+            matches = [p for p in people if p.address_as and _normalised(p.address_as) == wanted]
+        reference = self.case.reference
+        if not matches:
+            raise NotFound(
+                f"No participant '{text}' in case {reference}: give a name or id "
+                f"('rjfacil show {reference}' lists them)."
+            )
+        if len(matches) > 1:
+            raise NotFound(
+                f"'{text}' matches {len(matches)} participants in case {reference}: "
+                "give their id instead ('rjfacil show' lists them)."
+            )
+        return matches[0].id
+
     def participant_label(self, participant_id: UUID | None) -> str:
         if participant_id is None:
             return "the case"
@@ -427,20 +456,31 @@ class CaseFile:
 
     # -- changing ----------------------------------------------------------------
 
-    def _commit(self, action: str, changes: Iterable[Change]) -> None:
-        """Write records and one audit entry in a single durable write."""
+    def _commit(
+        self, action: str, changes: Iterable[Change], subject: tuple[str, UUID] | None = None
+    ) -> None:
+        """Write records and one audit entry in a single durable write.
+
+        ``subject`` names the record the entry is about when no record changes (an
+        export); otherwise the first change is the subject.
+        """
         changes = list(changes)
         owner = self._owner_change()
         if owner is not None:
             changes.append(("team", owner))
         meta = self._doc.meta
+        if subject is None:
+            subject = (changes[0][0], changes[0][1].id)
+            also = [record.id for _, record in changes[1:]]
+        else:
+            also = [record.id for _, record in changes]
         entry = audit.make_entry(
             meta.get("audit_head", audit.GENESIS),
             action,
-            changes[0][0],
-            changes[0][1].id,
+            subject[0],
+            subject[1],
             self.owner.id,
-            also=[record.id for _, record in changes[1:]],
+            also=also,
         )
         meta.update(audit_head=entry.hash, audit_count=meta.get("audit_count", 0) + 1)
         staged = self._doc.changed([*changes, ("audit", entry)], meta)
@@ -778,6 +818,31 @@ class CaseFile:
         verb = "cleared" if cleared else "restored"
         self._commit(f"{verb} the flag {flag}", [("flag_overrides", override)])
         return override
+
+    def record_export(
+        self,
+        kind: str,
+        fmt: str,
+        redaction: str,
+        for_participant: UUID | None = None,
+        notes: str = "",
+    ) -> AuditEntry:
+        """Record in the case's audit log that an export was made (one commit, no record
+        changes): what kind, in which format, at which redaction, and for whom.
+
+        The entry names a participant by role only; its record id is theirs.
+        """
+        subject: tuple[str, UUID] = ("case", self.case.id)
+        whom = ""
+        if for_participant is not None:
+            person = self.participant(for_participant)
+            subject = ("participants", person.id)
+            whom = f" for a participant ({person.role.label.lower()})"
+        details = [fmt, f"redaction {redaction}"]
+        if notes:
+            details.append(f"notes {notes}")
+        self._commit(f"exported a {kind}{whom} ({', '.join(details)})", [], subject=subject)
+        return self.audit_log[-1]
 
     @classmethod
     def create(

@@ -1,0 +1,485 @@
+"""Supervisor summaries and participant disclosures: a case's read model
+(:mod:`rjfacil.views.supervision`, :mod:`rjfacil.views.disclosure`) as a
+:class:`~rjfacil.export.document.Document` for Markdown, HTML and PDF, or as JSON in the
+documented schema (docs/export-schema.md).
+
+:func:`export_case` is the one door the command line and the screens use: it builds,
+renders, writes the file (0600, never over an existing one unless asked) and records the
+export in the case's audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+from uuid import UUID
+
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.export.document import (
+    BulletList,
+    Document,
+    Flag,
+    Header,
+    KeyValues,
+    Note,
+    Paragraph,
+    Section,
+    Table,
+)
+from rjfacil.export.errors import ExportFailed
+from rjfacil.export.render import render
+from rjfacil.export.write import write_export
+from rjfacil.views.disclosure import ParticipantDisclosure, participant_disclosure
+from rjfacil.views.redaction import REDACTIONS, Redaction
+from rjfacil.views.supervision import (
+    NOTES_LEVELS,
+    ExportFacts,
+    NoteLine,
+    NotesLevel,
+    SupervisorSummary,
+    supervisor_summary,
+)
+
+ExportFormat: TypeAlias = Literal["md", "html", "pdf", "json"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("md", "html", "pdf", "json")
+SUMMARY_SCHEMA = "rjfacil-summary/1"
+DISCLOSURE_SCHEMA = "rjfacil-disclosure/1"
+
+__all__ = [
+    "DISCLOSURE_SCHEMA",
+    "EXPORT_FORMATS",
+    "NOTES_LEVELS",
+    "REDACTIONS",
+    "SUMMARY_SCHEMA",
+    "ExportFormat",
+    "ExportOptions",
+    "build",
+    "default_file_name",
+    "disclosure_document",
+    "disclosure_json",
+    "export_case",
+    "render_export",
+    "summary_document",
+    "summary_json",
+]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export and how.
+
+    Attributes:
+        fmt: md, html, pdf or json.
+        redaction: none, names (the default) or full.
+        notes: none, excerpts or all (for a disclosure, the participant's notes).
+        for_participant: A participant's id: their own-information disclosure instead of
+            the supervisor summary.
+        password: For a PDF: protect it with this password (AES-256).
+    """
+
+    fmt: ExportFormat = "md"
+    redaction: Redaction = "names"
+    notes: NotesLevel = "excerpts"
+    for_participant: UUID | None = None
+    password: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.fmt not in EXPORT_FORMATS:
+            raise ExportFailed(f"Unknown format {self.fmt!r}: use {', '.join(EXPORT_FORMATS)}.")
+        if self.redaction not in REDACTIONS:
+            raise ExportFailed(f"Unknown redaction {self.redaction!r}: use none, names or full.")
+        if self.notes not in NOTES_LEVELS:
+            raise ExportFailed(f"Unknown notes {self.notes!r}: use none, excerpts or all.")
+        if self.password is not None and self.fmt != "pdf":
+            raise ExportFailed("Only a PDF export can be protected with a password.")
+
+    @property
+    def kind(self) -> str:
+        """The export's kind, in words (as the audit log records it)."""
+        return "participant disclosure" if self.for_participant else "supervisor summary"
+
+
+# -- documents ------------------------------------------------------------------------------
+
+
+def _header(facts: ExportFacts, notes: NotesLevel) -> Header:
+    notes_words = {"none": "Not included", "excerpts": "First lines only", "all": "In full"}
+    return Header(
+        case_reference=facts.reference,
+        exported_by=facts.exported_by,
+        exported_at=facts.exported_at,
+        redaction=facts.redaction_label,
+        notice=facts.notice,
+        extra=(("Notes", notes_words[notes]),),
+    )
+
+
+def _note(line: NoteLine, about: bool = True) -> Note:
+    tags = [f"About: {line.about}"] if about else []
+    tags += [line.source, line.sharing]
+    if line.shortened:
+        tags.append("Shortened")
+    return Note(author=line.author, when=line.when, text=line.text, tags=tuple(tags))
+
+
+def summary_document(summary: SupervisorSummary) -> Document:
+    """The supervisor summary as a document, in the order a case supervisor checks."""
+    s = summary
+    progress_blocks: list[Any] = [KeyValues(s.progressing)]
+    if s.case_summary:
+        progress_blocks.insert(0, Paragraph(s.case_summary))
+    flags = [
+        Flag(
+            statement=f.title + ("" if f.raised else " (cleared)"),
+            reasons=(*f.reasons, f"What the guidance says ({f.reference}): {f.meaning}"),
+            tone="attention" if f.raised else "info",
+        )
+        for f in s.flags
+    ]
+    risks = Table(
+        header=("Risk", "Rating", "About", "Mitigation", "Review"),
+        rows=tuple(
+            (
+                r.description,
+                r.rating,
+                r.about,
+                r.mitigation,
+                f"{r.review} ({r.review_status})" if r.review_status else r.review,
+            )
+            for r in s.risks
+        ),
+        wide=(0, 3),
+        empty="No risks recorded.",
+    )
+    process: list[Any] = [
+        KeyValues((("Process", s.process), ("Why", s.process_why or "Not recorded")))
+    ]
+    if s.communication:
+        process.append(BulletList(s.communication))
+    people: list[Any] = [
+        Table(
+            header=("Role", "Name", "Taking part", "Consents"),
+            rows=tuple(
+                (p.role, p.name, p.take_part, "\n".join(p.consents) or "None recorded")
+                for p in s.people
+            ),
+            wide=(3,),
+            empty="No participants recorded.",
+        )
+    ]
+    if s.not_involved:
+        people.append(Paragraph("Who is not involved, or not yet:"))
+        people.append(BulletList(s.not_involved))
+    items: list[Any] = [
+        Table(
+            header=("Checklist", "Question", "Guidance", "State"),
+            rows=tuple(
+                (i.checklist, i.ask, i.reference, f"{i.state}: {i.answer}" if i.answer else i.state)
+                for i in s.items
+            ),
+            wide=(1,),
+            empty="Every question so far is answered and none needs attention.",
+        )
+    ]
+    if s.items_more:
+        items.append(Paragraph(f"And {s.items_more} more unanswered questions."))
+    actions = Table(
+        header=("Action", "By whom", "Due", "Status"),
+        rows=tuple(
+            (
+                a.description,
+                a.by_whom,
+                a.due,
+                f"{a.status} ({a.follow_up})"
+                if a.follow_up and a.follow_up != "done"
+                else a.status,
+            )
+            for a in s.actions
+        ),
+        wide=(0,),
+        empty="No outcome agreement actions recorded.",
+    )
+    deadlines = Table(
+        header=("What", "Guidance", "Date", "Status"),
+        rows=tuple((d.label, d.reference, d.due, d.status) for d in s.deadlines),
+        empty="No dates due.",
+    )
+    sections = [
+        Section(
+            "Is the case progressing?",
+            tuple(progress_blocks),
+            lead="Guidance E 1: whether the case is progressing satisfactorily.",
+        ),
+        Section(
+            "Is risk assessment adequate?",
+            (KeyValues(s.risk_assessment),),
+            lead="Guidance E 1 and A 2(a) 6: measures in place for every important risk.",
+        ),
+        Section("Flags", tuple(flags), empty="No flags raised."),
+        Section("Risks and how they are managed", (risks,)),
+        Section("The process chosen, and why", tuple(process)),
+        Section("Who is involved, and who is not", tuple(people)),
+        Section("Checklist questions to look at", tuple(items)),
+        Section("Co-working", (KeyValues(s.coworking),)),
+        Section("Outcome agreement and follow-up", (actions,)),
+        Section("Deadlines, met and due", (deadlines,)),
+    ]
+    if s.notes_level != "none":
+        sections.append(
+            Section(
+                "Notes",
+                tuple(_note(n) for n in s.notes),
+                lead="Newest first. Private notes are never included.",
+                empty="No notes.",
+            )
+        )
+    sections.append(
+        Section(
+            "Recent history",
+            (
+                Table(
+                    header=("When", "Who", "What"),
+                    rows=tuple((h.when, h.who, h.what) for h in s.history),
+                    wide=(2,),
+                ),
+            ),
+        )
+    )
+    return Document(
+        title=f"Supervisor summary: {s.facts.reference}",
+        header=_header(s.facts, s.notes_level),
+        sections=tuple(sections),
+        language="en-GB",
+    )
+
+
+def disclosure_document(disclosure: ParticipantDisclosure) -> Document:
+    """A participant's own information as a document."""
+    d = disclosure
+    sections = [
+        Section(
+            "Your details",
+            (KeyValues(d.record),),
+        ),
+        Section(
+            "Your consent decisions",
+            (BulletList(d.consents),) if d.consents else (),
+            empty="None recorded.",
+        ),
+        Section(
+            "What you told us",
+            tuple(_note(n, about=False) for n in d.own_notes),
+            empty="No notes.",
+        ),
+        Section(
+            "What others agreed may be shared with you",
+            tuple(_note(n) for n in d.shared_notes),
+            empty="Nothing.",
+        ),
+    ]
+    return Document(
+        title=f"Your information: {d.facts.reference}",
+        header=_header(d.facts, d.notes_level),
+        sections=tuple(sections),
+        language="en-GB",
+    )
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def _facts_json(facts: ExportFacts) -> dict[str, Any]:
+    return {
+        "case_reference": facts.reference,
+        "exported_by": facts.exported_by,
+        "exported_at": facts.exported_at_iso,
+        "redaction": facts.redaction,
+        "notice": facts.notice,
+    }
+
+
+def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"label": label, "value": value} for label, value in pairs]
+
+
+def _notes_json(notes: tuple[NoteLine, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "written": n.when,
+            "author": n.author,
+            "about": n.about,
+            "source": n.source,
+            "sharing": n.sharing,
+            "text": n.text,
+            "shortened": n.shortened,
+        }
+        for n in notes
+    ]
+
+
+def summary_json(summary: SupervisorSummary) -> dict[str, Any]:
+    """The supervisor summary in the ``rjfacil-summary/1`` schema (docs/export-schema.md)."""
+    s = summary
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "export": {**_facts_json(s.facts), "notes": s.notes_level},
+        "stage": s.stage,
+        "case_summary": s.case_summary,
+        "progress": _pairs(s.progressing),
+        "risk_assessment": _pairs(s.risk_assessment),
+        "flags": [
+            {
+                "title": f.title,
+                "reference": f.reference,
+                "raised": f.raised,
+                "meaning": f.meaning,
+                "reasons": list(f.reasons),
+            }
+            for f in s.flags
+        ],
+        "risks": [
+            {
+                "description": r.description,
+                "rating": r.rating,
+                "about": r.about,
+                "mitigation": r.mitigation,
+                "review": r.review,
+                "review_status": r.review_status,
+                "resolved": r.resolved,
+            }
+            for r in s.risks
+        ],
+        "process": {
+            "chosen": s.process,
+            "why": s.process_why,
+            "communication": list(s.communication),
+        },
+        "people": [
+            {
+                "role": p.role,
+                "name": p.name,
+                "taking_part": p.take_part,
+                "consents": list(p.consents),
+            }
+            for p in s.people
+        ],
+        "not_involved": list(s.not_involved),
+        "checklist_items": [
+            {
+                "checklist": i.checklist,
+                "question": i.ask,
+                "reference": i.reference,
+                "state": i.state,
+                "answer": i.answer,
+            }
+            for i in s.items
+        ],
+        "checklist_items_more": s.items_more,
+        "coworking": _pairs(s.coworking),
+        "agreement_actions": [
+            {
+                "description": a.description,
+                "by_whom": a.by_whom,
+                "due": a.due,
+                "status": a.status,
+                "follow_up": a.follow_up,
+            }
+            for a in s.actions
+        ],
+        "deadlines": [
+            {"what": d.label, "reference": d.reference, "due": d.due, "status": d.status}
+            for d in s.deadlines
+        ],
+        "notes": _notes_json(s.notes),
+        "history": [{"when": h.when, "who": h.who, "what": h.what} for h in s.history],
+    }
+
+
+def disclosure_json(disclosure: ParticipantDisclosure) -> dict[str, Any]:
+    """A participant's own information in the ``rjfacil-disclosure/1`` schema."""
+    d = disclosure
+    return {
+        "schema": DISCLOSURE_SCHEMA,
+        "export": {**_facts_json(d.facts), "notes": d.notes_level},
+        "participant": {"name": d.name, "role": d.role, "details": _pairs(d.record)},
+        "consents": list(d.consents),
+        "own_notes": _notes_json(d.own_notes),
+        "shared_notes": _notes_json(d.shared_notes),
+    }
+
+
+# -- the door ----------------------------------------------------------------------------------
+
+
+def build(case: CaseFile, options: ExportOptions) -> SupervisorSummary | ParticipantDisclosure:
+    """The read model an export of ``case`` renders."""
+    if options.for_participant is not None:
+        return participant_disclosure(
+            case, options.for_participant, options.redaction, options.notes
+        )
+    return supervisor_summary(case, options.redaction, options.notes)
+
+
+def render_export(case: CaseFile, options: ExportOptions) -> bytes:
+    """The bytes of an export of ``case`` (nothing written, nothing recorded)."""
+    model = build(case, options)
+    if options.fmt == "json":
+        data = (
+            disclosure_json(model)
+            if isinstance(model, ParticipantDisclosure)
+            else summary_json(model)
+        )
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    document = (
+        disclosure_document(model)
+        if isinstance(model, ParticipantDisclosure)
+        else summary_document(model)
+    )
+    return render(document, options.fmt, password=options.password)
+
+
+def preview_markdown(case: CaseFile, options: ExportOptions) -> str:
+    """The Markdown rendering of an export, for a preview on screen."""
+    from dataclasses import replace
+
+    return render_export(case, replace(options, fmt="md", password=None)).decode("utf-8")
+
+
+def export_case(
+    case: CaseFile,
+    options: ExportOptions,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Render an export of ``case``, write it to ``path`` (0600; an existing file is kept
+    unless ``overwrite``) and record it in the case's audit log.
+
+    Raises:
+        ExportFailed: The options or the file are wrong; nothing was written or recorded.
+        NotFound: ``options.for_participant`` is not in the case.
+    """
+    data = render_export(case, options)
+    written = write_export(path, data, overwrite=overwrite)
+    case.record_export(
+        options.kind,
+        options.fmt,
+        options.redaction,
+        for_participant=options.for_participant,
+        notes=options.notes,
+    )
+    return written
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def default_file_name(reference: str, options: ExportOptions) -> str:
+    """A safe file name for an export: ``RJ-2026-014-summary.pdf``."""
+    stem = _UNSAFE.sub("-", reference).strip("-.") or "case"
+    kind = "disclosure" if options.for_participant else "summary"
+    return f"{stem[:60]}-{kind}.{options.fmt}"

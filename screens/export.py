@@ -1,0 +1,187 @@
+"""The export dialog: choose what to export and how, see it, say where.
+
+:class:`ExportModal` gathers the choices and shows a preview (the Markdown rendering, as
+plain text in a read-only area: user text is never markup); it only dismisses an
+:class:`ExportRequest` or None. The case screen asks for the plaintext confirmation and
+writes the file in a worker (:func:`rjfacil.export.summary.export_case`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+from uuid import UUID
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from rjfacil.errors import RjfacilError
+from rjfacil.export.summary import ExportOptions, default_file_name, preview_markdown
+from rjfacil.paths import exports_dir
+from screens.safe import plain
+
+if TYPE_CHECKING:
+    from rjfacil.commands.casefile import CaseFile
+
+SUMMARY = "summary"
+FORMATS = (("Markdown", "md"), ("HTML (prints on A4)", "html"), ("PDF", "pdf"), ("JSON", "json"))
+REDACTIONS = (
+    ("Names replaced by roles", "names"),
+    ("Names and free text removed", "full"),
+    ("None: names shown", "none"),
+)
+NOTES = (("First lines of each note", "excerpts"), ("Notes in full", "all"), ("No notes", "none"))
+
+PLAINTEXT_WARNING = (
+    "This file is not encrypted: anyone who can open it can read what it holds. "
+    "Keep it somewhere safe and delete it when it is no longer needed.\n\nWrite it to {path}?"
+)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the user chose: the options and the file to write."""
+
+    options: ExportOptions
+    path: Path
+
+
+class ExportModal(ModalScreen[ExportRequest | None]):
+    """Choose kind, format, redaction and notes; preview; choose the file.
+
+    Args:
+        case: The open case.
+    """
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["dialogs.tcss", "export.tcss"]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "cancel", "Cancel", id="export.cancel", tooltip="Close; nothing is written"
+        ),
+        Binding("ctrl+s", "confirm", "Export", id="export.confirm", tooltip="Write the export"),
+    ]
+
+    def __init__(self, case: CaseFile) -> None:
+        super().__init__(classes="dialog")
+        self.case = case
+        self._folder = exports_dir()
+        self._suggested = str(self._default_path())
+
+    def compose(self) -> ComposeResult:
+        kinds: list[tuple[Content, str]] = [(Content("Supervisor summary"), SUMMARY)]
+        for person in self.case.participants:
+            label = f"Disclosure for {person.name} ({person.role.label.lower()})"
+            kinds.append((plain(label, single_line=True), str(person.id)))
+        with Vertical(classes="dialog-box", id="export-box"):
+            yield Static(
+                plain(f"Export case {self.case.case.reference}", single_line=True),
+                classes="dialog-title",
+            )
+            with Horizontal(classes="export-row"):
+                yield Label("What")
+                yield Select(
+                    kinds, value=SUMMARY, allow_blank=False, id="export-kind", compact=True
+                )
+            with Horizontal(classes="export-row"):
+                yield Label("Format")
+                yield Select(
+                    [(Content(a), b) for a, b in FORMATS], value="pdf", allow_blank=False,
+                    id="export-format", compact=True,
+                )  # fmt: skip
+            with Horizontal(classes="export-row"):
+                yield Label("Redaction")
+                yield Select(
+                    [(Content(a), b) for a, b in REDACTIONS], value="names", allow_blank=False,
+                    id="export-redaction", compact=True,
+                )  # fmt: skip
+            with Horizontal(classes="export-row"):
+                yield Label("Notes")
+                yield Select(
+                    [(Content(a), b) for a, b in NOTES], value="excerpts", allow_blank=False,
+                    id="export-notes", compact=True,
+                )  # fmt: skip
+            yield TextArea(
+                "", read_only=True, show_line_numbers=False, soft_wrap=True, id="export-preview"
+            )
+            with Horizontal(classes="export-row"):
+                yield Label("Save to")
+                yield Input(self._suggested, id="export-path", compact=True)
+            yield Static("", id="export-error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Export"), id="export-go", variant="primary", compact=True)
+                yield Button(Content("Cancel"), id="export-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-error").display = False
+        self._refresh_preview()
+        self.query_one("#export-kind", Select).focus()
+
+    def options(self) -> ExportOptions:
+        """The options as chosen now."""
+        kind = self.query_one("#export-kind", Select).value
+        return ExportOptions(
+            fmt=self.query_one("#export-format", Select).value,  # type: ignore[arg-type]
+            redaction=self.query_one("#export-redaction", Select).value,  # type: ignore[arg-type]
+            notes=self.query_one("#export-notes", Select).value,  # type: ignore[arg-type]
+            for_participant=None if kind == SUMMARY else UUID(str(kind)),
+        )
+
+    def _default_path(self) -> Path:
+        options = ExportOptions(fmt="pdf")
+        return self._folder / default_file_name(self.case.case.reference, options)
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if not self.is_mounted:
+            return
+        path = self.query_one("#export-path", Input)
+        if path.value == self._suggested:  # not edited: follow the kind and format
+            name = default_file_name(self.case.case.reference, self.options())
+            self._suggested = str(Path(path.value).parent / name)
+            path.value = self._suggested
+        self._refresh_preview()
+
+    @work(thread=True, exclusive=True, group="export-preview")
+    def _refresh_preview(self) -> None:
+        options = replace(self.options(), fmt="md")
+        try:
+            text = preview_markdown(self.case, options)
+        except RjfacilError as error:
+            text = str(error)
+        self.app.call_from_thread(self._show_preview, text)
+
+    def _show_preview(self, text: str) -> None:
+        preview = self.query_one("#export-preview", TextArea)
+        preview.load_text(text)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "export-go":
+            self.action_confirm()
+        else:
+            self.action_cancel()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            error = self.query_one("#export-error", Static)
+            error.update(Content("Give a file name to write the export to."))
+            error.display = True
+            return
+        self.dismiss(ExportRequest(self.options(), Path(text).expanduser()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,307 @@
+"""Supervisor summaries and participant disclosures, as a supervisor or a participant
+would read them: what is in them, what redaction hides, what never leaks, in every format."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from rjfacil import clock
+from rjfacil.casedoc.model import ConsentPurpose, NoteSource, RiskRating, ShareHow
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.export.errors import ExportExists
+from rjfacil.export.summary import (
+    EXPORT_FORMATS,
+    ExportOptions,
+    default_file_name,
+    export_case,
+    render_export,
+)
+from rjfacil.views.supervision import supervisor_summary
+from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[None]:
+    with clock.frozen(NOW, step=timedelta(seconds=1)):
+        yield
+
+
+class Case:
+    """Two sides, each holding notes not to be shared with the other."""
+
+    def __init__(self, vault: Vault) -> None:
+        case = vault.new_case("RJ-LEAK-1", summary="Zqcasesummary: burglary at a flat.")
+        self.case: CaseFile = case
+        self.harmed = case.add_participant(
+            Role.PERSON_HARMED, "Alice Harbottle", address_as="Ally", access_needs="Zqaccess"
+        )
+        self.responsible = case.add_participant(
+            Role.PERSON_RESPONSIBLE, "Bertram Quist", address_as="Bert"
+        )
+        h, r = self.harmed.id, self.responsible.id
+        case.record_consent(h, ConsentPurpose.TAKE_PART, form="written")
+        case.record_consent(r, ConsentPurpose.TAKE_PART)
+        case.record_consent(
+            h, ConsentPurpose.SHARING, information="Zqharmedconsentinfo", share_with=[r]
+        )
+        case.record_consent(r, ConsentPurpose.SHARING, information="Zqrespconsentinfo")
+
+        def note(text: str, about: Any, **fields: Any) -> None:
+            case.add_note(text, participant_id=about, **fields)
+
+        src = NoteSource.FROM_PARTICIPANT
+        note("Zqharmedsecret: Ally is afraid of Bertram Quist.", h, source=src)
+        note(
+            "Zqharmedshared: Alice asks whether Bert meant it.",
+            h,
+            source=src,
+            share_with=[r],
+            share_how=ShareHow.AS_WRITTEN,
+        )
+        note("Zqrespsecret: Bert says Alice Harbottle knew him.", r, source=src)
+        note(
+            "Zqrespshared: Bertram wants to say sorry to Ally.",
+            r,
+            source=src,
+            share_with=[h],
+            share_how=ShareHow.SUMMARY,
+        )
+        note("Zqprivate: check on Alice next week.", h, private=True)
+        note("Zqassessharmed: Alice seemed tired.", h)
+        note("Zqassessresp: Bertram was calm.", r)
+        item = next(
+            i
+            for i in case.catalogue.checklist("sensitive").items
+            if any(rule.flag == "sensitive_complex" for rule in i.flags)
+            and i.kind == "yes_no_unknown"
+        )
+        case.answer("sensitive", item.id, "yes", note="Zqanswernote about Alice")
+        case.add_risk(
+            "Zqrisk: Bert may contact Alice.",
+            rating=RiskRating.HIGH,
+            mitigation="Zqmitigation: messages through the facilitator.",
+            review_date=NOW.date() + timedelta(days=7),
+            participant_id=h,
+        )
+
+
+@pytest.fixture
+def two_sides(vault: Vault) -> Case:
+    return Case(vault)
+
+
+def text_of(data: bytes, fmt: str) -> str:
+    """What a reader of the file sees: the PDF's text, else the file's own characters."""
+    if fmt == "pdf":
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        return " ".join(text.split())
+    return data.decode("utf-8")
+
+
+def export_text(case: CaseFile, fmt: str, **options: Any) -> str:
+    return text_of(render_export(case, ExportOptions(fmt=fmt, **options)), fmt)  # type: ignore[arg-type]
+
+
+# -- participant disclosure: nothing of the other side leaks ---------------------------------
+
+NEVER_IN_ANY_DISCLOSURE = (
+    *("Zqanswernote", "Zqprivate", "Zqassessharmed", "Zqassessresp"),
+    *("Zqrisk", "Zqmitigation", "Zqcasesummary"),
+)
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_the_person_harmed_gets_their_own_information_and_nothing_of_the_other_side(
+    two_sides: Case, fmt: str
+) -> None:
+    shown = export_text(two_sides.case, fmt, for_participant=two_sides.harmed.id, notes="all")
+    for own in ("Alice Harbottle", "Zqharmedsecret", "Zqharmedshared", "Zqharmedconsentinfo"):
+        assert own in shown
+    assert "Zqrespshared" in shown  # the person responsible agreed it may be shared with her
+    for leak in ("Zqrespsecret", "Zqrespconsentinfo", *NEVER_IN_ANY_DISCLOSURE):
+        assert leak not in shown
+    for name in ("Bertram", "Quist", "Bert"):
+        assert re.search(rf"\b{name}\b", shown) is None, name
+    assert "the person responsible" in shown
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_the_person_responsible_gets_their_own_information_and_nothing_of_the_other_side(
+    two_sides: Case, fmt: str
+) -> None:
+    shown = export_text(two_sides.case, fmt, for_participant=two_sides.responsible.id)
+    for own in ("Bertram Quist", "Zqrespsecret", "Zqrespshared", "Zqrespconsentinfo"):
+        assert own in shown
+    assert "Zqharmedshared" in shown
+    for leak in ("Zqharmedsecret", "Zqharmedconsentinfo", "Zqaccess", *NEVER_IN_ANY_DISCLOSURE):
+        assert leak not in shown
+    for name in ("Alice", "Harbottle", "Ally"):
+        assert re.search(rf"\b{name}\b", shown) is None, name
+
+
+def test_with_redaction_none_a_shared_note_keeps_the_names_it_was_written_with(
+    two_sides: Case,
+) -> None:
+    shown = export_text(
+        two_sides.case, "md", for_participant=two_sides.responsible.id, redaction="none"
+    )
+    assert "Alice asks whether Bert meant it." in shown
+    assert "Harbottle" not in shown  # her own notes and her record stay hers
+
+
+# -- supervisor summary ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_names_redaction_replaces_every_participant_name_with_role_and_initial(
+    two_sides: Case, fmt: str
+) -> None:
+    shown = export_text(two_sides.case, fmt, notes="all")
+    for name in ("Alice", "Harbottle", "Ally", "Bertram", "Quist", "Bert"):
+        assert re.search(rf"\b{name}\b", shown) is None, name
+    assert "Person harmed A." in shown and "Person responsible B." in shown
+    assert "Zqharmedsecret: Person harmed A. is afraid of Person responsible B." in shown
+    assert "Zqprivate" not in shown
+    assert "RJ-LEAK-1" in shown and "Sam Okafor" in shown and "3 Mar 2026 10:" in shown
+    assert ('"redaction": "names"' if fmt == "json" else "Names replaced by roles") in shown
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_full_redaction_removes_free_text_and_none_says_so_at_the_top(
+    two_sides: Case, fmt: str
+) -> None:
+    full = export_text(two_sides.case, fmt, redaction="full", notes="all")
+    for text in ("Zqharmed", "Zqresp", "Zqrisk", "Zqmitigation", "Zqcasesummary", "Sam Okafor"):
+        assert text not in full
+    assert "[removed]" in full.replace("\\[", "[").replace("\\]", "]")  # md escapes [ ]
+    none = export_text(two_sides.case, fmt, redaction="none", notes="all")
+    assert "Alice Harbottle" in none and "Zqassessresp" in none
+    assert "Zqprivate" not in none
+    assert none.index("Names shown") < none.index("Alice Harbottle")  # said at the top
+
+
+def test_the_summary_answers_what_a_case_supervisor_checks(two_sides: Case) -> None:
+    summary = supervisor_summary(two_sides.case, notes="excerpts")
+    assert dict(summary.risk_assessment)["Open risks"] == "1"
+    assert summary.risks[0].review_status == "in 7 days"
+    assert [p.take_part for p in summary.people] == [
+        "Given (written, 3 Mar 2026)",
+        "Given (verbal, 3 Mar 2026)",
+    ]
+    assert summary.deadlines[0].label == "Risk review"
+    assert summary.process == "Not chosen yet"
+    assert all("Zqprivate" not in n.text for n in summary.notes)
+    assert len(summary.notes) == 6
+    assert summary.history[0].what.startswith("added a risk")
+    assert summary.flags[0].title == "Sensitive and complex case"
+    assert dict(summary.coworking)["Co-worker"] == "None"
+
+
+def test_excerpts_are_cut_at_about_200_characters(vault: Vault) -> None:
+    case = vault.new_case("RJ-LONG")
+    case.add_note("word " * 100)
+    line = supervisor_summary(case, notes="excerpts").notes[0]
+    assert line.shortened and len(line.text) <= 201 and line.text.endswith("…")
+    assert supervisor_summary(case, notes="none").notes == ()
+
+
+def test_export_case_writes_0600_never_overwrites_and_is_in_the_audit_log(
+    two_sides: Case, tmp_path: Path
+) -> None:
+    case = two_sides.case
+    target = tmp_path / default_file_name(case.case.reference, ExportOptions(fmt="html"))
+    assert target.name == "RJ-LEAK-1-summary.html"
+    export_case(case, ExportOptions(fmt="html"), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with pytest.raises(ExportExists):
+        export_case(case, ExportOptions(fmt="html"), target)
+    export_case(
+        case, ExportOptions(fmt="md", for_participant=two_sides.harmed.id), tmp_path / "d.md"
+    )
+    actions = [e.action for e in case.audit_log[-2:]]
+    assert actions == [
+        "exported a supervisor summary (html, redaction names, notes excerpts)",
+        "exported a participant disclosure for a participant (person harmed) "
+        "(md, redaction names, notes excerpts)",
+    ]
+    assert "Alice" not in actions[1]
+    assert case.chain_problems() == []
+
+
+# -- the JSON schema as documented ----------------------------------------------------------
+
+_TYPES = {"string": str, "boolean": bool, "integer": int, "object": dict}
+
+
+def documented(section: str) -> dict[str, str]:
+    """The fields of one table of docs/export-schema.md, by the heading above it."""
+    text = (ROOT / "docs" / "export-schema.md").read_text()
+    part = text.split(section, 1)[1]
+    part = re.split(r"\n## |\nA `", part, maxsplit=1)[0]
+    fields: dict[str, str] = {}
+    for row in re.findall(r"^\| (\w+) \| ([\w ]+?) \|", part, re.M):
+        if row[0] != "field":
+            fields[row[0]] = row[1]
+    return fields
+
+
+def documented_objects(section: str) -> dict[str, set[str]]:
+    text = (ROOT / "docs" / "export-schema.md").read_text()
+    part = re.split(r"\n## ", text.split(section, 1)[1], maxsplit=1)[0]
+    return {
+        name: set(re.findall(r"`(\w+)`", rest))
+        for name, rest in re.findall(r"^- (\w+): (.*)$", part, re.M)
+    }
+
+
+def check(value: Any, kind: str) -> None:
+    if kind.startswith("array"):
+        assert isinstance(value, list)
+    else:
+        assert isinstance(value, _TYPES[kind]), (value, kind)
+
+
+@pytest.mark.parametrize("for_harmed", [False, True])
+def test_the_json_has_exactly_the_documented_fields(two_sides: Case, for_harmed: bool) -> None:
+    who = two_sides.harmed.id if for_harmed else None
+    data = json.loads(render_export(two_sides.case, ExportOptions(fmt="json", for_participant=who)))
+    heading = "`rjfacil-disclosure/1`" if for_harmed else "`rjfacil-summary/1`"
+    top = documented(heading)
+    assert set(data) == set(top)
+    for name, kind in top.items():
+        check(data[name], kind)
+    assert data["schema"] == heading.strip("`")
+    export = documented("## Common: `export`")
+    assert set(data["export"]) == set(export)
+    for name, kind in export.items():
+        check(data["export"][name], kind)
+    note_fields = documented("A `note` is an object:")
+    notes = data["own_notes"] + data["shared_notes"] if for_harmed else data["notes"]
+    assert notes
+    for note in notes:
+        assert set(note) == set(note_fields)
+    if not for_harmed:
+        objects = documented_objects(heading)
+        for field, kind in (
+            ("flags", "flag"), ("risks", "risk"), ("people", "person"),
+            ("checklist_items", "item"), ("deadlines", "deadline"), ("history", "history"),
+        ):  # fmt: skip
+            assert data[field], field
+            for each in data[field]:
+                assert set(each) == objects[kind], field
+        assert set(data["process"]) == {"chosen", "why", "communication"}

@@ -1,0 +1,113 @@
+"""Exporting from the case screen: the dialog, its preview, the plaintext warning, the file."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from textual.widgets import Input, Select, TextArea
+
+from rjfacil.workspace import Vault
+from screens.case import CaseScreen
+from screens.dialogs import ConfirmModal
+from screens.export import ExportModal
+from tests.test_ui_case_host import SIZE, CaseHost, settle, two_people
+
+
+def case_with_notes(vault: Vault):  # -> CaseFile
+    case = vault.new_case("RJ-EXP/1", summary="[bold]not markup[/bold]")
+    harmed, _ = two_people(case)
+    case.add_note("Ana wants to ask a question.", participant_id=harmed)
+    return case
+
+
+async def open_dialog(pilot) -> ExportModal:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("x")
+    await settle(pilot)
+    modal = pilot.app.screen
+    assert isinstance(modal, ExportModal)
+    for _ in range(50):
+        if modal.query_one("#export-preview", TextArea).text:
+            break
+        await pilot.pause(0.02)
+    return modal
+
+
+async def test_the_preview_shows_the_case_redacted_and_confirming_writes_a_private_file(
+    vault: Vault, tmp_path: Path
+) -> None:
+    case = case_with_notes(vault)
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        modal = await open_dialog(pilot)
+        preview = modal.query_one("#export-preview", TextArea).text
+        assert "Supervisor summary: RJ-EXP/1" in preview
+        assert "Person harmed A. wants to ask a question." in preview
+        assert "Ana Silva" not in preview
+        assert "[bold]not markup[/bold]" in preview.replace("\\", "")
+        path = modal.query_one("#export-path", Input)
+        assert path.value.endswith("RJ-EXP-1-summary.pdf")
+        modal.query_one("#export-format", Select).value = "md"
+        await settle(pilot)
+        assert path.value.endswith("RJ-EXP-1-summary.md")
+        target = tmp_path / "out.md"
+        path.value = str(target)
+        modal.action_confirm()
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmModal)
+        await pilot.click("#yes")
+        for _ in range(100):
+            if target.exists():
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        assert "Person harmed A." in target.read_text()
+        assert isinstance(app.screen, CaseScreen)
+        assert any("Exported to" in str(n.message) for n in app._notifications)
+        assert case.audit_log[-1].action.startswith("exported a supervisor summary (md")
+
+
+async def test_cancel_writes_nothing_and_declining_the_warning_writes_nothing(
+    vault: Vault, tmp_path: Path
+) -> None:
+    case = case_with_notes(vault)
+    entries = len(case.audit_log)
+    out = tmp_path / "out"
+    out.mkdir()
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_dialog(pilot)
+        modal.query_one("#export-path", Input).value = str(out / "a.pdf")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        modal = await open_dialog(pilot)
+        modal.query_one("#export-path", Input).value = str(out / "b.pdf")
+        modal.action_confirm()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+    assert list(out.iterdir()) == []
+    assert len(case.audit_log) == entries
+
+
+async def test_a_disclosure_is_chosen_by_participant(vault: Vault) -> None:
+    case = case_with_notes(vault)
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_dialog(pilot)
+        harmed = case.participants[0]
+        modal.query_one("#export-kind", Select).value = str(harmed.id)
+        await settle(pilot, 4)
+        for _ in range(50):
+            if "Your information" in modal.query_one("#export-preview", TextArea).text:
+                break
+            await pilot.pause(0.02)
+        preview = modal.query_one("#export-preview", TextArea).text
+        assert "Your information: RJ-EXP/1" in preview
+        assert "Information for Ana Silva only." in preview
+        assert modal.query_one("#export-path", Input).value.endswith("-disclosure.pdf")
