@@ -285,7 +285,7 @@ class MeetingPane(CasePane):
         error = ""
         typed = c.meeting_date.isoformat() if c.meeting_date else ""
         while True:
-            typed = await self.app.push_screen_wait(
+            answer = await self.app.push_screen_wait(
                 TextPromptModal(
                     "Meeting date",
                     value=typed,
@@ -294,8 +294,9 @@ class MeetingPane(CasePane):
                     error=error,
                 )
             )
-            if typed is None:
+            if answer is None:
                 return
+            typed = answer
             try:
                 day = parse_day(typed)
                 break

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet
 
 from rjfacil.errors import RjfacilError
 from rjfacil.settings import THEMES, Settings, load_settings
+from screens.host import VaultHost
 from screens.safe import plain
 from screens.themes import THEME_LABELS
 from screens.unlock import ChangePassphraseModal
@@ -42,6 +43,7 @@ class SettingsScreen(Screen[None]):
     """Theme, idle-lock minutes, and the passphrase change (in a worker)."""
 
     CSS_PATH = "settings.tcss"
+    app = getters.app(VaultHost)
     TITLE = "rjfacil"
     SUB_TITLE = "Settings"
     AUTO_FOCUS = "RadioSet"
@@ -99,8 +101,7 @@ class SettingsScreen(Screen[None]):
 
     @property
     def vault(self) -> Vault | None:
-        vault = getattr(self.app, "vault", None)
-        return vault if vault is not None and hasattr(vault, "change_passphrase") else None
+        return self.app.vault_if_unlocked
 
     @on(RadioSet.Changed, "#theme")
     def _theme(self, event: RadioSet.Changed) -> None:

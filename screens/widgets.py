@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from uuid import UUID
 
 from rich.text import Text
@@ -34,6 +34,8 @@ from screens.dialogs import ConfirmModal
 from screens.safe import plain
 
 if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
     from rjfacil.checklists.evaluate import FlagState
     from rjfacil.commands.casefile import CaseFile
 
@@ -373,7 +375,8 @@ class FlagBanner(Widget):
         return "\n".join(line.plain for _, line in self._blocks)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._content(width).get_height(self.styles, width)
+        # Textual passes a widget's styles as the rules, too (they answer .get alike).
+        return self._content(width).get_height(cast("RulesMap", self.styles), width)
 
     def render(self) -> Content:
         return self._content(self.content_region.width)
