@@ -1,10 +1,12 @@
 """Real processes killed mid-save: the vault's storage never loses a confirmed note.
 
 The control runs the same harness against TinyDB's own JSONStorage and must see
-it corrupt its file, which proves the harness can tell.
+it corrupt its file, which proves the harness can tell, with either kind of child.
 
 The 200 kills run in chunks, each on its own file, so pytest-xdist can spread them
-over the workers; every chunk makes all its kills.
+over the workers; every chunk makes all its kills. Each child is a real process forked
+from a server that has imported the storage already (crash_harness.ForkedChild), so
+the time goes to saving and killing rather than to starting Python.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def test_encrypted_storage_survives_every_kill(tmp_path: Path, chunk: int) -> No
     key = secrets.token_bytes(32)
     workdir = tmp_path / "vault"
     report = crash_harness.run_kills(
-        crash_harness.storage_child_command(key),
+        crash_harness.storage_child_forked(key, workdir),
         crash_harness.storage_checker(key),
         workdir,
         KILLS_PER_CHUNK,
@@ -48,11 +50,18 @@ def test_encrypted_storage_survives_every_kill(tmp_path: Path, chunk: int) -> No
     assert len(notes) >= report.notes_confirmed
 
 
-def test_the_harness_catches_jsonstorage_corrupting_its_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("launch", ["command", "forked"])
+def test_the_harness_catches_jsonstorage_corrupting_its_file(tmp_path: Path, launch: str) -> None:
+    workdir = tmp_path / "control"
+    child = (
+        crash_harness.json_child_command
+        if launch == "command"
+        else crash_harness.json_child_forked(workdir)
+    )
     report = crash_harness.run_kills(
-        crash_harness.json_child_command,
+        child,
         crash_harness.json_checker,
-        tmp_path / "control",
+        workdir,
         200,
         prepare=crash_harness.json_preparer(),
         stop_after_failures=3,

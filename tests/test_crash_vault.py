@@ -4,7 +4,8 @@ After every SIGKILL the vault opens, `verify` passes, and every note whose save 
 returned is there. The storage-level test and its JSONStorage control are in test_crash.py.
 
 The 200 kills run in chunks, each on its own vault, so pytest-xdist can spread them over
-the workers; every chunk makes all its kills.
+the workers; every chunk makes all its kills. Each child is a real process forked from a
+server that has imported the vault already (crash_harness.ForkedChild).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def test_the_vault_survives_kills_at_random_instants(
     vault.close()
     home = vault.home
     report = crash_harness.run_kills(
-        crash_harness.vault_child_command(home, case_id, passphrase_file),
+        crash_harness.vault_child_forked(home, case_id, passphrase_file),
         crash_harness.vault_checker(home, case_id, PASSPHRASE),
         home.parent / "unused-workdir",
         KILLS_PER_CHUNK,
