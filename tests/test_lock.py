@@ -30,8 +30,8 @@ HOLDER = textwrap.dedent(
     """
 )
 
-# A lock that waited for its holder would sleep (polling) or block (a blocking lock call):
-# sleeping fails here, and blocking would outlast the holder's check below.
+# A lock that waited for its holder would sleep (polling) or block in the lock call: here
+# sleeping fails, and a blocked call is ended by subprocess.run's timeout, failing the test.
 TRY = textwrap.dedent(
     """
     import sys, time
