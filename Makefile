@@ -18,9 +18,10 @@ run: $(BIN)/rjfacil
 
 test: $(BIN)/rjfacil
 	$(BIN)/ruff check rjfacil screens tests bench
+	$(BIN)/ruff format --check rjfacil screens tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 bench: $(BIN)/rjfacil
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

@@ -6,7 +6,11 @@ its crypto and the checklists are imported in the thread worker that opens the v
 folder, while the facilitator types; the case screens are imported after unlocking.
 
 ``app.vault`` is None (no vault yet), a LockedVault (the folder is held, the key is not in
-memory: at the unlock prompt and while locked) or a Vault (unlocked).
+memory: at the unlock prompt and while locked) or a Vault (unlocked); screens reach the
+unlocked vault through ``app.unlocked_vault`` (screens/host.py), typed.
+
+The idle lock reads the time from two injected clocks (monotonic, and the wall clock that
+also counts time asleep), so tests drive it without waiting.
 
 The screen stack: at the bottom, the door (the unlock prompt, which is the app's first
 screen; a blank screen on a first run; the lock screen after a lock); above it the case
@@ -20,14 +24,15 @@ import contextlib
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from time import monotonic, time
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from rich.text import Text
 from textual import events, work
-from textual.app import App
+from textual.app import CSSPathType
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -36,6 +41,7 @@ from rjfacil.paths import HEADER_NAME
 from rjfacil.sanitize import visible
 from rjfacil.settings import THEMES, Settings, load_settings, save_settings
 from screens.commands import RjfacilCommands
+from screens.host import VaultHost
 from screens.lock import Location, LockScreen, keep_drafts, record_locations
 from screens.themes import RJFACIL_THEMES
 from screens.unlock import (
@@ -68,17 +74,20 @@ def _terminal_alive(fds: list[int]) -> bool:
     return all(os.isatty(fd) for fd in fds)
 
 
-class RjfacilApp(App[None]):
+class RjfacilApp(VaultHost):
     """rjfacil's terminal UI.
 
     Args:
         home: The vault folder.
         demo_passphrase: The demo vault's passphrase, shown as a hint at the unlock prompt.
+        monotonic: The clock the idle lock measures idle time by (seconds).
+        wall_clock: The wall clock (seconds since the epoch): it also counts the time a
+            laptop was asleep, which ``monotonic`` may not.
     """
 
     # unlock.tcss here too: the unlock prompt is the default screen, whose own CSS_PATH
     # Textual does not load (it loads a screen's CSS when the screen is pushed).
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "unlock.tcss"]
+    CSS_PATH: ClassVar[CSSPathType] = ["app.tcss", "unlock.tcss"]
     TITLE = "rjfacil"
     COMMANDS: ClassVar[set[Any]] = {RjfacilCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -128,28 +137,32 @@ class RjfacilApp(App[None]):
     exit_pause: float = 1.5
     """Seconds the 'three wrong attempts' message stays up before the app exits."""
 
-    def __init__(self, home: Path, demo_passphrase: str | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        demo_passphrase: str | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__()
         self.home = Path(home)
         self.demo_passphrase = demo_passphrase
         self.vault: Vault | LockedVault | None = None
+        self._monotonic = monotonic
+        self._wall_clock = wall_clock
         self.settings: Settings = load_settings()
         for theme in RJFACIL_THEMES:
             self.register_theme(theme)
         self.theme = self.settings.theme
         self.idle_lock_seconds: float = self.settings.idle_lock_minutes * 60.0
-        self._active_at = (monotonic(), time())
+        self._active_at = (monotonic(), wall_clock())
         self._sighup = False
         self._return_to: tuple[list[Location], list[str]] = ([], [])
         self._vault_exists = (self.home / HEADER_NAME).exists()
         self._ttys: list[int] = []
 
     # -- state --------------------------------------------------------------------------
-
-    @property
-    def unlocked(self) -> bool:
-        """Whether the vault is open (its key in memory)."""
-        return self.vault is not None and hasattr(self.vault, "list_cases")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"lock", "new_case", "search", "settings", "change_passphrase"}:
@@ -172,7 +185,7 @@ class RjfacilApp(App[None]):
 
     def on_mount(self) -> None:
         self._ttys = _terminal_fds()
-        self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle, name="idle-lock")
+        self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
         self._install_sighup()
         if not self._vault_exists:
             self._first_run()
@@ -254,11 +267,16 @@ class RjfacilApp(App[None]):
     async def _offer_new_passphrase(self) -> None:
         """After a recovery-code unlock the passphrase is likely forgotten: offer a new one."""
         error = ""
-        while (vault := self.vault) is not None:
+        # Asked again after a failure only while still unlocked: a lock meanwhile (which
+        # also cancels this worker) must not bring the prompt back over the lock screen.
+        while self.unlocked:
             change = await self.push_screen_wait(ChangePassphraseModal(error, need_old=False))
             if change is None:
                 message = "Unlocked with the recovery code. The passphrase is unchanged."
                 break
+            vault = self.vault_if_unlocked
+            if vault is None:
+                return
             try:  # key derivations and re-encrypting every file: off the event loop
                 code = await asyncio.to_thread(vault.reset_passphrase, change.new)
             except RjfacilError as failure:  # a failed save is a WriteFailed
@@ -296,9 +314,9 @@ class RjfacilApp(App[None]):
 
     def action_lock(self) -> None:
         """Blank to the lock screen now; drop the key and all decrypted data."""
-        if not self.unlocked:
+        vault = self.vault_if_unlocked
+        if vault is None:
             return
-        vault: Any = self.vault
         earlier = {note.identity for note in self._notifications}
         problems = keep_drafts(self.screen_stack)
         # A screen that could not keep a draft said so in a notification; the lock clears
@@ -309,7 +327,7 @@ class RjfacilApp(App[None]):
             if note.identity not in earlier and note.severity == "error"
         ]
         locations = record_locations(self.screen_stack)
-        for group in ("first-run", "case-flow", "case-io"):
+        for group in ("first-run", "case-flow", "case-io", "reset-passphrase"):
             self.workers.cancel_group(self, group)
         # The bottom screen is the door (the unlock prompt, or a blank first-run screen);
         # everything above it may show case data, so it all goes, and the door shows.
@@ -328,7 +346,7 @@ class RjfacilApp(App[None]):
         self._return_to = (locations, problems)
 
     def _touch(self) -> None:
-        self._active_at = (monotonic(), time())
+        self._active_at = (self._monotonic(), self._wall_clock())
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -345,7 +363,8 @@ class RjfacilApp(App[None]):
             self._touch()
         await super().on_event(event)
 
-    def _check_idle(self) -> None:
+    def lock_if_idle(self) -> None:
+        """Lock if no key or mouse event came for the idle time (the idle timer calls this)."""
         if not self.is_headless and not _terminal_alive(self._ttys):
             # The terminal hung up (its window closed): lock, and leave, as no one can
             # unlock here any more (SIGHUP may come before the terminal is gone).
@@ -355,7 +374,7 @@ class RjfacilApp(App[None]):
             return
         mono, wall = self._active_at
         # The wall clock also counts time asleep (lid closed), which monotonic may not.
-        idle = max(monotonic() - mono, time() - wall)
+        idle = max(self._monotonic() - mono, self._wall_clock() - wall)
         if idle >= self.idle_lock_seconds:
             self.action_lock()
 
@@ -366,11 +385,8 @@ class RjfacilApp(App[None]):
         the process would linger holding the vault; every save is already durable.
         """
         self.action_lock()
-        door: Any = self.vault
-        self.vault = None
         try:
-            if door is not None:
-                door.release()
+            self._let_go()
         finally:
             os._exit(129)
 
@@ -399,17 +415,20 @@ class RjfacilApp(App[None]):
             with contextlib.suppress(RuntimeError, ValueError):
                 asyncio.get_running_loop().remove_signal_handler(sighup)
         self._sighup = False
-        vault: Any = self.vault
-        self.vault = None
+        with contextlib.suppress(RjfacilError, OSError):
+            self._let_go()
+
+    def _let_go(self) -> None:
+        """Drop the vault: lock it if it is open, and let go of its folder."""
+        vault, self.vault = self.vault, None
         if vault is None:
             return
-        try:
-            if hasattr(vault, "close"):
-                vault.close()
-            else:
-                vault.release()
-        except (RjfacilError, OSError):
-            pass
+        from rjfacil.workspace import Vault  # imported already: the vault was made by it
+
+        if isinstance(vault, Vault):
+            vault.close()
+        else:
+            vault.release()
 
     # -- cases ------------------------------------------------------------------------
 
@@ -423,7 +442,9 @@ class RjfacilApp(App[None]):
         from screens.case import CaseScreen
         from screens.dialogs import ConfirmModal
 
-        vault: Any = self.vault
+        vault = self.vault_if_unlocked
+        if vault is None:
+            return
         try:
             vault.open_case(case_id)  # decrypt and validate now, to offer a backup if it fails
         except (DamagedFile, TamperedFile) as error:
@@ -439,7 +460,8 @@ class RjfacilApp(App[None]):
                     danger=True,
                 )
             )
-            if not restore or not self.unlocked:
+            vault = self.vault_if_unlocked  # as it is now: a lock may have come meanwhile
+            if not restore or vault is None:
                 return
             try:
                 vault.restore_case_backup(case_id)
@@ -481,10 +503,11 @@ class RjfacilApp(App[None]):
                     "list, so avoid names.",
                 )
             )
-            if answer is None or not self.unlocked:
+            vault = self.vault_if_unlocked
+            if answer is None or vault is None:
                 return
             reference = answer.strip()
-            result = await self._create_case(self.vault, reference).wait()
+            result = await self._create_case(vault, reference).wait()
             if isinstance(result, UUID):
                 break
             error = result
@@ -492,7 +515,7 @@ class RjfacilApp(App[None]):
         self.open_case(result)
 
     @work(thread=True, group="case-io")
-    def _create_case(self, vault: Any, reference: str) -> UUID | str:
+    def _create_case(self, vault: Vault, reference: str) -> UUID | str:
         try:
             return vault.new_case(reference).id
         except RjfacilError as error:
@@ -519,8 +542,10 @@ class RjfacilApp(App[None]):
 
         if not self.unlocked:
             return
-        screen = self.screen
-        if not isinstance(screen, SettingsScreen):
+        current = self.screen
+        if isinstance(current, SettingsScreen):
+            screen = current
+        else:
             screen = SettingsScreen()
             self.push_screen(screen)
         self.call_after_refresh(screen.action_change_passphrase)

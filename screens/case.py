@@ -1,6 +1,6 @@
 """One case: overview, participants, checklists, risks, notes, plans, agreement, history.
 
-The screen reads the case through ``app.vault``; each tab is a pane filled only when it
+The screen reads the case through ``app.unlocked_vault``; each tab is a pane filled only when it
 is shown (and again after a change), so opening a large case stays fast.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -49,6 +49,7 @@ from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
 from screens.history import HistoryPane
+from screens.host import VaultHost
 from screens.notes import NotesPane
 from screens.participants import ParticipantsPane
 from screens.plans import AgreementPane, CoWorkingPane, MeetingPane
@@ -468,12 +469,13 @@ class CaseScreen(Screen[None]):
     """One case, in tabs.
 
     Args:
-        case_id: The case to show (opened through ``app.vault``).
+        case_id: The case to show (opened through ``app.unlocked_vault``).
         tab: The tab to open on (one of :data:`TABS`); default the overview.
         walk: Reopen the checklist walker where it was (from :meth:`location`).
     """
 
     CSS_PATH = "case.tcss"
+    app = getters.app(VaultHost)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
@@ -522,7 +524,7 @@ class CaseScreen(Screen[None]):
     def case(self) -> CaseFile:
         """The open case (the vault keeps it open; this is a dictionary lookup)."""
         if self._case is None:
-            self._case = self.app.vault.open_case(self.case_id)  # type: ignore[attr-defined]
+            self._case = self.app.unlocked_vault.open_case(self.case_id)
         return self._case
 
     def compose(self) -> ComposeResult:

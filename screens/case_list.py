@@ -13,7 +13,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import events, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -28,6 +28,7 @@ from rjfacil.sanitize import visible
 from rjfacil.views.dates import ago, relative_day
 from rjfacil.views.deadlines import due_status
 from rjfacil.views.labels import row_flag_labels, search_where_label, stage_label
+from screens.host import VaultHost
 from screens.safe import plain
 from screens.widgets import highlighted_key
 
@@ -170,10 +171,11 @@ class FilterInput(Input):
 class CaseListScreen(Screen[None]):
     """The dashboard: every case with its stage, flags, next deadline and last change.
 
-    Reads ``self.app.vault`` (an unlocked Vault). Opening a case posts :class:`OpenCase`.
+    Reads ``self.app.vault_if_unlocked``. Opening a case posts :class:`OpenCase`.
     """
 
     CSS_PATH = "case_list.tcss"
+    app = getters.app(VaultHost)
     AUTO_FOCUS = "CaseTable"
     TITLE = "rjfacil"
     SUB_TITLE = "Cases"
@@ -217,8 +219,7 @@ class CaseListScreen(Screen[None]):
 
     @property
     def vault(self) -> Vault | None:
-        vault = getattr(self.app, "vault", None)
-        return vault if vault is not None and hasattr(vault, "list_cases") else None
+        return self.app.vault_if_unlocked
 
     def on_mount(self) -> None:
         self.reload()
@@ -417,6 +418,7 @@ class SearchScreen(Screen[None]):
     """
 
     CSS_PATH = "case_list.tcss"
+    app = getters.app(VaultHost)
     AUTO_FOCUS = "#query"
     TITLE = "rjfacil"
     SUB_TITLE = "Search all cases"
@@ -457,8 +459,7 @@ class SearchScreen(Screen[None]):
 
     @property
     def vault(self) -> Vault | None:
-        vault = getattr(self.app, "vault", None)
-        return vault if vault is not None and hasattr(vault, "search") else None
+        return self.app.vault_if_unlocked
 
     def _columns(self) -> tuple[int, int, int]:
         width = self.size.width or self.app.size.width

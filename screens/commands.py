@@ -19,16 +19,25 @@ from screens.themes import THEME_LABELS
 
 if TYPE_CHECKING:
     from rjfacil.views.summary import CaseSummary
+    from screens.app import RjfacilApp
 
 
 class RjfacilCommands(Provider):
     """Cases by reference (while unlocked), then new case, search, lock, settings, help,
     themes and quit."""
 
+    @property
+    def host(self) -> RjfacilApp:
+        """The app, typed (this provider serves the rjfacil app only)."""
+        from screens.app import RjfacilApp  # loaded already: it imports this module
+
+        app = self.app
+        assert isinstance(app, RjfacilApp)
+        return app
+
     def _actions(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
-        app: Any = self.app
-        unlocked = getattr(app, "unlocked", False)
-        if unlocked:
+        app = self.host
+        if app.unlocked:
             yield "New case", "Start a case with a new reference", app.action_new_case
             yield "Search all cases", "Notes, names and references", app.action_search
             export = getattr(self.screen, "action_export", None)
@@ -51,14 +60,11 @@ class RjfacilCommands(Provider):
         yield "Quit", "Close rjfacil (everything is already saved)", app.action_quit
 
     def _cases(self) -> list[CaseSummary]:
-        app: Any = self.app
-        if not getattr(app, "unlocked", False):
-            return []
-        return list(app.vault.list_cases())
+        vault = self.host.vault_if_unlocked
+        return list(vault.list_cases()) if vault is not None else []
 
     def _open(self, row: CaseSummary) -> Callable[[], Any]:
-        app: Any = self.app
-        return partial(app.open_case, row.id)
+        return partial(self.host.open_case, row.id)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._actions():

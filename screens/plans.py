@@ -248,7 +248,7 @@ class MeetingPane(CasePane):
         error = ""
         typed = day_input(c.meeting_date)
         while True:
-            typed = await self.app.push_screen_wait(
+            answer = await self.app.push_screen_wait(
                 TextPromptModal(
                     "Meeting date",
                     value=typed,
@@ -257,8 +257,9 @@ class MeetingPane(CasePane):
                     error=error,
                 )
             )
-            if typed is None:
+            if answer is None:
                 return
+            typed = answer
             try:
                 day = parse_day(typed)
                 break

@@ -7,9 +7,9 @@ reports with :class:`SettingsChanged`).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet
 
 from rjfacil.errors import RjfacilError
 from rjfacil.settings import THEMES, Settings, load_settings
+from screens.host import VaultHost
 from screens.safe import plain
 from screens.themes import THEME_LABELS
 from screens.unlock import ChangePassphraseModal, RecoveryCodeScreen
@@ -42,6 +43,7 @@ class SettingsScreen(Screen[None]):
     """Theme, idle-lock minutes, and the passphrase change (in a worker)."""
 
     CSS_PATH = "settings.tcss"
+    app = getters.app(VaultHost)
     TITLE = "rjfacil"
     SUB_TITLE = "Settings"
     AUTO_FOCUS = "RadioSet"
@@ -99,8 +101,7 @@ class SettingsScreen(Screen[None]):
 
     @property
     def vault(self) -> Vault | None:
-        vault = getattr(self.app, "vault", None)
-        return vault if vault is not None and hasattr(vault, "change_passphrase") else None
+        return self.app.vault_if_unlocked
 
     @on(RadioSet.Changed, "#theme")
     def _theme(self, event: RadioSet.Changed) -> None:
@@ -144,7 +145,8 @@ class SettingsScreen(Screen[None]):
             if vault is None:
                 return
             self._say("Changing the passphrase: re-encrypting every file…")
-            error, code = await self._rotate(vault, change.old, change.new).wait()
+            rotation = self._rotate(vault, change.old, change.new)
+            error, code = cast("tuple[str, str]", await rotation.wait())
             if not error:
                 message = "Passphrase changed. The old passphrase and recovery code open nothing."
                 self._say(message)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
@@ -492,7 +492,7 @@ class ChangePassphraseModal(ModalScreen["PassphraseChange | None"]):
         need_old: False after a recovery-code unlock: only the new passphrase is asked.
     """
 
-    CSS_PATH: ClassVar[list[str]] = ["dialogs.tcss", "create_vault.tcss"]
+    CSS_PATH: ClassVar[CSSPathType] = ["dialogs.tcss", "create_vault.tcss"]
     AUTO_FOCUS = "#old"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="passwd.cancel", tooltip="Keep the passphrase"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -29,6 +29,7 @@ from rjfacil.views.progress import (
     walk_target,
 )
 from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.host import VaultHost
 from screens.safe import plain
 from screens.widgets import (
     LOCK_IN_FOOTER,
@@ -82,13 +83,14 @@ class ChecklistWalker(Screen[None]):
     """Walk one checklist for the case, or for one participant.
 
     Args:
-        case_id: The case (opened through ``app.vault``).
+        case_id: The case (opened through ``app.unlocked_vault``).
         checklist_id: The checklist to walk.
         participant_id: The participant it is answered for; None for the case's items.
         item_id: Start at this item; default the first unanswered one.
     """
 
     CSS_PATH = "walker.tcss"
+    app = getters.app(VaultHost)
     AUTO_FOCUS = "#walk-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -170,7 +172,7 @@ class ChecklistWalker(Screen[None]):
 
     @property
     def case(self) -> CaseFile:
-        return self.app.vault.open_case(self.case_id)  # type: ignore[attr-defined, no-any-return]
+        return self.app.unlocked_vault.open_case(self.case_id)
 
     @property
     def item(self) -> Item:
@@ -381,7 +383,12 @@ class ChecklistWalker(Screen[None]):
                 self.give(value)
 
         self.app.push_screen(
-            PickModal(item.ask, options, current.value if current else None), callback=picked
+            PickModal[str](
+                item.ask,
+                options,
+                current.value if current and isinstance(current.value, str) else None,
+            ),
+            callback=picked,
         )
 
     def action_move(self, step: int) -> None:

@@ -6,7 +6,7 @@ Everything here shows user text through :func:`screens.safe.plain`, never as mar
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from uuid import UUID
 
 from rich.text import Text
@@ -32,6 +32,8 @@ from screens.dialogs import ConfirmModal
 from screens.safe import plain
 
 if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
     from rjfacil.commands.casefile import CaseFile
     from rjfacil.views.flags import FlagExplanation
 
@@ -318,7 +320,8 @@ class FlagBanner(Widget):
         return "\n".join(line.plain for _, line in self._blocks)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._content(width).get_height(self.styles, width)
+        # Textual passes a widget's styles as the rules, too (they answer .get alike).
+        return self._content(width).get_height(cast("RulesMap", self.styles), width)
 
     def render(self) -> Content:
         return self._content(self.content_region.width)

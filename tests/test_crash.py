@@ -1,7 +1,12 @@
 """Real processes killed mid-save: the vault's storage never loses a confirmed note.
 
 The control runs the same harness against TinyDB's own JSONStorage and must see
-it corrupt its file, which proves the harness can tell.
+it corrupt its file, which proves the harness can tell, with either kind of child.
+
+The 200 kills run in chunks, each on its own file, so pytest-xdist can spread them
+over the workers; every chunk makes all its kills. Each child is a real process forked
+from a server that has imported the storage already (crash_harness.ForkedChild), so
+the time goes to saving and killing rather than to starting Python.
 """
 
 from __future__ import annotations
@@ -16,23 +21,26 @@ from rjfacil.store import rjv
 
 pytestmark = pytest.mark.slow
 
-KILLS = 200
+CHUNKS = 4
+KILLS_PER_CHUNK = 50
+KILLS = CHUNKS * KILLS_PER_CHUNK  # 200 real kills in all
 
 
-def test_encrypted_storage_survives_every_kill(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", range(1, CHUNKS + 1), ids=lambda n: f"kills-{n}-of-{CHUNKS}")
+def test_encrypted_storage_survives_every_kill(tmp_path: Path, chunk: int) -> None:
     key = secrets.token_bytes(32)
     workdir = tmp_path / "vault"
     report = crash_harness.run_kills(
-        crash_harness.storage_child_command(key),
+        crash_harness.storage_child_forked(key, workdir),
         crash_harness.storage_checker(key),
         workdir,
-        KILLS,
+        KILLS_PER_CHUNK,
     )
     assert report.failures == []
-    assert report.survived == report.kills == KILLS
+    assert report.survived == report.kills == KILLS_PER_CHUNK
     # Most kills landed while notes were being saved, not before the first save (how many
     # notes fit before a kill depends on the machine's speed, so it is not asserted).
-    assert report.kills_after_saves >= KILLS // 2
+    assert report.kills_after_saves >= KILLS_PER_CHUNK // 2
     notes = rjv.unseal_json(
         key,
         (workdir / crash_harness.STORAGE_FILE).read_bytes(),
@@ -42,11 +50,18 @@ def test_encrypted_storage_survives_every_kill(tmp_path: Path) -> None:
     assert len(notes) >= report.notes_confirmed
 
 
-def test_the_harness_catches_jsonstorage_corrupting_its_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("launch", ["command", "forked"])
+def test_the_harness_catches_jsonstorage_corrupting_its_file(tmp_path: Path, launch: str) -> None:
+    workdir = tmp_path / "control"
+    child = (
+        crash_harness.json_child_command
+        if launch == "command"
+        else crash_harness.json_child_forked(workdir)
+    )
     report = crash_harness.run_kills(
-        crash_harness.json_child_command,
+        child,
         crash_harness.json_checker,
-        tmp_path / "control",
+        workdir,
         200,
         prepare=crash_harness.json_preparer(),
         stop_after_failures=3,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-import time
 from pathlib import Path
 
 import pytest
@@ -207,15 +206,26 @@ def test_closed_storage_forgets_key_and_document(path: Path) -> None:
     assert storage._key is None and storage._cache is None
 
 
-def test_saving_a_20kb_case_is_fast(path: Path) -> None:
+def test_saving_one_change_to_a_20kb_case_writes_the_case_once(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save costs in proportion to the case: one copy of it, nothing more.
+
+    (How long that takes is measured by bench/vault_budgets.py, against its budget.)
+    """
     db = open_db(path)
     notes = db.table("notes")
     notes.insert_multiple({"text": "x" * 900, "n": n} for n in range(20))
     assert 18_000 < path.stat().st_size < 25_000
-    times = []
-    for n in range(21):
-        start = time.perf_counter()
-        notes.update({"n": n}, doc_ids=[1])
-        times.append(time.perf_counter() - start)
-    times.sort()
-    assert times[10] < 0.05  # the budget for a save is 10 ms; leave room for slow CI disks
+    written: list[int] = []
+    real_write = os.write
+
+    def counting_write(fd: int, data: bytes | memoryview) -> int:
+        written.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", counting_write)
+    notes.update({"n": 99}, doc_ids=[1])
+    monkeypatch.undo()
+    assert sum(written) == path.stat().st_size
+    assert open_db(path).table("notes").get(doc_id=1)["n"] == 99

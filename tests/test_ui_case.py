@@ -17,6 +17,7 @@ from screens.notes import NoteEditor
 from screens.participants import ConsentEditor, ParticipantEditor
 from screens.walker import ChecklistWalker
 from screens.widgets import PickModal, RecordTable
+from tests.pilot_helpers import Notices, paste
 from tests.test_ui_case_host import (
     SIZE,
     CaseHost,
@@ -77,9 +78,9 @@ async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault)
         await settle(pilot)
         editor = app.screen
         assert isinstance(editor, ParticipantEditor)
-        await pilot.press(*"Ana Silva")
+        await paste(pilot, "Ana Silva")
         await pilot.press("tab", "tab")  # the role stays "Person harmed"
-        await pilot.press(*"Ana")
+        await paste(pilot, "Ana")
         await pilot.press("ctrl+s")
         await settle(pilot)
 
@@ -87,14 +88,14 @@ async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault)
         await settle(pilot)
         editor = app.screen
         assert isinstance(editor, ParticipantEditor)
-        await pilot.press(*"Ben Cole")
+        await paste(pilot, "Ben Cole")
         await pilot.press("tab", "enter")  # open the role list
         await settle(pilot)
         await pilot.press("down", "enter")  # person responsible
         await settle(pilot)
         assert editor.query_one("#p-role", Select).value == Role.PERSON_RESPONSIBLE.value
         await pilot.press("tab")
-        await pilot.press(*"Mr Cole")
+        await paste(pilot, "Mr Cole")
         editor.query_one("#p-access", TextArea).text = "A ground floor room"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -270,7 +271,7 @@ async def test_risks_are_added_edited_and_resolved(vault: Vault) -> None:
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press(*"Lives on the same street")
+        await paste(pilot, "Lives on the same street")
         editor = app.screen
         editor.query_one("#r-rating", Select).value = "high"
         editor.query_one("#r-mitigation", TextArea).text = "Meet at the centre, not at home"
@@ -299,7 +300,7 @@ async def test_before_lock_keeps_an_unsaved_note_as_a_private_draft(vault: Vault
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
-        await pilot.press(*"Half a sentence")
+        await paste(pilot, "Half a sentence")
         assert screen.before_lock() == 1
         [draft] = case.notes()
         assert draft.private
@@ -342,7 +343,7 @@ async def test_escape_in_an_editor_with_changes_asks_first(vault: Vault) -> None
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press(*"Dee")
+        await paste(pilot, "Dee")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)
@@ -372,7 +373,8 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
         assert "Clear: Risk not managed" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press(*"Supervisor agreed measures on the phone", "enter")
+        await paste(pilot, "Supervisor agreed measures on the phone")
+        await pilot.press("enter")
         await settle(pilot)
         assert raised_flags(case) == []
         [override] = case.overrides
@@ -384,9 +386,10 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
 async def test_a_case_that_cannot_be_opened_says_why(vault: Vault) -> None:
     missing = uuid4()
     app = CaseHost(vault, lambda: CaseScreen(missing))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
         await pilot.pause()
         await pilot.pause()
         await pilot.pause()
         assert not isinstance(app.screen, CaseScreen)
-        assert any(f"No case {missing}" in n.message for n in app._notifications)
+        assert any(f"No case {missing}" in message for message in notices.messages)

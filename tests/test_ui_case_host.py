@@ -1,7 +1,8 @@
 """A small host app for the case screens' Pilot tests (STYLE.md rule 16), and helpers.
 
-The host holds an unlocked vault as ``app.vault``, as the real app does, and pushes one
-screen made by a factory, so these tests do not depend on the app shell.
+The host holds an unlocked vault as ``app.vault``, as the real app does (both are a
+VaultHost, through which the screens reach the vault), and pushes one screen made by a
+factory, so these tests do not depend on the app shell.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -21,36 +21,29 @@ from rjfacil import clock
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
+from screens.host import VaultHost
 from screens.themes import RJFACIL_THEMES
 from tests.conftest import PASSPHRASE
+from tests.pilot_helpers import screen_text as screen_text  # re-exported for the case tests
+from tests.pilot_helpers import squashed as squashed
 
 SIZE = (80, 24)
 FROZEN_AT = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 
 
-class CaseHost(App[None]):
+class CaseHost(VaultHost):
     """Holds ``vault`` and pushes the screen the factory makes."""
 
     def __init__(self, vault: Vault, screen: Callable[[], Screen[Any]]) -> None:
         super().__init__()
         self.vault = vault
-        self._screen = screen
+        self.make_screen = screen
 
     def on_mount(self) -> None:
         for theme in RJFACIL_THEMES:
             self.register_theme(theme)
         self.theme = RJFACIL_THEMES[0].name
-        self.push_screen(self._screen())
-
-
-def screen_text(app: App[Any]) -> str:
-    """Every line the active screen shows now, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def squashed(text: str) -> str:
-    """Text with every run of whitespace made one space (for text that wraps)."""
-    return " ".join(text.split())
+        self.push_screen(self.make_screen())
 
 
 def reopen(vault: Vault) -> Vault:

@@ -16,6 +16,7 @@ from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.notes import NoteEditor
 from screens.widgets import RecordTable, TextModal
+from tests.pilot_helpers import paste
 from tests.test_ui_case_host import (
     SIZE,
     CaseHost,
@@ -46,7 +47,7 @@ async def test_write_a_note_with_sharing_and_find_it_with_the_filters(vault: Vau
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         assert editor.query_one("#note-text", TextArea).has_focus
-        await pilot.press(*TEXT)
+        await paste(pilot, TEXT)
         # Concerns the person harmed; it came from her.
         editor.query_one("#note-concerns", Select).value = str(harmed)
         await settle(pilot)
@@ -155,7 +156,7 @@ async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> 
 
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press(*"Something worth keeping")
+        await paste(pilot, "Something worth keeping")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)
@@ -171,7 +172,7 @@ async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> 
 
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press(*"Not this one")
+        await paste(pilot, "Not this one")
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("y")  # discard
@@ -189,7 +190,7 @@ async def test_a_private_note_is_not_shared(vault: Vault) -> None:
         await pilot.press("a")
         await settle(pilot)
         editor = app.screen
-        await pilot.press(*"Only for me")
+        await paste(pilot, "Only for me")
         editor.query_one("#note-share-how", Select).value = ShareHow.AS_WRITTEN.value
         editor.query_one("#note-private").focus()
         await pilot.press("space")
@@ -213,7 +214,7 @@ async def test_sharing_needs_someone_to_share_with(vault: Vault) -> None:
         await pilot.press("a")
         await settle(pilot)
         editor = app.screen
-        await pilot.press(*"To pass on")
+        await paste(pilot, "To pass on")
         editor.query_one("#note-share-how", Select).value = ShareHow.AS_WRITTEN.value
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -232,7 +233,7 @@ async def test_a_full_disk_keeps_the_editor_open_with_the_text_and_says_why(
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press(*"Written as the disk fills")
+        await paste(pilot, "Written as the disk fills")
 
         def disk_full(_fd: int, _data: bytes) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

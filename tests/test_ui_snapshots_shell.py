@@ -26,6 +26,7 @@ from rjfacil.demo import fill_demo_vault
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case_list import CaseListScreen
+from tests.pilot_helpers import paste
 
 PASSPHRASE = "open up now"
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
@@ -91,7 +92,8 @@ def test_case_list(snap_compare: Any, demo_home: Path, size: tuple[int, int]) ->
 
     async def unlocked(pilot: Pilot[Any]) -> None:
         await _settle(pilot, lambda: app.vault is not None)
-        await pilot.press(*PASSPHRASE, "enter")
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
         await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
 
     assert snap_compare(app, terminal_size=size, run_before=unlocked)
@@ -102,7 +104,8 @@ def test_lock_screen(snap_compare: Any, demo_home: Path) -> None:
 
     async def locked(pilot: Pilot[Any]) -> None:
         await _settle(pilot, lambda: app.vault is not None)
-        await pilot.press(*PASSPHRASE, "enter")
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
         await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
         await pilot.press("ctrl+l")
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
@@ -116,7 +119,8 @@ def test_help_and_settings(snap_compare: Any, demo_home: Path, key: str) -> None
 
     async def opened(pilot: Pilot[Any]) -> None:
         await _settle(pilot, lambda: app.vault is not None)
-        await pilot.press(*PASSPHRASE, "enter")
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
         await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
         await pilot.press(key)
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))

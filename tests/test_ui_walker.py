@@ -15,6 +15,7 @@ from screens.case import CaseScreen
 from screens.dialogs import TextPromptModal
 from screens.walker import ChecklistWalker
 from screens.widgets import FlagBanner
+from tests.pilot_helpers import Notices, paste
 from tests.test_ui_case_host import (
     SIZE,
     CaseHost,
@@ -156,6 +157,7 @@ async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
         walker = walker_of(app)
         field = walker.query_one("#walk-input", Input)
         assert field.has_focus
+        # Real key presses: digits are the walker's keys too, and the field must take them.
         await pilot.press(*"31/02/2025", "enter")
         await settle(pilot)
         assert "Write the date as 2025-03-14" in screen_text(app)
@@ -180,7 +182,8 @@ async def test_a_note_goes_with_the_answer(vault: Vault) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, TextPromptModal)
-        await pilot.press(*"Done with the probation officer", "enter")
+        await paste(pilot, "Done with the probation officer")
+        await pilot.press("enter")
         await settle(pilot)
         answer = case.answers()[("risk", "initial_assessment", None)]
         assert answer.value == "yes" and answer.note == "Done with the probation officer"
@@ -235,7 +238,7 @@ async def test_text_typed_and_not_saved_is_kept_as_a_draft_on_lock(vault: Vault)
         assert isinstance(screen, CaseScreen)
         app.push_screen(ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability"))
         await settle(pilot)
-        await pilot.press(*"Recent bereavement")
+        await paste(pilot, "Recent bereavement")
         where = screen.location()
         assert where["walk"] == {
             "checklist_id": "sensitive",
@@ -270,7 +273,8 @@ async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
     case.remove_participant(harmed)
     walk = {"checklist_id": "risk", "participant_id": harmed, "item_id": "sees_value"}
     app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
         await settle(pilot, 4)
         assert isinstance(app.screen, CaseScreen)
-        assert any("no longer in the case" in n.message for n in app._notifications)
+        assert any("no longer in the case" in message for message in notices.messages)

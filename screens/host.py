@@ -1,0 +1,68 @@
+"""The app as the screens see it: one typed way to the vault.
+
+``app.vault`` is the vault's state: None (no vault yet), a LockedVault (the folder is
+held, the key is not in memory: at the unlock prompt and while locked) or a Vault
+(unlocked). A screen that reads cases asks for :attr:`VaultHost.unlocked_vault`, typed
+``Vault``, through a typed ``app`` getter::
+
+    class CaseScreen(Screen[None]):
+        app = getters.app(VaultHost)
+        ...
+        self.app.unlocked_vault.open_case(case_id)
+
+Only Textual is imported here at run time: the app module imports this one, and the
+unlock prompt must paint before the vault's modules (and their crypto) are imported.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from rjfacil.errors import RjfacilError
+
+if TYPE_CHECKING:
+    from rjfacil.workspace import LockedVault, Vault
+
+
+class NotUnlocked(RjfacilError):
+    """The vault was asked for while it is locked (say, a worker finishing after a lock)."""
+
+    def __init__(self) -> None:
+        super().__init__("The vault is locked: unlock it to go on.")
+
+
+class VaultHost(App[None]):
+    """An app that holds the vault: the rjfacil app, and the test hosts of single screens."""
+
+    vault: Vault | LockedVault | None = None
+    """None (no vault yet), a LockedVault (held, locked) or a Vault (unlocked)."""
+
+    @property
+    def vault_if_unlocked(self) -> Vault | None:
+        """The vault if it is unlocked, else None."""
+        vault = self.vault
+        if vault is None:
+            return None
+        # Already imported (the vault object was made by it): no cost at start-up.
+        from rjfacil.workspace import Vault
+
+        return vault if isinstance(vault, Vault) else None
+
+    @property
+    def unlocked(self) -> bool:
+        """Whether the vault is open (its key in memory)."""
+        return self.vault_if_unlocked is not None
+
+    @property
+    def unlocked_vault(self) -> Vault:
+        """The unlocked vault.
+
+        Raises:
+            NotUnlocked: The vault is locked (or there is none yet).
+        """
+        vault = self.vault_if_unlocked
+        if vault is None:
+            raise NotUnlocked()
+        return vault
