@@ -115,3 +115,26 @@ class NewerFormat(InvalidRecord):
             f"{where} was written by a newer rjfacil (case format {written}); "
             "update rjfacil to open it."
         )
+
+
+class BundleError(RjfacilError):
+    """A co-worker's age file was refused, or a recipient or identity is not valid.
+
+    ``reason`` names the cause (a ``rjfacil.store.agefile.Refusal`` value) so that a caller
+    can react to it, e.g. ask for the passphrase again; ``str()`` is the one line to show.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class UntrustedJsonError(RjfacilError):
+    """Untrusted JSON (an imported file's content) broke a limit or is malformed.
+
+    ``reason`` names the limit or the fault (a ``rjfacil.store.jsonlimits.JsonFault``).
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
