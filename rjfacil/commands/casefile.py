@@ -410,9 +410,7 @@ class CaseFile:
 
     def chain_problems(self) -> list[str]:
         meta = self._doc.meta
-        problems = audit.chain_problems(
-            self.audit_log, meta.get("audit_head"), meta.get("audit_count")
-        )
+        problems = audit.chains_problems(self.audit_log, meta.get("audit_heads") or {}, self.author)
         logged = {entry.record_id for entry in self.audit_log}
         logged.update(record_id for entry in self.audit_log for record_id in entry.also)
         # Records a format migration made hold what the case held before, as text.
@@ -434,15 +432,18 @@ class CaseFile:
         if owner is not None:
             changes.append(("team", owner))
         meta = self._doc.meta
+        heads: audit.Heads = dict(meta.get("audit_heads") or {})
+        head, count = audit.head_of(heads, self.owner.id)
         entry = audit.make_entry(
-            meta.get("audit_head", audit.GENESIS),
+            head,
             action,
             changes[0][0],
             changes[0][1].id,
             self.owner.id,
             also=[record.id for _, record in changes[1:]],
         )
-        meta.update(audit_head=entry.hash, audit_count=meta.get("audit_count", 0) + 1)
+        heads[str(self.owner.id)] = {"head": entry.hash, "count": count + 1}
+        meta["audit_heads"] = heads
         staged = self._doc.changed([*changes, ("audit", entry)], meta)
         self._storage.write(codec.encode(staged))
         # Only a write that reached the disk changes what this object shows.
@@ -854,7 +855,8 @@ class CaseFile:
             also=[record.id for _, record in changes[1:]],
         )
         document = codec.new_document(
-            [*changes, ("audit", entry)], {"audit_head": entry.hash, "audit_count": 1}
+            [*changes, ("audit", entry)],
+            {"audit_heads": {str(owner.id): {"head": entry.hash, "count": 1}}},
         )
         storage.write(codec.encode(document))
         return cls(storage, path, owner, catalogue)
