@@ -205,6 +205,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         except BundleError as error:
             if error.reason != "needs-passphrase" or passphrase is not None:
                 raise
+            if not sys.stdin.isatty():
+                raise CliError(f"{error} (In a script: --share-passphrase-file FILE.)") from None
             bundle = vault.read_bundle(source, _share_passphrase(args, twice=False))
         preview = vault.preview_import(bundle)
         if args.dry_run:

@@ -130,8 +130,8 @@ def from_json(data: bytes, where: str, now: datetime) -> Bundle:
             f"{where} was made by a newer rjfacil (bundle schema {int(version)}); "
             "update rjfacil to import it."
         )
-    case_format = raw.get("case_format")
-    readable_by = raw.get("readable_by", case_format)
+    case_format: Any = raw.get("case_format")
+    readable_by: Any = raw.get("readable_by", case_format)
     if not _is_version(case_format) or not _is_version(readable_by):
         raise BundleRefused(f"{where} names a case format rjfacil never wrote.")
     if readable_by > codec.CURRENT_FORMAT:
@@ -202,7 +202,7 @@ def check(
     if str(case.id) != str(case_id):
         raise BundleRefused(f"{where}: its case record is not the case it names.")
     seen: set[UUID] = set()
-    for table, by_id in records.items():
+    for by_id in records.values():
         for record_id in by_id:
             if record_id in seen:
                 raise BundleRefused(f"{where}: two records share the id {record_id}.")
