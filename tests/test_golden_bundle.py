@@ -27,7 +27,7 @@ def test_the_golden_bundle_imports_whole_and_verifies(tmp_path: Path) -> None:
         assert {p.name for p in case.participants} == {"Hana Gold", "Rory Gold"}
         [note] = case.notes()
         assert case.note_text(note.id) == "Hana wants a written apology."
-        assert [r.text for r in case.note_history(note.id)][0] == "Hana wants an apology."
+        assert case.note_history(note.id)[0].text == "Hana wants an apology."
         assert all(not note.private for note in case.notes())
         assert case.author(case.case.created_by) == "Golden Facilitator"
         assert case.chain_problems() == []
