@@ -170,15 +170,10 @@ def merge_figures(notes: int, runs: int) -> None:
         f"import and merge through the vault, {notes} notes (medians of {runs} runs; "
         "budget 1000 ms excluding key derivation):"
     )
-    print(
-        f"  import as a new case                    {statistics.median(timings['new']) * ms:8.1f} ms"
-    )
-    print(
-        f"  merge one more note into it             {statistics.median(timings['merge']) * ms:8.1f} ms"
-    )
-    print(
-        f"  the same file again (nothing new)       {statistics.median(timings['same']) * ms:8.1f} ms"
-    )
+    new, merge, same = (statistics.median(timings[k]) * ms for k in ("new", "merge", "same"))
+    print(f"  import as a new case                    {new:8.1f} ms")
+    print(f"  merge one more note into it             {merge:8.1f} ms")
+    print(f"  the same file again (nothing new)       {same:8.1f} ms")
 
 
 if __name__ == "__main__":

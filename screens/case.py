@@ -497,6 +497,14 @@ class CaseScreen(Screen[None]):
             if n > 1
         ),
         Binding("escape", "close", "Cases", id="case.close", tooltip="Back to the case list"),
+        Binding(
+            "ctrl+k",
+            "app.review_conflicts",
+            "Conflicts",
+            show=False,
+            id="case.conflicts",
+            tooltip="Review what merging a co-worker's file set aside",
+        ),
     ]
 
     def __init__(

@@ -31,6 +31,16 @@ class RjfacilCommands(Provider):
         if unlocked:
             yield "New case", "Start a case with a new reference", app.action_new_case
             yield "Search all cases", "Notes, names and references", app.action_search
+            yield (
+                "Import a co-worker's case file",
+                "Preview what it adds, changes and sets aside, then confirm",
+                app.action_import_bundle,
+            )
+            yield (
+                "Review conflicts",
+                "In the open case: values a merge set aside",
+                app.action_review_conflicts,
+            )
             yield "Lock now", "Hide everything until the passphrase is typed", app.action_lock
             yield "Settings", "Theme, idle lock, passphrase", app.action_settings
             yield (
