@@ -92,6 +92,10 @@ class SettingsScreen(Screen[None]):
                         classes="setting-after",
                     )
             with Vertical(classes="setting"):
+                yield Static(Content("Passphrase"), classes="setting-title")
+                yield Button(Content("Change the passphrase…"), id="passphrase")
+            yield Static("", id="settings-status")
+            with Vertical(classes="setting"):
                 yield Static(Content("Your age recipient"), classes="setting-title")
                 yield Static(
                     Content("Give it to co-workers so they can send you case files."),
@@ -99,10 +103,6 @@ class SettingsScreen(Screen[None]):
                 )
                 yield Static(Content(self._recipient()), id="recipient")
                 yield Button(Content("Copy"), id="copy-recipient")
-            with Vertical(classes="setting"):
-                yield Static(Content("Passphrase"), classes="setting-title")
-                yield Button(Content("Change the passphrase…"), id="passphrase")
-            yield Static("", id="settings-status")
         yield Footer()
 
     @property
