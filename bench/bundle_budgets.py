@@ -124,7 +124,56 @@ def main() -> int:
         f"  share passphrase: pyrage chose 2^{log_n}; decrypt including scrypt "
         f"{scrypt * ms:.0f} ms (median of 3)"
     )
+    merge_figures(args.notes, runs=5)
     return 0
+
+
+def merge_figures(notes: int, runs: int) -> None:
+    """Import and merge through the vault (decrypt, parse, validate, plan, one durable
+    write), to a recipient: X25519, so no key derivation is in the figure."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        alex, _ = Vault.create(root / "a", "bench passphrase", "Alex", FAST)
+        case = alex.new_case("RJ-MERGE")
+        person = case.add_participant(Role.PERSON_HARMED, "Pat Example")
+        for number in range(notes):
+            case.add_note(
+                f"Visit {number}: what happened and what would help. " * 22,
+                participant_id=person.id,
+            )
+        counter = iter(range(10_000))
+
+        def new_case_import() -> None:
+            vault, _ = Vault.create(root / f"b{next(counter)}", "bench passphrase", "Bo", FAST)
+            path = root / "first.age"
+            alex.export_bundle(case.id, path, recipients=[vault.recipient])
+            started = time.perf_counter()
+            vault.import_bundle(vault.preview_import(vault.read_bundle(path)))
+            timings["new"].append(time.perf_counter() - started)
+            again = time.perf_counter()
+            preview = vault.preview_import(vault.read_bundle(path))
+            assert preview.plan.nothing_new
+            timings["same"].append(time.perf_counter() - again)
+            case.add_note("One more visit.", participant_id=person.id)
+            alex.export_bundle(case.id, root / "next.age", recipients=[vault.recipient])
+            merged = time.perf_counter()
+            vault.import_bundle(vault.preview_import(vault.read_bundle(root / "next.age")))
+            timings["merge"].append(time.perf_counter() - merged)
+            vault.close()
+
+        timings: dict[str, list[float]] = {"new": [], "same": [], "merge": []}
+        for _ in range(runs):
+            new_case_import()
+        alex.close()
+    ms = 1000
+    print(
+        f"import and merge through the vault, {notes} notes (medians of {runs} runs; "
+        "budget 1000 ms excluding key derivation):"
+    )
+    new, merge, same = (statistics.median(timings[k]) * ms for k in ("new", "merge", "same"))
+    print(f"  import as a new case                    {new:8.1f} ms")
+    print(f"  merge one more note into it             {merge:8.1f} ms")
+    print(f"  the same file again (nothing new)       {same:8.1f} ms")
 
 
 if __name__ == "__main__":

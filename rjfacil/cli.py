@@ -390,6 +390,67 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_whoami(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        print(f"Name:         {visible(vault.owner.name, single_line=True)}")
+        print(f"Facilitator:  {vault.owner.id}")
+        print(f"Recipient:    {vault.recipient}")
+    print("Give co-workers the recipient (age1...) so they can send you case files.")
+    return 0
+
+
+def _share_passphrase(args: argparse.Namespace, twice: bool) -> str:
+    named = getattr(args, "share_passphrase_file", None)
+    if named:
+        return _read_secret_file(Path(named).expanduser())
+    first = _ask("Share passphrase: ")
+    if twice and _ask("The same share passphrase again: ") != first:
+        raise CliError("The two share passphrases differ; nothing was exported.")
+    return first
+
+
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    passphrase = None if args.to else _share_passphrase(args, twice=True)
+    with _unlock(args) as vault:
+        case_id = vault.find_case(args.case)
+        left_out = vault.export_bundle(case_id, out, recipients=args.to, passphrase=passphrase)
+        reference = vault.open_case(case_id).case.reference
+    to = f"{len(args.to)} recipient(s)" if args.to else "a share passphrase"
+    print(f"Exported case {visible(reference, single_line=True)} to {out}, encrypted to {to}.")
+    if left_out:
+        print(f"{left_out} private note(s) stayed in this vault.")
+    return 0
+
+
+def cmd_bundle_import(args: argparse.Namespace) -> int:
+    from rjfacil.errors import BundleError
+
+    source = Path(args.file).expanduser()
+    passphrase = (
+        _share_passphrase(args, twice=False)
+        if getattr(args, "share_passphrase_file", None)
+        else None
+    )
+    with _unlock(args) as vault:
+        try:
+            bundle = vault.read_bundle(source, passphrase)
+        except BundleError as error:
+            if error.reason != "needs-passphrase" or passphrase is not None:
+                raise
+            if not sys.stdin.isatty():
+                raise CliError(f"{error} (In a script: --share-passphrase-file FILE.)") from None
+            bundle = vault.read_bundle(source, _share_passphrase(args, twice=False))
+        preview = vault.preview_import(bundle)
+        if args.dry_run:
+            print("Nothing was written (--dry-run).")
+        else:
+            vault.import_bundle(preview)
+    for line in preview.lines():
+        print(line)
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         report = vault.verify(rebuild_index=args.rebuild_index)
@@ -647,6 +708,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add("whoami", cmd_whoami, "this vault's owner and age recipient, to give to co-workers")
+    bundle = _group(sub, "bundle", "case files for co-workers")
+    bundle_export = add(
+        "export", cmd_bundle_export, "write a case as an age file for co-workers", bundle
+    )
+    bundle_export.add_argument("case", help="the case id (or its start) or reference")
+    bundle_export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    bundle_export.add_argument(
+        "--to",
+        action="append",
+        metavar="RECIPIENT",
+        help="a co-worker's age recipient (age1...); repeat for several; "
+        "without it, a share passphrase is asked for",
+    )
+    bundle_export.add_argument(
+        "--share-passphrase-file", metavar="FILE", help="read the share passphrase from FILE"
+    )
+    imp = add("import", cmd_bundle_import, "import a co-worker's case file and merge it", bundle)
+    imp.add_argument("file", help="the age file")
+    imp.add_argument(
+        "--share-passphrase-file", metavar="FILE", help="read the share passphrase from FILE"
+    )
+    imp.add_argument(
+        "--identity-from-vault",
+        default="default",
+        metavar="NAME",
+        help="decrypt with this vault's own age identity (the default)",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     verify = add("verify", cmd_verify, "decrypt every file and check every history")
     verify.add_argument("--rebuild-index", action="store_true", help="rebuild the case list")
     passwd = add(

@@ -16,7 +16,11 @@ from uuid import UUID, uuid4
 from pydantic import ValidationError
 
 from rjfacil import clock
-from rjfacil.casedoc.codec import Searchable, searchable
+from rjfacil.casedoc.bundle import Bundle, BundleRefused, private_note_ids
+from rjfacil.casedoc.bundle import from_json as bundle_from_json
+from rjfacil.casedoc.bundle import to_json as bundle_json
+from rjfacil.casedoc.codec import CaseDocument, Searchable, searchable
+from rjfacil.casedoc.merge import MergePlan, empty_document, plan_merge
 from rjfacil.casedoc.model import Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.load import load_catalogue
@@ -28,7 +32,9 @@ from rjfacil.errors import (
     RjfacilError,
     TamperedFile,
 )
-from rjfacil.store import kdf
+from rjfacil.sanitize import visible
+from rjfacil.store import agefile, kdf
+from rjfacil.store.durable import write_private_file
 from rjfacil.vault.door import (
     PASSPHRASE_MIN,
     VaultDoor,
@@ -37,6 +43,7 @@ from rjfacil.vault.door import (
     vault_exists,
 )
 from rjfacil.vault.folder import VaultFolder
+from rjfacil.views.merge_words import describe_merge
 from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
 
@@ -61,6 +68,23 @@ class SearchHit:
     reference: str
     where: str
     excerpt: str
+
+
+@dataclass
+class ImportPreview:
+    """What importing a co-worker's file would do, before anything is written."""
+
+    bundle: Bundle
+    plan: MergePlan
+    case_id: UUID
+    reference: str
+    new_case: bool
+
+    def lines(self) -> list[str]:
+        """The plan in words (no field names, no ids)."""
+        return describe_merge(
+            self.plan, self.reference, self.bundle.exported_by.name, self.new_case
+        )
 
 
 @dataclass
@@ -141,6 +165,9 @@ class Vault:
         self._index: dict[UUID, CaseSummary] = {}
         # Problems with derived data (the index) after the user's change was saved.
         self.warnings: list[str] = []
+        self._written_index: tuple[object, object] | None = None
+        # A vault made before profile format 2 gets its age identity at its first unlock.
+        self.recipient = self.files.age_recipient()
         self._load_index()
 
     # -- creating and opening ---------------------------------------------------
@@ -193,7 +220,12 @@ class Vault:
     def _load_index(self) -> None:
         """Read index.rjv and refresh every row whose case file changed since."""
         rows: dict[UUID, tuple[CaseSummary, list[int]]] = {}
-        for case_id, (raw, sig) in self.files.read_index(ROW_FORMAT).items():
+        stored_rows = self.files.read_index(ROW_FORMAT)
+        self._written_index = (
+            {case_id: raw for case_id, (raw, _sig) in stored_rows.items()},
+            {case_id: sig for case_id, (_raw, sig) in stored_rows.items()},
+        )
+        for case_id, (raw, sig) in stored_rows.items():
             try:
                 rows[case_id] = (CaseSummary.model_validate(raw), sig)
             except ValidationError:
@@ -225,13 +257,19 @@ class Vault:
             )
 
     def save_index(self) -> None:
-        """Write the case-list cache (on close, lock and new cases; rebuilt if lost)."""
+        """Write the case-list cache (on close, lock and new cases; rebuilt if lost).
+
+        Nothing is written when neither the rows nor the case files changed since the
+        index was read or last written (a look at the vault leaves its files as they were).
+        """
         for case_id, case in self._open.items():
             self._index[case_id] = summarise(case)
-        self.files.write_index(
-            ROW_FORMAT,
-            {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()},
-        )
+        rows = {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()}
+        written = (rows, self.files.case_signatures())
+        if written == self._written_index:
+            return
+        self.files.write_index(ROW_FORMAT, rows)
+        self._written_index = written
 
     def _update_index(self) -> None:
         """:meth:`save_index`, where a failure is a warning: the cases are already saved,
@@ -358,6 +396,114 @@ class Vault:
             except (OSError, RjfacilError):
                 continue
             yield from _search_case(case_id, found, needle)
+
+    # -- co-workers' case files (bundles) ------------------------------------------------
+
+    def export_bundle(
+        self,
+        case_id: UUID,
+        out: Path,
+        recipients: list[str] | None = None,
+        passphrase: str | None = None,
+    ) -> int:
+        """Write the case as an age file for co-workers; returns how many private notes
+        were left out. To ``recipients`` (their "age1..." keys), else to ``passphrase``.
+
+        The file is written 0600 and whole (a temporary file renamed into place); the
+        export is then recorded in the case's history.
+        """
+        case = self.open_case(case_id)
+        data = bundle_json(case.document, self.owner, clock.now())
+        if recipients:
+            sealed = agefile.encrypt_to_recipients(data, recipients)
+        elif passphrase:
+            sealed = agefile.encrypt_with_passphrase(data, passphrase)
+        else:
+            raise RjfacilError("Name a co-worker's recipient, or choose a share passphrase.")
+        write_private_file(out, sealed)
+        left_out = len(private_note_ids(case.document))
+        whom = "co-workers' keys" if recipients else "a share passphrase"
+        case.record_bundle_export(f"exported a case file for co-workers (to {whom})")
+        return left_out
+
+    def read_bundle(self, source: Path, passphrase: str | None = None) -> Bundle:
+        """Decrypt (with this vault's identity, or a share passphrase) and validate a
+        co-worker's case file. Nothing is written.
+
+        Raises:
+            BundleError, UntrustedJsonError, BundleRefused: one line each.
+        """
+        if passphrase is None:
+            data = agefile.decrypt(source, identities=[self.files.age_identity()])
+        else:
+            data = agefile.decrypt(source, passphrase=passphrase)
+        return bundle_from_json(
+            data, f"The file {visible(source.name, single_line=True)}", clock.now()
+        )
+
+    def preview_import(self, bundle: Bundle) -> ImportPreview:
+        """What importing ``bundle`` would add, change and set aside; nothing is written.
+
+        Raises:
+            BundleRefused: its records collide with another case's, or its reference is
+                another case's, or it cannot be merged (see rjfacil.casedoc.merge).
+        """
+        incoming = bundle.document
+        case_id = incoming.case.id
+        exists = case_id in self._index or self.files.case_path(case_id)[0].exists()
+        if not exists:
+            clash = [r for r in self._index.values() if r.reference == incoming.case.reference]
+            if clash:
+                raise BundleRefused(
+                    f"Another case in this vault has the reference "
+                    f"{visible(incoming.case.reference, single_line=True)}: the file's case "
+                    "is a different one; it was not imported."
+                )
+        self._check_no_collisions(incoming, case_id)
+        local = self.open_case(case_id).document if exists else empty_document()
+        plan = plan_merge(local, bundle, self.owner.id, clock.now())
+        return ImportPreview(bundle, plan, case_id, incoming.case.reference, not exists)
+
+    def import_bundle(self, preview: ImportPreview) -> CaseFile:
+        """Write what :meth:`preview_import` planned: one durable commit."""
+        case_id = preview.case_id
+        if preview.new_case:
+            path, _name = self.files.case_path(case_id)
+            case = CaseFile.create_from_merge(
+                self.files.case_storage(case_id), path, self.owner, self.catalogue, preview.plan
+            )
+            self._open[case_id] = case
+        else:
+            case = self.open_case(case_id)
+            case.merge(preview.plan)
+        self._index[case_id] = summarise(case)
+        self.save_index()
+        return case
+
+    def _check_no_collisions(self, incoming: CaseDocument, case_id: UUID) -> None:
+        """Refuse records whose ids another case already holds (team members aside: the
+        same person is on many cases, by the same id)."""
+        ids = {
+            str(record_id)
+            for table, records in incoming.records.items()
+            if table != "team"
+            for record_id in records
+        }
+        for other in self.files.case_signatures():
+            if other == case_id:
+                continue
+            try:
+                raw = self.files.read_case_document(other)
+            except (OSError, RjfacilError):
+                continue
+            for table, records in raw.items():
+                if table in ("team", "meta") or not isinstance(records, dict):
+                    continue
+                if any(str(r.get("id")) in ids for r in records.values() if isinstance(r, dict)):
+                    raise BundleRefused(
+                        "The file holds records with the same ids as another case in this "
+                        "vault; it was refused."
+                    )
 
     # -- keys -------------------------------------------------------------------------
 

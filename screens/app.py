@@ -529,6 +529,90 @@ class RjfacilApp(VaultHost):
         if self.unlocked and not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
 
+    # -- co-workers' case files ------------------------------------------------------------
+
+    @work(exclusive=True, group="bundle-flow")
+    async def action_import_bundle(self) -> None:
+        """Ask for the file (and a share passphrase if it needs one), show what it would
+        add, change and set aside, and write it only when confirmed."""
+        from screens.dialogs import ConfirmModal, TextPromptModal
+
+        if not self.unlocked:
+            return
+        path, error, passphrase = "", "", None
+        while True:
+            answer = await self.push_screen_wait(
+                TextPromptModal(
+                    "Import a co-worker's case file",
+                    value=path,
+                    error=error,
+                    placeholder="e.g. ~/Downloads/RJ-2026-015.age",
+                    help="The age file they sent you. Nothing is written until you confirm.",
+                )
+            )
+            if answer is None or not self.unlocked:
+                return
+            path = answer.strip()
+            result = await self._preview_bundle(self.vault, path, passphrase).wait()
+            if result == "needs-passphrase":
+                passphrase = await self.push_screen_wait(
+                    TextPromptModal(
+                        "Share passphrase",
+                        password=True,
+                        help="The file is protected by a share passphrase.",
+                    )
+                )
+                if passphrase is None:
+                    return
+                result = await self._preview_bundle(self.vault, path, passphrase).wait()
+            if not isinstance(result, str):
+                break
+            error, passphrase = result, None
+        confirmed = await self.push_screen_wait(
+            ConfirmModal("\n".join(result.lines()), yes="Import", no="Cancel")
+        )
+        if not confirmed or not self.unlocked:
+            return
+        written = await self._import_bundle(self.vault, result).wait()
+        if isinstance(written, str):
+            self.notify(written, severity="error", markup=False)
+            return
+        self.notify(f"Imported case {visible(result.reference, single_line=True)}.", markup=False)
+        self.open_case(result.case_id)
+
+    @work(thread=True, group="case-io")
+    def _preview_bundle(self, vault: Any, path: str, passphrase: str | None) -> Any:
+        from pathlib import Path
+
+        from rjfacil.errors import BundleError
+
+        try:
+            bundle = vault.read_bundle(Path(path).expanduser(), passphrase)
+            return vault.preview_import(bundle)
+        except BundleError as error:
+            return "needs-passphrase" if error.reason == "needs-passphrase" else str(error)
+        except RjfacilError as error:
+            return str(error)
+        except OSError as error:
+            return f"Could not read the file: {error.strerror}."
+
+    @work(thread=True, group="case-io")
+    def _import_bundle(self, vault: Any, preview: Any) -> Any:
+        try:
+            return vault.import_bundle(preview).id
+        except RjfacilError as error:
+            return str(error)
+        except OSError as error:
+            return f"Could not save the import: {error.strerror}."
+
+    def action_review_conflicts(self) -> None:
+        from screens.case import CaseScreen
+        from screens.conflicts import ConflictsScreen
+
+        screen = self.screen
+        if self.unlocked and isinstance(screen, CaseScreen):
+            self.push_screen(ConflictsScreen(screen.case_id))
+
     # -- settings, themes, help ----------------------------------------------------------
 
     def action_settings(self) -> None:

@@ -509,6 +509,14 @@ class CaseScreen(Screen[None]):
             tooltip="A supervisor summary or a participant's own information, to a file",
         ),
         Binding("escape", "close", "Cases", id="case.close", tooltip="Back to the case list"),
+        Binding(
+            "ctrl+k",
+            "app.review_conflicts",
+            "Conflicts",
+            show=False,
+            id="case.conflicts",
+            tooltip="Review what merging a co-worker's file set aside",
+        ),
     ]
 
     def __init__(

@@ -182,6 +182,13 @@ class CaseListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_case", "New case", id="cases.new", tooltip="Start a new case"),
         Binding(
+            "i",
+            "app.import_bundle",
+            "Import",
+            id="cases.import",
+            tooltip="Import a co-worker's case file (preview before anything is written)",
+        ),
+        Binding(
             "slash",
             "focus_filter",
             "Filter",

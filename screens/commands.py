@@ -47,6 +47,16 @@ class RjfacilCommands(Provider):
                     "A supervisor summary or a participant's own information",
                     export,
                 )
+            yield (
+                "Import a co-worker's case file",
+                "Preview what it adds, changes and sets aside, then confirm",
+                app.action_import_bundle,
+            )
+            yield (
+                "Review conflicts",
+                "In the open case: values a merge set aside",
+                app.action_review_conflicts,
+            )
             yield "Lock now", "Hide everything until the passphrase is typed", app.action_lock
             yield "Settings", "Theme, idle lock, passphrase", app.action_settings
             yield (

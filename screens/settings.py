@@ -97,6 +97,14 @@ class SettingsScreen(Screen[None]):
                 yield Static(Content("Passphrase"), classes="setting-title")
                 yield Button(Content("Change the passphrase…"), id="passphrase")
             yield Static("", id="settings-status")
+            with Vertical(classes="setting"):
+                yield Static(Content("Your age recipient"), classes="setting-title")
+                yield Static(
+                    Content("Give it to co-workers so they can send you case files."),
+                    classes="setting-label",
+                )
+                yield Static(Content(self._recipient()), id="recipient")
+                yield Button(Content("Copy"), id="copy-recipient")
         yield Footer()
 
     @property
@@ -126,6 +134,18 @@ class SettingsScreen(Screen[None]):
             self._settings = replace(self._settings, idle_lock_minutes=minutes)
             self.post_message(SettingsChanged(replace(self._settings)))
             self._say(f"Locks after {minutes} minute{'s' if minutes != 1 else ''} idle. Saved.")
+
+    def _recipient(self) -> str:
+        vault = self.vault
+        return str(getattr(vault, "recipient", "")) if vault is not None else ""
+
+    @on(Button.Pressed, "#copy-recipient")
+    def _copy_recipient(self, event: Button.Pressed) -> None:
+        event.stop()
+        recipient = self._recipient()
+        if recipient:
+            self.app.copy_to_clipboard(recipient)
+            self._say("Your recipient was copied to the clipboard.")
 
     @on(Button.Pressed, "#passphrase")
     def _passphrase(self, event: Button.Pressed) -> None:

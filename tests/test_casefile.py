@@ -75,7 +75,8 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
 
     before = dump_everything(vault, case.id)
-    assert all(before[t] for t in before), [t for t in before if not before[t]]
+    # Every kind of record a user action writes (conflicts are written by merges: test_merge).
+    assert all(before[t] for t in before if t != "conflicts"), [t for t in before if not before[t]]
     after_vault = reopen(vault)
     try:
         assert dump_everything(after_vault, case.id) == before

@@ -57,7 +57,7 @@ def test_fields_and_tables_a_newer_version_wrote_survive_every_edit(vault: Vault
         key = next(k for k, n in document["notes"].items() if n["id"] == str(note.id))
         document["notes"][key]["mood"] = {"felt": "calm", "scale": 3}
         document["widgets"] = widgets
-        document["meta"]["1"].update(format=3, readable_by=2, future_flag=True)
+        document["meta"]["1"].update(format=4, readable_by=3, future_flag=True)
 
     vault = rewritten(vault, case.id, by_a_newer_version)
     try:
@@ -79,7 +79,7 @@ def test_fields_and_tables_a_newer_version_wrote_survive_every_edit(vault: Vault
         assert kept["share_how"] == "summary"
         assert document["widgets"] == widgets
         meta = document["meta"]["1"]
-        assert (meta["format"], meta["readable_by"], meta["future_flag"]) == (3, 2, True)
+        assert (meta["format"], meta["readable_by"], meta["future_flag"]) == (4, 3, True)
         again = vault.open_case(case.id)
         assert again.note_text(note.id) == "Ana would like to know why it was her house."
         assert again.participant(responsible.id).address_as == "Mr Cole"
@@ -144,7 +144,7 @@ def test_a_change_leaves_the_decoded_document_it_came_from_alone() -> None:
     assert first.case.reference == "R" and second.case.reference == "R2"
     assert first.tables["case"]["1"]["reference"] == "R"
     assert second.tables["case"]["1"]["reference"] == "R2"
-    assert second.meta == {"audit_count": 1, "format": 2, "readable_by": 2}
+    assert second.meta == {"audit_count": 1, "format": 3, "readable_by": 3}
 
 
 def test_an_untouched_record_is_written_back_exactly_as_it_was_read() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from rjfacil.casedoc.codec import CURRENT_FORMAT
-from rjfacil.casedoc.migrations import STEPS, migrate, v1_to_v2
+from rjfacil.casedoc.migrations import STEPS, migrate, v1_to_v2, v2_to_v3
 from rjfacil.casedoc.model import team_member_id
 
 CASE = "11111111-1111-4111-8111-111111111111"
@@ -86,6 +86,7 @@ def team_of(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_released_format_has_a_step_to_the_current_one() -> None:
     assert sorted(STEPS) == list(range(1, CURRENT_FORMAT))
     migrated = migrate(v1(), 1, CURRENT_FORMAT)
+    assert migrated["meta"]["1"]["readable_by"] == CURRENT_FORMAT
     assert migrated["meta"]["1"]["format"] == CURRENT_FORMAT
 
 
@@ -213,3 +214,23 @@ def test_v1_to_v2_ids_are_the_same_in_every_copy_of_a_case() -> None:
     second = v1_to_v2(v1(co_worker="PRIYA SHAH", case_supervisor="dana whitfield"))
     assert case_of(first)["co_worker"] == case_of(second)["co_worker"]
     assert case_of(first)["case_supervisor"] == case_of(second)["case_supervisor"]
+
+
+def test_v2_to_v3_keeps_the_one_chain_as_its_authors_and_leaves_the_entries_alone() -> None:
+    before = v1_to_v2(v1())
+    kept = copy.deepcopy(before)
+    after = v2_to_v3(before)
+    assert before == kept
+    assert after["audit"] == before["audit"]
+    meta = after["meta"]["1"]
+    assert "audit_head" not in meta and "audit_count" not in meta
+    assert meta["audit_heads"] == {OWNER: {"head": "f" * 64, "count": 1}}
+    assert (meta["format"], meta["readable_by"]) == (3, 3)
+    assert meta["made_by_migration"] == before["meta"]["1"]["made_by_migration"]
+
+
+def test_v2_to_v3_of_a_case_without_history_has_no_heads() -> None:
+    document = v1_to_v2(v1())
+    document["audit"] = {}
+    document["meta"]["1"] = {"format": 2, "readable_by": 2}
+    assert v2_to_v3(document)["meta"]["1"]["audit_heads"] == {}

@@ -1,9 +1,14 @@
-"""The hash-chained audit log of a case: every change appends one entry."""
+"""The hash-chained audit log of a case: every change appends one entry.
+
+Entries are chained per author (DESIGN.md): each facilitator's entries form their own chain,
+so a co-worker's imported history keeps its chain and the importer's own goes on as before.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -59,4 +64,49 @@ def chain_problems(entries: list[AuditEntry], head: str | None, count: int | Non
         problems.append(f"the history has {len(entries)} entries where {count} were written")
     elif head is not None and head != prev:
         problems.append("the history does not end where it was last written")
+    return problems
+
+
+# -- per-author chains (case format 3) -------------------------------------------------------
+
+Heads = dict[str, dict[str, Any]]
+
+
+def author_chains(entries: list[AuditEntry]) -> dict[UUID, list[AuditEntry]]:
+    """Each author's entries, in the order they were written (their own chain)."""
+    chains: dict[UUID, list[AuditEntry]] = {}
+    for entry in entries:
+        chains.setdefault(entry.created_by, []).append(entry)
+    return chains
+
+
+def head_of(heads: Heads, author: UUID) -> tuple[str, int]:
+    """Where ``author``'s chain ends (hash, count) as the meta records it."""
+    mine = heads.get(str(author)) or {}
+    head = mine.get("head", GENESIS)
+    count = mine.get("count", 0)
+    return (head if isinstance(head, str) else GENESIS), (count if type(count) is int else 0)
+
+
+def chains_problems(
+    entries: list[AuditEntry], heads: Heads, name: Callable[[UUID], str] = str
+) -> list[str]:
+    """What is wrong with any author's chain, in plain words; empty when all are intact.
+
+    Entries are chained per author (their ``created_by``), each chain from GENESIS; ``heads``
+    (the meta's ``audit_heads``) records where each author's chain ended when last written,
+    so a history cut short, or an author's whole chain removed, is caught too.
+    """
+    problems: list[str] = []
+    chains = author_chains(entries)
+    authors = {str(a) for a in chains} | set(heads)
+    for key in sorted(authors):
+        try:
+            author = UUID(key)
+        except ValueError:
+            problems.append("the history names an author that is not an id")
+            continue
+        head, count = head_of(heads, author)
+        found = chain_problems(chains.get(author, []), head, count)
+        problems += [f"in the history written by {name(author)}: {p}" for p in found]
     return problems

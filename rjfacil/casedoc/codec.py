@@ -18,6 +18,11 @@ Formats:
     2. people by id (a ``team`` table; the case's co-worker and supervisor, an action's
        ``by_whom`` and a consent's ``share_with`` hold ids); the case's fields are the one
        home of the facts checklist items state; meta ``readable_by``.
+    3. audit chains per author (co-workers' imported histories keep their own chains): the
+       meta's ``audit_heads`` maps each author's id to their chain's head and count, in
+       place of one ``audit_head`` and ``audit_count``; a ``conflicts`` table keeps the
+       values a merge set aside. Readable by 3 only: an older version would chain its
+       entries to the wrong place.
 """
 
 from __future__ import annotations
@@ -35,9 +40,9 @@ from rjfacil.casedoc.migrations import first_record, migrate
 from rjfacil.casedoc.model import TABLES, Case, Record
 from rjfacil.errors import InvalidRecord, NewerFormat
 
-CURRENT_FORMAT = 2
+CURRENT_FORMAT = 3
 # The lowest format a reader must understand to read and write what this version writes.
-READABLE_BY = 2
+READABLE_BY = 3
 
 Tables = dict[str, dict[str, Any]]
 R = TypeVar("R", bound=BaseModel)

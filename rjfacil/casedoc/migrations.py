@@ -304,8 +304,39 @@ def _next_key(table: dict[str, Any]) -> int:
     return max((int(key) for key in table if key.isdigit()), default=0) + 1
 
 
+# -- format 2 -> 3: audit chains per author ------------------------------------------------
+
+
+def v2_to_v3(document: Tables) -> Tables:
+    """Format 2 to format 3: the meta keeps where each author's audit chain ends.
+
+    Formats 1 and 2 kept one chain per case (``audit_head``, ``audit_count``), written by its
+    vault's owner alone: that chain becomes its author's entry in ``audit_heads`` (author id
+    -> {"head", "count"}). The entries themselves are untouched, so they still verify. A
+    case with no audit entries gets an empty ``audit_heads``.
+    """
+    out = dict(document)
+    meta = dict(first_record(document, "meta"))
+    authors = [
+        str(entry.get("created_by"))
+        for entry in document.get("audit", {}).values()
+        if isinstance(entry, dict)
+    ]
+    heads: dict[str, dict[str, Any]] = {}
+    if "audit_head" in meta or "audit_count" in meta:
+        # The last entry's author wrote the chain (one author per case before format 3).
+        author = authors[-1] if authors else None
+        if author is not None:
+            heads[author] = {"head": meta.get("audit_head"), "count": meta.get("audit_count")}
+    meta.pop("audit_head", None)
+    meta.pop("audit_count", None)
+    meta.update(format=3, readable_by=3, audit_heads=heads)
+    out["meta"] = {next(iter(document.get("meta", {})), "1"): meta}
+    return out
+
+
 # Each released format's step to the next: STEPS[n] turns format n into n + 1.
-STEPS: dict[int, Step] = {1: v1_to_v2}
+STEPS: dict[int, Step] = {1: v1_to_v2, 2: v2_to_v3}
 
 
 def migrate(document: Tables, from_format: int, to_format: int) -> Tables:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4, uuid5
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -290,6 +290,36 @@ class AuditEntry(Record):
     hash: Annotated[str, StringConstraints(min_length=64, max_length=64)]
 
 
+class ConflictResolution(StrEnum):
+    OPEN = ""
+    KEPT = "kept"
+    TOOK_OTHER = "took_other"
+
+
+class Conflict(MutableRecord):
+    """A value a merge set aside: another version of a mutable record that lost to a later one.
+
+    ``other`` is that losing version as it was written (who changed it and when are in it);
+    the record's current version is in its own table. Its id is made from the table, the
+    record and the losing version, so meeting the same version again (the same file twice,
+    or two files in either order) makes no second conflict. Resolving it (keeping the
+    current value, or taking the other one) is an edit of this record.
+    """
+
+    table: ShortText
+    record_id: UUID
+    other: dict[str, Any]
+    resolution: ConflictResolution = ConflictResolution.OPEN
+
+
+CONFLICT_NAMESPACE = UUID("6f1c2b8e-4d0a-5e3b-9a57-2c41d1f0b7a3")
+
+
+def conflict_id(table: str, record_id: UUID, version_digest: str) -> UUID:
+    """The id of the conflict keeping this losing version of a record."""
+    return uuid5(CONFLICT_NAMESPACE, f"{table}:{record_id}:{version_digest}")
+
+
 # The tables of a case file and the record type each holds.
 TABLES: dict[str, type[Record]] = {
     "case": Case,
@@ -305,4 +335,5 @@ TABLES: dict[str, type[Record]] = {
     "actions": AgreementAction,
     "flag_overrides": FlagOverride,
     "audit": AuditEntry,
+    "conflicts": Conflict,
 }

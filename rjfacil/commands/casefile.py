@@ -21,12 +21,15 @@ from pydantic import ValidationError
 
 from rjfacil import clock
 from rjfacil.casedoc import audit, codec
+from rjfacil.casedoc import merge as merging
 from rjfacil.casedoc.model import (
     AgreementAction,
     Answer,
     AnswerValue,
     AuditEntry,
     Case,
+    Conflict,
+    ConflictResolution,
     Consent,
     ConsentPurpose,
     Facilitator,
@@ -439,9 +442,7 @@ class CaseFile:
 
     def chain_problems(self) -> list[str]:
         meta = self._doc.meta
-        problems = audit.chain_problems(
-            self.audit_log, meta.get("audit_head"), meta.get("audit_count")
-        )
+        problems = audit.chains_problems(self.audit_log, meta.get("audit_heads") or {}, self.author)
         logged = {entry.record_id for entry in self.audit_log}
         logged.update(record_id for entry in self.audit_log for record_id in entry.also)
         # Records a format migration made hold what the case held before, as text.
@@ -453,6 +454,126 @@ class CaseFile:
                 if record_id not in logged and str(record_id) not in migrated:
                     problems.append(f"record {record_id} in '{table}' has no audit entry")
         return problems
+
+    # -- conflicts a merge set aside ------------------------------------------------
+
+    def conflicts(self, open_only: bool = True) -> list[Conflict]:
+        """The values merges set aside, oldest first; by default only those open for review."""
+        every: list[Conflict] = list(self._records["conflicts"].values())  # type: ignore[arg-type]
+        found: list[Conflict] = []
+        for conflict in every:
+            current = self._records.get(conflict.table, {}).get(conflict.record_id)
+            siblings = [c for c in every if c.record_id == conflict.record_id]
+            if not open_only or merging.is_open(conflict, current, siblings):
+                found.append(conflict)
+        return sorted(found, key=lambda c: (c.created_at, str(c.id)))
+
+    def conflict_current(self, conflict: Conflict) -> Record | None:
+        """The record's current version, which the conflict's other version lost to."""
+        return self._records.get(conflict.table, {}).get(conflict.record_id)
+
+    def resolve_conflict(self, conflict_id: UUID, take_other: bool) -> Conflict:
+        """Keep the current value, or take the other one (a new version written by you)."""
+        conflict = self._records["conflicts"].get(conflict_id)
+        if not isinstance(conflict, Conflict):
+            raise NotFound("That conflict is not in this case.")
+        if conflict.resolution is not ConflictResolution.OPEN:
+            raise RjfacilError("That conflict was already resolved.")
+        current = self.conflict_current(conflict)
+        if not isinstance(current, MutableRecord):
+            raise NotFound("The record in conflict is no longer in this case.")
+        changes: list[Change] = []
+        if take_other:
+            fields = merging.content(conflict.other)
+            fields.pop("id", None)
+            taken = self._edit(current, fields)
+            if conflict.table == "notes":
+                assert isinstance(taken, Note)
+                self._check_sharing(taken)
+            changes.append((conflict.table, taken))
+        resolution = ConflictResolution.TOOK_OTHER if take_other else ConflictResolution.KEPT
+        resolved = self._edit(conflict, {"resolution": resolution})
+        changes.insert(0, ("conflicts", resolved))
+        action = "took the other value of a conflict" if take_other else "kept the current value"
+        self._commit(action, changes)
+        return resolved
+
+    def record_bundle_export(self, action: str) -> None:
+        """Record in the case's history that it was exported for co-workers."""
+        self._commit(action, [("case", self.case)])
+
+    # -- merging a co-worker's copy ---------------------------------------------------
+
+    def merge(self, plan: merging.MergePlan) -> None:
+        """Write a merge plan and the import's entry in your history: one durable commit."""
+        if plan.nothing_new:
+            return
+        changes = list(plan.changes)
+        owner = self._owner_change()
+        if owner is not None:
+            changes.append(("team", owner))
+        self._doc = self._write_merge(self._storage, self._doc, self.owner, changes, plan)
+
+    @staticmethod
+    def _write_merge(
+        storage: EncryptedStorage,
+        document: codec.CaseDocument,
+        owner: Facilitator,
+        changes: list[Change],
+        plan: merging.MergePlan,
+    ) -> codec.CaseDocument:
+        meta = document.meta
+        heads: audit.Heads = dict(meta.get("audit_heads") or {})
+        heads.update(plan.heads)
+        head, count = audit.head_of(heads, owner.id)
+        case_id = next(
+            (r.id for t, r in changes if t == "case"), next(iter(document.records["case"]), None)
+        )
+        entry = audit.make_entry(
+            head,
+            "imported a co-worker's case file",
+            "case",
+            case_id,
+            owner.id,
+            also=[record.id for _, record in changes],
+        )
+        heads[str(owner.id)] = {"head": entry.hash, "count": count + 1}
+        meta["audit_heads"] = heads
+        made = [*(meta.get("made_by_migration") or []), *plan.made_by_migration]
+        if made:
+            meta["made_by_migration"] = made
+        staged = document.changed(
+            [*changes, *(("audit", e) for e in plan.entries), ("audit", entry)], meta
+        )
+        storage.write(codec.encode(staged))
+        return staged
+
+    @classmethod
+    def create_from_merge(
+        cls,
+        storage: EncryptedStorage,
+        path: Path,
+        owner: Facilitator,
+        catalogue: Catalogue,
+        plan: merging.MergePlan,
+    ) -> CaseFile:
+        """Write a new case file from a co-worker's copy (merged into an empty case)."""
+        changes = list(plan.changes)
+        if not any(t == "team" and r.id == owner.id for t, r in changes):
+            changes.append(
+                (
+                    "team",
+                    TeamMember(
+                        id=owner.id,
+                        name=owner.name,
+                        role=TeamRole.FACILITATOR,
+                        created_by=owner.id,
+                        updated_by=owner.id,
+                    ),
+                )
+            )
+        cls._write_merge(storage, merging.empty_document(), owner, changes, plan)
+        return cls(storage, path, owner, catalogue)
 
     # -- changing ----------------------------------------------------------------
 
@@ -474,15 +595,18 @@ class CaseFile:
             also = [record.id for _, record in changes[1:]]
         else:
             also = [record.id for _, record in changes]
+        heads: audit.Heads = dict(meta.get("audit_heads") or {})
+        head, count = audit.head_of(heads, self.owner.id)
         entry = audit.make_entry(
-            meta.get("audit_head", audit.GENESIS),
+            head,
             action,
             subject[0],
             subject[1],
             self.owner.id,
             also=also,
         )
-        meta.update(audit_head=entry.hash, audit_count=meta.get("audit_count", 0) + 1)
+        heads[str(self.owner.id)] = {"head": entry.hash, "count": count + 1}
+        meta["audit_heads"] = heads
         staged = self._doc.changed([*changes, ("audit", entry)], meta)
         self._storage.write(codec.encode(staged))
         # Only a write that reached the disk changes what this object shows.
@@ -919,7 +1043,8 @@ class CaseFile:
             also=[record.id for _, record in changes[1:]],
         )
         document = codec.new_document(
-            [*changes, ("audit", entry)], {"audit_head": entry.hash, "audit_count": 1}
+            [*changes, ("audit", entry)],
+            {"audit_heads": {str(owner.id): {"head": entry.hash, "count": 1}}},
         )
         storage.write(codec.encode(document))
         return cls(storage, path, owner, catalogue)

@@ -365,3 +365,21 @@ def backups_of(path: Path, backups_dir: Path) -> list[Path]:
         if name.startswith(prefix) and number.isdigit():
             found.append((int(number), backups_dir / name))
     return [candidate for _, candidate in sorted(found)]
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write an export (an age file for co-workers, say) whole and 0600: a temporary file
+    beside it, fsynced and renamed into place, so a crash leaves no half-written file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temp = _create_temp(folder, path.name)
+    try:
+        try:
+            _write_all(fd, data)
+            sync_file(fd)
+        finally:
+            os.close(fd)
+        _replace(temp, path)
+    except BaseException:
+        _discard(temp)
+        raise
+    fsync_folder(folder)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 from rjfacil import clock
 from rjfacil.errors import RjfacilError, VaultExists, VaultNotFound, WrongPassphrase
 from rjfacil.paths import ensure_private_dir
-from rjfacil.store import kdf
+from rjfacil.store import agefile, kdf
 from rjfacil.store.durable import keep_copy
 from rjfacil.store.header import (
     HEADER_NAME,
@@ -30,7 +31,20 @@ PASSPHRASE_MIN = 8
 PROFILE_NAME = "profile.rjv"
 # The profile document's format: 1 holds {"meta": {"format": 1}, "owner": {...}}; files
 # written before it was versioned hold {"owner": {...}} alone and read as format 1.
-PROFILE_FORMAT = 1
+# 2 adds {"identity": {"age": "AGE-SECRET-KEY-1..."}}: the vault's own age identity, whose
+# public recipient co-workers encrypt bundles to; it never leaves the vault.
+PROFILE_FORMAT = 2
+
+
+def profile_v1_to_v2(document: dict[str, Any], identity: str) -> dict[str, Any]:
+    """Profile format 1 to 2: the vault gets an age identity (made by the caller).
+
+    A pure step: ``document`` is left alone; an identity already there is kept.
+    """
+    out = dict(document)
+    out["meta"] = {**dict(document.get("meta") or {}), "format": 2}
+    out.setdefault("identity", {"age": identity})
+    return out
 
 
 def check_new_passphrase(passphrase: str) -> None:
@@ -162,7 +176,11 @@ def create_vault_files(
         for folder in ("cases", "backups"):
             ensure_private_dir(home / folder)
         EncryptedStorage(home / PROFILE_NAME, vault_key, PROFILE_NAME, home / "backups").write(
-            {"meta": {"format": PROFILE_FORMAT}, "owner": dict(owner)}
+            {
+                "meta": {"format": PROFILE_FORMAT},
+                "owner": dict(owner),
+                "identity": {"age": agefile.new_identity()[0]},
+            }
         )
         keep_copy(home / PROFILE_NAME, home / "backups")
         write_header(home, header)

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pyrage  # type: ignore[import-untyped]
+
 from rjfacil.errors import DamagedFile, HeaderError, NotFound, RjfacilError, TamperedFile
-from rjfacil.store import rjv
+from rjfacil.store import agefile, rjv
 from rjfacil.store.durable import remove_orphans
 from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
-from rjfacil.vault.door import PROFILE_FORMAT, PROFILE_NAME, VaultDoor
+from rjfacil.vault.door import PROFILE_FORMAT, PROFILE_NAME, VaultDoor, profile_v1_to_v2
 
 INDEX_NAME = "index.rjv"
 # The index document's format. 1: rows without a version (rjfacil 0.1); 2: the meta
@@ -95,6 +97,32 @@ class VaultFolder:
                 "update rjfacil to open this vault."
             )
         return dict(document.get("owner") or {})
+
+    def age_identity(self) -> str:
+        """The vault's age identity (secret: for decrypting bundles sent to this vault).
+
+        A vault made before profile format 2 has none: one is made and the profile is
+        rewritten in format 2 (one durable write, with a backup of the old profile).
+        """
+        storage = self.storage(self.home / PROFILE_NAME, PROFILE_NAME)
+        document = storage.read() or {}
+        self.read_profile()  # refuses a newer profile format
+        identity = (document.get("identity") or {}).get("age")
+        if isinstance(identity, str) and identity:
+            return identity
+        upgraded = profile_v1_to_v2(document, agefile.new_identity()[0])
+        storage.write(upgraded)
+        return str(upgraded["identity"]["age"])
+
+    def age_recipient(self) -> str:
+        """The vault's public age recipient ("age1..."), to give to co-workers."""
+        try:
+            identity = pyrage.x25519.Identity.from_str(self.age_identity())
+        except Exception:  # pyrage's IdentityError
+            raise RjfacilError(
+                f"{self.home / PROFILE_NAME}: the vault's age identity is damaged."
+            ) from None
+        return str(identity.to_public())
 
     # -- case files ----------------------------------------------------------------
 

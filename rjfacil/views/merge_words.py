@@ -1,0 +1,148 @@
+"""A co-worker's case file in words: what an import adds, changes and sets aside, and
+each conflict as two values side by side. The CLI and the screens both show these."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from rjfacil.casedoc.merge import MergePlan, content
+from rjfacil.casedoc.model import Conflict, Record
+from rjfacil.sanitize import visible
+from rjfacil.views.dates import show_when
+
+# What each table's records are called, one and many.
+KINDS: dict[str, tuple[str, str]] = {
+    "case": ("the case's details", "the case's details"),
+    "team": ("team member", "team members"),
+    "participants": ("participant", "participants"),
+    "consents": ("consent record", "consent records"),
+    "notes": ("note", "notes"),
+    "note_revisions": ("note text", "note texts"),
+    "answers": ("checklist answer", "checklist answers"),
+    "risks": ("risk", "risks"),
+    "letters": ("letter", "letters"),
+    "letter_versions": ("letter draft", "letter drafts"),
+    "actions": ("agreement action", "agreement actions"),
+    "flag_overrides": ("flag decision", "flag decisions"),
+    "conflicts": ("conflict", "conflicts"),
+    "audit": ("history entry", "history entries"),
+}
+
+
+def kind(table: str, count: int = 1) -> str:
+    one, many = KINDS.get(table, ("record", "records"))
+    return one if count == 1 else many
+
+
+def _counted(counts: Counter[str]) -> str:
+    parts = []
+    for table, count in counts.items():
+        if table == "case":
+            parts.append("the case's details")
+        elif count:
+            parts.append(f"{count} {kind(table, count)}")
+    return ", ".join(parts)
+
+
+def describe_merge(plan: MergePlan, reference: str, sender: str, new_case: bool) -> list[str]:
+    """The plan in plain words, one line each (no field names, no ids)."""
+    ref = visible(reference, single_line=True)
+    who = visible(sender, single_line=True)
+    if plan.nothing_new:
+        return [f"Case {ref}: nothing new from {who}; this vault already has everything in it."]
+    head = (
+        f"Case {ref} is new to this vault: it comes from {who}."
+        if new_case
+        else f"Case {ref}: merging {who}'s copy into yours."
+    )
+    lines = [head]
+    added = Counter(plan.added)
+    if plan.entries:
+        added["audit"] = len(plan.entries)
+    if added:
+        lines.append(f"Added: {_counted(added)}.")
+    if plan.changed:
+        lines.append(f"Changed (the later edit wins): {_counted(plan.changed)}.")
+    if plan.conflicts:
+        by_table = Counter(c.table for c in plan.conflicts)
+        lines.append(
+            f"In conflict, to review ({len(plan.conflicts)}): {_counted(by_table)}; "
+            "both values are kept and the later one is shown until you choose."
+        )
+    else:
+        lines.append("No conflicts.")
+    return lines
+
+
+class _Names(Protocol):
+    def author(self, facilitator_id: UUID) -> str: ...
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as a screen or the CLI shows it."""
+
+    id: UUID
+    what: str
+    current_by: str
+    current_at: str
+    current: list[tuple[str, str]]
+    other_by: str
+    other_at: str
+    other: list[tuple[str, str]]
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ").capitalize()
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return visible(str(value))
+
+
+def _when(value: Any) -> str:
+    try:
+        return show_when(datetime.fromisoformat(str(value)))
+    except (TypeError, ValueError):
+        return "an unknown time"
+
+
+def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> ConflictView:
+    """Both values of a conflict, the fields where they differ only, with who and when."""
+    now = current.model_dump(mode="json") if current is not None else {}
+    other = conflict.other
+    mine, theirs = content(now), content(other)
+    fields = [
+        f for f in dict.fromkeys([*mine, *theirs]) if f != "id" and mine.get(f) != theirs.get(f)
+    ]
+
+    def author(dump: dict[str, Any]) -> str:
+        try:
+            return names.author(UUID(str(dump.get("updated_by"))))
+        except ValueError:
+            return "an unknown facilitator"
+
+    return ConflictView(
+        id=conflict.id,
+        what=kind(conflict.table).capitalize()
+        if conflict.table != "case"
+        else "The case's details",
+        current_by=visible(author(now), single_line=True),
+        current_at=_when(now.get("updated_at")),
+        current=[(_label(f), _value(mine.get(f))) for f in fields],
+        other_by=visible(author(other), single_line=True),
+        other_at=_when(other.get("updated_at")),
+        other=[(_label(f), _value(theirs.get(f))) for f in fields],
+    )

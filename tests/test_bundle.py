@@ -1,0 +1,211 @@
+"""Co-worker case files: identity, export, import, merge (DESIGN.md's merge rules)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rjfacil.casedoc.model import ConflictResolution
+from rjfacil.store import agefile
+from rjfacil.vault.door import profile_v1_to_v2
+from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
+from tests.bundle_helpers import IMPORTED, comparable, make_vault, send
+
+ALEX, BLESSING, CHARLIE = "Alex Rivera", "Blessing Adeyemi", "Charlie Moss"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[Vault, Vault]]:
+    a = make_vault(tmp_path / "a", ALEX)
+    b = make_vault(tmp_path / "b", BLESSING)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_a_vault_has_an_age_identity_whose_recipient_it_shows(pair: tuple[Vault, Vault]) -> None:
+    a, b = pair
+    assert a.recipient.startswith("age1") and a.recipient != b.recipient
+    assert agefile.parse_recipient(a.recipient) == a.recipient
+
+
+def test_a_vault_made_before_profile_format_2_gets_an_identity_once(tmp_path: Path) -> None:
+    home = tmp_path / "old"
+    vault = make_vault(home, ALEX)
+    storage = vault.files.storage(home / "profile.rjv", "profile.rjv")
+    storage.write({"meta": {"format": 1}, "owner": storage.read()["owner"]})
+    vault.close()
+    again = Vault.open(home).unlock("correct horse battery")
+    try:
+        first = again.recipient
+        assert first.startswith("age1")
+        fresh = again.files.storage(home / "profile.rjv", "profile.rjv")
+        assert fresh.read()["meta"]["format"] == 2
+        assert again.files.age_recipient() == first
+    finally:
+        again.close()
+
+
+def test_the_profile_step_is_pure_and_keeps_an_identity_already_there() -> None:
+    before = {"meta": {"format": 1}, "owner": {"id": "x", "name": "A"}}
+    after = profile_v1_to_v2(before, "AGE-SECRET-KEY-1NEW")
+    assert before == {"meta": {"format": 1}, "owner": {"id": "x", "name": "A"}}
+    assert after["meta"]["format"] == 2 and after["identity"] == {"age": "AGE-SECRET-KEY-1NEW"}
+    assert profile_v1_to_v2(after, "AGE-SECRET-KEY-1OTHER")["identity"] == {
+        "age": "AGE-SECRET-KEY-1NEW"
+    }
+
+
+def test_a_new_case_is_imported_whole_without_private_notes(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    a, b = pair
+    case = a.new_case("RJ-7")
+    ana = case.add_participant(Role.PERSON_HARMED, "Ana [b]bold[/b] <script>x</script> \x1b[31m")
+    shared = case.add_note("Ana wants to meet.", participant_id=ana.id)
+    secret = case.add_note("My own worry about this.", private=True)
+    lines = send(a, case.id, b, tmp_path / "rj7.age")
+    assert lines[0] == f"Case RJ-7 is new to this vault: it comes from {ALEX}."
+    assert "Added:" in lines[1] and "1 participant" in lines[1] and "1 note," in lines[1]
+    got = b.open_case(case.id)
+    assert got.note_text(shared.id) == "Ana wants to meet."
+    assert secret.id not in got.document.records["notes"]
+    assert "My own worry" not in json.dumps(got.document.tables)
+    # Markup and escapes are data: kept as written.
+    assert got.participant(ana.id).name == ana.name
+    assert got.author(shared.created_by) == ALEX
+    assert got.chain_problems() == []
+    assert b.verify().ok
+    # The export is in A's history; the import in B's.
+    assert case.audit_log[-1].action.startswith("exported a case file for co-workers")
+    assert got.audit_log[-1].action == IMPORTED
+    assert got.audit_log[-1].created_by == b.owner.id
+
+
+def test_the_same_file_twice_changes_nothing(pair: tuple[Vault, Vault], tmp_path: Path) -> None:
+    a, b = pair
+    case = a.new_case("RJ-8")
+    case.add_note("First visit went well.")
+    out = tmp_path / "rj8.age"
+    send(a, case.id, b, out)
+    before = b.files.case_path(case.id)[0].read_bytes()
+    preview = b.preview_import(b.read_bundle(out))
+    assert preview.plan.nothing_new
+    assert preview.lines() == [
+        f"Case RJ-8: nothing new from {ALEX}; this vault already has everything in it."
+    ]
+    b.import_bundle(preview)
+    assert b.files.case_path(case.id)[0].read_bytes() == before
+
+
+def test_both_ways_keeps_every_note_and_both_chains_verify(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    a, b = pair
+    case = a.new_case("RJ-9")
+    send(a, case.id, b, tmp_path / "1.age")
+    a_note = case.add_note("Alex met Ana.")
+    b_case = b.open_case(case.id)
+    b_note = b_case.add_note("Blessing met Ben.")
+    lines = send(b, case.id, a, tmp_path / "2.age")
+    assert any("1 note" in line for line in lines)
+    send(a, case.id, b, tmp_path / "3.age")
+    for vault in (a, b):
+        got = vault.open_case(case.id)
+        assert {got.note_text(a_note.id), got.note_text(b_note.id)} == {
+            "Alex met Ana.",
+            "Blessing met Ben.",
+        }
+        assert got.chain_problems() == []
+        heads = got.document.meta["audit_heads"]
+        assert set(heads) == {str(a.owner.id), str(b.owner.id)}
+        assert got.author(b_note.created_by) == BLESSING
+        assert got.author(a_note.created_by) == ALEX
+    assert comparable(a, case.id) == comparable(b, case.id)
+
+
+def test_a_concurrent_edit_is_a_conflict_the_later_wins_and_it_can_be_resolved(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    a, b = pair
+    case = a.new_case("RJ-10")
+    ana = case.add_participant(Role.PERSON_HARMED, "Ana Silva")
+    send(a, case.id, b, tmp_path / "1.age")
+    b.open_case(case.id).update_participant(ana.id, address_as="Ana (Blessing)")
+    case.update_participant(ana.id, address_as="Mrs Silva")  # later: wins
+    lines = send(b, case.id, a, tmp_path / "2.age")
+    assert lines[-1].startswith("In conflict, to review (1): 1 participant")
+    assert case.participant(ana.id).address_as == "Mrs Silva"
+    [conflict] = case.conflicts()
+    assert conflict.other["address_as"] == "Ana (Blessing)"
+    case.resolve_conflict(conflict.id, take_other=True)
+    assert case.participant(ana.id).address_as == "Ana (Blessing)"
+    assert case.conflicts() == []
+    [done] = case.conflicts(open_only=False)
+    assert done.resolution is ConflictResolution.TOOK_OTHER
+    assert case.chain_problems() == []
+    # Resolving is idempotent against the same file again: no new conflict.
+    preview = a.preview_import(a.read_bundle(tmp_path / "2.age"))
+    assert preview.plan.conflicts == []
+
+
+def test_a_deletion_is_a_tombstone_that_merges(pair: tuple[Vault, Vault], tmp_path: Path) -> None:
+    a, b = pair
+    case = a.new_case("RJ-11")
+    ben = case.add_participant(Role.SUPPORTER, "Ben")
+    send(a, case.id, b, tmp_path / "1.age")
+    b.open_case(case.id).remove_participant(ben.id)
+    send(b, case.id, a, tmp_path / "2.age")
+    assert ben.id not in {p.id for p in case.participants}
+    assert case.document.records["participants"][ben.id].deleted  # type: ignore[attr-defined]
+
+
+def _three(tmp_path: Path) -> tuple[Vault, Vault, Vault]:
+    return (
+        make_vault(tmp_path / "a", ALEX),
+        make_vault(tmp_path / "b", BLESSING),
+        make_vault(tmp_path / "c", CHARLIE),
+    )
+
+
+def test_two_co_workers_files_merge_the_same_in_either_order(tmp_path: Path) -> None:
+    a, b, c = _three(tmp_path)
+    try:
+        case = a.new_case("RJ-12")
+        ana = case.add_participant(Role.PERSON_HARMED, "Ana")
+        send(a, case.id, b, tmp_path / "base-b.age")
+        send(a, case.id, c, tmp_path / "base-c.age")
+        # Both co-workers edit the same participant and add their own records.
+        case.update_participant(ana.id, address_as="Ana A")
+        case.add_note("from A")
+        b_case = b.open_case(case.id)
+        b_case.update_participant(ana.id, address_as="Ana B")
+        b_case.add_note("from B")
+        b_case.add_risk("Pressure from family")
+        a.export_bundle(case.id, tmp_path / "a.age", recipients=[c.recipient])
+        b.export_bundle(case.id, tmp_path / "b.age", recipients=[c.recipient])
+        c.close()
+        copy = tmp_path / "c2"
+        import shutil
+
+        shutil.copytree(tmp_path / "c", copy)
+        c = Vault.open(tmp_path / "c").unlock("correct horse battery")
+        c2 = Vault.open(copy).unlock("correct horse battery")
+        for vault, order in ((c, ("a", "b")), (c2, ("b", "a"))):
+            for name in order:
+                vault.import_bundle(
+                    vault.preview_import(vault.read_bundle(tmp_path / f"{name}.age"))
+                )
+        assert comparable(c, case.id, c.owner.id) == comparable(c2, case.id, c.owner.id)
+        assert c.open_case(case.id).participant(ana.id).address_as == "Ana B"
+        assert len(c.open_case(case.id).conflicts()) == 1
+        assert c.open_case(case.id).chain_problems() == []
+        assert c2.open_case(case.id).chain_problems() == []
+        c2.close()
+    finally:
+        for vault in (a, b, c):
+            vault.close()
