@@ -10,8 +10,9 @@ held, the key is not in memory: at the unlock prompt and while locked) or a Vaul
         ...
         self.app.unlocked_vault.open_case(case_id)
 
-Only Textual is imported here at run time: the app module imports this one, and the
-unlock prompt must paint before the vault's modules (and their crypto) are imported.
+Only Textual and the core's errors are imported here at run time: the app module imports
+this one, and the unlock prompt must paint before the vault's modules (and their crypto)
+are imported.
 """
 
 from __future__ import annotations
