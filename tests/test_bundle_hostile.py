@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -310,7 +311,7 @@ JSON_VALUES = st.recursive(
     ),
     max_leaves=8,
 )
-FUZZ_EXAMPLES = 300
+FUZZ_EXAMPLES = int(os.environ.get("RJFACIL_FUZZ_EXAMPLES", "100"))
 
 
 def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

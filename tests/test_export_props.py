@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 from collections import Counter
 
@@ -39,9 +40,17 @@ fragments = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)
 anything = st.text(st.characters(exclude_categories=()), max_size=80)
 texts = st.lists(st.one_of(fragments, anything), min_size=1, max_size=4).map("".join)
 
-FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MIXED = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# RJFACIL_FUZZ_EXAMPLES raises every count for a long campaign; these keep make test quick.
+SCALE = int(os.environ.get("RJFACIL_FUZZ_EXAMPLES", "0"))
+FAST = settings(
+    max_examples=max(SCALE, 150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+MIXED = settings(
+    max_examples=max(SCALE, 100), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+SLOW = settings(
+    max_examples=max(SCALE // 10, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 ACTIVE_MD = {
     "html_inline", "html_block", "link_open", "image", "code_inline", "code_block", "fence",

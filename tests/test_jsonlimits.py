@@ -225,7 +225,7 @@ def test_an_unterminated_string_of_escaped_quotes_is_linear() -> None:
 # --- fuzzing -------------------------------------------------------------------------------
 
 # RJFACIL_FUZZ_EXAMPLES=50000 for a long campaign; the default keeps make test quick.
-EXAMPLES = int(os.environ.get("RJFACIL_FUZZ_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("RJFACIL_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
