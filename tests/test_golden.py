@@ -168,3 +168,22 @@ def test_two_copies_of_a_golden_case_migrate_to_the_same_people(tmp_path: Path) 
                 )
             )
     assert made[0] == made[1]
+
+
+def test_the_golden_demo_vault_of_case_format_3_opens_as_written(tmp_path: Path) -> None:
+    """Case format 3 (people by id, an audit chain per author) and profile format 2."""
+    home = _copy(tmp_path, "demo-v3")
+    with Vault.open(home).unlock("golden demo passphrase") as vault:
+        assert vault.recipient.startswith("age1")
+        rows = {row.reference: row for row in vault.list_cases()}
+        assert len(rows) == 5
+        co_worked = vault.open_case(rows["RJ-2026-009"].id)
+        assert co_worked.person_name(co_worked.case.co_worker) == "Priya Shah"
+        assert co_worked.person_name(co_worked.case.case_supervisor) == "Dana Whitfield"
+        follow_up = vault.open_case(rows["RJ-2026-003"].id)
+        assert "Chris Parry" in {follow_up.person_name(a.by_whom) for a in follow_up.actions}
+        report = vault.verify()
+        assert report.ok, report.faults
+    recovery = (GOLDEN / "demo-v3-recovery.txt").read_text().strip()
+    with Vault.open(home).unlock_with_recovery(recovery) as vault:
+        assert vault.verify().ok
