@@ -71,6 +71,32 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _staged_copy(folder: Path, name: str, data: bytes, verify: Callable[[bytes], None]) -> Path:
+    """``data`` in a new temporary file beside ``name``, synced and read back through
+    ``verify``; the temporary file is removed if any of that fails.
+
+    Raises:
+        OSError: A step failed (a failed check reads as EIO).
+    """
+    fd, temp = _create_temp(folder, name)
+    try:
+        try:
+            _write_all(fd, data)
+            sync_file(fd)
+        finally:
+            os.close(fd)
+        try:
+            verify(_read_file(temp))
+        except OSError:
+            raise
+        except Exception as bad:
+            raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
+    except BaseException:
+        _discard(temp)
+        raise
+    return temp
+
+
 def _read_file(path: Path) -> bytes:
     fd = os.open(path, _open_flags(os.O_RDONLY))
     try:
@@ -247,18 +273,7 @@ def durable_write(
     temp: Path | None = None
     had_previous = replaced = False
     try:
-        fd, temp = _create_temp(folder, path.name)
-        try:
-            _write_all(fd, data)
-            sync_file(fd)
-        finally:
-            os.close(fd)
-        try:
-            verify(_read_file(temp))
-        except OSError:
-            raise
-        except Exception as bad:
-            raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
+        temp = _staged_copy(folder, path.name, data, verify)
         had_previous = _rotate(path, backups_dir, keep)
         _replace(temp, path)
         replaced = True
@@ -289,18 +304,7 @@ def replace_durably(path: Path, data: bytes, *, verify: Callable[[bytes], None])
     """
     temp: Path | None = None
     try:
-        fd, temp = _create_temp(path.parent, path.name)
-        try:
-            _write_all(fd, data)
-            sync_file(fd)
-        finally:
-            os.close(fd)
-        try:
-            verify(_read_file(temp))
-        except OSError:
-            raise
-        except Exception as bad:
-            raise OSError(errno.EIO, "the saved copy did not read back correctly") from bad
+        temp = _staged_copy(path.parent, path.name, data, verify)
         _replace(temp, path)
         temp = None
         fsync_folder(path.parent)
