@@ -3,11 +3,12 @@ shows at once with what it means and what the guidance asks next."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 from textual.widgets import Input
 
+from rjfacil import clock
 from rjfacil.errors import RjfacilError
 from rjfacil.views.flags import raised_flags
 from rjfacil.workspace import Vault
@@ -166,7 +167,17 @@ async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
         await pilot.press(*"14/03/2025", "enter")
         await settle(pilot)
         assert case.answers()[("risk", "last_reviewed", None)].value == "2025-03-14"
-        assert date.fromisoformat("2025-03-14")
+
+
+async def test_a_date_item_takes_day_and_month_as_people_write_them(vault: Vault) -> None:
+    case = vault.new_case("RJ-206")
+    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed"))
+    with clock.frozen(datetime(2026, 3, 2, 9, tzinfo=UTC), zone=UTC):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*"12/12", "enter")
+            await settle(pilot)
+    assert case.answers()[("risk", "last_reviewed", None)].value == "2026-12-12"
 
 
 async def test_a_note_goes_with_the_answer(vault: Vault) -> None:

@@ -89,9 +89,32 @@ def test_a_typed_date_is_read_in_either_form(typed: str, day: date | None) -> No
     assert dates.parse_day(typed) == day
 
 
-@pytest.mark.parametrize("typed", ["14/13/2025", "next week", "2025-02-30"])
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("12/12", date(2025, 12, 12)),  # later this year
+        ("3/3", TODAY),
+        ("20.3", date(2025, 3, 20)),
+        ("14/01", date(2025, 1, 14)),  # a few weeks ago: this year's, not next
+        ("28/02", date(2025, 2, 28)),
+    ],
+)
+def test_a_day_and_month_without_a_year_is_this_years(typed: str, day: date) -> None:
+    """People write "12/12" for a meeting date and "14/01" for a referral last month."""
+    assert dates.parse_day(typed) == day
+
+
+def test_a_day_and_month_late_in_the_year_means_next_year_early_on() -> None:
+    with clock.frozen(datetime(2026, 12, 4, 10, tzinfo=UTC), zone=UTC):
+        assert dates.parse_day("8/1") == date(2027, 1, 8)
+        assert dates.parse_day("20/11") == date(2026, 11, 20)
+        with pytest.raises(ValueError):  # no 29 February this year or next
+            dates.parse_day("29/2")
+
+
+@pytest.mark.parametrize("typed", ["14/13/2025", "next week", "2025-02-30", "31/2", "14/13"])
 def test_a_typed_non_date_says_how_to_write_one(typed: str) -> None:
-    with pytest.raises(ValueError, match="Write the date as 2025-03-14 or 14/03/2025"):
+    with pytest.raises(ValueError, match="Write the date as 2025-03-14, 14/03/2025 or 14/03"):
         dates.parse_day(typed)
 
 

@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 from rjfacil import clock
 
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-DATE_FORMS = "2025-03-14 or 14/03/2025"  # the two forms parse_day reads, as examples
+_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?")
+DATE_FORMS = "2025-03-14, 14/03/2025 or 14/03"  # the forms parse_day reads, as examples
 DATE_HINT = f"Write the date as {DATE_FORMS} (or 'today')."
 
 
@@ -52,7 +52,10 @@ def today_input() -> str:
 def parse_day(text: str) -> date | None:
     """A date typed by the facilitator; empty text is no date.
 
-    Accepts ISO (2025-03-14), day/month/year (14/03/2025) and "today".
+    Accepts ISO (2025-03-14), day/month/year (14/03/2025), day/month (14/03: this
+    year's, or next year's if this year's is over half a year gone, so "8/1" typed in
+    December is next January's)
+    and "today".
 
     Raises:
         ValueError: The text is not a date; the message says how to write one.
@@ -65,11 +68,27 @@ def parse_day(text: str) -> date | None:
     try:
         match = _DMY.fullmatch(text)
         if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
+            day, month, year = match.groups()
+            if year is None:
+                return _this_year_or_next(int(day), int(month))
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(DATE_HINT) from None
+
+
+def _this_year_or_next(day: int, month: int) -> date:
+    """This year's day/month, or next year's when this year's is more than half a
+    year gone (ValueError if there is no such day)."""
+    today = clock.today()
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if (today - candidate).days <= 183:
+            return candidate
+    raise ValueError(DATE_HINT)
 
 
 def relative_day(day: date, today: date | None = None) -> str:
