@@ -15,6 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from rich.console import Console
+from rich.text import Text
+
 from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
 from rjfacil.sanitize import visible
@@ -158,20 +161,44 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
     with _unlock(args) as vault:
         rows = vault.list_cases()
-        if not rows:
-            print("No cases yet. 'rjfacil case new --ref REF' creates one.")
-        for row in rows:
-            due = f"{row.next_deadline} {row.deadline_label}" if row.next_deadline else "-"
-            flags = ", ".join(row_flag_labels(row)) or "-"
-            answered = f"{row.stage_answered}/{row.stage_total}" if row.stage_total else "-"
-            print(
-                f"{str(row.id)[:8]}  {visible(row.reference, single_line=True):<16} "
-                f"{stage_label(row.stage):<18} {answered:>7}  {flags:<40} "
-                f"{visible(due, single_line=True)}"
+    if not rows:
+        print("No cases yet. 'rjfacil case new --ref REF' creates one.")
+        return 0
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for heading in ("Reference", "Stage", "Answered", "Flags", "Next date"):
+        table.add_column(heading, justify="right" if heading == "Answered" else "left")
+    for row in rows:
+        due = f"{show_day(row.next_deadline)} {row.deadline_label}" if row.next_deadline else "-"
+        answered = f"{row.stage_answered}/{row.stage_total}" if row.stage_total else "-"
+        table.add_row(
+            *(
+                Text(visible(cell, single_line=True))
+                for cell in (
+                    row.reference,
+                    stage_label(row.stage),
+                    answered,
+                    ", ".join(row_flag_labels(row)) or "-",
+                    due,
+                )
             )
+        )
+    _console().print(table)
     return 0
+
+
+def _console() -> Console:
+    """Plain text on stdout (user text is never markup); as wide as the terminal, or
+    wide enough not to fold lines when piped to a file or another program."""
+    return Console(
+        markup=False,
+        highlight=False,
+        emoji=False,
+        width=None if sys.stdout.isatty() else 200,
+    )
 
 
 def cmd_case_new(args: argparse.Namespace) -> int:

@@ -180,3 +180,30 @@ def test_a_password_is_for_pdf_only(cli, tmp_path: Path) -> None:
     assert reader.is_encrypted
     assert reader.decrypt("open sesame")
     assert "RJ-5" in reader.pages[0].extract_text()
+
+
+def test_cases_is_a_table_with_headers_and_flags_in_words(cli) -> None:
+    cli("participant", "add", "RJ-5", "--role", "person-harmed", "--name", "Ann Ode")
+    code, out, err = cli("cases")
+    assert code == 0, err
+    lines = [line.rstrip() for line in out.splitlines() if line.strip()]
+    header = lines[0].split()
+    assert header[:2] == ["Reference", "Stage"]
+    assert "Flags" in header and "Next" in header
+    row = next(line for line in lines if "RJ-5" in line)
+    assert "Referral" in row
+    assert "_" not in row  # flag labels, never internal ids such as managerial_oversight
+
+
+def test_cases_lines_up_wide_characters_by_display_cells(
+    vault: Vault, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rich.cells import cell_len
+
+    vault.new_case("RJ-案件-7")
+    vault.new_case("RJ-8")
+    vault.close()
+    assert main(["--passphrase-file", str(passphrase_file), "cases"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "RJ-" in line]
+    stage_at = {cell_len(line[: line.index("Referral")]) for line in lines}
+    assert len(lines) == 2 and len(stage_at) == 1  # the Stage column starts at one place
