@@ -11,7 +11,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -636,7 +636,50 @@ def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+# One example per command, shown at the end of its --help ("rjfacil note add --help").
+EXAMPLES = {
+    "init": "rjfacil init --name 'Sam Lee'",
+    "demo": "rjfacil demo",
+    "cases": "rjfacil cases",
+    "case new": "rjfacil case new --ref RJ-2026-015",
+    "case restore": "rjfacil case restore RJ-2026-015",
+    "restore-file": "rjfacil restore-file profile.rjv",
+    "note add": "rjfacil note add RJ-2026-015 - --about 'Ann Ode' --from-participant < visit.txt",
+    "note list": "rjfacil note list RJ-2026-015 --about 'Ann Ode'",
+    "participant add": "rjfacil participant add RJ-2026-015 --role person-harmed --name 'Ann Ode'",
+    "show": "rjfacil show RJ-2026-015",
+    "export": "rjfacil export RJ-2026-015 --format html --out summary.html",
+    "whoami": "rjfacil whoami",
+    "bundle export": "rjfacil bundle export RJ-2026-015 --to age1... --out case.age",
+    "bundle import": "rjfacil bundle import case.age --dry-run",
+    "verify": "rjfacil verify",
+    "passwd": "rjfacil passwd",
+    "recovery-code": "rjfacil recovery-code",
+    "checklists validate": "rjfacil checklists validate checklists/risk.toml",
+}
+
+
+def _commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """Every command and action under parser, by its words ("note add")."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield " ".join((*path, name)), child
+                yield from _commands(child, (*path, name))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    parser = _build_parser()
+    for words, command in _commands(parser):
+        if words in EXAMPLES:
+            command.epilog = f"example:\n  {EXAMPLES[words]}"
+            command.formatter_class = argparse.RawDescriptionHelpFormatter
+    return parser
+
+
+def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rjfacil",
         description="A terminal companion for restorative justice facilitators.",

@@ -377,3 +377,16 @@ def test_ctrl_d_at_the_passphrase_prompt_stops_cleanly(
     code, _, err = run(capsys, "cases")
     assert code == 1
     assert "nothing was changed" in err and "Traceback" not in err
+
+
+def test_every_command_s_help_ends_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from rjfacil.cli import _commands, build_parser
+
+    commands = dict(_commands(build_parser()))
+    groups = {"case", "note", "participant", "bundle", "checklists"}
+    assert set(commands) - groups  # the walk found the commands
+    for words in sorted(set(commands) - groups):
+        with pytest.raises(SystemExit):
+            main([*words.split(), "--help"])
+        out = capsys.readouterr().out
+        assert "example:\n  rjfacil " + words.split()[0] in out, words
