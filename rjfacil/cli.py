@@ -190,6 +190,25 @@ def cmd_cases(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from rjfacil.views.labels import search_where_label
+
+    with _unlock(args) as vault:
+        hits = list(vault.search(args.text))
+    if not hits:
+        raise CliError(f"Nothing found for {args.text!r}.")
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for heading in ("Case", "Found in", "Text"):
+        table.add_column(heading)
+    for hit in hits:
+        cells = (hit.reference, search_where_label(hit.where), hit.excerpt)
+        table.add_row(*(Text(visible(cell, single_line=True)) for cell in cells))
+    _console().print(table)
+    return 0
+
+
 def _console() -> Console:
     """Plain text on stdout (user text is never markup); as wide as the terminal, or
     wide enough not to fold lines when piped to a file or another program."""
@@ -641,6 +660,7 @@ EXAMPLES = {
     "init": "rjfacil init --name 'Sam Lee'",
     "demo": "rjfacil demo",
     "cases": "rjfacil cases",
+    "search": "rjfacil search 'written apology'",
     "case new": "rjfacil case new --ref RJ-2026-015",
     "case restore": "rjfacil case restore RJ-2026-015",
     "restore-file": "rjfacil restore-file profile.rjv",
@@ -706,6 +726,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "create (or reuse) a demo vault of fictional cases and open it")
     demo.add_argument("--no-tui", action="store_true", help="only create the demo vault")
     add("cases", cmd_cases, "list cases")
+    search = add("search", cmd_search, "find text in every case: notes, names, risks, letters…")
+    search.add_argument("text", help="the words to find (any case)")
     case = _group(sub, "case", "work on cases")
     new = add("new", cmd_case_new, "create a case; prints its id", case)
     new.add_argument("--ref", required=True, help="the case reference")

@@ -19,7 +19,7 @@ from rjfacil import clock
 from rjfacil.casedoc.bundle import Bundle, BundleRefused, private_note_ids
 from rjfacil.casedoc.bundle import from_json as bundle_from_json
 from rjfacil.casedoc.bundle import to_json as bundle_json
-from rjfacil.casedoc.codec import CaseDocument, Searchable, searchable
+from rjfacil.casedoc.codec import CaseDocument, searchable
 from rjfacil.casedoc.merge import MergePlan, empty_document, plan_merge
 from rjfacil.casedoc.model import Facilitator
 from rjfacil.checklists.catalogue import Catalogue
@@ -43,6 +43,7 @@ from rjfacil.vault.door import (
     vault_exists,
 )
 from rjfacil.vault.folder import VaultFolder
+from rjfacil.views.excerpt import excerpt
 from rjfacil.views.merge_words import describe_merge
 from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
@@ -163,6 +164,7 @@ class Vault:
             ) from None
         self._open: dict[UUID, CaseFile] = {}
         self._index: dict[UUID, CaseSummary] = {}
+        self._searched: dict[UUID, _Searched] = {}  # see search()
         # Problems with derived data (the index) after the user's change was saved.
         self.warnings: list[str] = []
         self._written_index: tuple[object, object] | None = None
@@ -382,20 +384,43 @@ class Vault:
     def search(
         self, text: str, progress: Callable[[int, int], None] | None = None
     ) -> Iterator[SearchHit]:
-        """Full-text search over every case (current note texts, names, references)."""
+        """Full-text search over every case: every text a user typed, current versions.
+
+        What a case holds is read once and kept while the vault is unlocked (a case is
+        read again when its file or its open document changes), so searching again is a
+        scan of memory, not of every file.
+        """
         needle = text.casefold().strip()
+        signatures = self.files.case_signatures()
         ids = list(self._index)
         for done, case_id in enumerate(ids, start=1):
             if progress:
                 progress(done, len(ids))
             if not needle:
                 continue
-            path, _name = self.files.case_path(case_id)
-            try:
-                found = searchable(self.files.read_case_document(case_id), path)
-            except (OSError, RjfacilError):
-                continue
-            yield from _search_case(case_id, found, needle)
+            found = self._searchable(case_id, signatures.get(case_id))
+            if found is not None:
+                yield from _search_case(case_id, found, needle)
+
+    def _searchable(self, case_id: UUID, signature: list[int] | None) -> _Searched | None:
+        """A case's texts, casefolded, from memory when nothing changed since they were read."""
+        case = self._open.get(case_id)
+        source: object = case.document if case is not None else signature
+        held = self._searched.get(case_id)
+        if held is not None and (held.source is source or held.source == source):
+            return held
+        path, _name = self.files.case_path(case_id)
+        try:
+            raw = (
+                case.document.tables if case is not None else self.files.read_case_document(case_id)
+            )
+            found = searchable(raw, path)
+        except (OSError, RjfacilError):
+            self._searched.pop(case_id, None)
+            return None
+        texts = [(where, text, text.casefold()) for where, text in found.texts]
+        self._searched[case_id] = held = _Searched(source, found.reference, texts)
+        return held
 
     # -- co-workers' case files (bundles) ------------------------------------------------
 
@@ -570,6 +595,7 @@ class Vault:
             finally:
                 self._open.clear()
                 self._index.clear()
+                self._searched.clear()
                 self.files.forget()
         return self.door
 
@@ -586,16 +612,33 @@ class Vault:
         self.close()
 
 
-def _search_case(case_id: UUID, found: Searchable, needle: str) -> Iterator[SearchHit]:
+@dataclass
+class _Searched:
+    """What search read of one case: its texts and their casefolded forms, and what they
+    were read from (the open document, or the file's size and time)."""
+
+    source: object
+    reference: str
+    texts: list[tuple[str, str, str]]
+
+
+def _search_case(case_id: UUID, found: _Searched, needle: str) -> Iterator[SearchHit]:
     reference = found.reference
     if needle in reference.casefold():
         yield SearchHit(case_id, reference, "reference", reference)
-    for where, text in found.texts:
-        at = text.casefold().find(needle)
-        if at < 0:
-            continue
-        if where == "note":
-            start = max(0, at - 30)
-            yield SearchHit(case_id, reference, where, text[start : at + len(needle) + 30])
-        else:
-            yield SearchHit(case_id, reference, where, text)
+    for where, text, folded in found.texts:
+        at = folded.find(needle)
+        if at >= 0:
+            if len(folded) != len(text):  # casefolding changed lengths ("ß" is "ss")
+                at = _unfolded_index(text, at)
+            yield SearchHit(case_id, reference, where, excerpt(text, at, len(needle)))
+
+
+def _unfolded_index(text: str, folded_at: int) -> int:
+    """The index in ``text`` of the character at ``folded_at`` in its casefolded form."""
+    reached = 0
+    for index, char in enumerate(text):
+        if reached >= folded_at:
+            return index
+        reached += len(char.casefold())
+    return len(text)

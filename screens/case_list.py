@@ -470,7 +470,7 @@ class SearchScreen(Screen[None]):
 
     def _columns(self) -> tuple[int, int, int]:
         width = self.size.width or self.app.size.width
-        reference, where = (16, 12) if width >= 100 else (12, 11)
+        reference, where = (16, 16) if width >= 100 else (12, 14)
         return reference, where, max(width - reference - where - 2 * 3 - 2, 20)
 
     @on(Input.Submitted, "#query")

@@ -216,37 +216,77 @@ class Searchable:
 
 
 def searchable(raw: Mapping[str, Any], where: Path | str) -> Searchable:
-    """The texts of a case a user typed, read from its document without validating every
-    record (search reads every case; a file that does not open is skipped by the caller).
+    """Every text of a case a user typed, current versions only, read from its document
+    without validating every record (search reads every case; a file that does not open
+    is skipped by the caller). ``where`` names the kind of record ("note", "risk"...).
 
     Raises:
         NewerFormat, InvalidRecord: As :func:`upgrade`.
     """
     tables, _ = upgrade(raw, where)
     case = first_record(tables, "case")
-    reference = str(case.get("reference", ""))
-    texts = [
-        ("participant", str(person.get("name", "")))
-        for person in tables.get("participants", {}).values()
-        if not person.get("deleted")
+    texts: list[tuple[str, str]] = [
+        ("summary", str(case.get("summary", ""))),
+        ("venue", str(case.get("meeting_venue", ""))),
+    ]
+    for kind, table, fields in _SEARCHED:
+        texts += [
+            (kind, str(record.get(field, "")))
+            for record in _live(tables.get(table, {}))
+            for field in fields
+        ]
+    answers = _latest(tables.get("answers", {}), ("checklist_id", "item_id", "participant_id"))
+    texts += [("answer", str(answer.get("note", ""))) for answer in answers]
+    versions = _latest(tables.get("letter_versions", {}), ("letter_id",))
+    letters = {str(letter.get("id")) for letter in _live(tables.get("letters", {}))}
+    texts += [
+        ("letter", str(version.get("text", "")))
+        for version in versions
+        if str(version.get("letter_id")) in letters
     ]
     texts += [("note", text) for text in _current_note_texts(tables)]
-    return Searchable(reference, texts)
+    return Searchable(str(case.get("reference", "")), [pair for pair in texts if pair[1]])
+
+
+# (where, table, fields) of the records whose every live row is searched as it stands.
+_SEARCHED = (
+    ("team", "team", ("name",)),
+    ("participant", "participants", ("name", "address_as", "access_needs", "contact")),
+    ("consent", "consents", ("information", "note")),
+    ("risk", "risks", ("description", "mitigation")),
+    ("letter", "letters", ("vetting_note",)),
+    ("action", "actions", ("description",)),
+    ("override", "flag_overrides", ("reason",)),
+)
+
+
+def _live(table: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The records of a table that are not deleted (tombstones stay out of search)."""
+    for record in table.values():
+        if isinstance(record, Mapping) and record.get("deleted") is not True:
+            yield record
+
+
+def _latest(table: Mapping[str, Any], key: tuple[str, ...]) -> list[Mapping[str, Any]]:
+    """The newest record for each value of ``key`` (answers and letter versions are
+    immutable: a later record replaces an earlier one)."""
+    latest: dict[tuple[str, ...], Mapping[str, Any]] = {}
+    for record in _live(table):
+        group = tuple(str(record.get(field)) for field in key)
+        held = latest.get(group)
+        at = str(record.get("created_at", ""))
+        if held is None or _not_before(at, str(held.get("created_at", ""))):
+            latest[group] = record
+    return list(latest.values())
 
 
 def _current_note_texts(tables: Tables) -> Iterator[str]:
     gone = {
         note.get("id") for note in tables.get("notes", {}).values() if note.get("deleted") is True
     }
-    latest: dict[str, tuple[str, str]] = {}
-    for revision in tables.get("note_revisions", {}).values():
-        note_id = str(revision.get("note_id", ""))
-        at = str(revision.get("created_at", ""))
-        if note_id not in latest or _not_before(at, latest[note_id][0]):
-            latest[note_id] = (at, str(revision.get("text", "")))
-    for note_id, (_, text) in latest.items():
-        if note_id not in gone:
-            yield text
+    for revision in _latest(tables.get("note_revisions", {}), ("note_id",)):
+        if revision.get("note_id") not in gone:
+            yield str(revision.get("text", ""))
 
 
 def _not_before(a: str, b: str) -> bool:

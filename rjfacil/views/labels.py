@@ -53,7 +53,16 @@ ANSWER_KIND_LABELS: dict[str, str] = {
 }
 SEARCH_WHERE_LABELS: dict[str, str] = {
     "reference": "Reference",
+    "summary": "Case summary",
+    "venue": "Meeting venue",
+    "team": "Team",
     "participant": "Participant",
+    "consent": "Consent",
+    "answer": "Checklist note",
+    "risk": "Risk",
+    "letter": "Letter",
+    "action": "Agreement action",
+    "override": "Flag decision",
     "note": "Note",
 }
 
