@@ -11,24 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Static
 
 from rjfacil.casedoc.model import Risk, RiskRating
 from rjfacil.errors import RjfacilError
-from rjfacil.views.dates import day_input, parse_day, show_day, show_when
+from rjfacil.views.dates import day_input, show_day, show_when
 from rjfacil.views.deadlines import review_status
+from screens.form import Choice, Day, EditorModal, Form, Text, Tick, changes
 from screens.safe import plain
-from screens.widgets import (
-    CasePane,
-    EditorModal,
-    RecordTable,
-    date_field,
-    draft_note,
-    editable,
-    first_line,
-    form_row,
-    text_field,
-)
+from screens.widgets import CasePane, RecordTable, editable, first_line
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
@@ -40,112 +31,61 @@ class RiskEditor(EditorModal[Risk]):
     """Add or edit a risk. Dismisses with the saved risk, or None."""
 
     DISCARD_QUESTION = "Discard this risk? What you typed is not saved."
+    draft_of = "a risk"
 
     def __init__(self, case: CaseFile, risk: Risk | None = None) -> None:
-        super().__init__()
         self.case = case
         self.risk = risk
-        self.TITLE_TEXT = "Edit the risk" if risk else "Add a risk"
-        self._initial = self._from(risk)
-
-    @staticmethod
-    def _from(risk: Risk | None) -> dict[str, Any]:
-        return {
-            "description": editable(risk.description) if risk else "",
-            "rating": (risk.rating if risk else RiskRating.MEDIUM).value,
-            "mitigation": editable(risk.mitigation) if risk else "",
-            "review_date": day_input(risk.review_date) if risk else "",
-            "participant_id": str(risk.participant_id) if risk and risk.participant_id else CASE,
-            "resolved": risk.resolved if risk else False,
-        }
-
-    def form(self) -> ComposeResult:
-        start = self._initial
-        yield form_row(
-            "Risk",
-            text_field(start["description"], "r-description"),
-        )
-        yield form_row(
+        self.description = Text("Risk", "r-description", editable(risk.description) if risk else "")
+        self.rating = Choice(
             "Rating",
-            Select(
-                [(Content(r.value.capitalize()), r.value) for r in RiskRating],
-                value=start["rating"],
-                allow_blank=False,
-                compact=True,
-                id="r-rating",
-            ),
+            "r-rating",
+            [(Content(r.value.capitalize()), r.value) for r in RiskRating],
+            (risk.rating if risk else RiskRating.MEDIUM).value,
         )
-        yield form_row(
-            "Managed by",
-            text_field(start["mitigation"], "r-mitigation"),
+        self.mitigation = Text(
+            "Managed by", "r-mitigation", editable(risk.mitigation) if risk else ""
         )
-        yield form_row(
-            "Review by",
-            date_field(start["review_date"], "r-review"),
-        )
-        yield form_row(
+        self.review = Day("Review by", "r-review", day_input(risk.review_date) if risk else "")
+        self.concerns = Choice(
             "Concerns",
-            Select(
-                [(Content("The case as a whole"), CASE)]
-                + [
-                    (plain(self.case.participant_label(p.id), single_line=True), str(p.id))
-                    for p in self.case.participants
-                ],
-                value=start["participant_id"],
-                allow_blank=False,
-                compact=True,
-                id="r-concerns",
+            "r-concerns",
+            [(Content("The case as a whole"), CASE)]
+            + [(case.participant_label(p.id), str(p.id)) for p in case.participants],
+            str(risk.participant_id) if risk and risk.participant_id else CASE,
+        )
+        self.resolved = Tick(
+            "Resolved", "r-resolved", "No longer a risk", risk.resolved if risk else False
+        )
+        super().__init__(
+            "Edit the risk" if risk else "Add a risk",
+            Form(
+                self.description,
+                self.rating,
+                self.mitigation,
+                self.review,
+                self.concerns,
+                self.resolved,
             ),
         )
-        yield form_row(
-            "Resolved",
-            Checkbox("No longer a risk", value=start["resolved"], compact=True, id="r-resolved"),
-        )
-
-    def on_mount(self) -> None:
-        self.query_one("#r-description", TextArea).focus()
-
-    def _values(self) -> dict[str, Any]:
-        return {
-            "description": self.query_one("#r-description", TextArea).text,
-            "rating": str(self.query_one("#r-rating", Select).value),
-            "mitigation": self.query_one("#r-mitigation", TextArea).text,
-            "review_date": self.query_one("#r-review", Input).value.strip(),
-            "participant_id": str(self.query_one("#r-concerns", Select).value),
-            "resolved": self.query_one("#r-resolved", Checkbox).value,
-        }
-
-    def dirty(self) -> bool:
-        return self._values() != self._initial
 
     def save(self) -> Risk:
-        values = self._values()
+        concerns = self.concerns.value
         fields: dict[str, Any] = {
-            "rating": values["rating"],
-            "mitigation": values["mitigation"],
-            "review_date": parse_day(values["review_date"]),
-            "participant_id": None
-            if values["participant_id"] == CASE
-            else UUID(values["participant_id"]),
-            "resolved": values["resolved"],
+            "rating": self.rating.value,
+            "mitigation": self.mitigation.value,
+            "review_date": self.review.day,
+            "participant_id": None if concerns == CASE else UUID(concerns),
+            "resolved": self.resolved.value,
         }
         if self.risk is None:
-            saved = self.case.add_risk(values["description"], **fields)
+            saved = self.case.add_risk(self.description.value, **fields)
         else:
-            fields["description"] = values["description"]
-            changed = {k: v for k, v in fields.items() if getattr(self.risk, k) != v}
+            fields["description"] = self.description.value
+            changed = changes(self.risk, fields)
             saved = self.case.update_risk(self.risk.id, **changed) if changed else self.risk
         self.risk = saved
-        self._initial = self._from(saved)
         return saved
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        values = self._values()
-        if values == self._initial:
-            return False
-        text = f"Risk: {values['description']}\nManaged by: {values['mitigation']}"
-        draft_note(case, "a risk", text)
-        return True
 
 
 class RisksPane(CasePane):
