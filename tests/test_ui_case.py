@@ -17,10 +17,13 @@ from screens.notes import NoteEditor
 from screens.participants import ConsentEditor, ParticipantEditor
 from screens.walker import ChecklistWalker
 from screens.widgets import PickModal, RecordTable
-from tests.pilot_helpers import Notices, paste
-from tests.test_ui_case_host import (
+from tests.pilot_helpers import (
     SIZE,
     CaseHost,
+    Notices,
+    case_screen,
+    open_editor,
+    paste,
     reopen,
     screen_text,
     settle,
@@ -33,9 +36,7 @@ async def test_opening_a_case_shows_its_overview(vault: Vault) -> None:
     case = vault.new_case("RJ-101", referral_date=date(2025, 2, 3))
     two_people(case)
     case.answer("sensitive", "manipulation", "yes")
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id) as (app, pilot):
         assert isinstance(app.screen, CaseScreen)
         shown = squashed(screen_text(app))
         assert "RJ-101" in shown
@@ -55,9 +56,7 @@ async def test_opening_a_case_shows_its_overview(vault: Vault) -> None:
 
 async def test_a_case_opens_on_the_tab_asked_for_and_says_where_it_is(vault: Vault) -> None:
     case = vault.new_case("RJ-102")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "risks") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         assert screen.query_one(TabbedContent).active == "risks"
@@ -69,25 +68,17 @@ async def test_a_case_opens_on_the_tab_asked_for_and_says_where_it_is(vault: Vau
 
 async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault) -> None:
     case = vault.new_case("RJ-103")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
         assert "No participants yet" in screen_text(app)
 
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ParticipantEditor)
+        editor = await open_editor(pilot, "a", ParticipantEditor)
         await paste(pilot, "Ana Silva")
         await pilot.press("tab", "tab")  # the role stays "Person harmed"
         await paste(pilot, "Ana")
         await pilot.press("ctrl+s")
         await settle(pilot)
 
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ParticipantEditor)
+        editor = await open_editor(pilot, "a", ParticipantEditor)
         await paste(pilot, "Ben Cole")
         await pilot.press("tab", "enter")  # open the role list
         await settle(pilot)
@@ -122,9 +113,7 @@ async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault)
 
 async def test_a_participant_needs_a_name_and_the_editor_stays_open(vault: Vault) -> None:
     case = vault.new_case("RJ-104")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -137,15 +126,10 @@ async def test_a_participant_needs_a_name_and_the_editor_stays_open(vault: Vault
 async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> None:
     case = vault.new_case("RJ-105")
     harmed, _ = two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
         assert "No consent recorded yet" in screen_text(app)
 
-        await pilot.press("c")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ConsentEditor)
+        editor = await open_editor(pilot, "c", ConsentEditor)
         editor.query_one("#c-on", Input).value = "2025-03-01"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -156,10 +140,7 @@ async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> 
         shown = screen_text(app)
         assert "Taking part: given (verbal, 1 Mar 2025)" in shown
 
-        await pilot.press("w")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ConsentEditor)
+        editor = await open_editor(pilot, "w", ConsentEditor)
         assert "withdrawal" in screen_text(app)
         editor.query_one("#c-on", Input).value = "14/03/2025"
         editor.query_one("#c-note", Input).value = "Wants time to think"
@@ -181,9 +162,7 @@ async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> 
 
 async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
     case = vault.new_case("RJ-106")
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id) as (app, pilot):
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, PickModal)
@@ -222,13 +201,8 @@ async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
 
 async def test_case_details_are_saved_at_once(vault: Vault) -> None:
     case = vault.new_case("RJ-107")
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, CaseDetailsEditor)
+    async with case_screen(vault, case.id) as (app, pilot):
+        editor = await open_editor(pilot, "e", CaseDetailsEditor)
         editor.query_one("#d-referral", Input).value = "02/01/2025"
         editor.query_one("#d-process", Select).value = "letter"
         await pilot.press("ctrl+s")
@@ -242,9 +216,7 @@ async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> No
     case = vault.new_case("RJ-108")
     two_people(case)
     case.answer("sensitive", "manipulation", "yes")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "checklists") as (app, pilot):
         table = app.screen.query_one("#checklists-table", RecordTable)
         rows = {table.get_row_at(i)[3].plain: table.get_row_at(i) for i in range(table.row_count)}
         sensitive = rows["Sensitive and complex cases"]
@@ -253,10 +225,7 @@ async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> No
         # Long labels are cut to fit the width, never scrolled sideways.
         assert any(label.startswith("Risk assessment: Ana Silva (p") for label in rows)
         table.move_cursor(row=list(rows).index("Sensitive and complex cases"))
-        await pilot.press("enter")
-        await settle(pilot)
-        walker = app.screen
-        assert isinstance(walker, ChecklistWalker)
+        walker = await open_editor(pilot, "enter", ChecklistWalker)
         assert walker.checklist_id == "sensitive" and walker.participant_id is None
         assert app.screen.location()["checklist_id"] == "sensitive"
         await pilot.press("escape")
@@ -266,9 +235,7 @@ async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> No
 
 async def test_risks_are_added_edited_and_resolved(vault: Vault) -> None:
     case = vault.new_case("RJ-109")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "risks") as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         await paste(pilot, "Lives on the same street")
@@ -292,9 +259,7 @@ async def test_risks_are_added_edited_and_resolved(vault: Vault) -> None:
 async def test_before_lock_keeps_an_unsaved_note_as_a_private_draft(vault: Vault) -> None:
     case = vault.new_case("RJ-110")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         await pilot.press("a")
@@ -322,9 +287,7 @@ async def test_a_case_of_300_notes_lists_them_all(vault: Vault) -> None:
     for n in range(300):
         case.add_note(f"Note number {n}\nwith a second line", participant_id=harmed)
     vault = reopen(vault)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, _):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         # How long it takes is a budget, printed by bench/ui_budgets.py.
@@ -338,9 +301,7 @@ async def test_a_case_of_300_notes_lists_them_all(vault: Vault) -> None:
 
 async def test_escape_in_an_editor_with_changes_asks_first(vault: Vault) -> None:
     case = vault.new_case("RJ-112")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         await paste(pilot, "Dee")
@@ -363,9 +324,7 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
     case = vault.new_case("RJ-113")
     case.answer("risk", "measures_in_place", "no")
     assert raised_flags(case) == ["risk_unmanaged"]
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id) as (app, pilot):
         assert "⚑ 1 flag" in screen_text(app)
         await pilot.press("o")
         await settle(pilot)

@@ -13,7 +13,7 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.walker import ChecklistWalker
 from screens.widgets import TextModal
-from tests.test_ui_case_host import CaseHost, screen_text, settle, squashed
+from tests.pilot_helpers import CaseHost, case_screen, hosted, screen_text, settle, squashed
 
 MARKUP = "[bold]B[/bold] [link=https://example.org]L[/link] [@click=app.quit]Q[/]"
 ESCAPES = "\x1b[2J \x1b]8;;http://x\x07X"
@@ -59,9 +59,7 @@ async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
     case.update_case(co_worker=MARKUP, meeting_venue=ESCAPES)
     case.answer("risk", "initial_assessment", "yes", note=EVIL)
 
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, size=(120, 40), notifications=True) as (app, pilot):
         shows(app, SHOWN_REFERENCE, f"Ana {SHOWN_MARKUP}")
         await click_everything(app, pilot, ["#case-title", "#ov-case", "#ov-people"])
         app.screen.query_one("#ov-next").focus()
@@ -123,11 +121,11 @@ async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
 async def test_markup_in_an_answer_and_its_note_shows_literally(vault: Vault) -> None:
     case = vault.new_case("RJ-401")
     case.answer("sensitive", "sources_of_vulnerability", EVIL, note=EVIL)
-    app = CaseHost(
-        vault, lambda: ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability")
-    )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault,
+        lambda: ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability"),
+        size=(120, 40),
+    ) as (app, pilot):
         shows(app, f"Answer: {SHOWN_MARKUP} {SHOWN_ESCAPES}", f"Note: {SHOWN_MARKUP}")
         await pilot.click("#walk-answer")
         await settle(pilot)
@@ -139,9 +137,7 @@ async def test_editors_show_control_characters_visibly(vault: Vault) -> None:
     case = vault.new_case("RJ-402")
     person = case.add_participant(Role.PERSON_HARMED, f"Ana {ESCAPES}", access_needs=EVIL)
     note = case.add_note(EVIL, participant_id=person.id)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants", size=(120, 40)) as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         shows(app, f"Ana {SHOWN_ESCAPES}", SHOWN_MARKUP)

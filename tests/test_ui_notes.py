@@ -16,10 +16,11 @@ from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.notes import NoteEditor
 from screens.widgets import RecordTable, TextModal
-from tests.pilot_helpers import paste
-from tests.test_ui_case_host import (
-    SIZE,
+from tests.pilot_helpers import (
     CaseHost,
+    case_screen,
+    open_editor,
+    paste,
     reopen,
     screen_text,
     settle,
@@ -39,13 +40,8 @@ async def test_write_a_note_with_sharing_and_find_it_with_the_filters(vault: Vau
     case = vault.new_case("RJ-301")
     harmed, responsible = two_people(case)
     case.add_note("A note of my own about the case.")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_editor(pilot, "a", NoteEditor)
         assert editor.query_one("#note-text", TextArea).has_focus
         await paste(pilot, TEXT)
         # Concerns the person harmed; it came from her.
@@ -112,13 +108,8 @@ async def test_revising_a_note_keeps_the_old_text_in_its_history(vault: Vault) -
     case = vault.new_case("RJ-302")
     harmed, _ = two_people(case)
     note = case.add_note("First words.", participant_id=harmed)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_editor(pilot, "e", NoteEditor)
         area = editor.query_one("#note-text", TextArea)
         assert area.text == "First words."
         area.text = "Second words, after the phone call."
@@ -144,9 +135,7 @@ async def test_revising_a_note_keeps_the_old_text_in_its_history(vault: Vault) -
 
 async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> None:
     case = vault.new_case("RJ-303")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
         # Nothing typed: escape closes at once.
         await pilot.press("a")
         await settle(pilot)
@@ -184,12 +173,8 @@ async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> 
 async def test_a_private_note_is_not_shared(vault: Vault) -> None:
     case = vault.new_case("RJ-304")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_editor(pilot, "a", NoteEditor)
         await paste(pilot, "Only for me")
         editor.query_one("#note-share-how", Select).value = ShareHow.AS_WRITTEN.value
         editor.query_one("#note-private").focus()
@@ -208,12 +193,8 @@ async def test_a_private_note_is_not_shared(vault: Vault) -> None:
 async def test_sharing_needs_someone_to_share_with(vault: Vault) -> None:
     case = vault.new_case("RJ-305")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_editor(pilot, "a", NoteEditor)
         await paste(pilot, "To pass on")
         editor.query_one("#note-share-how", Select).value = ShareHow.AS_WRITTEN.value
         await pilot.press("ctrl+s")
@@ -228,11 +209,8 @@ async def test_a_full_disk_keeps_the_editor_open_with_the_text_and_says_why(
 ) -> None:
     case = vault.new_case("RJ-306")
     case.add_note("Already saved before the disk filled.")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        await open_editor(pilot, "a", NoteEditor)
         await paste(pilot, "Written as the disk fills")
 
         def disk_full(_fd: int, _data: bytes) -> None:

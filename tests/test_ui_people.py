@@ -15,7 +15,15 @@ from screens.dialogs import TextPromptModal
 from screens.notes import NoteEditor
 from screens.participants import ConsentEditor
 from screens.plans import ActionEditor
-from tests.test_ui_case_host import SIZE, CaseHost, screen_text, settle, squashed, two_people
+from tests.pilot_helpers import (
+    CaseHost,
+    case_screen,
+    open_editor,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
@@ -32,9 +40,7 @@ async def test_the_co_worker_and_supervisor_are_named_and_kept_as_team_members(
     vault: Vault,
 ) -> None:
     case = vault.new_case("RJ-701")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="coworking"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "coworking") as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         await answer_prompt(app, pilot, "Priya Shah")
@@ -57,13 +63,8 @@ async def test_the_co_worker_and_supervisor_are_named_and_kept_as_team_members(
 async def test_an_agreement_action_is_done_by_someone_of_the_case(vault: Vault) -> None:
     case = vault.new_case("RJ-702", co_worker="Priya Shah")
     _harmed, responsible = two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="agreement"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ActionEditor)
+    async with case_screen(vault, case.id, "agreement", size=(120, 40)) as (app, pilot):
+        editor = await open_editor(pilot, "a", ActionEditor)
         by_whom = editor.query_one("#a-by", Select)
         by_whom.focus()
         await settle(pilot)
@@ -100,13 +101,8 @@ async def test_an_agreement_action_is_done_by_someone_of_the_case(vault: Vault) 
 async def test_a_consent_to_share_names_participants(vault: Vault) -> None:
     case = vault.new_case("RJ-703")
     harmed, responsible = two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ConsentEditor)
+    async with case_screen(vault, case.id, "participants", size=(120, 40)) as (app, pilot):
+        editor = await open_editor(pilot, "c", ConsentEditor)
         editor.query_one("#c-purpose", Select).value = ConsentPurpose.SHARING.value
         editor.query_one("#c-information", Input).value = "Her account of the evening"
         whom = editor.query_one("#c-share-with", SelectionList)
@@ -131,13 +127,8 @@ async def test_revising_a_note_and_its_sharing_in_the_editor_is_one_change(
     harmed, responsible = two_people(case)
     note = case.add_note("Ana wants to know why.", participant_id=harmed)
     before = len(case.audit_log)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_editor(pilot, "e", NoteEditor)
         editor.query_one("#note-text", TextArea).text = "Ana wants to know why it was her."
         editor.query_one("#note-share-how", Select).value = ShareHow.SUMMARY.value
         await settle(pilot)

@@ -15,11 +15,13 @@ from screens.case import CaseScreen
 from screens.dialogs import TextPromptModal
 from screens.walker import ChecklistWalker
 from screens.widgets import FlagBanner
-from tests.pilot_helpers import Notices, paste
-from tests.test_ui_case_host import (
-    SIZE,
-    CaseHost,
+from tests.pilot_helpers import (
+    Notices,
+    case_screen,
+    hosted,
+    paste,
     reopen,
+    screen_of,
     screen_text,
     settle,
     squashed,
@@ -27,25 +29,17 @@ from tests.test_ui_case_host import (
 )
 
 
-def walker_of(app: CaseHost) -> ChecklistWalker:
-    screen = app.screen
-    assert isinstance(screen, ChecklistWalker)
-    return screen
-
-
 async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> None:
     case = vault.new_case("RJ-201")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
     items = case.catalogue.checklist("sensitive").items
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "checklists") as (app, pilot):
         table = app.screen.query_one("#checklists-table")
         labels = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
         table.move_cursor(row=labels.index("Sensitive and complex cases"))
         await pilot.press("enter")
         await settle(pilot)
-        walker = walker_of(app)
+        walker = screen_of(app, ChecklistWalker)
         shown = squashed(screen_text(app))
         assert f"1 of {len(items)}" in shown
         assert items[0].ask[:40] in shown
@@ -112,9 +106,9 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
 
 async def test_a_changed_answer_shows_the_earlier_one(vault: Vault) -> None:
     case = vault.new_case("RJ-202")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
+    ) as (app, pilot):
         await pilot.press("u")
         await settle(pilot)
         await pilot.press("left")
@@ -136,9 +130,9 @@ async def test_participant_items_choices_by_number(vault: Vault) -> None:
     case = vault.new_case("RJ-203")
     _, responsible = two_people(case)
     item = case.catalogue.item("risk", "responsibility_taken")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", responsible, item_id=item.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", responsible, item_id=item.id)
+    ) as (app, pilot):
         shown = squashed(screen_text(app))
         assert "Ben Cole (person responsible)" in shown
         assert item.choices is not None
@@ -151,10 +145,11 @@ async def test_participant_items_choices_by_number(vault: Vault) -> None:
 
 async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
     case = vault.new_case("RJ-204")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        walker = walker_of(app)
+    async with hosted(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed")) as (
+        app,
+        pilot,
+    ):
+        walker = screen_of(app, ChecklistWalker)
         field = walker.query_one("#walk-input", Input)
         assert field.has_focus
         # Real key presses: digits are the walker's keys too, and the field must take them.
@@ -171,9 +166,9 @@ async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
 
 async def test_a_note_goes_with_the_answer(vault: Vault) -> None:
     case = vault.new_case("RJ-205")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
+    ) as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         assert "Give an answer first" in screen_text(app)
@@ -198,13 +193,15 @@ async def test_a_failed_save_shows_why_and_is_not_shown_as_saved(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise RjfacilError("Could not save the case: the disk is full. Nothing was lost.")
 
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault,
+        lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"),
+        notifications=True,
+    ) as (app, pilot):
         monkeypatch.setattr(case, "answer", disk_full)
         await pilot.press("y")
         await settle(pilot)
-        walker = walker_of(app)
+        walker = screen_of(app, ChecklistWalker)
         assert walker.item.id == "initial_assessment"  # it did not move on
         shown = squashed(screen_text(app))
         assert "Could not save the case: the disk is full." in shown
@@ -215,13 +212,13 @@ async def test_a_failed_save_shows_why_and_is_not_shown_as_saved(
 
 async def test_check_items_tick_with_space_and_clear(vault: Vault) -> None:
     case = vault.new_case("RJ-207")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded")
+    ) as (app, pilot):
         await pilot.press("space")
         await settle(pilot)
         assert case.answers()[("risk", "concerns_recorded", None)].value is True
-        walker = walker_of(app)
+        walker = screen_of(app, ChecklistWalker)
         assert walker.item.id != "concerns_recorded"
         await pilot.press("left", "x")
         await settle(pilot)
@@ -231,9 +228,7 @@ async def test_check_items_tick_with_space_and_clear(vault: Vault) -> None:
 
 async def test_text_typed_and_not_saved_is_kept_as_a_draft_on_lock(vault: Vault) -> None:
     case = vault.new_case("RJ-208")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "checklists") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         app.push_screen(ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability"))
@@ -254,10 +249,9 @@ async def test_text_typed_and_not_saved_is_kept_as_a_draft_on_lock(vault: Vault)
 async def test_a_rebuilt_case_screen_returns_to_the_walker(vault: Vault) -> None:
     case = vault.new_case("RJ-209")
     walk = {"checklist_id": "risk", "participant_id": None, "item_id": "power_imbalance"}
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 3)
-        walker = walker_of(app)
+    async with case_screen(vault, case.id, "checklists", walk) as (app, pilot):
+        await settle(pilot)
+        walker = screen_of(app, ChecklistWalker)
         assert walker.item.id == "power_imbalance"
         await pilot.press("escape")
         await settle(pilot)
@@ -272,9 +266,10 @@ async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
     harmed, _ = two_people(case)
     case.remove_participant(harmed)
     walk = {"checklist_id": "risk", "participant_id": harmed, "item_id": "sees_value"}
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
     notices = Notices()
-    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
-        await settle(pilot, 4)
+    async with case_screen(
+        vault, case.id, "checklists", walk, notifications=True, message_hook=notices
+    ) as (app, pilot):
+        await settle(pilot, 2)
         assert isinstance(app.screen, CaseScreen)
         assert any("no longer in the case" in message for message in notices.messages)
