@@ -310,12 +310,9 @@ class OverviewPane(CasePane):
         )
         if reason is None:
             return
-        try:
-            self.case.override_flag(state.flag.id, reason, cleared=state.raised)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(
+            lambda: self.case.override_flag(state.flag.id, reason, cleared=state.raised)
+        )
 
     def action_details(self) -> None:
         def saved(case: Case | None) -> None:

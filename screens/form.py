@@ -13,9 +13,9 @@ names in a list of people are user text, never markup.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from textual import on, work
@@ -56,11 +56,6 @@ Option = tuple[Content | str, str]
 
 def _shown(text: Content | str) -> Content:
     return text if isinstance(text, Content) else plain(text, single_line=True)
-
-
-def form_row(label: str, *widgets: Widget) -> Horizontal:
-    """A labelled row of an editor: the label on the left, the field(s) beside it."""
-    return Horizontal(Label(Content(label), classes="form-label"), *widgets, classes="form-row")
 
 
 # -- fields ----------------------------------------------------------------------------
@@ -111,8 +106,10 @@ class Field(ABC, Generic[V, W]):
         return self.value != self.start
 
     def row(self) -> Horizontal:
-        """The field with its label, as a row of the form."""
-        return form_row(self.label, self.widget)
+        """The field as a row of the form: its label on the left, the widget beside it."""
+        return Horizontal(
+            Label(Content(self.label), classes="form-label"), self.widget, classes="form-row"
+        )
 
 
 class Line(Field[str, Input]):
@@ -315,6 +312,28 @@ class Form:
 def changes(record: object, fields: dict[str, Any]) -> dict[str, Any]:
     """The fields whose value differs from the record's: what an update needs to send."""
     return {name: value for name, value in fields.items() if getattr(record, name) != value}
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> UUID: ...
+
+
+Rec = TypeVar("Rec", bound=_Record)
+
+
+def add_or_update(
+    record: Rec | None,
+    fields: dict[str, Any],
+    add: Callable[..., Rec],
+    update: Callable[..., Rec],
+) -> Rec:
+    """A new record of ``fields`` (``add``), or ``record`` updated with those of them that
+    changed (``update`` with its id; with none changed, nothing is written)."""
+    if record is None:
+        return add(**fields)
+    changed = changes(record, fields)
+    return update(record.id, **changed) if changed else record
 
 
 def draft_note(case: CaseFile, what: str, text: str, participant_id: UUID | None = None) -> None:

@@ -17,7 +17,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Checkbox,
-    DataTable,
     Select,
     Static,
 )
@@ -28,7 +27,7 @@ from rjfacil.views.labels import note_source_label, share_how_label
 from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
 from screens.safe import plain
 from screens.widgets import (
-    CasePane,
+    RecordsPane,
     RecordTable,
     TextModal,
     editable,
@@ -214,7 +213,7 @@ def note_history(case: CaseFile, note: Note) -> Content:
     return Content("\n").join(parts)
 
 
-class NotesPane(CasePane):
+class NotesPane(RecordsPane[Note]):
     """The notes list, filtered by participant and by sharing, with the selected note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -291,7 +290,7 @@ class NotesPane(CasePane):
             notes = [n for n in notes if n.share_how is ShareHow.NOT_SHARED and not n.private]
         elif sharing == "private":
             notes = [n for n in notes if n.private]
-        self._notes = {str(n.id): n for n in notes}
+        self.records = {str(n.id): n for n in notes}
         names = {p.id: p.name for p in case.participants}
         table = self.query_one(RecordTable)
         room = max(24, table.size.width - 62) if table.size.width else 40
@@ -319,7 +318,7 @@ class NotesPane(CasePane):
         self.query_one("#notes-count", Static).update(
             Content.styled(f"{len(notes)} of {len(case.notes())} notes", "$foreground-muted")
         )
-        self._show_selected()
+        self.show_selected()
 
     @on(Select.Changed, "#notes-who")
     @on(Select.Changed, "#notes-sharing")
@@ -328,22 +327,8 @@ class NotesPane(CasePane):
         if not self.stale:
             self._fill()
 
-    @on(DataTable.RowHighlighted, "#notes-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_selected()
-
-    @on(DataTable.RowSelected, "#notes-table")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_revise()
-
-    def _selected_note(self) -> Note | None:
-        key = self.query_one(RecordTable).current_key
-        return self._notes.get(key) if key else None
-
-    def _show_selected(self) -> None:
-        note = self._selected_note()
+    def show_selected(self) -> None:
+        note = self.selected()
         meta = self.query_one("#notes-meta", Static)
         text = self.query_one("#notes-text", Static)
         if note is None:
@@ -369,9 +354,6 @@ class NotesPane(CasePane):
         )
         text.update(plain(case.note_text(note.id)))
 
-    def focus_main(self) -> None:
-        self.query_one(RecordTable).focus()
-
     # -- actions ----------------------------------------------------------------
 
     def action_filter(self) -> None:
@@ -383,9 +365,10 @@ class NotesPane(CasePane):
         self.app.push_screen(NoteEditor(self.case, participant_id=start), callback=self._saved)
 
     def action_revise(self) -> None:
-        note = self._selected_note()
-        if note is not None:
-            self.app.push_screen(NoteEditor(self.case, note), callback=self._saved)
+        self.action_edit()
+
+    def edit(self, note: Note) -> None:
+        self.app.push_screen(NoteEditor(self.case, note), callback=self._saved)
 
     def _saved(self, note: Note | None) -> None:
         if note is not None:
@@ -394,7 +377,7 @@ class NotesPane(CasePane):
             self.query_one(RecordTable).focus()
 
     def action_history(self) -> None:
-        note = self._selected_note()
+        note = self.selected()
         if note is not None:
             self.app.push_screen(TextModal("Note history", note_history(self.case, note)))
 

@@ -9,22 +9,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
-from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import show_day, show_when, today_input
 from rjfacil.views.labels import consent_purpose_label, process_label, role_label
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
-from screens.form import Choice, Day, EditorModal, Field, Form, Line, OneOf, Picks, Text, changes
+from screens.form import (
+    Choice,
+    Day,
+    EditorModal,
+    Field,
+    Form,
+    Line,
+    OneOf,
+    Picks,
+    Text,
+    add_or_update,
+)
 from screens.safe import plain
-from screens.widgets import CasePane, PickModal, RecordTable, editable
+from screens.widgets import PickModal, RecordsPane, RecordTable, editable
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
@@ -69,19 +79,18 @@ class ParticipantEditor(EditorModal[Participant]):
         )
 
     def save(self) -> Participant:
-        name = self.full_name.value.strip()
-        details = {
+        fields = {
+            "name": self.full_name.value.strip(),
+            "role": self.role.value,
             "address_as": self.address_as.value,
             "contact": self.contact.value,
             "access_needs": self.access_needs.value,
         }
-        if self.participant is None:
-            self.participant = self.case.add_participant(self.role.value, name, **details)
-            return self.participant
-        changed = changes(self.participant, {"name": name, "role": self.role.value, **details})
-        if not changed:
-            return self.participant
-        return self.case.update_participant(self.participant.id, **changed)
+        case = self.case
+        self.participant = add_or_update(
+            self.participant, fields, case.add_participant, case.update_participant
+        )
+        return self.participant
 
 
 class ConsentEditor(EditorModal[Consent]):
@@ -221,7 +230,7 @@ def consent_line(case: CaseFile, consent: Consent, history: bool = False) -> Con
     return line
 
 
-class ParticipantsPane(CasePane):
+class ParticipantsPane(RecordsPane[Participant]):
     """The participants, and the selected one's details, consent and its history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -274,8 +283,9 @@ class ParticipantsPane(CasePane):
                     ),
                 )
             )
+        self.records = {str(person.id): person for person in case.participants}
         self.query_one(RecordTable).fill(rows, select=self.take_select())
-        self._show_selected()
+        self.show_selected()
 
     def _taking_part(self, participant_id: UUID) -> Content:
         decisions = [
@@ -289,24 +299,8 @@ class ParticipantsPane(CasePane):
             return Content.styled("given", "$text-success")
         return Content.styled("withdrawn", "$text-warning")
 
-    def _selected(self) -> Participant | None:
-        key = self.query_one(RecordTable).current_key
-        if key is None:
-            return None
-        return next((p for p in self.case.participants if str(p.id) == key), None)
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_selected()
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_edit()
-
-    def _show_selected(self) -> None:
-        person = self._selected()
+    def show_selected(self) -> None:
+        person = self.selected()
         about = self.query_one("#participant-about", Static)
         consent = self.query_one("#participant-consent", Static)
         if person is None:
@@ -359,18 +353,13 @@ class ParticipantsPane(CasePane):
             parts.extend(Content("  ") + consent_line(case, c, history=True) for c in history)
         consent.update(Content("\n").join(parts))
 
-    def focus_main(self) -> None:
-        self.query_one(RecordTable).focus()
-
     # -- actions ----------------------------------------------------------------
 
     def action_add(self) -> None:
         self.app.push_screen(ParticipantEditor(self.case), callback=self._saved)
 
-    def action_edit(self) -> None:
-        person = self._selected()
-        if person is not None:
-            self.app.push_screen(ParticipantEditor(self.case, person), callback=self._saved)
+    def edit(self, person: Participant) -> None:
+        self.app.push_screen(ParticipantEditor(self.case, person), callback=self._saved)
 
     def _saved(self, saved: Participant | Consent | None) -> None:
         if saved is not None:
@@ -378,7 +367,7 @@ class ParticipantsPane(CasePane):
             self.changed(select=saved.id if isinstance(saved, Participant) else None)
 
     def action_consent(self) -> None:
-        person = self._selected()
+        person = self.selected()
         if person is not None:
             self.app.push_screen(ConsentEditor(self.case, person.id), callback=self._saved)
 
@@ -387,7 +376,7 @@ class ParticipantsPane(CasePane):
 
     @work(exclusive=True, group="participants-withdraw")
     async def _withdraw(self) -> None:
-        person = self._selected()
+        person = self.selected()
         if person is None:
             return
         given = [c for c in self.case.current_consents(person.id) if c.given]
@@ -414,7 +403,7 @@ class ParticipantsPane(CasePane):
 
     @work(exclusive=True, group="participants-remove")
     async def _remove(self) -> None:
-        person = self._selected()
+        person = self.selected()
         if person is None:
             return
         question = Content.assemble(
@@ -426,9 +415,4 @@ class ParticipantsPane(CasePane):
             ConfirmModal(question, yes="Remove", no="Keep", danger=True)
         ):
             return
-        try:
-            self.case.remove_participant(person.id)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.remove_participant(person.id))

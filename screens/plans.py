@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterVersion
-from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import DATE_FORMS, day_input, parse_day, show_day, show_when
 from rjfacil.views.deadlines import action_status
 from rjfacil.views.labels import (
@@ -26,7 +25,7 @@ from rjfacil.views.labels import (
 )
 from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
-from screens.form import Choice, Day, EditorModal, Form, Text, changes
+from screens.form import Choice, Day, EditorModal, Form, Text, add_or_update
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -83,10 +82,32 @@ class ChecklistAnswers(WalkTable):
             self.post_message(WalkRequested(checklist_id, pid, item_id))
 
 
+class SectionPane(CasePane):
+    """A plan: the case's own facts for it (e sets them), above a guidance section's
+    questions and their answers (Enter walks from one)."""
+
+    def focus_main(self) -> None:
+        self.query_one(ChecklistAnswers).focus()
+
+    def action_edit(self) -> None:
+        self.edit()
+
+    def edit(self) -> object:
+        """Ask for the facts, then save them (a worker, in the panes that do)."""
+        return None
+
+    def show_progress(self, text: str, *, walks: bool = True) -> None:
+        """Say how far the section is answered, under the facts."""
+        said = f"{text} · Enter walks from an item" if walks else text
+        self.query_one(".section-progress", Static).update(
+            Content.styled(said, "$foreground-muted")
+        )
+
+
 # -- co-working plan (D) --------------------------------------------------------------------
 
 
-class CoWorkingPane(CasePane):
+class CoWorkingPane(SectionPane):
     """The co-worker and case supervisor, the co-working flag, and Section D answers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,7 +122,7 @@ class CoWorkingPane(CasePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="coworking-who")
-        yield Static(id="coworking-progress")
+        yield Static(id="coworking-progress", classes="section-progress")
         yield ChecklistAnswers(id="coworking-answers")
 
     def show(self, case: CaseFile) -> None:
@@ -128,35 +149,19 @@ class CoWorkingPane(CasePane):
             )
         self.query_one("#coworking-who", Static).update(Content("\n").join(lines))
         table = self.query_one(ChecklistAnswers)
-        progress = self.query_one("#coworking-progress", Static)
+        table.display = answers.known
         if not answers.known:
-            table.display = False
-            progress.update(
-                Content.styled(
-                    "The co-working questions (Section D) are not among the checklists yet; "
-                    "record the plan in a note meanwhile.",
-                    "$foreground-muted",
-                )
+            self.show_progress(
+                "The co-working questions (Section D) are not among the checklists yet; "
+                "record the plan in a note meanwhile.",
+                walks=False,
             )
             return
-        table.display = True
         table.show_answers(answers)
-        progress.update(
-            Content.styled(
-                f"Section D: {answers.answered} of {answers.total} answered"
-                " · Enter walks from an item",
-                "$foreground-muted",
-            )
-        )
-
-    def focus_main(self) -> None:
-        self.query_one(ChecklistAnswers).focus()
-
-    def action_edit(self) -> None:
-        self._edit()
+        self.show_progress(f"Section D: {answers.answered} of {answers.total} answered")
 
     @work(exclusive=True, group="coworking-edit")
-    async def _edit(self) -> None:
+    async def edit(self) -> None:
         c = self.case.case
         name = self.case.person_name
         worker = await self.app.push_screen_wait(
@@ -178,18 +183,13 @@ class CoWorkingPane(CasePane):
         fields = {"co_worker": worker.strip()}
         if supervisor is not None:
             fields["case_supervisor"] = supervisor.strip()
-        try:
-            self.case.update_case(**fields)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.update_case(**fields))
 
 
 # -- meeting plan (A 3(b)) ------------------------------------------------------------------
 
 
-class MeetingPane(CasePane):
+class MeetingPane(SectionPane):
     """The meeting's date and venue, and the direct meeting checklist (A 3(b))."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -204,7 +204,7 @@ class MeetingPane(CasePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="meeting-when")
-        yield Static(id="meeting-progress")
+        yield Static(id="meeting-progress", classes="section-progress")
         yield ChecklistAnswers(id="meeting-answers")
 
     def show(self, case: CaseFile) -> None:
@@ -224,22 +224,10 @@ class MeetingPane(CasePane):
         answers = section_answers(case, MEETING)
         self.query_one(ChecklistAnswers).show_answers(answers)
         note = "" if answers.applies else " · applies once 'Choosing the process' records a meeting"
-        self.query_one("#meeting-progress", Static).update(
-            Content.styled(
-                f"A 3(b): {answers.answered} of {answers.total} answered{note}"
-                " · Enter walks from an item",
-                "$foreground-muted",
-            )
-        )
-
-    def focus_main(self) -> None:
-        self.query_one(ChecklistAnswers).focus()
-
-    def action_edit(self) -> None:
-        self._edit()
+        self.show_progress(f"A 3(b): {answers.answered} of {answers.total} answered{note}")
 
     @work(exclusive=True, group="meeting-edit")
-    async def _edit(self) -> None:
+    async def edit(self) -> None:
         c = self.case.case
         error = ""
         typed = day_input(c.meeting_date)
@@ -267,12 +255,7 @@ class MeetingPane(CasePane):
         fields: dict[str, Any] = {"meeting_date": day}
         if venue is not None:
             fields["meeting_venue"] = venue.strip()
-        try:
-            self.case.update_case(**fields)
-        except RjfacilError as failure:
-            self.fail(failure)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.update_case(**fields))
 
 
 # -- outcome agreement (A 3(c)) and letters (A 3(a) 11-12) ------------------------------------
@@ -315,19 +298,15 @@ class ActionEditor(EditorModal[AgreementAction]):
 
     def save(self) -> AgreementAction:
         by_whom = self.by_whom.value
-        fields: dict[str, Any] = {
+        fields = {
+            "description": self.description.value,
             "by_whom": None if by_whom == NOBODY else UUID(by_whom),
             "due": self.due.day,
             "status": self.status.value,
         }
-        if self.action is None:
-            saved = self.case.add_action(self.description.value, **fields)
-        else:
-            fields["description"] = self.description.value
-            changed = changes(self.action, fields)
-            saved = self.case.update_action(self.action.id, **changed) if changed else self.action
-        self.action = saved
-        return saved
+        case = self.case
+        self.action = add_or_update(self.action, fields, case.add_action, case.update_action)
+        return self.action
 
 
 class LetterEditor(EditorModal[LetterVersion]):
@@ -599,12 +578,7 @@ class AgreementPane(CasePane):
         def picked(status: ActionStatus | None) -> None:
             if status is None or status is action.status:
                 return
-            try:
-                self.case.update_action(action.id, status=status)
-            except RjfacilError as error:
-                self.fail(error)
-                return
-            self.changed()
+            self.save_change(lambda: self.case.update_action(action.id, status=status))
 
         self.app.push_screen(
             PickModal(
@@ -636,12 +610,7 @@ class AgreementPane(CasePane):
         )
         if note is None:
             return
-        try:
-            self.case.set_letter_status(letter.id, status, note)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.set_letter_status(letter.id, status, note))
 
     def _saved(self, saved: AgreementAction | LetterVersion | None) -> None:
         if saved is not None:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from rjfacil.casedoc.model import Risk, RiskRating
-from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import day_input, show_day, show_when
 from rjfacil.views.deadlines import review_status
-from screens.form import Choice, Day, EditorModal, Form, Text, Tick, changes
+from screens.form import Choice, Day, EditorModal, Form, Text, Tick, add_or_update
 from screens.safe import plain
-from screens.widgets import CasePane, RecordTable, editable, first_line
+from screens.widgets import RecordsPane, RecordTable, editable, first_line
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
@@ -71,24 +69,19 @@ class RiskEditor(EditorModal[Risk]):
 
     def save(self) -> Risk:
         concerns = self.concerns.value
-        fields: dict[str, Any] = {
+        fields = {
+            "description": self.description.value,
             "rating": self.rating.value,
             "mitigation": self.mitigation.value,
             "review_date": self.review.day,
             "participant_id": None if concerns == CASE else UUID(concerns),
             "resolved": self.resolved.value,
         }
-        if self.risk is None:
-            saved = self.case.add_risk(self.description.value, **fields)
-        else:
-            fields["description"] = self.description.value
-            changed = changes(self.risk, fields)
-            saved = self.case.update_risk(self.risk.id, **changed) if changed else self.risk
-        self.risk = saved
-        return saved
+        self.risk = add_or_update(self.risk, fields, self.case.add_risk, self.case.update_risk)
+        return self.risk
 
 
-class RisksPane(CasePane):
+class RisksPane(RecordsPane[Risk]):
     """The risks of the case, open ones first, with the selected one in full."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -111,7 +104,7 @@ class RisksPane(CasePane):
     def show(self, case: CaseFile) -> None:
         super().show(case)
         risks = sorted(case.risks, key=lambda r: (r.resolved, r.review_date or date.max))
-        self._risks = {str(r.id): r for r in risks}
+        self.records = {str(r.id): r for r in risks}
         rows = []
         for risk in risks:
             status = review_status(risk)
@@ -133,24 +126,10 @@ class RisksPane(CasePane):
                 )
             )
         self.query_one(RecordTable).fill(rows, select=self.take_select())
-        self._show_selected()
+        self.show_selected()
 
-    def _selected(self) -> Risk | None:
-        key = self.query_one(RecordTable).current_key
-        return self._risks.get(key) if key else None
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_selected()
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_edit()
-
-    def _show_selected(self) -> None:
-        risk = self._selected()
+    def show_selected(self) -> None:
+        risk = self.selected()
         text = self.query_one("#risk-text", Static)
         if risk is None:
             text.update(
@@ -182,28 +161,18 @@ class RisksPane(CasePane):
         ]
         text.update(Content("\n").join(parts))
 
-    def focus_main(self) -> None:
-        self.query_one(RecordTable).focus()
-
     def action_add(self) -> None:
         self.app.push_screen(RiskEditor(self.case), callback=self._saved)
 
-    def action_edit(self) -> None:
-        risk = self._selected()
-        if risk is not None:
-            self.app.push_screen(RiskEditor(self.case, risk), callback=self._saved)
+    def edit(self, risk: Risk) -> None:
+        self.app.push_screen(RiskEditor(self.case, risk), callback=self._saved)
 
     def action_resolve(self) -> None:
-        risk = self._selected()
+        risk = self.selected()
         if risk is None:
             return
-        try:
-            self.case.update_risk(risk.id, resolved=not risk.resolved)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.notify("Risk resolved." if not risk.resolved else "Risk open again.", markup=False)
-        self.changed()
+        if self.save_change(lambda: self.case.update_risk(risk.id, resolved=not risk.resolved)):
+            self.notify("Risk resolved." if not risk.resolved else "Risk open again.", markup=False)
 
     def _saved(self, risk: Risk | None) -> None:
         if risk is not None:

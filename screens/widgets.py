@@ -5,7 +5,7 @@ Everything here shows user text through :func:`screens.safe.plain`, never as mar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from uuid import UUID
 
@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.data_table import CellDoesNotExist
 from textual.widgets.option_list import Option
 
+from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import DATE_HINT, parse_day, show_when
 from screens.safe import plain
@@ -490,6 +491,57 @@ class CasePane(Vertical):
         select, self._select = self._select, None
         return select
 
-    def fail(self, error: Exception) -> None:
-        """Show a save failure: one line, nothing else claimed."""
-        self.notify(str(error), title="Not saved", severity="error", markup=False)
+    def save_change(self, change: Callable[[], object]) -> bool:
+        """Save a change through the core, then refresh every view of the case.
+
+        A failure the user can act on is shown in one line, and nothing else is claimed.
+
+        Returns:
+            Whether the change was saved.
+        """
+        try:
+            change()
+        except RjfacilError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return False
+        self.changed()
+        return True
+
+
+R = TypeVar("R")
+
+
+class RecordsPane(CasePane, Generic[R]):
+    """A tab whose main widget is one table of records keyed by id (``records``, filled by
+    ``show``): the highlighted record is shown in full, and Enter edits it."""
+
+    records: dict[str, R]
+
+    def selected(self) -> R | None:
+        """The highlighted record, or None when the table is empty."""
+        key = self.query_one(RecordTable).current_key
+        return self.records.get(key) if key else None
+
+    def show_selected(self) -> None:
+        """Show the highlighted record in full, or what to do when there is none."""
+
+    def edit(self, record: R) -> None:
+        """Open the record's editor."""
+
+    def action_edit(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.edit(record)
+
+    def focus_main(self) -> None:
+        self.query_one(RecordTable).focus()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_selected()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()

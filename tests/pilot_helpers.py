@@ -9,7 +9,7 @@
   an unlocked vault as ``app.vault``, as the real app does (both are a VaultHost, through
   which the screens reach the vault), and pushes one screen made by a factory, so these
   tests do not depend on the app shell. :func:`case_screen` runs it on a case's tab and
-  :func:`open_editor` opens an editor there by its key: the setup most UI tests share.
+  :func:`open_with` opens an editor there by its key: the setup most UI tests share.
 """
 
 from __future__ import annotations
@@ -191,10 +191,16 @@ def case_screen(
     return hosted(vault, lambda: CaseScreen(case_id, tab=tab, walk=walk), **run)
 
 
-async def open_editor(pilot: Pilot[Any], key: str, kind: type[S]) -> S:
-    """Press ``key`` and return the editor (or dialog) it opens, which must be a ``kind``."""
-    await pilot.press(key)
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` and let what they do settle."""
+    await pilot.press(*keys)
     await settle(pilot)
+
+
+async def open_with(pilot: Pilot[Any], key: str, kind: type[S]) -> S:
+    """Press ``key`` and return the editor (or dialog, or walker) it opens, which must be
+    a ``kind``."""
+    await press(pilot, key)
     return screen_of(pilot.app, kind)
 
 

@@ -19,8 +19,9 @@ from screens.form import Choice, Day, EditorModal, Form, Line, OneOf, Picks, Tex
 from screens.participants import ConsentEditor, ParticipantEditor
 from tests.pilot_helpers import (
     case_screen,
-    open_editor,
+    open_with,
     paste,
+    press,
     screen_of,
     screen_text,
     settle,
@@ -96,8 +97,7 @@ async def test_each_kind_of_field_comes_back_as_the_value_it_holds() -> None:
         picks.select("a")
         await settle(pilot)
         assert editor.query_one("#s-one-of", RadioSet).pressed_button is not None
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
     assert app.results == [
         {
             "line": "Dee Marsh",
@@ -115,8 +115,7 @@ async def test_escape_closes_at_once_unless_something_changed_then_asks() -> Non
     untouched = Host(Sample())
     async with untouched.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert untouched.results == [None]
 
     editor = Sample()
@@ -125,17 +124,13 @@ async def test_escape_closes_at_once_unless_something_changed_then_asks() -> Non
         await settle(pilot)
         editor.query_one("#s-choice", Select).value = "ben"  # only a choice, nothing typed
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         screen_of(app, ConfirmModal)
         assert "Discard the sample?" in screen_text(app)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert screen_of(app, Sample).choice.value == "ben"
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "escape")
+        await press(pilot, "y")
         assert app.results == [None]
 
 
@@ -145,14 +140,12 @@ async def test_a_date_that_is_not_one_keeps_the_editor_open_and_names_the_field(
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         editor.query_one("#s-day", Input).value = "31/02/2025"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         screen_of(app, Sample)
         assert "Due: Write the date as 2025-03-14 or 14/03/2025" in squashed(screen_text(app))
         assert app.results == []
         editor.query_one("#s-day", Input).value = "28/02/2025"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
     [saved] = app.results
     assert isinstance(saved, dict) and saved["day"] == date(2025, 2, 28)
 
@@ -163,8 +156,7 @@ async def test_enter_in_a_line_saves_only_in_an_editor_that_says_so() -> None:
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
             await paste(pilot, "Dee")
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert isinstance(app.screen, Sample) is not saves
             assert len(app.results) == int(saves)
 
@@ -184,7 +176,7 @@ async def test_a_lock_keeps_unsaved_participant_details_in_words(vault: Vault) -
     case = vault.new_case("RJ-901")
     async with case_screen(vault, case.id, "participants") as (app, pilot):
         screen = screen_of(app, CaseScreen)
-        editor = await open_editor(pilot, "a", ParticipantEditor)
+        editor = await open_with(pilot, "a", ParticipantEditor)
         await paste(pilot, "Dee Marsh")
         editor.query_one("#p-role", Select).value = Role.PERSON_RESPONSIBLE.value
         editor.query_one("#p-address-as", Input).value = "Dee"
@@ -204,13 +196,11 @@ async def test_escape_after_choosing_a_consent_purpose_asks_before_discarding(
     case = vault.new_case("RJ-902")
     harmed, _ = two_people(case)
     async with case_screen(vault, case.id, "participants") as (app, pilot):
-        editor = await open_editor(pilot, "c", ConsentEditor)
+        editor = await open_with(pilot, "c", ConsentEditor)
         editor.query_one("#c-purpose", Select).value = ConsentPurpose.SHARING.value
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         screen_of(app, ConfirmModal)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         screen_of(app, CaseScreen)
     assert case.consents(harmed) == []

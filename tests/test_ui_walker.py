@@ -20,6 +20,7 @@ from tests.pilot_helpers import (
     case_screen,
     hosted,
     paste,
+    press,
     reopen,
     screen_of,
     screen_text,
@@ -37,8 +38,7 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         table = app.screen.query_one("#checklists-table")
         labels = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
         table.move_cursor(row=labels.index("Sensitive and complex cases"))
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         walker = screen_of(app, ChecklistWalker)
         shown = squashed(screen_text(app))
         assert f"1 of {len(items)}" in shown
@@ -46,16 +46,14 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         assert items[0].reference in shown
 
         # "no" is saved and the walker moves on to the next item.
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert case.answers()[("sensitive", items[0].id, None)].value == "no"
         assert walker.item.id == items[1].id
         assert f"2 of {len(items)}" in screen_text(app)
         assert not walker.query_one(FlagBanner).has_class("-shown")
 
         # Skip the second; answer yes to the third kind of risk that raises the flag.
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert walker.item.id == items[2].id
         walker.index = [i.id for i in items].index("manipulation")
         walker.show_item()
@@ -85,11 +83,9 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         assert "Managerial oversight needed" in banner_text
 
         # Moving on hides the banner; coming back shows the answer and who gave it.
-        await pilot.press("right")
-        await settle(pilot)
+        await press(pilot, "right")
         assert not walker.query_one(FlagBanner).has_class("-shown")
-        await pilot.press("left")
-        await settle(pilot)
+        await press(pilot, "left")
         shown = squashed(screen_text(app))
         assert "Answer: yes — given by Sam Okafor" in shown
         assert "⚑ This answer raises: Sensitive and complex case" in shown
@@ -109,14 +105,10 @@ async def test_a_changed_answer_shows_the_earlier_one(vault: Vault) -> None:
     async with hosted(
         vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
     ) as (app, pilot):
-        await pilot.press("u")
-        await settle(pilot)
-        await pilot.press("left")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("left")
-        await settle(pilot)
+        await press(pilot, "u")
+        await press(pilot, "left")
+        await press(pilot, "y")
+        await press(pilot, "left")
         shown = squashed(screen_text(app))
         assert "Answer: yes — given by Sam Okafor" in shown
         assert "Earlier: unknown (Sam Okafor" in shown
@@ -137,8 +129,7 @@ async def test_participant_items_choices_by_number(vault: Vault) -> None:
         assert "Ben Cole (person responsible)" in shown
         assert item.choices is not None
         assert item.choices[1].label in shown
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         answer = case.answers()[("risk", item.id, responsible)]
         assert answer.value == item.choices[1].id
 
@@ -153,13 +144,11 @@ async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
         field = walker.query_one("#walk-input", Input)
         assert field.has_focus
         # Real key presses: digits are the walker's keys too, and the field must take them.
-        await pilot.press(*"31/02/2025", "enter")
-        await settle(pilot)
+        await press(pilot, *"31/02/2025", "enter")
         assert "Write the date as 2025-03-14" in screen_text(app)
         assert ("risk", "last_reviewed", None) not in case.answers()
         field.value = ""
-        await pilot.press(*"14/03/2025", "enter")
-        await settle(pilot)
+        await press(pilot, *"14/03/2025", "enter")
         assert case.answers()[("risk", "last_reviewed", None)].value == "2025-03-14"
         assert date.fromisoformat("2025-03-14")
 
@@ -169,17 +158,13 @@ async def test_a_note_goes_with_the_answer(vault: Vault) -> None:
     async with hosted(
         vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
     ) as (app, pilot):
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert "Give an answer first" in screen_text(app)
-        await pilot.press("y", "left")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "y", "left")
+        await press(pilot, "a")
         assert isinstance(app.screen, TextPromptModal)
         await paste(pilot, "Done with the probation officer")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         answer = case.answers()[("risk", "initial_assessment", None)]
         assert answer.value == "yes" and answer.note == "Done with the probation officer"
         assert "Note: Done with the probation officer" in screen_text(app)
@@ -199,8 +184,7 @@ async def test_a_failed_save_shows_why_and_is_not_shown_as_saved(
         notifications=True,
     ) as (app, pilot):
         monkeypatch.setattr(case, "answer", disk_full)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         walker = screen_of(app, ChecklistWalker)
         assert walker.item.id == "initial_assessment"  # it did not move on
         shown = squashed(screen_text(app))
@@ -215,13 +199,11 @@ async def test_check_items_tick_with_space_and_clear(vault: Vault) -> None:
     async with hosted(
         vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded")
     ) as (app, pilot):
-        await pilot.press("space")
-        await settle(pilot)
+        await press(pilot, "space")
         assert case.answers()[("risk", "concerns_recorded", None)].value is True
         walker = screen_of(app, ChecklistWalker)
         assert walker.item.id != "concerns_recorded"
-        await pilot.press("left", "x")
-        await settle(pilot)
+        await press(pilot, "left", "x")
         assert ("risk", "concerns_recorded", None) not in case.answers()
         assert "Not answered yet." in screen_text(app)
 
@@ -253,8 +235,7 @@ async def test_a_rebuilt_case_screen_returns_to_the_walker(vault: Vault) -> None
         await settle(pilot)
         walker = screen_of(app, ChecklistWalker)
         assert walker.item.id == "power_imbalance"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
         assert app.screen.active_tab == "checklists"
 
