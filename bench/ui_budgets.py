@@ -28,7 +28,7 @@ from rjfacil.views.flags import raised_flags
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
-from tests.test_ui_case_host import CaseHost  # the host of the case screens' UI tests
+from tests.pilot_helpers import CaseHost  # the host of the case screens' UI tests
 
 BUDGET_MS = 100
 FAST = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)

@@ -19,20 +19,17 @@ from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
-    Input,
     OptionList,
-    Select,
     Static,
     TabbedContent,
     TabPane,
-    TextArea,
 )
 from textual.widgets.option_list import Option
 
 from rjfacil.casedoc.model import Case
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
-from rjfacil.views.dates import day_input, parse_day, show_day
+from rjfacil.views.dates import day_input, show_day
 from rjfacil.views.deadlines import due_dates
 from rjfacil.views.flags import explanations, flags
 from rjfacil.views.labels import (
@@ -48,6 +45,7 @@ from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
+from screens.form import Choice, Day, EditorModal, Form, Line, Text, changes
 from screens.history import HistoryPane
 from screens.host import VaultHost
 from screens.notes import NotesPane
@@ -60,18 +58,13 @@ from screens.widgets import (
     LOCK_IN_FOOTER,
     CaseChanged,
     CasePane,
-    EditorModal,
     FlagBanner,
     NextSteps,
     PickModal,
     RecordTable,
     WalkRequested,
     WalkTable,
-    date_field,
-    draft_note,
     editable,
-    form_row,
-    text_field,
 )
 
 if TYPE_CHECKING:
@@ -97,98 +90,47 @@ NO_PROCESS = "none"
 class CaseDetailsEditor(EditorModal[Case]):
     """The case's own details: reference, referral date, process, supervisor, summary."""
 
-    TITLE_TEXT = "Case details"
+    draft_of = "case details"
+    ENTER_SAVES = True
 
     def __init__(self, case: CaseFile) -> None:
-        super().__init__()
         self.case = case
-        self._initial = self._from(case.case)
-
-    def _from(self, c: Case) -> dict[str, Any]:
-        return {
-            "reference": editable(c.reference),
-            "referral_date": day_input(c.referral_date),
-            "process": c.process.value if c.process else NO_PROCESS,
-            "case_supervisor": editable(self.case.person_name(c.case_supervisor)),
-            "summary": editable(c.summary),
-        }
-
-    def form(self) -> ComposeResult:
-        start = self._initial
-        yield form_row("Reference", Input(start["reference"], compact=True, id="d-reference"))
-        yield form_row(
-            "Referred on",
-            date_field(start["referral_date"], "d-referral"),
-        )
-        yield form_row(
+        c = case.case
+        self.reference = Line("Reference", "d-reference", editable(c.reference))
+        self.referred = Day("Referred on", "d-referral", day_input(c.referral_date))
+        self.process = Choice(
             "Process",
-            Select(
-                [(Content("Not chosen yet"), NO_PROCESS)]
-                + [(Content(process_label(p)), p.value) for p in ProcessType],
-                value=start["process"],
-                allow_blank=False,
-                compact=True,
-                id="d-process",
-            ),
+            "d-process",
+            [(Content("Not chosen yet"), NO_PROCESS)]
+            + [(Content(process_label(p)), p.value) for p in ProcessType],
+            c.process.value if c.process else NO_PROCESS,
         )
-        yield form_row(
-            "Supervisor", Input(start["case_supervisor"], compact=True, id="d-supervisor")
+        self.supervisor = Line(
+            "Supervisor", "d-supervisor", editable(case.person_name(c.case_supervisor))
         )
-        yield form_row(
-            "Summary",
-            text_field(start["summary"], "d-summary"),
+        self.summary = Text("Summary", "d-summary", editable(c.summary))
+        super().__init__(
+            "Case details",
+            Form(self.reference, self.referred, self.process, self.supervisor, self.summary),
         )
-
-    def on_mount(self) -> None:
-        self.query_one("#d-reference", Input).focus()
-
-    def _values(self) -> dict[str, Any]:
-        return {
-            "reference": self.query_one("#d-reference", Input).value,
-            "referral_date": self.query_one("#d-referral", Input).value.strip(),
-            "process": str(self.query_one("#d-process", Select).value),
-            "case_supervisor": self.query_one("#d-supervisor", Input).value,
-            "summary": self.query_one("#d-summary", TextArea).text,
-        }
-
-    def dirty(self) -> bool:
-        return self._values() != self._initial
 
     def save(self) -> Case:
-        values = self._values()
-        fields = {
-            "reference": values["reference"].strip(),
-            "referral_date": parse_day(values["referral_date"]),
-            "process": None if values["process"] == NO_PROCESS else values["process"],
-            "case_supervisor": values["case_supervisor"].strip(),
-            "summary": values["summary"],
-        }
         current = self.case.case
-        changed = {
-            k: v
-            for k, v in fields.items()
-            if k != "case_supervisor"
-            and getattr(current, k) != (ProcessType(v) if k == "process" and v else v)
-        }
+        process = self.process.value
+        changed = changes(
+            current,
+            {
+                "reference": self.reference.value.strip(),
+                "referral_date": self.referred.day,
+                "process": None if process == NO_PROCESS else process,
+                "summary": self.summary.value,
+            },
+        )
         # A name: the core finds the team member of that name, or adds one.
-        if fields["case_supervisor"] != self.case.person_name(current.case_supervisor):
-            changed["case_supervisor"] = fields["case_supervisor"]
-        if not changed:
-            return current
-        saved = self.case.update_case(**changed)
-        self._initial = self._from(saved)
-        return saved
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        summary = self._values()["summary"]
-        if summary == self._initial["summary"] or not summary.strip():
-            return False
-        draft_note(case, "the case summary", summary)
-        return True
+        supervisor = self.supervisor.value.strip()
+        if supervisor != self.case.person_name(current.case_supervisor):
+            changed["case_supervisor"] = supervisor
+        return self.case.update_case(**changed) if changed else current
 
 
 class OverviewPane(CasePane):
@@ -368,12 +310,9 @@ class OverviewPane(CasePane):
         )
         if reason is None:
             return
-        try:
-            self.case.override_flag(state.flag.id, reason, cleared=state.raised)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(
+            lambda: self.case.override_flag(state.flag.id, reason, cleared=state.raised)
+        )
 
     def action_details(self) -> None:
         def saved(case: Case | None) -> None:

@@ -17,29 +17,21 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Checkbox,
-    DataTable,
-    RadioButton,
-    RadioSet,
     Select,
-    SelectionList,
     Static,
-    TextArea,
 )
 
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from rjfacil.views.dates import show_day_of, show_when
 from rjfacil.views.labels import note_source_label, share_how_label
+from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
 from screens.safe import plain
 from screens.widgets import (
-    CasePane,
-    EditorModal,
+    RecordsPane,
     RecordTable,
     TextModal,
-    draft_note,
     editable,
     first_line,
-    form_row,
-    text_field,
 )
 
 if TYPE_CHECKING:
@@ -72,109 +64,88 @@ class NoteEditor(EditorModal[Note]):
         participant_id: For a new note, whom it concerns to begin with.
     """
 
-    TITLE_TEXT = "Note"
     DISCARD_QUESTION = "Discard this note? What you typed is not saved."
 
     def __init__(
         self, case: CaseFile, note: Note | None = None, participant_id: UUID | None = None
     ) -> None:
-        super().__init__()
         self.case = case
         self.note = note
-        self.TITLE_TEXT = "Revise the note" if note else "New note"
+        self.draft_of = "a revision of a note" if note else "a new note"
         start = note.participant_id if note else participant_id
-        self._initial: dict[str, Any] = {
-            "text": editable(case.note_text(note.id)) if note else "",
-            "concerns": start,
-            "source": note.source if note else NoteSource.FACILITATOR_ASSESSMENT,
-            "share_how": note.share_how if note else ShareHow.NOT_SHARED,
-            "share_with": set(note.share_with) if note else set(),
-            "private": note.private if note else False,
-        }
-
-    def form(self) -> ComposeResult:
-        start = self._initial
-        yield form_row(
+        self.concerns = Choice(
             "Concerns",
-            Select(
-                [(Content("The case as a whole"), CASE)]
-                + [(_who(self.case, p.id), str(p.id)) for p in self.case.participants],
-                value=str(start["concerns"]) if start["concerns"] else CASE,
-                allow_blank=False,
-                compact=True,
-                id="note-concerns",
-            ),
+            "note-concerns",
+            [(Content("The case as a whole"), CASE)]
+            + [(_who(case, p.id), str(p.id)) for p in case.participants],
+            str(start) if start else CASE,
         )
-        source = RadioSet(
-            RadioButton(
-                note_source_label(NoteSource.FROM_PARTICIPANT),
-                value=start["source"] is NoteSource.FROM_PARTICIPANT,
-                id="from_participant",
-            ),
-            RadioButton(
-                note_source_label(NoteSource.FACILITATOR_ASSESSMENT),
-                value=start["source"] is NoteSource.FACILITATOR_ASSESSMENT,
-                id="facilitator_assessment",
-            ),
-            id="note-source",
-            compact=True,
+        self.source = OneOf(
+            "Where from",
+            "note-source",
+            [(note_source_label(each), each.value) for each in NoteSource],
+            (note.source if note else NoteSource.FACILITATOR_ASSESSMENT).value,
         )
-        yield form_row("Where from", source)
-        yield form_row(
-            "Note",
-            text_field(start["text"], "note-text"),
-        )
-        yield form_row(
+        self.text = Text("Note", "note-text", editable(case.note_text(note.id)) if note else "")
+        self.share_how = Choice(
             "May be shared",
-            Select(
-                [(Content(share_how_label(how)), how.value) for how in ShareHow],
-                value=start["share_how"].value,
-                allow_blank=False,
-                compact=True,
-                id="note-share-how",
-            ),
+            "note-share-how",
+            [(Content(share_how_label(how)), how.value) for how in ShareHow],
+            (note.share_how if note else ShareHow.NOT_SHARED).value,
         )
-        yield form_row("With", SelectionList[str](compact=True, id="note-share-with"))
-        yield form_row(
+        # Offered once the editor is shown: everyone but the person the note concerns.
+        self.share_with = Picks(
+            "With",
+            "note-share-with",
+            [],
+            frozenset(str(pid) for pid in note.share_with) if note else frozenset(),
+        )
+        self.private = Tick(
             "Private",
-            Checkbox(
-                "Only for me: never exported or bundled",
-                value=start["private"],
-                compact=True,
-                id="note-private",
+            "note-private",
+            "Only for me: never exported or bundled",
+            note.private if note else False,
+        )
+        super().__init__(
+            "Revise the note" if note else "New note",
+            Form(
+                self.concerns,
+                self.source,
+                self.text,
+                self.share_how,
+                self.share_with,
+                self.private,
             ),
         )
 
     def on_mount(self) -> None:
-        self._fill_share_with(self._initial["share_with"])
-        self._private_changed(self._initial["private"])
-        self.query_one("#note-text", TextArea).focus()
+        self._offer_share_with(self.share_with.start)
+        self._private_changed(self.private.start)
+
+    def first_field(self) -> Text:
+        return self.text
 
     # -- fields -----------------------------------------------------------------
 
     def _concerns(self) -> UUID | None:
-        value = self.query_one("#note-concerns", Select).value
-        return None if value == CASE or value is Select.NULL else UUID(str(value))
+        value = self.concerns.value
+        return None if value in (CASE, "") else UUID(value)
 
-    def _fill_share_with(self, chosen: set[UUID]) -> None:
+    def _offer_share_with(self, chosen: frozenset[str]) -> None:
         """Others the note may be shared with: everyone but the person it concerns."""
         concerns = self._concerns()
-        options = self.query_one("#note-share-with", SelectionList)
-        options.clear_options()
-        options.add_options(
+        self.share_with.offer(
             [
-                (_who(self.case, p.id), str(p.id), p.id in chosen)
+                (_who(self.case, p.id), str(p.id))
                 for p in self.case.participants
                 if p.id != concerns
-            ]
+            ],
+            chosen,
         )
-        if options.option_count:
-            options.highlighted = 0
 
     @on(Select.Changed, "#note-concerns")
     def _concerns_changed(self) -> None:
-        chosen = {UUID(v) for v in self.query_one("#note-share-with", SelectionList).selected}
-        self._fill_share_with(chosen)
+        self._offer_share_with(self.share_with.value)
 
     @on(Checkbox.Changed, "#note-private")
     def _private_toggled(self, event: Checkbox.Changed) -> None:
@@ -182,71 +153,42 @@ class NoteEditor(EditorModal[Note]):
 
     @on(Select.Changed, "#note-share-how")
     def _share_how_changed(self) -> None:
-        self._private_changed(self.query_one("#note-private", Checkbox).value)
+        self._private_changed(self.private.value)
 
     def _private_changed(self, private: bool) -> None:
         """A private note is not shared; "with whom" matters only for a shared one."""
-        how = self.query_one("#note-share-how", Select)
-        whom = self.query_one("#note-share-with", SelectionList)
+        how = self.share_how.widget
         if private and how.value != ShareHow.NOT_SHARED.value:
             how.value = ShareHow.NOT_SHARED.value
         how.disabled = private
-        whom.disabled = private or how.value == ShareHow.NOT_SHARED.value
+        self.share_with.widget.disabled = private or how.value == ShareHow.NOT_SHARED.value
 
-    def _values(self) -> dict[str, Any]:
-        source_set = self.query_one("#note-source", RadioSet)
-        pressed = source_set.pressed_button
-        source = (
-            NoteSource(pressed.id) if pressed and pressed.id else NoteSource.FACILITATOR_ASSESSMENT
-        )
-        share_how = ShareHow(str(self.query_one("#note-share-how", Select).value))
-        private = self.query_one("#note-private", Checkbox).value
-        share_with = {UUID(v) for v in self.query_one("#note-share-with", SelectionList).selected}
-        if share_how is ShareHow.NOT_SHARED or private:
-            share_with = set()
-        return {
-            "text": self.query_one("#note-text", TextArea).text,
-            "concerns": self._concerns(),
-            "source": source,
-            "share_how": share_how,
-            "share_with": share_with,
-            "private": private,
-        }
+    def _shared_with(self) -> list[UUID]:
+        if self.private.value or self.share_how.value == ShareHow.NOT_SHARED.value:
+            return []
+        return sorted((UUID(v) for v in self.share_with.value), key=str)
 
     # -- saving -----------------------------------------------------------------
 
-    def dirty(self) -> bool:
-        now = self._values()
-        start = dict(self._initial)
-        if start["share_how"] is ShareHow.NOT_SHARED or start["private"]:
-            start["share_with"] = set()
-        return now != start
-
     def save(self) -> Note:
-        values = self._values()
-        case = self.case
-        fields = {
-            "participant_id": values["concerns"],
-            "source": values["source"],
-            "share_with": sorted(values["share_with"], key=str),
-            "share_how": values["share_how"],
-            "private": values["private"],
+        fields: dict[str, Any] = {
+            "participant_id": self._concerns(),
+            "source": NoteSource(self.source.value),
+            "share_with": self._shared_with(),
+            "share_how": ShareHow(self.share_how.value),
+            "private": self.private.value,
         }
         if self.note is None:
-            return case.add_note(values["text"], **fields)
-        text = values["text"] if values["text"] != self._initial["text"] else None
-        saved = case.revise_note(self.note.id, text, **fields)
-        # What is saved now is the new starting point, should a later save fail.
-        self._initial = values
-        return saved
+            return self.case.add_note(self.text.value, **fields)
+        text = self.text.value if self.text.changed else None
+        return self.case.revise_note(self.note.id, text, **fields)
 
-    def rescue_draft(self, case: CaseFile) -> bool:
-        values = self._values()
-        if values["text"].strip() and values["text"] != self._initial["text"]:
-            what = "a revision of a note" if self.note else "a new note"
-            draft_note(case, what, values["text"], values["concerns"])
-            return True
-        return False
+    def draft(self) -> str:
+        # The note's own words, if they changed; its sharing is not worth a draft.
+        return self.text.value if self.text.changed else ""
+
+    def draft_about(self) -> UUID | None:
+        return self._concerns()
 
 
 def note_history(case: CaseFile, note: Note) -> Content:
@@ -271,7 +213,7 @@ def note_history(case: CaseFile, note: Note) -> Content:
     return Content("\n").join(parts)
 
 
-class NotesPane(CasePane):
+class NotesPane(RecordsPane[Note]):
     """The notes list, filtered by participant and by sharing, with the selected note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -348,7 +290,7 @@ class NotesPane(CasePane):
             notes = [n for n in notes if n.share_how is ShareHow.NOT_SHARED and not n.private]
         elif sharing == "private":
             notes = [n for n in notes if n.private]
-        self._notes = {str(n.id): n for n in notes}
+        self.records = {str(n.id): n for n in notes}
         names = {p.id: p.name for p in case.participants}
         table = self.query_one(RecordTable)
         room = max(24, table.size.width - 62) if table.size.width else 40
@@ -376,7 +318,7 @@ class NotesPane(CasePane):
         self.query_one("#notes-count", Static).update(
             Content.styled(f"{len(notes)} of {len(case.notes())} notes", "$foreground-muted")
         )
-        self._show_selected()
+        self.show_selected()
 
     @on(Select.Changed, "#notes-who")
     @on(Select.Changed, "#notes-sharing")
@@ -385,22 +327,8 @@ class NotesPane(CasePane):
         if not self.stale:
             self._fill()
 
-    @on(DataTable.RowHighlighted, "#notes-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_selected()
-
-    @on(DataTable.RowSelected, "#notes-table")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_revise()
-
-    def _selected_note(self) -> Note | None:
-        key = self.query_one(RecordTable).current_key
-        return self._notes.get(key) if key else None
-
-    def _show_selected(self) -> None:
-        note = self._selected_note()
+    def show_selected(self) -> None:
+        note = self.selected()
         meta = self.query_one("#notes-meta", Static)
         text = self.query_one("#notes-text", Static)
         if note is None:
@@ -426,9 +354,6 @@ class NotesPane(CasePane):
         )
         text.update(plain(case.note_text(note.id)))
 
-    def focus_main(self) -> None:
-        self.query_one(RecordTable).focus()
-
     # -- actions ----------------------------------------------------------------
 
     def action_filter(self) -> None:
@@ -440,9 +365,10 @@ class NotesPane(CasePane):
         self.app.push_screen(NoteEditor(self.case, participant_id=start), callback=self._saved)
 
     def action_revise(self) -> None:
-        note = self._selected_note()
-        if note is not None:
-            self.app.push_screen(NoteEditor(self.case, note), callback=self._saved)
+        self.action_edit()
+
+    def edit(self, note: Note) -> None:
+        self.app.push_screen(NoteEditor(self.case, note), callback=self._saved)
 
     def _saved(self, note: Note | None) -> None:
         if note is not None:
@@ -451,7 +377,7 @@ class NotesPane(CasePane):
             self.query_one(RecordTable).focus()
 
     def action_history(self) -> None:
-        note = self._selected_note()
+        note = self.selected()
         if note is not None:
             self.app.push_screen(TextModal("Note history", note_history(self.case, note)))
 

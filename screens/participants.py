@@ -9,40 +9,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import (
-    DataTable,
-    Input,
-    RadioButton,
-    RadioSet,
-    Select,
-    SelectionList,
-    Static,
-    TextArea,
-)
+from textual.widgets import Static
 
 from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
-from rjfacil.errors import RjfacilError
-from rjfacil.views.dates import parse_day, show_day, show_when, today_input
+from rjfacil.views.dates import show_day, show_when, today_input
 from rjfacil.views.labels import consent_purpose_label, process_label, role_label
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
-from screens.safe import plain
-from screens.widgets import (
-    CasePane,
-    DateValidator,
+from screens.form import (
+    Choice,
+    Day,
     EditorModal,
-    PickModal,
-    RecordTable,
-    draft_note,
-    editable,
-    form_row,
-    text_field,
+    Field,
+    Form,
+    Line,
+    OneOf,
+    Picks,
+    Text,
+    add_or_update,
 )
+from screens.safe import plain
+from screens.widgets import PickModal, RecordsPane, RecordTable, editable
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
@@ -54,94 +46,51 @@ class ParticipantEditor(EditorModal[Participant]):
     """Add a participant, or edit one. Dismisses with the saved participant, or None."""
 
     DISCARD_QUESTION = "Discard these details? They are not saved."
+    draft_of = "participant details"
+    ENTER_SAVES = True
 
     def __init__(
         self, case: CaseFile, participant: Participant | None = None, role: Role | None = None
     ) -> None:
-        super().__init__()
         self.case = case
         self.participant = participant
-        self.TITLE_TEXT = "Edit participant" if participant else "Add a participant"
-        self._initial = {
-            "name": editable(participant.name) if participant else "",
-            "role": (participant.role if participant else role or Role.PERSON_HARMED).value,
-            "address_as": editable(participant.address_as) if participant else "",
-            "contact": editable(participant.contact) if participant else "",
-            "access_needs": editable(participant.access_needs) if participant else "",
-        }
-
-    def form(self) -> ComposeResult:
-        start = self._initial
-        yield form_row("Name", Input(start["name"], compact=True, id="p-name"))
-        yield form_row(
+        self.full_name = Line("Name", "p-name", editable(participant.name) if participant else "")
+        self.role = Choice(
             "Role",
-            Select(
-                [(Content(role_label(role)), role.value) for role in Role],
-                value=start["role"],
-                allow_blank=False,
-                compact=True,
-                id="p-role",
-            ),
+            "p-role",
+            [(Content(role_label(each)), each.value) for each in Role],
+            (participant.role if participant else role or Role.PERSON_HARMED).value,
         )
-        yield form_row(
+        self.address_as = Line(
             "Address as",
-            Input(
-                start["address_as"],
-                placeholder="How they wish to be addressed",
-                compact=True,
-                id="p-address-as",
-            ),
+            "p-address-as",
+            editable(participant.address_as) if participant else "",
+            placeholder="How they wish to be addressed",
         )
-        yield form_row("Contact", Input(start["contact"], compact=True, id="p-contact"))
-        yield form_row(
-            "Access needs",
-            text_field(start["access_needs"], "p-access"),
+        self.contact = Line(
+            "Contact", "p-contact", editable(participant.contact) if participant else ""
         )
-
-    def on_mount(self) -> None:
-        self.query_one("#p-name", Input).focus()
-
-    def _values(self) -> dict[str, Any]:
-        return {
-            "name": self.query_one("#p-name", Input).value,
-            "role": str(self.query_one("#p-role", Select).value),
-            "address_as": self.query_one("#p-address-as", Input).value,
-            "contact": self.query_one("#p-contact", Input).value,
-            "access_needs": self.query_one("#p-access", TextArea).text,
-        }
-
-    def dirty(self) -> bool:
-        return self._values() != self._initial
+        self.access_needs = Text(
+            "Access needs", "p-access", editable(participant.access_needs) if participant else ""
+        )
+        super().__init__(
+            "Edit participant" if participant else "Add a participant",
+            Form(self.full_name, self.role, self.address_as, self.contact, self.access_needs),
+        )
 
     def save(self) -> Participant:
-        values = self._values()
-        values["name"] = values["name"].strip()
-        if self.participant is None:
-            role = values.pop("role")
-            name = values.pop("name")
-            saved = self.case.add_participant(role, name, **values)
-            self.participant = saved
-        else:
-            changed = {k: v for k, v in values.items() if getattr(self.participant, k) != v}
-            saved = (
-                self.case.update_participant(self.participant.id, **changed)
-                if changed
-                else self.participant
-            )
-        self._initial = self._values()
-        return saved
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        values = self._values()
-        if values == self._initial:
-            return False
-        lines = [f"{key}: {value}" for key, value in values.items() if value]
-        draft_note(case, "participant details", "\n".join(lines))
-        return True
+        fields = {
+            "name": self.full_name.value.strip(),
+            "role": self.role.value,
+            "address_as": self.address_as.value,
+            "contact": self.contact.value,
+            "access_needs": self.access_needs.value,
+        }
+        case = self.case
+        self.participant = add_or_update(
+            self.participant, fields, case.add_participant, case.update_participant
+        )
+        return self.participant
 
 
 class ConsentEditor(EditorModal[Consent]):
@@ -154,21 +103,68 @@ class ConsentEditor(EditorModal[Consent]):
         given: Whether the decision starts as given or withdrawn.
     """
 
-    TITLE_TEXT = "Record consent"
+    draft_of = "a consent decision"
+    ENTER_SAVES = True
 
     def __init__(
         self, case: CaseFile, participant_id: UUID, base: Consent | None = None, given: bool = True
     ) -> None:
-        super().__init__()
         self.case = case
         self.participant_id = participant_id
         self.base = base
-        self.given = given
-        if not given:
-            self.TITLE_TEXT = "Record a withdrawal of consent"
+        self.purpose = Choice(
+            "Purpose",
+            "c-purpose",
+            [(Content(consent_purpose_label(p)), p.value) for p in ConsentPurpose],
+            (base.purpose if base else ConsentPurpose.TAKE_PART).value,
+        )
+        self.process = Choice(
+            "Process",
+            "c-process",
+            [(Content("Any form"), ANY_FORM)]
+            + [(Content(process_label(p)), p.value) for p in ProcessType],
+            base.process.value if base and base.process else ANY_FORM,
+        )
+        self.information = Line(
+            "Information",
+            "c-information",
+            editable(base.information) if base else "",
+            placeholder="For sharing: which information",
+        )
+        self.share_with = Picks(
+            "Share with",
+            "c-share-with",
+            [
+                (case.participant_label(p.id), str(p.id))
+                for p in case.participants
+                if p.id != participant_id
+            ],
+            frozenset(str(pid) for pid in base.share_with) if base else frozenset(),
+        )
+        self.decision = OneOf(
+            "Decision",
+            "c-given",
+            [("Given", "given"), ("Withdrawn", "withdrawn")],
+            "given" if given else "withdrawn",
+        )
+        self.how = OneOf("Form", "c-form", [("Verbal", "verbal"), ("Written", "written")], "verbal")
+        self.on = Day("Date", "c-on", today_input(), required=True)
+        self.note = Line("Note", "c-note")
+        super().__init__(
+            "Record consent" if given else "Record a withdrawal of consent",
+            Form(
+                self.purpose,
+                self.process,
+                self.information,
+                self.share_with,
+                self.decision,
+                self.how,
+                self.on,
+                self.note,
+            ),
+        )
 
     def form(self) -> ComposeResult:
-        base = self.base
         yield Static(
             Content.assemble(
                 ("For ", "$foreground-muted"),
@@ -176,119 +172,28 @@ class ConsentEditor(EditorModal[Consent]):
             ),
             classes="form-hint",
         )
-        yield form_row(
-            "Purpose",
-            Select(
-                [(Content(consent_purpose_label(p)), p.value) for p in ConsentPurpose],
-                value=base.purpose.value if base else ConsentPurpose.TAKE_PART.value,
-                allow_blank=False,
-                compact=True,
-                id="c-purpose",
-            ),
-        )
-        yield form_row(
-            "Process",
-            Select(
-                [(Content("Any form"), ANY_FORM)]
-                + [(Content(process_label(p)), p.value) for p in ProcessType],
-                value=base.process.value if base and base.process else ANY_FORM,
-                allow_blank=False,
-                compact=True,
-                id="c-process",
-            ),
-        )
-        yield form_row(
-            "Information",
-            Input(
-                editable(base.information) if base else "",
-                placeholder="For sharing: which information",
-                compact=True,
-                id="c-information",
-            ),
-        )
-        chosen = set(base.share_with) if base else set()
-        yield form_row(
-            "Share with",
-            SelectionList[str](
-                *[
-                    (
-                        plain(self.case.participant_label(p.id), single_line=True),
-                        str(p.id),
-                        p.id in chosen,
-                    )
-                    for p in self.case.participants
-                    if p.id != self.participant_id
-                ],
-                compact=True,
-                id="c-share-with",
-            ),
-        )
-        yield form_row(
-            "Decision",
-            RadioSet(
-                RadioButton("Given", value=self.given, id="given"),
-                RadioButton("Withdrawn", value=not self.given, id="withdrawn"),
-                compact=True,
-                id="c-given",
-            ),
-        )
-        yield form_row(
-            "Form",
-            RadioSet(
-                RadioButton("Verbal", value=True, id="verbal"),
-                RadioButton("Written", id="written"),
-                compact=True,
-                id="c-form",
-            ),
-        )
-        yield form_row(
-            "Date",
-            Input(
-                today_input(),
-                validators=[DateValidator(optional=False)],
-                compact=True,
-                id="c-on",
-            ),
-        )
-        yield form_row("Note", Input(compact=True, id="c-note"))
+        yield from super().form()
 
-    def on_mount(self) -> None:
-        self.query_one("#c-given" if self.base else "#c-purpose").focus()
-
-    def dirty(self) -> bool:
-        return bool(
-            self.query_one("#c-note", Input).value.strip()
-            or self.query_one("#c-information", Input).value
-            != (editable(self.base.information) if self.base else "")
-        )
+    def first_field(self) -> Field[Any, Any]:
+        # Withdrawing (or renewing) a consent keeps its topic: the decision is what changes.
+        return self.decision if self.base else self.purpose
 
     def save(self) -> Consent:
-        process = str(self.query_one("#c-process", Select).value)
-        on = parse_day(self.query_one("#c-on", Input).value)
-        given_button = self.query_one("#c-given", RadioSet).pressed_button
-        form_button = self.query_one("#c-form", RadioSet).pressed_button
+        process = self.process.value
         return self.case.record_consent(
             self.participant_id,
-            str(self.query_one("#c-purpose", Select).value),
-            given=given_button is None or given_button.id == "given",
+            self.purpose.value,
+            given=self.decision.value == "given",
             process=None if process == ANY_FORM else process,
-            information=self.query_one("#c-information", Input).value.strip(),
-            share_with=[UUID(v) for v in self.query_one("#c-share-with", SelectionList).selected],
-            form=form_button.id if form_button and form_button.id else "verbal",
-            on=on,
-            note=self.query_one("#c-note", Input).value,
+            information=self.information.value.strip(),
+            share_with=[UUID(v) for v in self.share_with.in_order()],
+            form=self.how.value,
+            on=self.on.day,
+            note=self.note.value,
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        note = self.query_one("#c-note", Input).value
-        if not note.strip():
-            return False
-        draft_note(case, "a note on a consent decision", note, self.participant_id)
-        return True
+    def draft_about(self) -> UUID:
+        return self.participant_id
 
 
 def consent_topic(case: CaseFile, consent: Consent) -> str:
@@ -325,7 +230,7 @@ def consent_line(case: CaseFile, consent: Consent, history: bool = False) -> Con
     return line
 
 
-class ParticipantsPane(CasePane):
+class ParticipantsPane(RecordsPane[Participant]):
     """The participants, and the selected one's details, consent and its history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -378,8 +283,9 @@ class ParticipantsPane(CasePane):
                     ),
                 )
             )
+        self.records = {str(person.id): person for person in case.participants}
         self.query_one(RecordTable).fill(rows, select=self.take_select())
-        self._show_selected()
+        self.show_selected()
 
     def _taking_part(self, participant_id: UUID) -> Content:
         decisions = [
@@ -393,24 +299,8 @@ class ParticipantsPane(CasePane):
             return Content.styled("given", "$text-success")
         return Content.styled("withdrawn", "$text-warning")
 
-    def _selected(self) -> Participant | None:
-        key = self.query_one(RecordTable).current_key
-        if key is None:
-            return None
-        return next((p for p in self.case.participants if str(p.id) == key), None)
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_selected()
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_edit()
-
-    def _show_selected(self) -> None:
-        person = self._selected()
+    def show_selected(self) -> None:
+        person = self.selected()
         about = self.query_one("#participant-about", Static)
         consent = self.query_one("#participant-consent", Static)
         if person is None:
@@ -463,18 +353,13 @@ class ParticipantsPane(CasePane):
             parts.extend(Content("  ") + consent_line(case, c, history=True) for c in history)
         consent.update(Content("\n").join(parts))
 
-    def focus_main(self) -> None:
-        self.query_one(RecordTable).focus()
-
     # -- actions ----------------------------------------------------------------
 
     def action_add(self) -> None:
         self.app.push_screen(ParticipantEditor(self.case), callback=self._saved)
 
-    def action_edit(self) -> None:
-        person = self._selected()
-        if person is not None:
-            self.app.push_screen(ParticipantEditor(self.case, person), callback=self._saved)
+    def edit(self, person: Participant) -> None:
+        self.app.push_screen(ParticipantEditor(self.case, person), callback=self._saved)
 
     def _saved(self, saved: Participant | Consent | None) -> None:
         if saved is not None:
@@ -482,7 +367,7 @@ class ParticipantsPane(CasePane):
             self.changed(select=saved.id if isinstance(saved, Participant) else None)
 
     def action_consent(self) -> None:
-        person = self._selected()
+        person = self.selected()
         if person is not None:
             self.app.push_screen(ConsentEditor(self.case, person.id), callback=self._saved)
 
@@ -491,7 +376,7 @@ class ParticipantsPane(CasePane):
 
     @work(exclusive=True, group="participants-withdraw")
     async def _withdraw(self) -> None:
-        person = self._selected()
+        person = self.selected()
         if person is None:
             return
         given = [c for c in self.case.current_consents(person.id) if c.given]
@@ -518,7 +403,7 @@ class ParticipantsPane(CasePane):
 
     @work(exclusive=True, group="participants-remove")
     async def _remove(self) -> None:
-        person = self._selected()
+        person = self.selected()
         if person is None:
             return
         question = Content.assemble(
@@ -530,9 +415,4 @@ class ParticipantsPane(CasePane):
             ConfirmModal(question, yes="Remove", no="Keep", danger=True)
         ):
             return
-        try:
-            self.case.remove_participant(person.id)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.remove_participant(person.id))

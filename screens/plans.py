@@ -12,10 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Static
 
 from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterVersion
-from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import DATE_FORMS, day_input, parse_day, show_day, show_when
 from rjfacil.views.deadlines import action_status
 from rjfacil.views.labels import (
@@ -26,21 +25,17 @@ from rjfacil.views.labels import (
 )
 from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
+from screens.form import Choice, Day, EditorModal, Form, Text, add_or_update
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
-    EditorModal,
     PickModal,
     RecordTable,
     TextModal,
     WalkRequested,
     WalkTable,
-    date_field,
-    draft_note,
     editable,
     first_line,
-    form_row,
-    text_field,
 )
 
 if TYPE_CHECKING:
@@ -87,10 +82,32 @@ class ChecklistAnswers(WalkTable):
             self.post_message(WalkRequested(checklist_id, pid, item_id))
 
 
+class SectionPane(CasePane):
+    """A plan: the case's own facts for it (e sets them), above a guidance section's
+    questions and their answers (Enter walks from one)."""
+
+    def focus_main(self) -> None:
+        self.query_one(ChecklistAnswers).focus()
+
+    def action_edit(self) -> None:
+        self.edit()
+
+    def edit(self) -> object:
+        """Ask for the facts, then save them (a worker, in the panes that do)."""
+        return None
+
+    def show_progress(self, text: str, *, walks: bool = True) -> None:
+        """Say how far the section is answered, under the facts."""
+        said = f"{text} · Enter walks from an item" if walks else text
+        self.query_one(".section-progress", Static).update(
+            Content.styled(said, "$foreground-muted")
+        )
+
+
 # -- co-working plan (D) --------------------------------------------------------------------
 
 
-class CoWorkingPane(CasePane):
+class CoWorkingPane(SectionPane):
     """The co-worker and case supervisor, the co-working flag, and Section D answers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -105,7 +122,7 @@ class CoWorkingPane(CasePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="coworking-who")
-        yield Static(id="coworking-progress")
+        yield Static(id="coworking-progress", classes="section-progress")
         yield ChecklistAnswers(id="coworking-answers")
 
     def show(self, case: CaseFile) -> None:
@@ -132,35 +149,19 @@ class CoWorkingPane(CasePane):
             )
         self.query_one("#coworking-who", Static).update(Content("\n").join(lines))
         table = self.query_one(ChecklistAnswers)
-        progress = self.query_one("#coworking-progress", Static)
+        table.display = answers.known
         if not answers.known:
-            table.display = False
-            progress.update(
-                Content.styled(
-                    "The co-working questions (Section D) are not among the checklists yet; "
-                    "record the plan in a note meanwhile.",
-                    "$foreground-muted",
-                )
+            self.show_progress(
+                "The co-working questions (Section D) are not among the checklists yet; "
+                "record the plan in a note meanwhile.",
+                walks=False,
             )
             return
-        table.display = True
         table.show_answers(answers)
-        progress.update(
-            Content.styled(
-                f"Section D: {answers.answered} of {answers.total} answered"
-                " · Enter walks from an item",
-                "$foreground-muted",
-            )
-        )
-
-    def focus_main(self) -> None:
-        self.query_one(ChecklistAnswers).focus()
-
-    def action_edit(self) -> None:
-        self._edit()
+        self.show_progress(f"Section D: {answers.answered} of {answers.total} answered")
 
     @work(exclusive=True, group="coworking-edit")
-    async def _edit(self) -> None:
+    async def edit(self) -> None:
         c = self.case.case
         name = self.case.person_name
         worker = await self.app.push_screen_wait(
@@ -182,18 +183,13 @@ class CoWorkingPane(CasePane):
         fields = {"co_worker": worker.strip()}
         if supervisor is not None:
             fields["case_supervisor"] = supervisor.strip()
-        try:
-            self.case.update_case(**fields)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.update_case(**fields))
 
 
 # -- meeting plan (A 3(b)) ------------------------------------------------------------------
 
 
-class MeetingPane(CasePane):
+class MeetingPane(SectionPane):
     """The meeting's date and venue, and the direct meeting checklist (A 3(b))."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -208,7 +204,7 @@ class MeetingPane(CasePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="meeting-when")
-        yield Static(id="meeting-progress")
+        yield Static(id="meeting-progress", classes="section-progress")
         yield ChecklistAnswers(id="meeting-answers")
 
     def show(self, case: CaseFile) -> None:
@@ -228,22 +224,10 @@ class MeetingPane(CasePane):
         answers = section_answers(case, MEETING)
         self.query_one(ChecklistAnswers).show_answers(answers)
         note = "" if answers.applies else " · applies once 'Choosing the process' records a meeting"
-        self.query_one("#meeting-progress", Static).update(
-            Content.styled(
-                f"A 3(b): {answers.answered} of {answers.total} answered{note}"
-                " · Enter walks from an item",
-                "$foreground-muted",
-            )
-        )
-
-    def focus_main(self) -> None:
-        self.query_one(ChecklistAnswers).focus()
-
-    def action_edit(self) -> None:
-        self._edit()
+        self.show_progress(f"A 3(b): {answers.answered} of {answers.total} answered{note}")
 
     @work(exclusive=True, group="meeting-edit")
-    async def _edit(self) -> None:
+    async def edit(self) -> None:
         c = self.case.case
         error = ""
         typed = day_input(c.meeting_date)
@@ -271,12 +255,7 @@ class MeetingPane(CasePane):
         fields: dict[str, Any] = {"meeting_date": day}
         if venue is not None:
             fields["meeting_venue"] = venue.strip()
-        try:
-            self.case.update_case(**fields)
-        except RjfacilError as failure:
-            self.fail(failure)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.update_case(**fields))
 
 
 # -- outcome agreement (A 3(c)) and letters (A 3(a) 11-12) ------------------------------------
@@ -286,99 +265,48 @@ class ActionEditor(EditorModal[AgreementAction]):
     """Add or edit an agreement action. Dismisses with the saved action, or None."""
 
     DISCARD_QUESTION = "Discard this action? What you typed is not saved."
+    draft_of = "an agreement action"
 
     def __init__(self, case: CaseFile, action: AgreementAction | None = None) -> None:
-        super().__init__()
         self.case = case
         self.action = action
-        self.TITLE_TEXT = "Edit the agreement action" if action else "Add an agreement action"
-        self._initial = self._from(action)
-
-    @staticmethod
-    def _from(action: AgreementAction | None) -> dict[str, Any]:
-        return {
-            "description": editable(action.description) if action else "",
-            "by_whom": str(action.by_whom) if action and action.by_whom else NOBODY,
-            "due": day_input(action.due) if action else "",
-            "status": (action.status if action else ActionStatus.OPEN).value,
-        }
-
-    def form(self) -> ComposeResult:
-        start = self._initial
-        yield form_row(
-            "Action",
-            text_field(start["description"], "a-description"),
+        by_whom = str(action.by_whom) if action and action.by_whom else NOBODY
+        people = [str(pid) for pid in case.people()]
+        if by_whom not in (NOBODY, *people):
+            people.append(by_whom)  # someone no longer in the case
+        self.description = Text(
+            "Action", "a-description", editable(action.description) if action else ""
         )
-        people = [str(pid) for pid in self.case.people()]
-        if start["by_whom"] not in (NOBODY, *people):
-            people.append(start["by_whom"])  # someone no longer in the case
-        yield form_row(
+        self.by_whom = Choice(
             "By whom",
-            Select(
-                [(Content("Nobody named yet"), NOBODY)]
-                + [
-                    (plain(self.case.person_label(UUID(pid)), single_line=True), pid)
-                    for pid in people
-                ],
-                value=start["by_whom"],
-                allow_blank=False,
-                compact=True,
-                id="a-by",
-            ),
+            "a-by",
+            [(Content("Nobody named yet"), NOBODY)]
+            + [(case.person_label(UUID(pid)), pid) for pid in people],
+            by_whom,
         )
-        yield form_row(
-            "Due",
-            date_field(start["due"], "a-due"),
-        )
-        yield form_row(
+        self.due = Day("Due", "a-due", day_input(action.due) if action else "")
+        self.status = Choice(
             "Status",
-            Select(
-                [(Content(label), status.value) for status, label in ACTION_STATUS_LABELS.items()],
-                value=start["status"],
-                allow_blank=False,
-                compact=True,
-                id="a-status",
-            ),
+            "a-status",
+            [(Content(label), status.value) for status, label in ACTION_STATUS_LABELS.items()],
+            (action.status if action else ActionStatus.OPEN).value,
         )
-
-    def on_mount(self) -> None:
-        self.query_one("#a-description", TextArea).focus()
-
-    def _values(self) -> dict[str, Any]:
-        return {
-            "description": self.query_one("#a-description", TextArea).text,
-            "by_whom": str(self.query_one("#a-by", Select).value),
-            "due": self.query_one("#a-due", Input).value.strip(),
-            "status": str(self.query_one("#a-status", Select).value),
-        }
-
-    def dirty(self) -> bool:
-        return self._values() != self._initial
+        super().__init__(
+            "Edit the agreement action" if action else "Add an agreement action",
+            Form(self.description, self.by_whom, self.due, self.status),
+        )
 
     def save(self) -> AgreementAction:
-        values = self._values()
-        fields: dict[str, Any] = {
-            "by_whom": None if values["by_whom"] == NOBODY else UUID(values["by_whom"]),
-            "due": parse_day(values["due"]),
-            "status": values["status"],
+        by_whom = self.by_whom.value
+        fields = {
+            "description": self.description.value,
+            "by_whom": None if by_whom == NOBODY else UUID(by_whom),
+            "due": self.due.day,
+            "status": self.status.value,
         }
-        if self.action is None:
-            saved = self.case.add_action(values["description"], **fields)
-        else:
-            fields["description"] = values["description"]
-            changed = {k: v for k, v in fields.items() if getattr(self.action, k) != v}
-            saved = self.case.update_action(self.action.id, **changed) if changed else self.action
-        self.action = saved
-        self._initial = self._from(saved)
-        return saved
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        values = self._values()
-        if values == self._initial:
-            return False
-        by_whom = "" if values["by_whom"] == NOBODY else case.person_name(UUID(values["by_whom"]))
-        draft_note(case, "an agreement action", f"{values['description']}\nBy whom: {by_whom}")
-        return True
+        case = self.case
+        self.action = add_or_update(self.action, fields, case.add_action, case.update_action)
+        return self.action
 
 
 class LetterEditor(EditorModal[LetterVersion]):
@@ -389,79 +317,47 @@ class LetterEditor(EditorModal[LetterVersion]):
     """
 
     DISCARD_QUESTION = "Discard this letter? What you typed is not saved."
+    draft_of = "a letter"
 
     def __init__(self, case: CaseFile, letter: Letter | None = None) -> None:
-        super().__init__()
         self.case = case
         self.letter = letter
-        self.TITLE_TEXT = "New version of the letter" if letter else "New letter"
         versions = case.letter_versions(letter.id) if letter else []
-        self._text = editable(versions[-1].text) if versions else ""
+        self.text = Text("Text", "l-text", editable(versions[-1].text) if versions else "")
+        people = [(case.participant_label(p.id), str(p.id)) for p in case.participants]
+        self.sender = Choice("From", "l-from", people, people[0][1] if people else "")
+        self.to = Choice(
+            "To", "l-to", [(Content("Not addressed to anyone yet"), NOBODY), *people], NOBODY
+        )
+        # A new version keeps who the letter is from and to: only its text is asked.
+        fields = Form(self.text) if letter else Form(self.sender, self.to, self.text)
+        super().__init__("New version of the letter" if letter else "New letter", fields)
 
     def form(self) -> ComposeResult:
-        people = [
-            (plain(self.case.participant_label(p.id), single_line=True), str(p.id))
-            for p in self.case.participants
-        ]
-        letter = self.letter
-        if letter is None:
-            yield form_row(
-                "From",
-                Select(
-                    people,
-                    value=people[0][1] if people else Select.NULL,
-                    allow_blank=not people,
-                    compact=True,
-                    id="l-from",
-                ),
-            )
-            yield form_row(
-                "To",
-                Select(
-                    [(Content("Not addressed to anyone yet"), NOBODY), *people],
-                    value=NOBODY,
-                    allow_blank=False,
-                    compact=True,
-                    id="l-to",
-                ),
-            )
-        else:
+        if self.letter is not None:
             yield Static(
-                plain(_letter_title(self.case, letter), single_line=True), classes="form-hint"
+                plain(_letter_title(self.case, self.letter), single_line=True), classes="form-hint"
             )
-        yield form_row(
-            "Text",
-            text_field(self._text, "l-text"),
-        )
+        yield from super().form()
 
-    def on_mount(self) -> None:
-        self.query_one("#l-text", TextArea).focus()
-
-    def dirty(self) -> bool:
-        return self.query_one("#l-text", TextArea).text != self._text
+    def first_field(self) -> Text:
+        return self.text
 
     def save(self) -> LetterVersion:
-        text = self.query_one("#l-text", TextArea).text
+        text = self.text.value
         if self.letter is not None:
-            version = self.case.revise_letter(self.letter.id, text)
-        else:
-            sender = self.query_one("#l-from", Select).value
-            if sender is Select.NULL:
-                raise ValueError("Add the participant who writes the letter first.")
-            to = str(self.query_one("#l-to", Select).value)
-            self.letter = self.case.add_letter(
-                UUID(str(sender)), text, None if to == NOBODY else UUID(to)
-            )
-            version = self.case.letter_versions(self.letter.id)[-1]
-        self._text = text
-        return version
+            return self.case.revise_letter(self.letter.id, text)
+        if not self.sender.value:
+            raise ValueError("Add the participant who writes the letter first.")
+        to = self.to.value
+        self.letter = self.case.add_letter(
+            UUID(self.sender.value), text, None if to == NOBODY else UUID(to)
+        )
+        return self.case.letter_versions(self.letter.id)[-1]
 
-    def rescue_draft(self, case: CaseFile) -> bool:
-        text = self.query_one("#l-text", TextArea).text
-        if text == self._text or not text.strip():
-            return False
-        draft_note(case, "a letter", text)
-        return True
+    def draft(self) -> str:
+        # The letter's own words, as they would be handed over.
+        return self.text.value if self.text.changed else ""
 
 
 def _letter_title(case: CaseFile, letter: Letter) -> str:
@@ -682,12 +578,7 @@ class AgreementPane(CasePane):
         def picked(status: ActionStatus | None) -> None:
             if status is None or status is action.status:
                 return
-            try:
-                self.case.update_action(action.id, status=status)
-            except RjfacilError as error:
-                self.fail(error)
-                return
-            self.changed()
+            self.save_change(lambda: self.case.update_action(action.id, status=status))
 
         self.app.push_screen(
             PickModal(
@@ -719,12 +610,7 @@ class AgreementPane(CasePane):
         )
         if note is None:
             return
-        try:
-            self.case.set_letter_status(letter.id, status, note)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.changed()
+        self.save_change(lambda: self.case.set_letter_status(letter.id, status, note))
 
     def _saved(self, saved: AgreementAction | LetterVersion | None) -> None:
         if saved is not None:

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
+from textual.widgets import Static
 
 from rjfacil.casedoc.model import Risk, RiskRating
-from rjfacil.errors import RjfacilError
-from rjfacil.views.dates import day_input, parse_day, show_day, show_when
+from rjfacil.views.dates import day_input, show_day, show_when
 from rjfacil.views.deadlines import review_status
+from screens.form import Choice, Day, EditorModal, Form, Text, Tick, add_or_update
 from screens.safe import plain
-from screens.widgets import (
-    CasePane,
-    EditorModal,
-    RecordTable,
-    date_field,
-    draft_note,
-    editable,
-    first_line,
-    form_row,
-    text_field,
-)
+from screens.widgets import RecordsPane, RecordTable, editable, first_line
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
@@ -40,115 +29,59 @@ class RiskEditor(EditorModal[Risk]):
     """Add or edit a risk. Dismisses with the saved risk, or None."""
 
     DISCARD_QUESTION = "Discard this risk? What you typed is not saved."
+    draft_of = "a risk"
 
     def __init__(self, case: CaseFile, risk: Risk | None = None) -> None:
-        super().__init__()
         self.case = case
         self.risk = risk
-        self.TITLE_TEXT = "Edit the risk" if risk else "Add a risk"
-        self._initial = self._from(risk)
-
-    @staticmethod
-    def _from(risk: Risk | None) -> dict[str, Any]:
-        return {
-            "description": editable(risk.description) if risk else "",
-            "rating": (risk.rating if risk else RiskRating.MEDIUM).value,
-            "mitigation": editable(risk.mitigation) if risk else "",
-            "review_date": day_input(risk.review_date) if risk else "",
-            "participant_id": str(risk.participant_id) if risk and risk.participant_id else CASE,
-            "resolved": risk.resolved if risk else False,
-        }
-
-    def form(self) -> ComposeResult:
-        start = self._initial
-        yield form_row(
-            "Risk",
-            text_field(start["description"], "r-description"),
-        )
-        yield form_row(
+        self.description = Text("Risk", "r-description", editable(risk.description) if risk else "")
+        self.rating = Choice(
             "Rating",
-            Select(
-                [(Content(r.value.capitalize()), r.value) for r in RiskRating],
-                value=start["rating"],
-                allow_blank=False,
-                compact=True,
-                id="r-rating",
-            ),
+            "r-rating",
+            [(Content(r.value.capitalize()), r.value) for r in RiskRating],
+            (risk.rating if risk else RiskRating.MEDIUM).value,
         )
-        yield form_row(
-            "Managed by",
-            text_field(start["mitigation"], "r-mitigation"),
+        self.mitigation = Text(
+            "Managed by", "r-mitigation", editable(risk.mitigation) if risk else ""
         )
-        yield form_row(
-            "Review by",
-            date_field(start["review_date"], "r-review"),
-        )
-        yield form_row(
+        self.review = Day("Review by", "r-review", day_input(risk.review_date) if risk else "")
+        self.concerns = Choice(
             "Concerns",
-            Select(
-                [(Content("The case as a whole"), CASE)]
-                + [
-                    (plain(self.case.participant_label(p.id), single_line=True), str(p.id))
-                    for p in self.case.participants
-                ],
-                value=start["participant_id"],
-                allow_blank=False,
-                compact=True,
-                id="r-concerns",
+            "r-concerns",
+            [(Content("The case as a whole"), CASE)]
+            + [(case.participant_label(p.id), str(p.id)) for p in case.participants],
+            str(risk.participant_id) if risk and risk.participant_id else CASE,
+        )
+        self.resolved = Tick(
+            "Resolved", "r-resolved", "No longer a risk", risk.resolved if risk else False
+        )
+        super().__init__(
+            "Edit the risk" if risk else "Add a risk",
+            Form(
+                self.description,
+                self.rating,
+                self.mitigation,
+                self.review,
+                self.concerns,
+                self.resolved,
             ),
         )
-        yield form_row(
-            "Resolved",
-            Checkbox("No longer a risk", value=start["resolved"], compact=True, id="r-resolved"),
-        )
-
-    def on_mount(self) -> None:
-        self.query_one("#r-description", TextArea).focus()
-
-    def _values(self) -> dict[str, Any]:
-        return {
-            "description": self.query_one("#r-description", TextArea).text,
-            "rating": str(self.query_one("#r-rating", Select).value),
-            "mitigation": self.query_one("#r-mitigation", TextArea).text,
-            "review_date": self.query_one("#r-review", Input).value.strip(),
-            "participant_id": str(self.query_one("#r-concerns", Select).value),
-            "resolved": self.query_one("#r-resolved", Checkbox).value,
-        }
-
-    def dirty(self) -> bool:
-        return self._values() != self._initial
 
     def save(self) -> Risk:
-        values = self._values()
-        fields: dict[str, Any] = {
-            "rating": values["rating"],
-            "mitigation": values["mitigation"],
-            "review_date": parse_day(values["review_date"]),
-            "participant_id": None
-            if values["participant_id"] == CASE
-            else UUID(values["participant_id"]),
-            "resolved": values["resolved"],
+        concerns = self.concerns.value
+        fields = {
+            "description": self.description.value,
+            "rating": self.rating.value,
+            "mitigation": self.mitigation.value,
+            "review_date": self.review.day,
+            "participant_id": None if concerns == CASE else UUID(concerns),
+            "resolved": self.resolved.value,
         }
-        if self.risk is None:
-            saved = self.case.add_risk(values["description"], **fields)
-        else:
-            fields["description"] = values["description"]
-            changed = {k: v for k, v in fields.items() if getattr(self.risk, k) != v}
-            saved = self.case.update_risk(self.risk.id, **changed) if changed else self.risk
-        self.risk = saved
-        self._initial = self._from(saved)
-        return saved
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        values = self._values()
-        if values == self._initial:
-            return False
-        text = f"Risk: {values['description']}\nManaged by: {values['mitigation']}"
-        draft_note(case, "a risk", text)
-        return True
+        self.risk = add_or_update(self.risk, fields, self.case.add_risk, self.case.update_risk)
+        return self.risk
 
 
-class RisksPane(CasePane):
+class RisksPane(RecordsPane[Risk]):
     """The risks of the case, open ones first, with the selected one in full."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -171,7 +104,7 @@ class RisksPane(CasePane):
     def show(self, case: CaseFile) -> None:
         super().show(case)
         risks = sorted(case.risks, key=lambda r: (r.resolved, r.review_date or date.max))
-        self._risks = {str(r.id): r for r in risks}
+        self.records = {str(r.id): r for r in risks}
         rows = []
         for risk in risks:
             status = review_status(risk)
@@ -193,24 +126,10 @@ class RisksPane(CasePane):
                 )
             )
         self.query_one(RecordTable).fill(rows, select=self.take_select())
-        self._show_selected()
+        self.show_selected()
 
-    def _selected(self) -> Risk | None:
-        key = self.query_one(RecordTable).current_key
-        return self._risks.get(key) if key else None
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_selected()
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_edit()
-
-    def _show_selected(self) -> None:
-        risk = self._selected()
+    def show_selected(self) -> None:
+        risk = self.selected()
         text = self.query_one("#risk-text", Static)
         if risk is None:
             text.update(
@@ -242,28 +161,18 @@ class RisksPane(CasePane):
         ]
         text.update(Content("\n").join(parts))
 
-    def focus_main(self) -> None:
-        self.query_one(RecordTable).focus()
-
     def action_add(self) -> None:
         self.app.push_screen(RiskEditor(self.case), callback=self._saved)
 
-    def action_edit(self) -> None:
-        risk = self._selected()
-        if risk is not None:
-            self.app.push_screen(RiskEditor(self.case, risk), callback=self._saved)
+    def edit(self, risk: Risk) -> None:
+        self.app.push_screen(RiskEditor(self.case, risk), callback=self._saved)
 
     def action_resolve(self) -> None:
-        risk = self._selected()
+        risk = self.selected()
         if risk is None:
             return
-        try:
-            self.case.update_risk(risk.id, resolved=not risk.resolved)
-        except RjfacilError as error:
-            self.fail(error)
-            return
-        self.notify("Risk resolved." if not risk.resolved else "Risk open again.", markup=False)
-        self.changed()
+        if self.save_change(lambda: self.case.update_risk(risk.id, resolved=not risk.resolved)):
+            self.notify("Risk resolved." if not risk.resolved else "Risk open again.", markup=False)
 
     def _saved(self, risk: Risk | None) -> None:
         if risk is not None:

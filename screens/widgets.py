@@ -5,15 +5,15 @@ Everything here shows user text through :func:`screens.safe.plain`, never as mar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from uuid import UUID
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -21,14 +21,13 @@ from textual.screen import ModalScreen
 from textual.style import Style as VisualStyle
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, OptionList, Static, TextArea
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.data_table import CellDoesNotExist
 from textual.widgets.option_list import Option
 
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
-from rjfacil.views.dates import DATE_FORMS, DATE_HINT, parse_day, show_when
-from screens.dialogs import ConfirmModal
+from rjfacil.views.dates import DATE_HINT, parse_day, show_when
 from screens.safe import plain
 
 if TYPE_CHECKING:
@@ -451,152 +450,7 @@ class TextModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-# -- editors --------------------------------------------------------------------------
-
-
-def form_row(label: str, *widgets: Widget, id: str | None = None) -> Horizontal:
-    """A labelled row of an editor: the label on the left, the field(s) beside it."""
-    return Horizontal(
-        Label(Content(label), classes="form-label"), *widgets, classes="form-row", id=id
-    )
-
-
-def text_field(text: str, id: str) -> TextArea:
-    """A multi-line field of an editor: wraps, and Tab moves on rather than indenting."""
-    return TextArea(text, soft_wrap=True, tab_behavior="focus", compact=True, id=id)
-
-
-def date_field(value: str, id: str) -> Input:
-    """A date field of an editor: either common form is accepted, and checked as typed."""
-    return Input(
-        value,
-        placeholder=DATE_FORMS,
-        validators=[DateValidator()],
-        compact=True,
-        id=id,
-    )
-
-
-class EditorModal(ModalScreen[T | None], Generic[T]):
-    """An editor that saves through the core and dismisses with what it saved.
-
-    Subclasses compose their fields in ``form()``, save in ``save()`` (raising
-    RjfacilError or ValueError with a message for the user, in which case the editor
-    stays open with nothing lost) and say in ``dirty()`` whether closing would lose
-    anything. Escape asks before discarding.
-    """
-
-    DEFAULT_CSS = """
-    EditorModal { align: center middle; }
-    EditorModal > #editor-box {
-        width: 96;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
-    }
-    EditorModal #editor-form { height: auto; max-height: 1fr; }
-    EditorModal .form-row { height: auto; margin-bottom: 1; }
-    EditorModal .form-label { width: 15; color: $text-muted; padding-top: 0; }
-    EditorModal .form-row > Input, EditorModal .form-row > Select { width: 1fr; }
-    EditorModal .form-row > TextArea { width: 1fr; height: 5; }
-    EditorModal .form-row > Input, EditorModal .form-row > TextArea { background: $panel; }
-    EditorModal .form-row > Input:focus, EditorModal .form-row > TextArea:focus {
-        background: $primary 15%;
-    }
-    EditorModal .form-row > RadioSet { width: 1fr; layout: horizontal; }
-    EditorModal .form-row > RadioSet > RadioButton { width: auto; margin-right: 3; }
-    EditorModal .form-row > SelectionList { width: 1fr; height: auto; max-height: 5; }
-    EditorModal .form-hint { color: $text-muted; margin-left: 15; margin-bottom: 1; }
-    EditorModal #editor-error { color: $text-error; text-style: bold; display: none; }
-    EditorModal #editor-error.-shown { display: block; }
-    EditorModal #editor-keys { color: $text-muted; }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="editor.save", tooltip="Save now"),
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            id="editor.cancel",
-            tooltip="Close; asks before discarding",
-        ),
-    ]
-
-    TITLE_TEXT = ""
-    DISCARD_QUESTION = "Discard your changes? They are not saved."
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="editor-box") as box:
-            box.border_title = Content(self.TITLE_TEXT)
-            with VerticalScroll(id="editor-form"):
-                yield from self.form()
-            yield Static(id="editor-error")
-            yield Static(
-                Content("Ctrl+S saves · Escape cancels · Tab moves between fields"),
-                id="editor-keys",
-            )
-
-    def form(self) -> ComposeResult:
-        """The editor's fields."""
-        yield from ()
-
-    def save(self) -> T:
-        """Save through the core and return the saved record."""
-        raise NotImplementedError
-
-    def dirty(self) -> bool:
-        """Whether closing now would lose something typed or chosen."""
-        return False
-
-    def show_error(self, message: str) -> None:
-        error = self.query_one("#editor-error", Static)
-        error.update(plain(message))
-        error.set_class(bool(message), "-shown")
-
-    def action_save(self) -> None:
-        try:
-            saved = self.save()
-        except (RjfacilError, ValueError) as failure:
-            self.show_error(str(failure))
-            return
-        self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        self._cancel()
-
-    @work(exclusive=True, group="editor-cancel")
-    async def _cancel(self) -> None:
-        if self.dirty():
-            discard = await self.app.push_screen_wait(
-                ConfirmModal(self.DISCARD_QUESTION, yes="Discard", no="Keep editing", danger=True)
-            )
-            if not discard:
-                return
-        self.dismiss(None)
-
-    def rescue_draft(self, case: CaseFile) -> bool:
-        """Before a lock: keep unsaved text safe as a private draft note. True if saved."""
-        return False
-
-
-def draft_note(case: CaseFile, what: str, text: str, participant_id: UUID | None = None) -> None:
-    """Save text typed but not saved as a private note marked as a draft.
-
-    Private notes are never exported or bundled, so nothing leaks; the text is encrypted
-    like every note, so nothing is written in plaintext.
-    """
-    if participant_id is not None and participant_id not in {p.id for p in case.participants}:
-        participant_id = None
-    case.add_note(
-        f"DRAFT ({what}), kept when the screen locked:\n\n{text}",
-        participant_id=participant_id,
-        private=True,
-    )
+# -- panes ----------------------------------------------------------------------------
 
 
 class CasePane(Vertical):
@@ -637,6 +491,57 @@ class CasePane(Vertical):
         select, self._select = self._select, None
         return select
 
-    def fail(self, error: Exception) -> None:
-        """Show a save failure: one line, nothing else claimed."""
-        self.notify(str(error), title="Not saved", severity="error", markup=False)
+    def save_change(self, change: Callable[[], object]) -> bool:
+        """Save a change through the core, then refresh every view of the case.
+
+        A failure the user can act on is shown in one line, and nothing else is claimed.
+
+        Returns:
+            Whether the change was saved.
+        """
+        try:
+            change()
+        except RjfacilError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return False
+        self.changed()
+        return True
+
+
+R = TypeVar("R")
+
+
+class RecordsPane(CasePane, Generic[R]):
+    """A tab whose main widget is one table of records keyed by id (``records``, filled by
+    ``show``): the highlighted record is shown in full, and Enter edits it."""
+
+    records: dict[str, R]
+
+    def selected(self) -> R | None:
+        """The highlighted record, or None when the table is empty."""
+        key = self.query_one(RecordTable).current_key
+        return self.records.get(key) if key else None
+
+    def show_selected(self) -> None:
+        """Show the highlighted record in full, or what to do when there is none."""
+
+    def edit(self, record: R) -> None:
+        """Open the record's editor."""
+
+    def action_edit(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.edit(record)
+
+    def focus_main(self) -> None:
+        self.query_one(RecordTable).focus()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_selected()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()

@@ -5,21 +5,47 @@
   Tests of key handling itself still press keys.
 - :func:`screen_text` is what the user sees: the screen as the app would export it.
 - :class:`Notices` records the notifications the app raises, as a ``message_hook``.
+- :class:`CaseHost` is a small host app for the case screens (STYLE.md rule 16): it holds
+  an unlocked vault as ``app.vault``, as the real app does (both are a VaultHost, through
+  which the screens reach the vault), and pushes one screen made by a factory, so these
+  tests do not depend on the app shell. :func:`case_screen` runs it on a case's tab and
+  :func:`open_with` opens an editor there by its key: the setup most UI tests share.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections import defaultdict
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 
+import pytest
 from rich.cells import cell_len
 from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
+from textual.screen import Screen
+
+from rjfacil import clock
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
+from screens.case import CaseScreen
+from screens.host import VaultHost
+from screens.themes import RJFACIL_THEMES
+from tests.conftest import PASSPHRASE
+
+S = TypeVar("S", bound=Screen[Any])
+
+SIZE = (80, 24)
+FROZEN_AT = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 
 # Rich's SVG export: one <text> per run of styled text, placed by its x on line N
 # (clip-path ...-line-N). Runs of spaces are not written; their place is kept by x.
@@ -83,3 +109,114 @@ class Notices:
     def __call__(self, message: Message) -> None:
         if isinstance(message, Notify):
             self.messages.append(str(message.notification.message))
+
+
+# -- the case screens' host ------------------------------------------------------------
+
+
+class CaseHost(VaultHost):
+    """Holds ``vault`` and pushes the screen the factory makes."""
+
+    def __init__(self, vault: Vault, screen: Callable[[], Screen[Any]]) -> None:
+        super().__init__()
+        self.vault = vault
+        self.make_screen = screen
+
+    def on_mount(self) -> None:
+        for theme in RJFACIL_THEMES:
+            self.register_theme(theme)
+        self.theme = RJFACIL_THEMES[0].name
+        self.push_screen(self.make_screen())
+
+
+def reopen(vault: Vault) -> Vault:
+    """Close the vault and open it again from disk, as after a restart."""
+    home = vault.home
+    vault.close()
+    return Vault.open(home).unlock(PASSPHRASE)
+
+
+def two_people(case: CaseFile) -> tuple[UUID, UUID]:
+    """A person harmed and a person responsible; returns their ids."""
+    harmed = case.add_participant(Role.PERSON_HARMED, "Ana Silva", address_as="Ana")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Ben Cole", address_as="Mr Cole")
+    return harmed.id, responsible.id
+
+
+async def settle(pilot: Pilot[Any], times: int = 2) -> None:
+    """Let pushes, dismisses and the refreshes after them finish.
+
+    The first frame of a larger terminal can take a moment longer: wait for it.
+    """
+    for _ in range(times):
+        await pilot.pause()
+    for _ in range(50):
+        if screen_text(pilot.app).strip():
+            return
+        await pilot.pause(0.02)
+
+
+def screen_of(app: App[Any], kind: type[S]) -> S:
+    """The screen on top, which must be a ``kind``."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"{type(screen).__name__} is shown, not {kind.__name__}"
+    return screen
+
+
+@asynccontextmanager
+async def hosted(
+    vault: Vault, screen: Callable[[], Screen[Any]], *, size: tuple[int, int] = SIZE, **run: Any
+) -> AsyncIterator[tuple[CaseHost, Pilot[None]]]:
+    """A :class:`CaseHost` showing the screen ``screen`` makes, run and settled; yields the
+    app and its pilot.
+
+    Args:
+        run: More arguments for ``run_test`` (``message_hook``, ``notifications``).
+    """
+    app = CaseHost(vault, screen)
+    async with app.run_test(size=size, **run) as pilot:
+        await settle(pilot)
+        yield app, pilot
+
+
+def case_screen(
+    vault: Vault,
+    case_id: UUID,
+    tab: str | None = None,
+    walk: dict[str, Any] | None = None,
+    **run: Any,
+) -> AbstractAsyncContextManager[tuple[CaseHost, Pilot[None]]]:
+    """The case screen on ``tab`` (the overview by default), walking a checklist if
+    ``walk`` says where, as :func:`hosted` runs it."""
+    return hosted(vault, lambda: CaseScreen(case_id, tab=tab, walk=walk), **run)
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` and let what they do settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def open_with(pilot: Pilot[Any], key: str, kind: type[S]) -> S:
+    """Press ``key`` and return the editor (or dialog, or walker) it opens, which must be
+    a ``kind``."""
+    await press(pilot, key)
+    return screen_of(pilot.app, kind)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """Freeze rjfacil.clock.now: each call is one second after the last, from FROZEN_AT."""
+    ticks = itertools.count()
+
+    def tick() -> datetime:
+        return FROZEN_AT + timedelta(seconds=next(ticks))
+
+    monkeypatch.setattr(clock, "now", tick)
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    yield FROZEN_AT
+    monkeypatch.undo()
+    time.tzset()

@@ -70,6 +70,20 @@ def test_files_and_folders_are_private(target: Path, folder: Path) -> None:
         assert stat.S_IMODE(backup.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("umask", [0o000, 0o277])
+def test_a_file_is_exactly_0600_whatever_the_umask(target: Path, folder: Path, umask: int) -> None:
+    """Never readable by others (umask 0), and never read-only to its owner (umask 277)."""
+    old = os.umask(umask)
+    try:
+        durable.durable_write(target, NEW, verify=accept, backups_dir=folder / "backups")
+        durable.write_private_file(folder / "case.age", NEW)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "case.age").stat().st_mode) == 0o600
+    assert (folder / "case.age").read_bytes() == NEW
+
+
 def test_verify_sees_the_bytes_on_disk(target: Path, folder: Path) -> None:
     seen: list[bytes] = []
     durable.durable_write(target, NEW, verify=seen.append, backups_dir=folder / "backups")

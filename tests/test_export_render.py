@@ -29,7 +29,7 @@ from rjfacil.export.document import (
 from rjfacil.export.html import css_string, render_html
 from rjfacil.export.markdown import render_markdown
 from rjfacil.export.pdf import render_pdf
-from tests.export_samples import LONG_WORD, NAMES, everywhere, hostile_document
+from tests.export_samples import LONG_WORD, NAMES, everywhere, hostile_document, long_summary
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -277,6 +277,21 @@ def test_pdf_wraps_a_long_word_and_a_ten_thousand_character_note() -> None:
     text = pdf_text(render_pdf(doc))
     assert text.count("word") == 2000
     assert re.sub(r"\s+", "", text).count("Pneumonoultramicroscopicsilicovolcanoconiosis") == 40
+
+
+def test_a_long_summary_keeps_every_note_once_in_every_format() -> None:
+    doc = long_summary(40)
+    notes = [block for block in doc.sections[-1].blocks if isinstance(block, Note)]
+    assert len(notes) == 40
+    flat = {
+        "md": " ".join(render_markdown(doc).split()),
+        "html": " ".join(" ".join(parse_html(render_html(doc)).text).split()),
+        "pdf": " ".join(pdf_text(render_pdf(doc)).split()),
+    }
+    for fmt, text in flat.items():
+        for note in notes:  # each note's time is its own: minute i of the i-th note
+            assert text.count(note.when) == 1, (fmt, note.when)
+        assert text.index(notes[0].when) < text.index(notes[-1].when), fmt
 
 
 def test_pdf_repeats_table_headers_across_pages() -> None:

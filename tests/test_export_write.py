@@ -19,7 +19,8 @@ def mode(path: Path) -> int:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+    """Temporary files left beside the export (hidden: their names start with a dot)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
 def test_writes_0600_whatever_the_umask(tmp_path: Path) -> None:
@@ -51,6 +52,14 @@ def test_never_readable_by_others_even_while_written(
     finally:
         os.umask(old)
     assert seen and set(seen) == {0o600}
+
+
+def test_a_long_file_name_is_written(tmp_path: Path) -> None:
+    """The temporary file's name is cut to fit, not the export's."""
+    name = "Supervisor summary " + "x" * 220 + ".md"
+    path = write_export(tmp_path / name, b"data")
+    assert path.name == name and path.read_bytes() == b"data" and mode(path) == 0o600
+    assert leftovers(tmp_path) == []
 
 
 def test_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:

@@ -17,10 +17,14 @@ from screens.notes import NoteEditor
 from screens.participants import ConsentEditor, ParticipantEditor
 from screens.walker import ChecklistWalker
 from screens.widgets import PickModal, RecordTable
-from tests.pilot_helpers import Notices, paste
-from tests.test_ui_case_host import (
+from tests.pilot_helpers import (
     SIZE,
     CaseHost,
+    Notices,
+    case_screen,
+    open_with,
+    paste,
+    press,
     reopen,
     screen_text,
     settle,
@@ -33,9 +37,7 @@ async def test_opening_a_case_shows_its_overview(vault: Vault) -> None:
     case = vault.new_case("RJ-101", referral_date=date(2025, 2, 3))
     two_people(case)
     case.answer("sensitive", "manipulation", "yes")
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id) as (app, pilot):
         assert isinstance(app.screen, CaseScreen)
         shown = squashed(screen_text(app))
         assert "RJ-101" in shown
@@ -55,39 +57,27 @@ async def test_opening_a_case_shows_its_overview(vault: Vault) -> None:
 
 async def test_a_case_opens_on_the_tab_asked_for_and_says_where_it_is(vault: Vault) -> None:
     case = vault.new_case("RJ-102")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "risks") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         assert screen.query_one(TabbedContent).active == "risks"
         assert "No risks recorded" in screen_text(app)
-        await pilot.press("5")
-        await settle(pilot)
+        await press(pilot, "5")
         assert screen.location() == {"case_id": case.id, "tab": "notes"}
 
 
 async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault) -> None:
     case = vault.new_case("RJ-103")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
         assert "No participants yet" in screen_text(app)
 
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ParticipantEditor)
+        editor = await open_with(pilot, "a", ParticipantEditor)
         await paste(pilot, "Ana Silva")
         await pilot.press("tab", "tab")  # the role stays "Person harmed"
         await paste(pilot, "Ana")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
 
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ParticipantEditor)
+        editor = await open_with(pilot, "a", ParticipantEditor)
         await paste(pilot, "Ben Cole")
         await pilot.press("tab", "enter")  # open the role list
         await settle(pilot)
@@ -97,8 +87,7 @@ async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault)
         await pilot.press("tab")
         await paste(pilot, "Mr Cole")
         editor.query_one("#p-access", TextArea).text = "A ground floor room"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
 
         people = {p.name: p for p in case.participants}
@@ -122,13 +111,9 @@ async def test_add_participants_with_how_they_wish_to_be_addressed(vault: Vault)
 
 async def test_a_participant_needs_a_name_and_the_editor_stays_open(vault: Vault) -> None:
     case = vault.new_case("RJ-104")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
+        await press(pilot, "a")
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ParticipantEditor)
         assert "needs a name" in screen_text(app)
         assert case.participants == []
@@ -137,18 +122,12 @@ async def test_a_participant_needs_a_name_and_the_editor_stays_open(vault: Vault
 async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> None:
     case = vault.new_case("RJ-105")
     harmed, _ = two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
         assert "No consent recorded yet" in screen_text(app)
 
-        await pilot.press("c")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ConsentEditor)
+        editor = await open_with(pilot, "c", ConsentEditor)
         editor.query_one("#c-on", Input).value = "2025-03-01"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
         [given] = case.current_consents(harmed)
         assert given.given and given.purpose is ConsentPurpose.TAKE_PART
@@ -156,15 +135,11 @@ async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> 
         shown = screen_text(app)
         assert "Taking part: given (verbal, 1 Mar 2025)" in shown
 
-        await pilot.press("w")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ConsentEditor)
+        editor = await open_with(pilot, "w", ConsentEditor)
         assert "withdrawal" in screen_text(app)
         editor.query_one("#c-on", Input).value = "14/03/2025"
         editor.query_one("#c-note", Input).value = "Wants time to think"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
 
         [current] = case.current_consents(harmed)
@@ -181,58 +156,43 @@ async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> 
 
 async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
     case = vault.new_case("RJ-106")
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+    async with case_screen(vault, case.id) as (app, pilot):
+        await press(pilot, "s")
         assert isinstance(app.screen, PickModal)
         options = app.screen.query_one(OptionList)
         options.highlighted = list(Stage).index(Stage.CLOSED)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, PickModal)
         assert "Why is the case closing?" in screen_text(app)
         await pilot.press("escape")  # no reason: nothing changes
         await settle(pilot)
         assert case.case.stage is Stage.REFERRAL
 
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.WITHDRAWN)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         reasons = list(ClosureReason)
         app.screen.query_one(OptionList).highlighted = reasons.index(
             ClosureReason.WITHDREW_PERSON_HARMED
         )
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert case.case.stage is Stage.WITHDRAWN
         assert case.case.closure_reason is ClosureReason.WITHDREW_PERSON_HARMED
         assert "Withdrawn: withdrew person harmed" in screen_text(app)
 
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert case.case.stage is Stage.ASSESSMENT and case.case.closure_reason is None
 
 
 async def test_case_details_are_saved_at_once(vault: Vault) -> None:
     case = vault.new_case("RJ-107")
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, CaseDetailsEditor)
+    async with case_screen(vault, case.id) as (app, pilot):
+        editor = await open_with(pilot, "e", CaseDetailsEditor)
         editor.query_one("#d-referral", Input).value = "02/01/2025"
         editor.query_one("#d-process", Select).value = "letter"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert case.case.referral_date == date(2025, 1, 2)
         assert case.case.process is not None and case.case.process.value == "letter"
         assert "Process: letter" in screen_text(app)
@@ -242,9 +202,7 @@ async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> No
     case = vault.new_case("RJ-108")
     two_people(case)
     case.answer("sensitive", "manipulation", "yes")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "checklists") as (app, pilot):
         table = app.screen.query_one("#checklists-table", RecordTable)
         rows = {table.get_row_at(i)[3].plain: table.get_row_at(i) for i in range(table.row_count)}
         sensitive = rows["Sensitive and complex cases"]
@@ -253,38 +211,29 @@ async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> No
         # Long labels are cut to fit the width, never scrolled sideways.
         assert any(label.startswith("Risk assessment: Ana Silva (p") for label in rows)
         table.move_cursor(row=list(rows).index("Sensitive and complex cases"))
-        await pilot.press("enter")
-        await settle(pilot)
-        walker = app.screen
-        assert isinstance(walker, ChecklistWalker)
+        walker = await open_with(pilot, "enter", ChecklistWalker)
         assert walker.checklist_id == "sensitive" and walker.participant_id is None
         assert app.screen.location()["checklist_id"] == "sensitive"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
 
 
 async def test_risks_are_added_edited_and_resolved(vault: Vault) -> None:
     case = vault.new_case("RJ-109")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+    async with case_screen(vault, case.id, "risks") as (app, pilot):
+        await press(pilot, "a")
         await paste(pilot, "Lives on the same street")
         editor = app.screen
         editor.query_one("#r-rating", Select).value = "high"
         editor.query_one("#r-mitigation", TextArea).text = "Meet at the centre, not at home"
         editor.query_one("#r-review", Input).value = "2025-04-01"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         [risk] = case.risks
         assert risk.rating.value == "high" and risk.review_date == date(2025, 4, 1)
         shown = screen_text(app)
         assert "Lives on the same street" in shown and "High" in shown
         assert "Managed by: Meet at the centre, not at home" in shown
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         assert case.risks[0].resolved
         assert "resolved" in screen_text(app)
 
@@ -292,13 +241,10 @@ async def test_risks_are_added_edited_and_resolved(vault: Vault) -> None:
 async def test_before_lock_keeps_an_unsaved_note_as_a_private_draft(vault: Vault) -> None:
     case = vault.new_case("RJ-110")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert isinstance(app.screen, NoteEditor)
         await paste(pilot, "Half a sentence")
         assert screen.before_lock() == 1
@@ -322,9 +268,7 @@ async def test_a_case_of_300_notes_lists_them_all(vault: Vault) -> None:
     for n in range(300):
         case.add_note(f"Note number {n}\nwith a second line", participant_id=harmed)
     vault = reopen(vault)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, _):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         # How long it takes is a budget, printed by bench/ui_budgets.py.
@@ -338,23 +282,16 @@ async def test_a_case_of_300_notes_lists_them_all(vault: Vault) -> None:
 
 async def test_escape_in_an_editor_with_changes_asks_first(vault: Vault) -> None:
     case = vault.new_case("RJ-112")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants") as (app, pilot):
+        await press(pilot, "a")
         await paste(pilot, "Dee")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert isinstance(app.screen, ParticipantEditor)
         assert app.screen.query_one("#p-name", Input).value == "Dee"
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "escape")
+        await press(pilot, "y")
         assert isinstance(app.screen, CaseScreen)
         assert case.participants == []
 
@@ -363,19 +300,14 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
     case = vault.new_case("RJ-113")
     case.answer("risk", "measures_in_place", "no")
     assert raised_flags(case) == ["risk_unmanaged"]
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id) as (app, pilot):
         assert "⚑ 1 flag" in screen_text(app)
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert isinstance(app.screen, PickModal)
         assert "Clear: Risk not managed" in screen_text(app)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await paste(pilot, "Supervisor agreed measures on the phone")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert raised_flags(case) == []
         [override] = case.overrides
         assert override.reason == "Supervisor agreed measures on the phone"

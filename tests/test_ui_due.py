@@ -10,9 +10,8 @@ import pytest
 from rjfacil import clock
 from rjfacil.casedoc.model import ActionStatus
 from rjfacil.workspace import Vault
-from screens.case import CaseScreen
 from screens.case_list import CaseListScreen
-from tests.test_ui_case_host import CaseHost, screen_text, settle, squashed
+from tests.pilot_helpers import case_screen, hosted, screen_text, settle, squashed
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # a Monday
 TODAY = date(2025, 3, 3)
@@ -29,9 +28,7 @@ async def test_the_case_list_says_which_deadline_is_overdue(vault: Vault) -> Non
     late.add_risk("Brother on the street", review_date=TODAY - timedelta(days=1))
     soon = vault.new_case("RJ-SOON")
     soon.add_action("Write a letter", due=TODAY + timedelta(days=1))
-    app = CaseHost(vault, CaseListScreen)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with hosted(vault, CaseListScreen, size=(120, 30)) as (app, _):
         shown = squashed(screen_text(app))
     assert "Yesterday, overdue · Risk review" in shown
     assert "Tomorrow · Agreement action due" in shown
@@ -45,9 +42,7 @@ async def test_risks_and_actions_say_overdue_only_while_still_open(vault: Vault)
     case.add_risk("Resolved risk", review_date=past, resolved=True)
     case.add_action("Open action", due=past)
     case.add_action("Done action", due=past, status=ActionStatus.DONE)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="risks"))
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "risks", size=(120, 30)) as (app, pilot):
         risks = [line for line in screen_text(app).splitlines() if "risk" in line]
         await pilot.press("8")  # the Agreement tab
         await settle(pilot)

@@ -11,7 +11,7 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.export import ExportModal
-from tests.test_ui_case_host import SIZE, CaseHost, settle, two_people
+from tests.pilot_helpers import SIZE, CaseHost, settle, two_people
 
 
 def case_with_notes(vault: Vault):  # -> CaseFile

@@ -13,7 +13,7 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.walker import ChecklistWalker
 from screens.widgets import TextModal
-from tests.test_ui_case_host import CaseHost, screen_text, settle, squashed
+from tests.pilot_helpers import CaseHost, case_screen, hosted, press, screen_text, settle, squashed
 
 MARKUP = "[bold]B[/bold] [link=https://example.org]L[/link] [@click=app.quit]Q[/]"
 ESCAPES = "\x1b[2J \x1b]8;;http://x\x07X"
@@ -59,62 +59,50 @@ async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
     case.update_case(co_worker=MARKUP, meeting_venue=ESCAPES)
     case.answer("risk", "initial_assessment", "yes", note=EVIL)
 
-    app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, size=(120, 40), notifications=True) as (app, pilot):
         shows(app, SHOWN_REFERENCE, f"Ana {SHOWN_MARKUP}")
         await click_everything(app, pilot, ["#case-title", "#ov-case", "#ov-people"])
         app.screen.query_one("#ov-next").focus()
         await pilot.press("enter")  # the first next step opens the walker
         await settle(pilot)
         assert isinstance(app.screen, ChecklistWalker)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
 
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         shows(app, f"Ana {SHOWN_MARKUP}", f"Ben {SHOWN_ESCAPES}", SHOWN_ESCAPES)
         await click_everything(
             app, pilot, ["#participants-table", "#participant-about", "#participant-consent"]
         )
         shows(app, f"Sharing information ({SHOWN_MARKUP}): given")
 
-        await pilot.press("4")
-        await settle(pilot)
+        await press(pilot, "4")
         shows(app, f"Risk: {SHOWN_MARKUP} {SHOWN_ESCAPES}")
         await click_everything(app, pilot, ["#risks-table", "#risk-text"])
 
-        await pilot.press("5")
-        await settle(pilot)
+        await press(pilot, "5")
         shows(app, f"{SHOWN_MARKUP} {SHOWN_ESCAPES}")
         await click_everything(app, pilot, ["#notes-table", "#notes-meta", "#notes-text"])
         who = app.screen.query_one("#notes-who", Select)
         who.value = str(harmed.id)
         await settle(pilot)
         shows(app, f"Ana {SHOWN_MARKUP}")
-        await pilot.press("h")
-        await settle(pilot)
+        await press(pilot, "h")
         assert isinstance(app.screen, TextModal)
         shows(app, SHOWN_MARKUP, SHOWN_ESCAPES)
         await pilot.click("#text-body")
         await settle(pilot)
         assert app.is_running
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
-        await pilot.press("6")
-        await settle(pilot)
+        await press(pilot, "6")
         shows(app, f"Co-worker: {SHOWN_MARKUP}")
-        await pilot.press("7")
-        await settle(pilot)
+        await press(pilot, "7")
         shows(app, f"Venue: {SHOWN_ESCAPES}")
-        await pilot.press("8")
-        await settle(pilot)
+        await press(pilot, "8")
         shows(app, SHOWN_MARKUP)
         await click_everything(app, pilot, ["#actions-table", "#letters-table", "#letter-detail"])
-        await pilot.press("9")
-        await settle(pilot)
+        await press(pilot, "9")
         await click_everything(app, pilot, ["#history-table"])
         assert app.is_running
         assert case.case.reference == REFERENCE  # nothing was changed by any of it
@@ -123,11 +111,11 @@ async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
 async def test_markup_in_an_answer_and_its_note_shows_literally(vault: Vault) -> None:
     case = vault.new_case("RJ-401")
     case.answer("sensitive", "sources_of_vulnerability", EVIL, note=EVIL)
-    app = CaseHost(
-        vault, lambda: ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability")
-    )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault,
+        lambda: ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability"),
+        size=(120, 40),
+    ) as (app, pilot):
         shows(app, f"Answer: {SHOWN_MARKUP} {SHOWN_ESCAPES}", f"Note: {SHOWN_MARKUP}")
         await pilot.click("#walk-answer")
         await settle(pilot)
@@ -139,23 +127,16 @@ async def test_editors_show_control_characters_visibly(vault: Vault) -> None:
     case = vault.new_case("RJ-402")
     person = case.add_participant(Role.PERSON_HARMED, f"Ana {ESCAPES}", access_needs=EVIL)
     note = case.add_note(EVIL, participant_id=person.id)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="participants"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+    async with case_screen(vault, case.id, "participants", size=(120, 40)) as (app, pilot):
+        await press(pilot, "e")
         shows(app, f"Ana {SHOWN_ESCAPES}", SHOWN_MARKUP)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
         assert case.participant(person.id).name == f"Ana {ESCAPES}"  # unchanged
 
-        await pilot.press("5")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "5")
+        await press(pilot, "e")
         shows(app, SHOWN_MARKUP, SHOWN_ESCAPES)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
         assert len(case.note_history(note.id)) == 1  # opening and closing adds nothing

@@ -16,10 +16,12 @@ from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.notes import NoteEditor
 from screens.widgets import RecordTable, TextModal
-from tests.pilot_helpers import paste
-from tests.test_ui_case_host import (
-    SIZE,
+from tests.pilot_helpers import (
     CaseHost,
+    case_screen,
+    open_with,
+    paste,
+    press,
     reopen,
     screen_text,
     settle,
@@ -39,13 +41,8 @@ async def test_write_a_note_with_sharing_and_find_it_with_the_filters(vault: Vau
     case = vault.new_case("RJ-301")
     harmed, responsible = two_people(case)
     case.add_note("A note of my own about the case.")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_with(pilot, "a", NoteEditor)
         assert editor.query_one("#note-text", TextArea).has_focus
         await paste(pilot, TEXT)
         # Concerns the person harmed; it came from her.
@@ -65,8 +62,7 @@ async def test_write_a_note_with_sharing_and_find_it_with_the_filters(vault: Vau
         ]
         whom.focus()
         await pilot.press("space")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
 
         [note] = [n for n in case.notes() if n.participant_id == harmed]
@@ -112,53 +108,39 @@ async def test_revising_a_note_keeps_the_old_text_in_its_history(vault: Vault) -
     case = vault.new_case("RJ-302")
     harmed, _ = two_people(case)
     note = case.add_note("First words.", participant_id=harmed)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_with(pilot, "e", NoteEditor)
         area = editor.query_one("#note-text", TextArea)
         assert area.text == "First words."
         area.text = "Second words, after the phone call."
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert case.note_text(note.id) == "Second words, after the phone call."
         assert [r.text for r in case.note_history(note.id)] == [
             "First words.",
             "Second words, after the phone call.",
         ]
         assert "revised 1 time (h)" in screen_text(app)
-        await pilot.press("h")
-        await settle(pilot)
+        await press(pilot, "h")
         assert isinstance(app.screen, TextModal)
         shown = screen_text(app)
         assert "Current text" in shown and "Second words, after the phone call." in shown
         assert "Revision 1" in shown and "First words." in shown
         assert "Sam Okafor" in shown
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
 
 
 async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> None:
     case = vault.new_case("RJ-303")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
         # Nothing typed: escape closes at once.
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "a")
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
 
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         await paste(pilot, "Something worth keeping")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, ConfirmModal)
         assert "Discard this note?" in screen_text(app)
         await pilot.press("n")  # keep writing
@@ -166,15 +148,12 @@ async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> 
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         assert editor.query_one("#note-text", TextArea).text == "Something worth keeping"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert [case.note_text(n.id) for n in case.notes()] == ["Something worth keeping"]
 
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         await paste(pilot, "Not this one")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         await pilot.press("y")  # discard
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
@@ -184,20 +163,14 @@ async def test_the_editor_warns_before_discarding_unsaved_text(vault: Vault) -> 
 async def test_a_private_note_is_not_shared(vault: Vault) -> None:
     case = vault.new_case("RJ-304")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_with(pilot, "a", NoteEditor)
         await paste(pilot, "Only for me")
         editor.query_one("#note-share-how", Select).value = ShareHow.AS_WRITTEN.value
         editor.query_one("#note-private").focus()
-        await pilot.press("space")
-        await settle(pilot)
+        await press(pilot, "space")
         assert editor.query_one("#note-share-how", Select).disabled
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         [note] = case.notes()
         assert note.private and note.share_how is ShareHow.NOT_SHARED and note.share_with == []
         app.screen.query_one("#notes-sharing", Select).value = "private"
@@ -208,16 +181,11 @@ async def test_a_private_note_is_not_shared(vault: Vault) -> None:
 async def test_sharing_needs_someone_to_share_with(vault: Vault) -> None:
     case = vault.new_case("RJ-305")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        editor = app.screen
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        editor = await open_with(pilot, "a", NoteEditor)
         await paste(pilot, "To pass on")
         editor.query_one("#note-share-how", Select).value = ShareHow.AS_WRITTEN.value
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, NoteEditor)
         assert "Choose whom it may be shared with" in screen_text(app)
         assert case.notes() == []
@@ -228,11 +196,8 @@ async def test_a_full_disk_keeps_the_editor_open_with_the_text_and_says_why(
 ) -> None:
     case = vault.new_case("RJ-306")
     case.add_note("Already saved before the disk filled.")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        await open_with(pilot, "a", NoteEditor)
         await paste(pilot, "Written as the disk fills")
 
         def disk_full(_fd: int, _data: bytes) -> None:
@@ -240,8 +205,7 @@ async def test_a_full_disk_keeps_the_editor_open_with_the_text_and_says_why(
 
         with pytest.MonkeyPatch.context() as full:
             full.setattr(durable, "_write_all", disk_full)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await press(pilot, "ctrl+s")
         editor = app.screen
         assert isinstance(editor, NoteEditor), "the editor stays open"
         assert editor.query_one("#note-text", TextArea).text == "Written as the disk fills"

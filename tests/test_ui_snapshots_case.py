@@ -16,7 +16,7 @@ from rjfacil.vocab import ProcessType, Stage
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.walker import ChecklistWalker
-from tests.test_ui_case_host import CaseHost, frozen_clock, settle, two_people
+from tests.pilot_helpers import CaseHost, frozen_clock, settle, two_people
 
 __all__ = ["frozen_clock"]  # the fixture, used by name below
 

@@ -16,11 +16,14 @@ from screens.case import CaseScreen
 from screens.dialogs import TextPromptModal
 from screens.walker import ChecklistWalker
 from screens.widgets import FlagBanner
-from tests.pilot_helpers import Notices, paste
-from tests.test_ui_case_host import (
-    SIZE,
-    CaseHost,
+from tests.pilot_helpers import (
+    Notices,
+    case_screen,
+    hosted,
+    paste,
+    press,
     reopen,
+    screen_of,
     screen_text,
     settle,
     squashed,
@@ -28,41 +31,30 @@ from tests.test_ui_case_host import (
 )
 
 
-def walker_of(app: CaseHost) -> ChecklistWalker:
-    screen = app.screen
-    assert isinstance(screen, ChecklistWalker)
-    return screen
-
-
 async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> None:
     case = vault.new_case("RJ-201")
     two_people(case)
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
     items = case.catalogue.checklist("sensitive").items
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "checklists") as (app, pilot):
         table = app.screen.query_one("#checklists-table")
         labels = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
         table.move_cursor(row=labels.index("Sensitive and complex cases"))
-        await pilot.press("enter")
-        await settle(pilot)
-        walker = walker_of(app)
+        await press(pilot, "enter")
+        walker = screen_of(app, ChecklistWalker)
         shown = squashed(screen_text(app))
         assert f"1 of {len(items)}" in shown
         assert items[0].ask[:40] in shown
         assert items[0].reference in shown
 
         # "no" is saved and the walker moves on to the next item.
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert case.answers()[("sensitive", items[0].id, None)].value == "no"
         assert walker.item.id == items[1].id
         assert f"2 of {len(items)}" in screen_text(app)
         assert not walker.query_one(FlagBanner).has_class("-shown")
 
         # Skip the second; answer yes to the third kind of risk that raises the flag.
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert walker.item.id == items[2].id
         walker.index = [i.id for i in items].index("manipulation")
         walker.show_item()
@@ -92,11 +84,9 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         assert "Managerial oversight needed" in banner_text
 
         # Moving on hides the banner; coming back shows the answer and who gave it.
-        await pilot.press("right")
-        await settle(pilot)
+        await press(pilot, "right")
         assert not walker.query_one(FlagBanner).has_class("-shown")
-        await pilot.press("left")
-        await settle(pilot)
+        await press(pilot, "left")
         shown = squashed(screen_text(app))
         assert "Answer: yes — given by Sam Okafor" in shown
         assert "⚑ This answer raises: Sensitive and complex case" in shown
@@ -113,17 +103,13 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
 
 async def test_a_changed_answer_shows_the_earlier_one(vault: Vault) -> None:
     case = vault.new_case("RJ-202")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("u")
-        await settle(pilot)
-        await pilot.press("left")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("left")
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
+    ) as (app, pilot):
+        await press(pilot, "u")
+        await press(pilot, "left")
+        await press(pilot, "y")
+        await press(pilot, "left")
         shown = squashed(screen_text(app))
         assert "Answer: yes — given by Sam Okafor" in shown
         assert "Earlier: unknown (Sam Okafor" in shown
@@ -137,35 +123,33 @@ async def test_participant_items_choices_by_number(vault: Vault) -> None:
     case = vault.new_case("RJ-203")
     _, responsible = two_people(case)
     item = case.catalogue.item("risk", "responsibility_taken")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", responsible, item_id=item.id))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", responsible, item_id=item.id)
+    ) as (app, pilot):
         shown = squashed(screen_text(app))
         assert "Ben Cole (person responsible)" in shown
         assert item.choices is not None
         assert item.choices[1].label in shown
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         answer = case.answers()[("risk", item.id, responsible)]
         assert answer.value == item.choices[1].id
 
 
 async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
     case = vault.new_case("RJ-204")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        walker = walker_of(app)
+    async with hosted(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed")) as (
+        app,
+        pilot,
+    ):
+        walker = screen_of(app, ChecklistWalker)
         field = walker.query_one("#walk-input", Input)
         assert field.has_focus
         # Real key presses: digits are the walker's keys too, and the field must take them.
-        await pilot.press(*"31/02/2025", "enter")
-        await settle(pilot)
+        await press(pilot, *"31/02/2025", "enter")
         assert "Write the date as 2025-03-14" in screen_text(app)
         assert ("risk", "last_reviewed", None) not in case.answers()
         field.value = ""
-        await pilot.press(*"14/03/2025", "enter")
-        await settle(pilot)
+        await press(pilot, *"14/03/2025", "enter")
         assert case.answers()[("risk", "last_reviewed", None)].value == "2025-03-14"
 
 
@@ -182,20 +166,16 @@ async def test_a_date_item_takes_day_and_month_as_people_write_them(vault: Vault
 
 async def test_a_note_goes_with_the_answer(vault: Vault) -> None:
     case = vault.new_case("RJ-205")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
+    ) as (app, pilot):
+        await press(pilot, "a")
         assert "Give an answer first" in screen_text(app)
-        await pilot.press("y", "left")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "y", "left")
+        await press(pilot, "a")
         assert isinstance(app.screen, TextPromptModal)
         await paste(pilot, "Done with the probation officer")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         answer = case.answers()[("risk", "initial_assessment", None)]
         assert answer.value == "yes" and answer.note == "Done with the probation officer"
         assert "Note: Done with the probation officer" in screen_text(app)
@@ -209,13 +189,14 @@ async def test_a_failed_save_shows_why_and_is_not_shown_as_saved(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise RjfacilError("Could not save the case: the disk is full. Nothing was lost.")
 
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+    async with hosted(
+        vault,
+        lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment"),
+        notifications=True,
+    ) as (app, pilot):
         monkeypatch.setattr(case, "answer", disk_full)
-        await pilot.press("y")
-        await settle(pilot)
-        walker = walker_of(app)
+        await press(pilot, "y")
+        walker = screen_of(app, ChecklistWalker)
         assert walker.item.id == "initial_assessment"  # it did not move on
         shown = squashed(screen_text(app))
         assert "Could not save the case: the disk is full." in shown
@@ -226,25 +207,21 @@ async def test_a_failed_save_shows_why_and_is_not_shown_as_saved(
 
 async def test_check_items_tick_with_space_and_clear(vault: Vault) -> None:
     case = vault.new_case("RJ-207")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded")
+    ) as (app, pilot):
+        await press(pilot, "space")
         assert case.answers()[("risk", "concerns_recorded", None)].value is True
-        walker = walker_of(app)
+        walker = screen_of(app, ChecklistWalker)
         assert walker.item.id != "concerns_recorded"
-        await pilot.press("left", "x")
-        await settle(pilot)
+        await press(pilot, "left", "x")
         assert ("risk", "concerns_recorded", None) not in case.answers()
         assert "Not answered yet." in screen_text(app)
 
 
 async def test_text_typed_and_not_saved_is_kept_as_a_draft_on_lock(vault: Vault) -> None:
     case = vault.new_case("RJ-208")
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists"))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with case_screen(vault, case.id, "checklists") as (app, pilot):
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         app.push_screen(ChecklistWalker(case.id, "sensitive", item_id="sources_of_vulnerability"))
@@ -265,13 +242,11 @@ async def test_text_typed_and_not_saved_is_kept_as_a_draft_on_lock(vault: Vault)
 async def test_a_rebuilt_case_screen_returns_to_the_walker(vault: Vault) -> None:
     case = vault.new_case("RJ-209")
     walk = {"checklist_id": "risk", "participant_id": None, "item_id": "power_imbalance"}
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 3)
-        walker = walker_of(app)
-        assert walker.item.id == "power_imbalance"
-        await pilot.press("escape")
+    async with case_screen(vault, case.id, "checklists", walk) as (app, pilot):
         await settle(pilot)
+        walker = screen_of(app, ChecklistWalker)
+        assert walker.item.id == "power_imbalance"
+        await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
         assert app.screen.active_tab == "checklists"
 
@@ -283,9 +258,10 @@ async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
     harmed, _ = two_people(case)
     case.remove_participant(harmed)
     walk = {"checklist_id": "risk", "participant_id": harmed, "item_id": "sees_value"}
-    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="checklists", walk=walk))
     notices = Notices()
-    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
-        await settle(pilot, 4)
+    async with case_screen(
+        vault, case.id, "checklists", walk, notifications=True, message_hook=notices
+    ) as (app, pilot):
+        await settle(pilot, 2)
         assert isinstance(app.screen, CaseScreen)
         assert any("no longer in the case" in message for message in notices.messages)

@@ -1,9 +1,10 @@
 """Write an export file: private from its first byte, never half-written, never clobbering.
 
 An export is the one plaintext file rjfacil writes on purpose, so it is made 0600 from
-the start: the bytes go to a new temporary name in the target folder, created with
-``O_CREAT | O_EXCL`` and mode 0600 (no window where it is readable by others), flushed
-to disk, and only then moved to the name the user chose. An existing file is kept
+the start: the durable store's :func:`~rjfacil.store.durable.staged_copy` puts the bytes
+in a new temporary file in the target folder, created exclusively and 0600 (no window
+where it is readable by others), synced to disk and read back, and only then is it
+moved to the name the user chose. An existing file is kept
 unless overwriting was asked for; without it, the move is a hard link, which fails
 rather than replace a file that appeared meanwhile (on file systems without hard
 links, such as FAT on a USB stick, a check just before the move stands in). Any failure
@@ -16,15 +17,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from pathlib import Path
 
 from rjfacil.export.errors import ExportExists, ExportFailed
+from rjfacil.paths import PRIVATE_FILE
+from rjfacil.store import durable
 
 __all__ = ["EXPORT_MODE", "write_export"]
 
-EXPORT_MODE = 0o600
-_CHUNK = 1 << 20
+EXPORT_MODE = PRIVATE_FILE
 # What link() says on a file system without hard links (EPERM on Linux's vfat).
 _NO_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK})
 
@@ -47,36 +48,6 @@ def _explain(err: OSError, target: Path) -> ExportFailed:
     else:
         what = f"{err.strerror or type(err).__name__}."
     return ExportFailed(f"Could not write the export {target.name}: {what}")
-
-
-def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    while True:
-        temp = folder / f".{name[:60]}.{secrets.token_hex(6)}.part"
-        try:
-            return os.open(temp, flags, EXPORT_MODE), temp
-        except FileExistsError:
-            continue
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view[:_CHUNK])
-        if written <= 0:
-            raise OSError(errno.EIO, "the disk accepted no more data")
-        view = view[written:]
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the new name durable where the system allows it (not on Windows).
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _place(temp: Path, target: Path, overwrite: bool) -> None:
@@ -127,17 +98,10 @@ def write_export(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
         )
     folder = target.parent
     try:
-        fd, temp = _create_temp(folder, target.name)
+        temp = durable.staged_copy(folder, target.name, data, durable.same_bytes(data))
     except OSError as err:
         raise _explain(err, target) from None
     try:
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, EXPORT_MODE)  # whatever the umask left, exactly 0600
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         _place(temp, target, overwrite)
     except FileExistsError:
         _discard(temp)
@@ -150,7 +114,9 @@ def write_export(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     except BaseException:
         _discard(temp)
         raise
-    _fsync_folder(folder)
+    # The export is in place: a folder that cannot be synced does not undo it.
+    with contextlib.suppress(OSError):
+        durable.fsync_folder(folder)
     return target
 
 

@@ -53,13 +53,23 @@ def _open_flags(flags: int) -> int:
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
+    """A new private file beside ``name``: exclusive, and exactly 0600 whatever the umask."""
     flags = _open_flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     while True:
-        temp = folder / f"{TEMP_PREFIX}{name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        # The name is cut so that a long one (an export's, say) still fits the system's limit.
+        temp = folder / f"{TEMP_PREFIX}{name[:60]}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
         try:
-            return os.open(temp, flags, PRIVATE_FILE), temp
+            fd = os.open(temp, flags, PRIVATE_FILE)
         except FileExistsError:
             continue
+        if hasattr(os, "fchmod"):  # not on Windows, where modes mean only read-only
+            try:
+                os.fchmod(fd, PRIVATE_FILE)
+            except BaseException:
+                os.close(fd)
+                _discard(temp)
+                raise
+        return fd, temp
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -71,9 +81,21 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _staged_copy(folder: Path, name: str, data: bytes, verify: Callable[[bytes], None]) -> Path:
-    """``data`` in a new temporary file beside ``name``, synced and read back through
-    ``verify``; the temporary file is removed if any of that fails.
+def same_bytes(data: bytes) -> Callable[[bytes], None]:
+    """A ``verify`` for :func:`staged_copy`: what was read back is ``data`` exactly."""
+
+    def verify(back: bytes) -> None:
+        if back != data:
+            raise ValueError("the bytes read back differ from those written")
+
+    return verify
+
+
+def staged_copy(folder: Path, name: str, data: bytes, verify: Callable[[bytes], None]) -> Path:
+    """``data`` in a new private (0600) temporary file beside ``name``, synced to disk and
+    read back through ``verify``; the temporary file is removed if any of that fails.
+
+    The caller moves it into place (and syncs the folder), or discards it.
 
     Raises:
         OSError: A step failed (a failed check reads as EIO).
@@ -176,14 +198,13 @@ def _copy_previous(path: Path, newest: Path) -> None:
     a crash interrupts it, and synced: a failed save may move it back over ``path``.
     """
     data = _read_file(path)
-    fd, temp = _create_temp(path.parent, path.name)
+    _move_into_place(staged_copy(path.parent, path.name, data, same_bytes(data)), newest)
+
+
+def _move_into_place(temp: Path, target: Path) -> None:
+    """Rename ``temp`` over ``target``; on failure ``temp`` is removed."""
     try:
-        try:
-            _write_all(fd, data)
-            sync_file(fd)
-        finally:
-            os.close(fd)
-        _replace(temp, newest)
+        _replace(temp, target)
     except BaseException:
         _discard(temp)
         raise
@@ -273,7 +294,7 @@ def durable_write(
     temp: Path | None = None
     had_previous = replaced = False
     try:
-        temp = _staged_copy(folder, path.name, data, verify)
+        temp = staged_copy(folder, path.name, data, verify)
         had_previous = _rotate(path, backups_dir, keep)
         _replace(temp, path)
         replaced = True
@@ -304,7 +325,7 @@ def replace_durably(path: Path, data: bytes, *, verify: Callable[[bytes], None])
     """
     temp: Path | None = None
     try:
-        temp = _staged_copy(path.parent, path.name, data, verify)
+        temp = staged_copy(path.parent, path.name, data, verify)
         _replace(temp, path)
         temp = None
         fsync_folder(path.parent)
@@ -373,17 +394,8 @@ def backups_of(path: Path, backups_dir: Path) -> list[Path]:
 
 def write_private_file(path: Path, data: bytes) -> None:
     """Write an export (an age file for co-workers, say) whole and 0600: a temporary file
-    beside it, fsynced and renamed into place, so a crash leaves no half-written file."""
+    beside it, synced, read back and renamed into place, so a crash leaves no half-written
+    file."""
     folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = _create_temp(folder, path.name)
-    try:
-        try:
-            _write_all(fd, data)
-            sync_file(fd)
-        finally:
-            os.close(fd)
-        _replace(temp, path)
-    except BaseException:
-        _discard(temp)
-        raise
+    _move_into_place(staged_copy(folder, path.name, data, same_bytes(data)), path)
     fsync_folder(folder)
