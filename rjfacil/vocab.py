@@ -70,7 +70,19 @@ class ClosureReason(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return _CLOSURE_LABELS[self.value]
+
+
+_CLOSURE_LABELS = {
+    "completed": "Completed",
+    "declined_by_person_harmed": "Declined by the person harmed",
+    "declined_by_person_responsible": "Declined by the person responsible",
+    "withdrew_person_harmed": "The person harmed withdrew",
+    "withdrew_person_responsible": "The person responsible withdrew",
+    "assessed_unsuitable": "Assessed as not suitable",
+    "unable_to_contact": "Could not make contact",
+    "referred_elsewhere": "Referred to another service",
+}
 
 
 class Role(StrEnum):

@@ -1,4 +1,4 @@
-"""Generic dialogs: a yes/no question and a one-line text prompt.
+"""Generic dialogs: a yes/no question, a one-line text prompt and a record shown whole.
 
 Both are typed ``ModalScreen[T]`` that only ``dismiss`` their answer; the caller decides
 what happens next (STYLE.md rule 5). Any text shown in them may come from a user, so a
@@ -146,4 +146,32 @@ class TextPromptModal(ModalScreen[str | None]):
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DetailModal(ModalScreen[None]):
+    """Show one record whole: a title and lines of text (each str shown literally).
+
+    Dismisses on Escape or Enter.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="detail.close", tooltip="Back to the list"),
+        Binding("enter", "close", "Close", show=False, id="detail.enter"),
+    ]
+
+    def __init__(self, title: str | Content, lines: list[str | Content]) -> None:
+        super().__init__(classes="dialog")
+        self._title = _shown(title)
+        self._lines = [_shown(line) for line in lines]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self._title, classes="dialog-title")
+            for line in self._lines:
+                yield Static(line, classes="dialog-line")
+            yield Static(Content("Escape or Enter to close"), classes="dialog-keys")
+
+    def action_close(self) -> None:
         self.dismiss(None)

@@ -1,14 +1,16 @@
-"""History: the case's audit log, newest first — when, who, what."""
+"""History: the case's audit log, newest first — when, who, what — in words."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
-from rjfacil.views.dates import show_when
+from rjfacil.views.history import HistoryEntry, case_history
+from screens.dialogs import DetailModal
 from screens.safe import plain
 from screens.widgets import CasePane, RecordTable
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class HistoryPane(CasePane):
-    """Every change to the case, as the audit log records it."""
+    """Every change to the case, as the audit log records it. Enter shows one whole."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="history-count")
@@ -25,32 +27,32 @@ class HistoryPane(CasePane):
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
-        entries = case.audit_log
+        self._entries = case_history(case, you=True)
         self.query_one("#history-count", Static).update(
-            Content.styled(f"{len(entries)} changes, newest first", "$foreground-muted")
+            Content.styled(
+                f"{len(self._entries)} changes, newest first · Enter shows one whole",
+                "$foreground-muted",
+            )
         )
         self.query_one(RecordTable).fill(
             (
                 str(entry.id),
                 (
-                    show_when(entry.created_at),
-                    plain(case.author(entry.created_by), single_line=True),
-                    plain(_what(case, entry.action), single_line=True),
+                    entry.when,
+                    plain(entry.who, single_line=True),
+                    plain(entry.what, single_line=True),
                 ),
             )
-            for entry in reversed(entries)
+            for entry in self._entries
         )
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = str(event.row_key.value)
+        entry: HistoryEntry = next(e for e in self._entries if str(e.id) == key)
+        who = "you" if entry.who == "You" else entry.who
+        self.app.push_screen(DetailModal(entry.when, [f"By {who}", entry.what]))
 
     def focus_main(self) -> None:
         self.query_one(RecordTable).focus()
-
-
-def _what(case: CaseFile, action: str) -> str:
-    """The audit entry's action, naming a checklist item by its question."""
-    if action.startswith("answered "):
-        checklist_id, _, item_id = action.removeprefix("answered ").partition(".")
-        found = case.catalogue.find(checklist_id, item_id)
-        if found is not None:
-            _, item = found
-            return f"answered “{item.ask}” ({item.reference})"
-    return action

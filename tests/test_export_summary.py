@@ -207,7 +207,7 @@ def test_the_summary_answers_what_a_case_supervisor_checks(two_sides: Case) -> N
     assert summary.process == "Not chosen yet"
     assert all("Zqprivate" not in n.text for n in summary.notes)
     assert len(summary.notes) == 6
-    assert summary.history[0].what.startswith("added a risk")
+    assert summary.history[0].what == "Added a risk"
     assert summary.flags[0].title == "Sensitive and complex case"
     assert dict(summary.coworking)["Co-worker"] == "None"
 

@@ -178,7 +178,7 @@ async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
         await press(pilot, "enter")
         assert case.case.stage is Stage.WITHDRAWN
         assert case.case.closure_reason is ClosureReason.WITHDREW_PERSON_HARMED
-        assert "Withdrawn: withdrew person harmed" in screen_text(app)
+        assert "Withdrawn: the person harmed withdrew" in screen_text(app)
 
         await press(pilot, "s")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
@@ -325,3 +325,26 @@ async def test_a_case_that_cannot_be_opened_says_why(vault: Vault) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, CaseScreen)
         assert any(f"No case {missing}" in message for message in notices.messages)
+
+
+async def test_history_says_what_changed_in_words_and_enter_shows_one_whole(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-150")
+    case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.WITHDREW_PERSON_HARMED)
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="history"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "closure_reason" not in shown and "Sam Okafor" not in shown
+        assert "You" in shown
+        app.screen.query_one("#history-table", RecordTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        whole = squashed(screen_text(app))
+        assert "By you" in whole
+        assert "Set the closure reason to the person harmed withdrew;" in whole
+        assert "changed the stage from Referral to Closed" in whole
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "By you" not in squashed(screen_text(app))

@@ -367,7 +367,7 @@ def test_labels_come_from_one_place(vault: Vault) -> None:
     case = vault.new_case("RJ-L1")
     assert labels.stage_text(case.case) == "Referral"
     case.update_case(stage=Stage.WITHDRAWN, closure_reason=ClosureReason.WITHDREW_PERSON_HARMED)
-    assert labels.stage_text(case.case) == "Withdrawn: withdrew person harmed"
+    assert labels.stage_text(case.case) == "Withdrawn: the person harmed withdrew"
     assert labels.stage_label(Stage.AGREEMENT) == "Outcome agreement"
     assert labels.checklist_stage_label("follow_up") == "Follow up"
     assert labels.role_label(Role.PERSON_RESPONSIBLE) == "Person responsible"

@@ -711,7 +711,7 @@ class CaseFile:
         members = [r for _, r in named if isinstance(r, TeamMember)]
         changes: list[Change] = [("case", case), *named]
         changes += self._fact_changes(before, case, members)
-        self._commit(f"updated the case ({', '.join(sorted(fields))})", changes)
+        self._commit(_case_change_action(before, case), changes)
         return case
 
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
@@ -1072,3 +1072,31 @@ def _not_saved(error: ValidationError) -> RjfacilError:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
     return RjfacilError(f"Not saved: {where}: {first['msg']}.")
+
+
+# The case's fields whose values are typed text: the history names them, never quotes them.
+_TYPED_FIELDS = {"reference", "summary", "meeting_venue"}
+
+
+def _case_change_action(before: Case, after: Case) -> str:
+    """The audit action of a change to the case's own fields, with each changed value
+    that is not typed text ("updated the case (stage: assessment → closed; summary)"), so
+    that the history can say from what to what."""
+    parts = []
+    for name in Case.model_fields.keys() - MutableRecord.model_fields.keys():
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new:
+            continue
+        if name in _TYPED_FIELDS:
+            parts.append(name)
+        else:
+            parts.append(f"{name}: {_stored(old)} → {_stored(new)}")
+    return f"updated the case ({'; '.join(sorted(parts))})" if parts else "updated the case"
+
+
+def _stored(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

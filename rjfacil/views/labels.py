@@ -97,7 +97,7 @@ def checklist_stage_label(stage: str) -> str:
 
 
 def closure_label(reason: ClosureReason) -> str:
-    """Why a case closed: "Declined by person harmed"."""
+    """Why a case closed: "Declined by the person harmed"."""
     return reason.label
 
 

@@ -10,7 +10,6 @@ never appear, whatever the options.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
@@ -19,7 +18,6 @@ from uuid import UUID
 from rjfacil import clock
 from rjfacil.casedoc.model import (
     ActionStatus,
-    AuditEntry,
     ConsentPurpose,
     Note,
     Participant,
@@ -29,6 +27,7 @@ from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_day_of, show_when
 from rjfacil.views.deadlines import action_status, due_dates, due_status, review_status
 from rjfacil.views.flags import explanations
+from rjfacil.views.history import case_history
 from rjfacil.views.labels import (
     action_status_label,
     note_source_label,
@@ -46,8 +45,6 @@ EXCERPT = 200
 HISTORY = 10
 ITEMS_LIMIT = 30
 NOTICE_NONE = "Names shown: this export contains personal data. Keep it safe."
-
-_ANSWERED = re.compile(r"^answered ([\w-]+)\.([\w-]+)$")
 
 
 @dataclass(frozen=True)
@@ -237,19 +234,6 @@ def note_line(
     )
 
 
-def history_line(case: CaseFile, entry: AuditEntry, redactor: Redactor) -> HistoryLine:
-    what = entry.action
-    match = _ANSWERED.match(what)
-    if match:
-        found = case.catalogue.find(match.group(1), match.group(2))
-        what = f"answered “{found[1].ask}”" if found else "answered a checklist question"
-    return HistoryLine(
-        when=show_when(entry.created_at),
-        who=redactor.person(entry.created_by, case.author(entry.created_by)),
-        what=redactor.names(what),
-    )
-
-
 def _risk_line(case: CaseFile, risk: Risk, redactor: Redactor) -> RiskLine:
     status = review_status(risk)
     return RiskLine(
@@ -417,7 +401,6 @@ def supervisor_summary(
         for note in case.notes(include_private=False):
             note_lines.append(note_line(case, note, texts.get(note.id, ""), redactor, notes))
 
-    log = case.audit_log[-history:] if history > 0 else []
     return SupervisorSummary(
         facts=export_facts(case, redactor),
         notes_level=notes,
@@ -438,7 +421,11 @@ def supervisor_summary(
         actions=tuple(actions),
         deadlines=tuple(deadlines),
         notes=tuple(note_lines),
-        history=tuple(history_line(case, e, redactor) for e in reversed(log)),
+        history=tuple(
+            HistoryLine(e.when, e.who, e.what) for e in case_history(case, redactor, last=history)
+        )
+        if history > 0
+        else (),
     )
 
 

@@ -1,0 +1,210 @@
+"""A case's history in words: what each audit entry did, to whom, from what to what.
+
+The audit log stores a short action (hash-chained, so never rewritten) and the record it
+concerns. This module reads both and says what happened without field names or ids:
+"Changed the stage from Assessment to Closed", "Recorded Ann Ode's consent: taking part",
+"Cleared the flag “Managerial oversight”: discussed with the line manager". The screens'
+History tab and the supervisor summary's recent history share it; a summary passes its
+redactor, so names and free text follow the export's redaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from rjfacil.casedoc.model import (
+    Answer,
+    AuditEntry,
+    Consent,
+    FlagOverride,
+    Note,
+    Participant,
+    Record,
+)
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.views.dates import show_day, show_when
+from rjfacil.views.labels import flag_label
+from rjfacil.views.redaction import Redactor, redactor_for
+from rjfacil.vocab import ClosureReason, ProcessType, Stage
+
+_ANSWERED = re.compile(r"^answered ([\w-]+)\.([\w-]+)$")
+_CASE_UPDATE = re.compile(r"^updated the case \((.*)\)$")
+_FLAG = re.compile(r"^(cleared|restored) the flag ([\w-]+)$")
+_CONSENT = re.compile(r"^recorded (consent|a withdrawal of consent) \((.+)\)$")
+
+# The case's own fields, as a sentence names them.
+CASE_FIELD_WORDS = {
+    "reference": "the case reference",
+    "stage": "the stage",
+    "closure_reason": "the closure reason",
+    "referral_date": "the referral date",
+    "process": "the form of communication",
+    "co_worker": "the co-worker",
+    "case_supervisor": "the case supervisor",
+    "meeting_date": "the meeting date",
+    "meeting_venue": "the meeting venue",
+    "summary": "the case summary",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to the case, as a reader sees it (``id``: its audit entry's)."""
+
+    id: UUID
+    when: str
+    who: str
+    what: str
+
+
+def case_history(
+    case: CaseFile, redactor: Redactor | None = None, you: bool = False, last: int = 0
+) -> list[HistoryEntry]:
+    """The case's history, newest first (the ``last`` entries only, when given).
+
+    ``you`` says "You" for the vault's owner (the facilitator's own screen); a summary
+    names them.
+    """
+    redactor = redactor or redactor_for(case, "none")
+    log = case.audit_log[-last:] if last > 0 else case.audit_log
+    return [
+        HistoryEntry(
+            id=entry.id,
+            when=show_when(entry.created_at),
+            who="You"
+            if you and entry.created_by == case.owner.id
+            else redactor.person(entry.created_by, case.author(entry.created_by)),
+            what=describe(case, entry, redactor),
+        )
+        for entry in reversed(log)
+    ]
+
+
+def describe(case: CaseFile, entry: AuditEntry, redactor: Redactor) -> str:
+    """What one audit entry did, in words, starting with a capital."""
+    record = _subject(case, entry)
+    for pattern, words in _WORDS:
+        match = pattern.match(entry.action)
+        if match:
+            said = words(case, match, record, redactor)
+            if said:
+                return said[0].upper() + said[1:]
+    said = redactor.names(entry.action)
+    return said[:1].upper() + said[1:]
+
+
+def _subject(case: CaseFile, entry: AuditEntry) -> Record | None:
+    if entry.record_id is None:
+        return None
+    return case.document.records.get(entry.table, {}).get(entry.record_id)
+
+
+def _answered(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    found = case.catalogue.find(match.group(1), match.group(2))
+    if found is None:
+        return "answered a checklist question"
+    _, item = found
+    said = f"answered “{item.ask}”"
+    if isinstance(record, Answer):
+        if record.participant_id is not None:
+            said += f" for {redactor.person(record.participant_id)}"
+        value = item.describe(record.value)
+        said += f": {redactor.text(value) if item.kind == 'text' else value}"
+    return said
+
+
+def _case_update(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    parts = []
+    for change in match.group(1).split("; "):
+        if ":" not in change:  # before changes carried their values: names only
+            parts += [
+                f"changed {CASE_FIELD_WORDS.get(name.strip(), 'a detail')}"
+                for name in change.split(",")
+                if name.strip()
+            ]
+            continue
+        name, _, values = change.partition(":")
+        old, _, new = (part.strip() for part in values.partition("→"))
+        field = CASE_FIELD_WORDS.get(name.strip(), "a detail")
+        old_words, new_words = (_value(name.strip(), v, redactor) for v in (old, new))
+        if not new_words:
+            parts.append(f"cleared {field}")
+        elif not old_words:
+            parts.append(f"set {field} to {new_words}")
+        else:
+            parts.append(f"changed {field} from {old_words} to {new_words}")
+    return "; ".join(parts) or "updated the case"
+
+
+def _value(field: str, value: str, redactor: Redactor) -> str:
+    """A stored value of a case field in words ("" for none)."""
+    if value in ("", "none"):
+        return ""
+    words: dict[str, Callable[[str], str]] = {
+        "stage": lambda v: Stage(v).label,
+        "closure_reason": lambda v: ClosureReason(v).label.lower(),
+        "process": lambda v: ProcessType(v).label.lower(),
+        "referral_date": lambda v: show_day(date.fromisoformat(v)),
+        "meeting_date": lambda v: show_day(date.fromisoformat(v)),
+        "co_worker": lambda v: redactor.person(UUID(v)),
+        "case_supervisor": lambda v: redactor.person(UUID(v)),
+    }
+    try:
+        return words[field](value) if field in words else ""
+    except ValueError:
+        return value
+
+
+def _flag(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
+    said = f"{match.group(1)} the flag “{flag_label(match.group(2))}”"
+    if isinstance(record, FlagOverride):
+        said += f": {redactor.text(record.reason)}"
+    return said
+
+
+def _consent(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if not isinstance(record, Consent):
+        return ""
+    whose = redactor.person(record.participant_id)
+    kind = "consent" if match.group(1) == "consent" else "withdrawal of consent"
+    return f"recorded {whose}'s {kind}: {match.group(2)}"
+
+
+def _about_participant(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if isinstance(record, Participant):
+        who = redactor.person(record.id)
+        verb = match.group(1)
+        if verb == "added":
+            return f"added {who} ({record.role.label.lower()})"
+        if verb == "removed":
+            return f"removed {who} from the case"
+        return f"updated {who}'s details"
+    return ""
+
+
+def _note(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
+    if isinstance(record, Note) and record.participant_id is not None:
+        return f"{match.group(0)} about {redactor.person(record.participant_id)}"
+    return ""
+
+
+_WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    (_ANSWERED, _answered),
+    (_CASE_UPDATE, _case_update),
+    (_FLAG, _flag),
+    (_CONSENT, _consent),
+    (re.compile(r"^(added|updated|removed) a participant\b.*$"), _about_participant),
+    (re.compile(r"^added a note$"), _note),
+]

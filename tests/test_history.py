@@ -1,0 +1,79 @@
+"""The case history says what changed, from what to what, in words: no field names, no
+ids (issues 11 and 13); a summary's history follows its redaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rjfacil.casedoc.model import ConsentPurpose
+from rjfacil.views.history import case_history
+from rjfacil.views.redaction import redactor_for
+from rjfacil.vocab import ClosureReason, Role, Stage
+from rjfacil.workspace import Vault
+from tests.conftest import OWNER
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}")
+FIELD_NAME = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def whats(vault: Vault, reference: str, **options) -> list[str]:
+    case = vault.open_case(vault.find_case(reference))
+    return [entry.what for entry in case_history(case, **options)]
+
+
+def test_a_change_to_the_case_says_from_what_to_what(vault: Vault) -> None:
+    case = vault.new_case("RJ-60")
+    case.update_case(stage=Stage.ASSESSMENT, referral_date=date(2026, 11, 2))
+    case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.WITHDREW_PERSON_HARMED)
+    case.update_case(summary="Damage to a car.", co_worker="Priya Shah")
+    newest, closed, first = whats(vault, "RJ-60")[:3]
+    assert first == (
+        "Set the referral date to 2 Nov 2026; changed the stage from Referral to Assessment"
+    )
+    assert closed == (
+        "Set the closure reason to the person harmed withdrew; "
+        "changed the stage from Assessment to Closed"
+    )
+    assert newest == "Set the co-worker to Priya Shah; changed the case summary"
+
+
+def test_no_history_line_shows_a_field_name_or_an_id(vault: Vault) -> None:
+    case = vault.new_case("RJ-61")
+    ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    case.update_participant(ann.id, address_as="Annie")
+    case.record_consent(ann.id, ConsentPurpose.TAKE_PART)
+    case.record_consent(ann.id, ConsentPurpose.SHARING, given=False)
+    case.add_note("She would like a letter.", participant_id=ann.id)
+    case.answer("risk", "initial_assessment", "yes")
+    case.override_flag("co_working_advised", "Discussed with the line manager")
+    case.update_case(stage=Stage.ASSESSMENT)
+    lines = whats(vault, "RJ-61")
+    for line in lines:
+        assert not UUID_TEXT.search(line), line
+        assert not FIELD_NAME.search(line), line
+        assert line[0].isupper(), line
+    assert "Added Ann Ode (person harmed)" in lines
+    assert "Updated Ann Ode's details" in lines
+    assert "Recorded Ann Ode's consent: taking part" in lines
+    assert "Recorded Ann Ode's withdrawal of consent: sharing information" in lines
+    assert "Added a note about Ann Ode" in lines
+    assert any(line.startswith("Answered “") and line.endswith(": yes") for line in lines)
+    assert "Cleared the flag “Co-working”: Discussed with the line manager" in lines
+
+
+def test_the_facilitator_reads_you_and_a_summary_reads_their_name(vault: Vault) -> None:
+    case = vault.new_case("RJ-62")
+    case.add_note("First visit.")
+    assert case_history(case, you=True)[0].who == "You"
+    assert case_history(case)[0].who == OWNER
+
+
+def test_a_redacted_history_hides_names_and_typed_reasons(vault: Vault) -> None:
+    case = vault.new_case("RJ-63")
+    ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    case.record_consent(ann.id, ConsentPurpose.TAKE_PART)
+    case.override_flag("co_working_advised", "Ann Ode prefers one facilitator")
+    lines = [e.what for e in case_history(case, redactor_for(case, "full"))]
+    assert not any("Ann" in line or "Ode" in line for line in lines), lines
+    assert not any("prefers" in line for line in lines), lines
