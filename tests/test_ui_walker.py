@@ -155,12 +155,11 @@ async def test_a_date_item_validates_what_is_typed(vault: Vault) -> None:
 
 async def test_a_date_item_takes_day_and_month_as_people_write_them(vault: Vault) -> None:
     case = vault.new_case("RJ-206")
-    app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed"))
     with clock.frozen(datetime(2026, 3, 2, 9, tzinfo=UTC), zone=UTC):
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press(*"12/12", "enter")
-            await settle(pilot)
+        async with hosted(
+            vault, lambda: ChecklistWalker(case.id, "risk", item_id="last_reviewed")
+        ) as (_app, pilot):
+            await press(pilot, *"12/12", "enter")
     assert case.answers()[("risk", "last_reviewed", None)].value == "2026-12-12"
 
 
