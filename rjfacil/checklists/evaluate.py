@@ -306,21 +306,25 @@ def applicable(
         For each checklist that applies: its case target (when it has case items), then
         one target per participant it is asked of.
     """
-    current = current_answers(catalogue, answers)
+    return _applicable(catalogue, current_answers(catalogue, answers), participants)
+
+
+def _applicable(
+    catalogue: Catalogue, current: list[AnsweredItem], participants: Sequence[ParticipantFact]
+) -> list[ChecklistTarget]:
+    chosen = _chosen(current)
     targets = []
     for checklist in catalogue.checklists:
-        if not _applies(checklist, current):
+        if not _applies(checklist, chosen):
             continue
-        case_target = ChecklistTarget(checklist)
-        if case_target.items:
-            targets.append(case_target)
+        if catalogue.asked(checklist, None).items:
+            targets.append(ChecklistTarget(checklist))
         for participant in participants:
             # Only participant checklists have roles (the schema refuses others).
             if checklist.roles is not None and participant.role not in checklist.roles:
                 continue
-            target = ChecklistTarget(checklist, participant)
-            if target.items:
-                targets.append(target)
+            if catalogue.asked(checklist, participant.role).items:
+                targets.append(ChecklistTarget(checklist, participant))
     return targets
 
 
@@ -343,24 +347,26 @@ def progress(
     Returns:
         The progress of every target from :func:`applicable`, and totals per stage.
     """
-    answers = list(answers)
-    by_target = _by_target(_index(catalogue, answers))
+    current = current_answers(catalogue, answers)
+    by_target = _by_target(_index_of(current))
     rows = [
-        _progress(by_target.get((target.checklist.id, target.participant_id), {}), target)
-        for target in applicable(catalogue, answers, participants)
+        _progress(
+            by_target.get((target.checklist.id, target.participant_id), {}), target, catalogue
+        )
+        for target in _applicable(catalogue, current, participants)
     ]
-    stages = []
-    for stage in CHECKLIST_STAGES:
-        mine = [row for row in rows if row.target.checklist.stage == stage]
-        if mine:
-            stages.append(
-                StageProgress(
-                    stage,
-                    total=sum(row.total for row in mine),
-                    answered=sum(row.answered for row in mine),
-                    attention=sum(len(row.attention) for row in mine),
-                )
-            )
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        total = totals.setdefault(row.target.checklist.stage, [0, 0, 0])
+        total[0] += row.total
+        total[1] += row.answered
+        total[2] += len(row.attention)
+    stages = [
+        StageProgress(stage, total=total, answered=answered, attention=attention)
+        for stage in CHECKLIST_STAGES
+        if stage in totals
+        for total, answered, attention in [totals[stage]]
+    ]
     return CaseProgress(rows, stages)
 
 
@@ -372,8 +378,10 @@ def target_progress(
     The target need not apply to the case now (a checklist walked before the process
     changed): its answers still count here.
     """
-    by_target = _by_target(_index(catalogue, answers))
-    return _progress(by_target.get((target.checklist.id, target.participant_id), {}), target)
+    by_target = _by_target(_index_of(current_answers(catalogue, answers)))
+    return _progress(
+        by_target.get((target.checklist.id, target.participant_id), {}), target, catalogue
+    )
 
 
 def _by_target(index: dict[Key, AnswerFact]) -> dict[tuple[str, str | None], dict[str, Value]]:
@@ -384,16 +392,28 @@ def _by_target(index: dict[Key, AnswerFact]) -> dict[tuple[str, str | None], dic
     return grouped
 
 
-def _progress(values: dict[str, Value], target: ChecklistTarget) -> TargetProgress:
-    # Answers are few and items many: look up each item's answer in the target's own.
-    items = target.items
-    answered = [item for item in items if item.id in values and item.is_answered(values[item.id])]
+def _progress(
+    values: dict[str, Value], target: ChecklistTarget, catalogue: Catalogue
+) -> TargetProgress:
+    asked = catalogue.asked(
+        target.checklist, target.participant.role if target.participant else None
+    )
+    # Answers are few and items many: place each answer among the target's items (most
+    # targets of a case have none), and keep the items' order.
+    hits = (
+        sorted(
+            (asked.places[item_id], value)
+            for item_id, value in values.items()
+            if item_id in asked.places
+        )
+        if values
+        else []
+    )
+    answered = [(item, value) for (_, item), value in hits if item.is_answered(value)]
     attention = [
-        item
-        for item in answered
-        if any(same_answer(values[item.id], each) for each in item.attention)
+        item for item, value in answered if any(same_answer(value, each) for each in item.attention)
     ]
-    return TargetProgress(target, len(items), len(answered), attention)
+    return TargetProgress(target, len(asked.items), len(answered), attention)
 
 
 def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> Item | None:
@@ -409,22 +429,26 @@ def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> I
     return None
 
 
-def _index(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> dict[Key, AnswerFact]:
-    return {
-        (e.checklist.id, e.item.id, e.answer.participant_id): e.answer
-        for e in current_answers(catalogue, answers)
-    }
+def _index_of(current: Iterable[AnsweredItem]) -> dict[Key, AnswerFact]:
+    return {(e.checklist.id, e.item.id, e.answer.participant_id): e.answer for e in current}
 
 
-def _applies(checklist: Checklist, current: list[AnsweredItem]) -> bool:
+def _chosen(current: Iterable[AnsweredItem]) -> dict[tuple[str, str], list[Value]]:
+    """The current answers' values per (checklist, item), every participant's together."""
+    chosen: dict[tuple[str, str], list[Value]] = {}
+    for entry in current:
+        chosen.setdefault((entry.checklist.id, entry.item.id), []).append(entry.answer.value)
+    return chosen
+
+
+def _applies(checklist: Checklist, chosen: dict[tuple[str, str], list[Value]]) -> bool:
     rule = checklist.applies_when
     if rule is None:
         return True
     return any(
-        entry.checklist.id == rule.checklist_id
-        and entry.item.id == rule.item_id
-        and any(same_answer(entry.answer.value, each) for each in rule.any_of)
-        for entry in current
+        same_answer(value, each)
+        for value in chosen.get((rule.checklist_id, rule.item_id), ())
+        for each in rule.any_of
     )
 
 
