@@ -305,9 +305,11 @@ class Vault:
                 self.warnings.append(warning)
 
     def rebuild_index(self) -> int:
+        """Remake every row from its case file; a file that fails keeps its reference."""
+        known = dict(self._index)
         self._index.clear()
         for case_id in self.files.case_signatures():
-            self._refresh_row(case_id)
+            self._refresh_row(case_id, known.get(case_id))
         self.save_index()
         return len(self._index)
 
