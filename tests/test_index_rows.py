@@ -320,3 +320,26 @@ def test_a_generated_case_gives_the_same_row_read_in_part_or_in_full(
         assert stored_row(vault, case.id) == full
         assert summarise(case) == full
         assert_plain_counts(case, full)
+
+
+def test_progress_flags_and_dates_follow_each_change_of_an_open_case(vault: Vault) -> None:
+    """What a case derives from its answers is kept only until the case changes."""
+    case = vault.new_case("RJ-FOLLOW")
+    checklist_id, item, raising = next(
+        (checklist.id, item, rule)
+        for checklist in case.catalogue.checklists
+        for item in checklist.items
+        for rule in item.flags
+        if item.scope == "case" and item.fact is None
+    )
+    before = summarise(case)
+    assert raising.flag not in before.flags
+    case.answer(checklist_id, item.id, raising.when[0])
+    raised = summarise(case)
+    assert raising.flag in raised.flags
+    assert raised.answered == before.answered + 1
+    case.answer(checklist_id, item.id, None)  # cleared: the flag goes with it
+    assert raising.flag not in summarise(case).flags
+    case.update_case(meeting_date=clock.today() + timedelta(days=3))
+    assert summarise(case).deadline_label == "Meeting"
+    assert summarise(case) == stored_row(vault, case.id)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from rjfacil.checklists.catalogue import Catalogue
+from rjfacil.checklists.catalogue import AskedItems, Catalogue
 from rjfacil.checklists.schema import Checklist, FlagDef, Item, same_answer
 from rjfacil.vocab import CHECKLIST_STAGES
 
@@ -214,6 +214,18 @@ Key = tuple[str, str, str | None]
 Value = bool | str | None
 
 
+class AnswerFacts(list[AnswerFact]):
+    """A case's current answers that keep what :func:`current_answers` makes of them, so
+    progress, flags and deadlines read from one list locate each answer once.
+
+    Build one per state of the case (the list is not to be changed afterwards).
+    """
+
+    def __init__(self, facts: Iterable[AnswerFact]) -> None:
+        super().__init__(facts)
+        self._located: tuple[Catalogue, list[AnsweredItem]] | None = None
+
+
 def current_answers(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[AnsweredItem]:
     """The answers the engine uses, each with its checklist and item.
 
@@ -222,11 +234,21 @@ def current_answers(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list
 
     Args:
         catalogue: The loaded checklists.
-        answers: The case's current answers.
+        answers: The case's current answers (:class:`AnswerFacts` keep the result).
 
     Returns:
         One entry per (checklist, item, participant), in the order first given.
     """
+    if isinstance(answers, AnswerFacts):
+        located = answers._located
+        if located is None or located[0] is not catalogue:
+            located = (catalogue, _located(catalogue, answers))
+            answers._located = located
+        return list(located[1])
+    return _located(catalogue, answers)
+
+
+def _located(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[AnsweredItem]:
     found: dict[Key, AnsweredItem] = {}
     for fact in answers:
         located = catalogue.find(fact.checklist_id, fact.item_id)
@@ -306,25 +328,29 @@ def applicable(
         For each checklist that applies: its case target (when it has case items), then
         one target per participant it is asked of.
     """
-    return _applicable(catalogue, current_answers(catalogue, answers), participants)
+    current = current_answers(catalogue, answers)
+    return [target for target, _asked in _applicable(catalogue, current, participants)]
 
 
 def _applicable(
     catalogue: Catalogue, current: list[AnsweredItem], participants: Sequence[ParticipantFact]
-) -> list[ChecklistTarget]:
+) -> list[tuple[ChecklistTarget, AskedItems]]:
+    """:func:`applicable`'s targets, each with the items it asks."""
     chosen = _chosen(current)
     targets = []
     for checklist in catalogue.checklists:
         if not _applies(checklist, chosen):
             continue
-        if catalogue.asked(checklist, None).items:
-            targets.append(ChecklistTarget(checklist))
+        asked = catalogue.asked(checklist, None)
+        if asked.items:
+            targets.append((ChecklistTarget(checklist), asked))
         for participant in participants:
             # Only participant checklists have roles (the schema refuses others).
             if checklist.roles is not None and participant.role not in checklist.roles:
                 continue
-            if catalogue.asked(checklist, participant.role).items:
-                targets.append(ChecklistTarget(checklist, participant))
+            asked = catalogue.asked(checklist, participant.role)
+            if asked.items:
+                targets.append((ChecklistTarget(checklist, participant), asked))
     return targets
 
 
@@ -350,10 +376,8 @@ def progress(
     current = current_answers(catalogue, answers)
     by_target = _by_target(_index_of(current))
     rows = [
-        _progress(
-            by_target.get((target.checklist.id, target.participant_id), {}), target, catalogue
-        )
-        for target in _applicable(catalogue, current, participants)
+        _progress(by_target.get((target.checklist.id, target.participant_id)), target, asked)
+        for target, asked in _applicable(catalogue, current, participants)
     ]
     totals: dict[str, list[int]] = {}
     for row in rows:
@@ -379,8 +403,11 @@ def target_progress(
     changed): its answers still count here.
     """
     by_target = _by_target(_index_of(current_answers(catalogue, answers)))
+    role = target.participant.role if target.participant else None
     return _progress(
-        by_target.get((target.checklist.id, target.participant_id), {}), target, catalogue
+        by_target.get((target.checklist.id, target.participant_id)),
+        target,
+        catalogue.asked(target.checklist, role),
     )
 
 
@@ -393,21 +420,19 @@ def _by_target(index: dict[Key, AnswerFact]) -> dict[tuple[str, str | None], dic
 
 
 def _progress(
-    values: dict[str, Value], target: ChecklistTarget, catalogue: Catalogue
+    values: dict[str, Value] | None, target: ChecklistTarget, asked: AskedItems
 ) -> TargetProgress:
-    asked = catalogue.asked(
-        target.checklist, target.participant.role if target.participant else None
-    )
-    # Answers are few and items many: place each answer among the target's items (most
-    # targets of a case have none), and keep the items' order.
-    hits = (
-        sorted(
+    if not values:  # most targets of a case
+        return TargetProgress(target, len(asked.items), 0, [])
+    # Answers are few and items many: place each answer among the target's items, and
+    # keep the items' order.
+    hits = sorted(
+        (
             (asked.places[item_id], value)
             for item_id, value in values.items()
             if item_id in asked.places
-        )
-        if values
-        else []
+        ),
+        key=lambda hit: hit[0][0],
     )
     answered = [(item, value) for (_, item), value in hits if item.is_answered(value)]
     attention = [

@@ -50,7 +50,7 @@ from rjfacil.casedoc.model import (
     team_member_id,
 )
 from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.checklists.evaluate import AnswerFact, OverrideFact, ParticipantFact
+from rjfacil.checklists.evaluate import AnswerFact, AnswerFacts, OverrideFact, ParticipantFact
 from rjfacil.checklists.schema import FACTS, parse_date, same_answer
 from rjfacil.errors import NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
@@ -458,9 +458,11 @@ class CaseFile:
     # -- the checklist engine's view --------------------------------------------
 
     def answer_facts(self) -> list[AnswerFact]:
+        """The current answers as the checklist engine reads them (the same list until the
+        case changes: do not change it)."""
         cached = self._cached("answer_facts")
         if cached is None:
-            cached = [
+            cached = AnswerFacts(
                 AnswerFact(
                     checklist_id=a.checklist_id,
                     item_id=a.item_id,
@@ -470,9 +472,9 @@ class CaseFile:
                     answered_at=a.created_at,
                 )
                 for a in self.answers().values()
-            ]
+            )
             self._keep("answer_facts", cached)
-        return list(cached)
+        return cached
 
     def participant_facts(self) -> list[ParticipantFact]:
         return [
