@@ -462,16 +462,18 @@ class CaseFile:
         case changes: do not change it)."""
         cached = self._cached("answer_facts")
         if cached is None:
+            answers = self.answers().values()
+            authors = {by: self.author(by) for by in {a.created_by for a in answers}}
             cached = AnswerFacts(
                 AnswerFact(
                     checklist_id=a.checklist_id,
                     item_id=a.item_id,
                     participant_id=str(a.participant_id) if a.participant_id else None,
                     value=a.value,
-                    answered_by=self.author(a.created_by),
+                    answered_by=authors[a.created_by],
                     answered_at=a.created_at,
                 )
-                for a in self.answers().values()
+                for a in answers
             )
             self._keep("answer_facts", cached)
         return cached
