@@ -142,12 +142,17 @@ def main() -> None:
     )
 
     with Vault.open(large).unlock(PASSPHRASE) as vault:
-        samples = []
+        samples, cpu = [], []
         for _ in range(3):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             vault.rebuild_index()
             samples.append(time.perf_counter() - started)
-    print(f"rebuild the index of {args.cases} cases: {median_ms(samples)}   budget <= 1000 ms")
+            cpu.append(time.process_time() - cpu_started)
+    print(
+        f"rebuild the index of {args.cases} cases: {median_ms(samples)}"
+        f" (CPU {median_ms(cpu)}, less than wall when other work shares the machine)"
+        "   budget <= 1000 ms"
+    )
 
     probe = (
         "import resource, sys; sys.path.insert(0, sys.argv[2]);"

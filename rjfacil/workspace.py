@@ -45,7 +45,7 @@ from rjfacil.vault.door import (
 from rjfacil.vault.folder import VaultFolder
 from rjfacil.views.excerpt import excerpt
 from rjfacil.views.merge_words import describe_merge
-from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
+from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise, summarise_stored
 from rjfacil.vocab import Stage
 
 Progress = Callable[[int, int], None]
@@ -247,6 +247,11 @@ class Vault:
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
         known = known or self._index.get(case_id)
         try:
+            self._index[case_id] = self._stored_row(case_id)
+            return
+        except (OSError, RjfacilError):
+            pass  # the case opened in full says what is wrong, as opening it would
+        try:
             self._index[case_id] = summarise(self._load_case(case_id))
         except (DamagedFile, TamperedFile, InvalidRecord) as error:
             # Keep what the case list knew of it, so it can still be found (and restored).
@@ -257,6 +262,18 @@ class Vault:
                 updated_at=known.updated_at if known else clock.now(),
                 unreadable=str(error),
             )
+
+    def _stored_row(self, case_id: UUID) -> CaseSummary:
+        """A case's row read from its file without opening it in full (see
+        :func:`summarise_stored`); any failure is for :meth:`_load_case` to name."""
+        path, _name = self.files.case_path(case_id)
+        raw = self.files.read_case_document(case_id)
+        if not all(isinstance(table, dict) for table in raw.values()):
+            raise DamagedFile(path, "it does not hold a database")
+        row = summarise_stored(raw, path, self.owner, self.catalogue)
+        if row.id != case_id:
+            raise InvalidRecord(f"{path}: holds case {row.id}, not {case_id}")
+        return row
 
     def save_index(self) -> None:
         """Write the case-list cache (on close, lock and new cases; rebuilt if lost).
@@ -288,9 +305,11 @@ class Vault:
                 self.warnings.append(warning)
 
     def rebuild_index(self) -> int:
+        """Remake every row from its case file; a file that fails keeps its reference."""
+        known = dict(self._index)
         self._index.clear()
         for case_id in self.files.case_signatures():
-            self._refresh_row(case_id)
+            self._refresh_row(case_id, known.get(case_id))
         self.save_index()
         return len(self._index)
 

@@ -27,7 +27,7 @@ Formats:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,12 +58,18 @@ class CaseDocument:
         records: The known tables' records by id, in stored order.
         places: Each record's doc id in its table, by (table, record id).
         read_format: The format the file was in when it was read.
+        partial: Only some known tables were validated (see :func:`decode`'s ``only``):
+            the others are missing from ``records``, and the document is for reading.
+        newest_records: In a partial document, the newest record (stored order) of each
+            table read only for it; see :meth:`newest`.
     """
 
     tables: Tables
     records: dict[str, dict[UUID, Record]]
     places: dict[tuple[str, UUID], str] = field(default_factory=dict)
     read_format: int = CURRENT_FORMAT
+    partial: bool = False
+    newest_records: Mapping[str, Record | None] = field(default_factory=dict)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -80,10 +86,26 @@ class CaseDocument:
         """A table's records in the order they were written (the audit log's order)."""
 
         def order(record: Record) -> int:
-            key = self.places[(table, record.id)]
-            return int(key) if key.isdigit() else 0
+            return _stored_order(self.places[(table, record.id)])
 
         return sorted(self.records[table].values(), key=order)
+
+    def newest(self, table: str) -> Record | None:
+        """A table's last record in stored order (the audit log's latest entry), or None.
+
+        Raises:
+            KeyError: A partial document that read neither the table nor its newest record.
+        """
+        if table not in self.records and self.partial:
+            return self.newest_records[table]
+        newest: Record | None = None
+        highest = -1
+        for record in self.records[table].values():
+            # The last of the highest, as a stable sort by stored order would put it.
+            at = _stored_order(self.places[(table, record.id)])
+            if at >= highest:
+                newest, highest = record, at
+        return newest
 
     @property
     def unknown_tables(self) -> list[str]:
@@ -97,7 +119,12 @@ class CaseDocument:
 
         This document is left as it is (it stays what is on disk until the write of the new
         one succeeds); tables that do not change are shared, not copied.
+
+        Raises:
+            ValueError: The document is partial (it was read for the case list only).
         """
+        if self.partial:
+            raise ValueError("a partially read case document cannot be changed")
         tables = dict(self.tables)
         records = dict(self.records)
         places = dict(self.places)
@@ -170,28 +197,76 @@ def upgrade(raw: Mapping[str, Any], where: Path | str) -> tuple[Tables, int]:
     return document, written
 
 
-def decode(raw: Mapping[str, Any], where: Path | str) -> CaseDocument:
+def decode(
+    raw: Mapping[str, Any],
+    where: Path | str,
+    only: Collection[str] | None = None,
+    newest_of: Collection[str] = (),
+) -> CaseDocument:
     """Read a case file's document into records (every released format).
+
+    Args:
+        raw: The decrypted document, in any released format.
+        where: The file, named in errors.
+        only: Validate only these known tables (and the case): a partial document, to
+            read what the case list shows without the cost of every note and history
+            entry. The other tables are migrated like the rest but not validated, and
+            are missing from ``records``. None validates every table.
+        newest_of: In a partial document, tables of which only the newest record (stored
+            order) is validated, for :meth:`CaseDocument.newest` (the audit log's latest
+            entry says when the case last changed).
 
     Raises:
         NewerFormat: A newer rjfacil wrote it in a format this version cannot handle.
-        InvalidRecord: A record does not match the case model (named with its file, its
-            table and the field), or the document holds no case.
+        InvalidRecord: A record it validates does not match the case model (named with its
+            file, its table and the field), or the document holds no case.
     """
     tables, read_format = upgrade(raw, where)
-    records: dict[str, dict[UUID, Record]] = {name: {} for name in TABLES}
+    wanted = TABLES if only is None else {n: TABLES[n] for n in TABLES if n in only or n == "case"}
+    records: dict[str, dict[UUID, Record]] = {name: {} for name in wanted}
     places: dict[tuple[str, UUID], str] = {}
-    for table, kind in TABLES.items():
-        found = tables.get(table, {})
-        if not isinstance(found, dict):
-            raise InvalidRecord(f"{where}: the table '{table}' is not a table of records.")
-        for doc_id, doc in found.items():
+    for table, kind in wanted.items():
+        for doc_id, doc in _table(tables, table, where).items():
             record = validate(kind, doc, where, table, doc_id)
             records[table][record.id] = record
             places[(table, record.id)] = doc_id
     if not records["case"]:
         raise InvalidRecord(f"{where}: holds no case record")
-    return CaseDocument(tables, records, places, read_format)
+    if only is None:
+        return CaseDocument(tables, records, places, read_format)
+    newest: dict[str, Record | None] = {}
+    for table in newest_of:
+        if table in records:
+            continue
+        found = _table(tables, table, where)
+        last = _last_in_stored_order(found)
+        newest[table] = (
+            None if last is None else validate(TABLES[table], found[last], where, table, last)
+        )
+    return CaseDocument(tables, records, places, read_format, partial=True, newest_records=newest)
+
+
+def _table(tables: Tables, table: str, where: Path | str) -> dict[str, Any]:
+    found = tables.get(table, {})
+    if not isinstance(found, dict):
+        raise InvalidRecord(f"{where}: the table '{table}' is not a table of records.")
+    return found
+
+
+def _stored_order(doc_id: str) -> int:
+    """Where a record stands in its table's stored order (TinyDB's doc ids count up)."""
+    return int(doc_id) if doc_id.isdigit() else 0
+
+
+def _last_in_stored_order(table: Mapping[str, Any]) -> str | None:
+    """The doc id of a table's last record in stored order (the last of the highest)."""
+    last: str | None = None
+    highest = -1
+    for doc_id in table:
+        at = _stored_order(doc_id)
+        if at >= highest:
+            last, highest = doc_id, at
+    return last
 
 
 def validate(kind: type[R], doc: Any, where: Path | str, table: str, doc_id: str = "") -> R:

@@ -16,6 +16,19 @@ def catalogue_order(checklist: Checklist) -> tuple[int, int, str]:
 
 
 @dataclass(frozen=True)
+class AskedItems:
+    """The items one checklist asks of the case or of one role, in file order.
+
+    Attributes:
+        items: The items.
+        places: Each item with its index in ``items``, by item id.
+    """
+
+    items: tuple[Item, ...]
+    places: Mapping[str, tuple[int, Item]]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Every checklist (guidance and organisation) and every flag, validated.
 
@@ -29,9 +42,23 @@ class Catalogue:
     _by_id: dict[str, Checklist] = field(init=False, repr=False, compare=False)
     _implied: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _facts: dict[str, tuple[str, Item]] = field(init=False, repr=False, compare=False)
+    _items: dict[tuple[str, str], tuple[Checklist, Item]] = field(
+        init=False, repr=False, compare=False
+    )
+    # Items asked per (checklist id, role; None for the case's own), with each item's place
+    # among them: filled on first use (every case-list row counts them).
+    _asked: dict[tuple[str, str | None], AskedItems] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {each.id: each for each in self.checklists})
+        # As Checklist.item finds them: the first item with an id (ids are unique anyway).
+        items = {
+            (checklist.id, item.id): (checklist, item)
+            for checklist in self._by_id.values()
+            for item in reversed(checklist.items)
+        }
+        object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_asked", {})
         implied = {flag_id: _closure(flag_id, self.flags) for flag_id in self.flags}
         object.__setattr__(self, "_implied", implied)
         facts = {
@@ -75,9 +102,18 @@ class Catalogue:
 
     def find(self, checklist_id: str, item_id: str) -> tuple[Checklist, Item] | None:
         """The checklist and item, or None when either is unknown (no exception)."""
-        checklist = self._by_id.get(checklist_id)
-        item = checklist.item(item_id) if checklist else None
-        return (checklist, item) if checklist and item else None
+        return self._items.get((checklist_id, item_id))
+
+    def asked(self, checklist: Checklist, role: str | None) -> AskedItems:
+        """The items of a checklist asked of a participant in ``role``, or of the case
+        (None): :meth:`Checklist.items_for`, with each item's place, worked out once."""
+        key = (checklist.id, role)
+        found = self._asked.get(key)
+        if found is None:
+            items = tuple(checklist.items_for(role))
+            found = AskedItems(items, {item.id: (place, item) for place, item in enumerate(items)})
+            self._asked[key] = found
+        return found
 
     def flag(self, flag_id: str) -> FlagDef:
         """The flag with this id.

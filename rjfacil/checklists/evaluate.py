@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from rjfacil.checklists.catalogue import Catalogue
+from rjfacil.checklists.catalogue import AskedItems, Catalogue
 from rjfacil.checklists.schema import Checklist, FlagDef, Item, same_answer
 from rjfacil.vocab import CHECKLIST_STAGES
 
@@ -214,6 +214,18 @@ Key = tuple[str, str, str | None]
 Value = bool | str | None
 
 
+class AnswerFacts(list[AnswerFact]):
+    """A case's current answers that keep what :func:`current_answers` makes of them, so
+    progress, flags and deadlines read from one list locate each answer once.
+
+    Build one per state of the case (the list is not to be changed afterwards).
+    """
+
+    def __init__(self, facts: Iterable[AnswerFact]) -> None:
+        super().__init__(facts)
+        self._located: tuple[Catalogue, list[AnsweredItem]] | None = None
+
+
 def current_answers(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[AnsweredItem]:
     """The answers the engine uses, each with its checklist and item.
 
@@ -222,11 +234,21 @@ def current_answers(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list
 
     Args:
         catalogue: The loaded checklists.
-        answers: The case's current answers.
+        answers: The case's current answers (:class:`AnswerFacts` keep the result).
 
     Returns:
         One entry per (checklist, item, participant), in the order first given.
     """
+    if isinstance(answers, AnswerFacts):
+        located = answers._located
+        if located is None or located[0] is not catalogue:
+            located = (catalogue, _located(catalogue, answers))
+            answers._located = located
+        return list(located[1])
+    return _located(catalogue, answers)
+
+
+def _located(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[AnsweredItem]:
     found: dict[Key, AnsweredItem] = {}
     for fact in answers:
         located = catalogue.find(fact.checklist_id, fact.item_id)
@@ -307,20 +329,28 @@ def applicable(
         one target per participant it is asked of.
     """
     current = current_answers(catalogue, answers)
+    return [target for target, _asked in _applicable(catalogue, current, participants)]
+
+
+def _applicable(
+    catalogue: Catalogue, current: list[AnsweredItem], participants: Sequence[ParticipantFact]
+) -> list[tuple[ChecklistTarget, AskedItems]]:
+    """:func:`applicable`'s targets, each with the items it asks."""
+    chosen = _chosen(current)
     targets = []
     for checklist in catalogue.checklists:
-        if not _applies(checklist, current):
+        if not _applies(checklist, chosen):
             continue
-        case_target = ChecklistTarget(checklist)
-        if case_target.items:
-            targets.append(case_target)
+        asked = catalogue.asked(checklist, None)
+        if asked.items:
+            targets.append((ChecklistTarget(checklist), asked))
         for participant in participants:
             # Only participant checklists have roles (the schema refuses others).
             if checklist.roles is not None and participant.role not in checklist.roles:
                 continue
-            target = ChecklistTarget(checklist, participant)
-            if target.items:
-                targets.append(target)
+            asked = catalogue.asked(checklist, participant.role)
+            if asked.items:
+                targets.append((ChecklistTarget(checklist, participant), asked))
     return targets
 
 
@@ -343,24 +373,24 @@ def progress(
     Returns:
         The progress of every target from :func:`applicable`, and totals per stage.
     """
-    answers = list(answers)
-    by_target = _by_target(_index(catalogue, answers))
+    current = current_answers(catalogue, answers)
+    by_target = _by_target(_index_of(current))
     rows = [
-        _progress(by_target.get((target.checklist.id, target.participant_id), {}), target)
-        for target in applicable(catalogue, answers, participants)
+        _progress(by_target.get((target.checklist.id, target.participant_id)), target, asked)
+        for target, asked in _applicable(catalogue, current, participants)
     ]
-    stages = []
-    for stage in CHECKLIST_STAGES:
-        mine = [row for row in rows if row.target.checklist.stage == stage]
-        if mine:
-            stages.append(
-                StageProgress(
-                    stage,
-                    total=sum(row.total for row in mine),
-                    answered=sum(row.answered for row in mine),
-                    attention=sum(len(row.attention) for row in mine),
-                )
-            )
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        total = totals.setdefault(row.target.checklist.stage, [0, 0, 0])
+        total[0] += row.total
+        total[1] += row.answered
+        total[2] += len(row.attention)
+    stages = [
+        StageProgress(stage, total=total, answered=answered, attention=attention)
+        for stage in CHECKLIST_STAGES
+        if stage in totals
+        for total, answered, attention in [totals[stage]]
+    ]
     return CaseProgress(rows, stages)
 
 
@@ -372,8 +402,13 @@ def target_progress(
     The target need not apply to the case now (a checklist walked before the process
     changed): its answers still count here.
     """
-    by_target = _by_target(_index(catalogue, answers))
-    return _progress(by_target.get((target.checklist.id, target.participant_id), {}), target)
+    by_target = _by_target(_index_of(current_answers(catalogue, answers)))
+    role = target.participant.role if target.participant else None
+    return _progress(
+        by_target.get((target.checklist.id, target.participant_id)),
+        target,
+        catalogue.asked(target.checklist, role),
+    )
 
 
 def _by_target(index: dict[Key, AnswerFact]) -> dict[tuple[str, str | None], dict[str, Value]]:
@@ -384,16 +419,26 @@ def _by_target(index: dict[Key, AnswerFact]) -> dict[tuple[str, str | None], dic
     return grouped
 
 
-def _progress(values: dict[str, Value], target: ChecklistTarget) -> TargetProgress:
-    # Answers are few and items many: look up each item's answer in the target's own.
-    items = target.items
-    answered = [item for item in items if item.id in values and item.is_answered(values[item.id])]
+def _progress(
+    values: dict[str, Value] | None, target: ChecklistTarget, asked: AskedItems
+) -> TargetProgress:
+    if not values:  # most targets of a case
+        return TargetProgress(target, len(asked.items), 0, [])
+    # Answers are few and items many: place each answer among the target's items, and
+    # keep the items' order.
+    hits = sorted(
+        (
+            (asked.places[item_id], value)
+            for item_id, value in values.items()
+            if item_id in asked.places
+        ),
+        key=lambda hit: hit[0][0],
+    )
+    answered = [(item, value) for (_, item), value in hits if item.is_answered(value)]
     attention = [
-        item
-        for item in answered
-        if any(same_answer(values[item.id], each) for each in item.attention)
+        item for item, value in answered if any(same_answer(value, each) for each in item.attention)
     ]
-    return TargetProgress(target, len(items), len(answered), attention)
+    return TargetProgress(target, len(asked.items), len(answered), attention)
 
 
 def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> Item | None:
@@ -409,22 +454,26 @@ def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> I
     return None
 
 
-def _index(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> dict[Key, AnswerFact]:
-    return {
-        (e.checklist.id, e.item.id, e.answer.participant_id): e.answer
-        for e in current_answers(catalogue, answers)
-    }
+def _index_of(current: Iterable[AnsweredItem]) -> dict[Key, AnswerFact]:
+    return {(e.checklist.id, e.item.id, e.answer.participant_id): e.answer for e in current}
 
 
-def _applies(checklist: Checklist, current: list[AnsweredItem]) -> bool:
+def _chosen(current: Iterable[AnsweredItem]) -> dict[tuple[str, str], list[Value]]:
+    """The current answers' values per (checklist, item), every participant's together."""
+    chosen: dict[tuple[str, str], list[Value]] = {}
+    for entry in current:
+        chosen.setdefault((entry.checklist.id, entry.item.id), []).append(entry.answer.value)
+    return chosen
+
+
+def _applies(checklist: Checklist, chosen: dict[tuple[str, str], list[Value]]) -> bool:
     rule = checklist.applies_when
     if rule is None:
         return True
     return any(
-        entry.checklist.id == rule.checklist_id
-        and entry.item.id == rule.item_id
-        and any(same_answer(entry.answer.value, each) for each in rule.any_of)
-        for entry in current
+        same_answer(value, each)
+        for value in chosen.get((rule.checklist_id, rule.item_id), ())
+        for each in rule.any_of
     )
 
 

@@ -83,8 +83,10 @@ def deadlines(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[Deadl
     found = []
     for entry in current_answers(catalogue, answers):
         rule = entry.item.deadline
+        if rule is None:
+            continue
         start = parse_date(entry.answer.value)
-        if rule is None or start is None:
+        if start is None:
             continue
         found.append(
             Deadline(

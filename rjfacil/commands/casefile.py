@@ -12,7 +12,7 @@ all obey them; a broken rule is an RjfacilError whose message the editors show a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID, uuid5
@@ -50,7 +50,7 @@ from rjfacil.casedoc.model import (
     team_member_id,
 )
 from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.checklists.evaluate import AnswerFact, OverrideFact, ParticipantFact
+from rjfacil.checklists.evaluate import AnswerFact, AnswerFacts, OverrideFact, ParticipantFact
 from rjfacil.checklists.schema import FACTS, parse_date, same_answer
 from rjfacil.errors import NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
@@ -90,22 +90,59 @@ class CaseFile:
 
     def __init__(
         self,
-        storage: EncryptedStorage,
+        storage: EncryptedStorage | None,
         path: Path,
         owner: Facilitator,
         catalogue: Catalogue,
+        document: codec.CaseDocument | None = None,
     ) -> None:
+        """Load a case from its storage, or (``document``) from a document already decoded.
+
+        Args:
+            storage: Where the case is read and written; None for a case only to read.
+            path: The case file, named in messages.
+            owner: This vault's owner (the author of every change made here).
+            catalogue: The checklists the answers are read against.
+            document: The decoded document, instead of reading ``storage``. A partial one
+                (:func:`rjfacil.casedoc.codec.decode` with ``only``) answers only from the
+                tables it read: anything else raises KeyError rather than show nothing.
+        """
         self.path = path
         self.owner = owner
         self.catalogue = catalogue
         self._storage = storage
-        self._doc = codec.decode(storage.read() or {}, path)
+        if document is None:
+            if storage is None:
+                raise ValueError("a case needs its storage or a decoded document")
+            document = codec.decode(storage.read() or {}, path)
+        self._doc = document
+        # Derived from one document: recomputed when a change replaces it (see answers()).
+        self._derived: tuple[codec.CaseDocument, dict[str, Any]] = (document, {})
 
     # -- reading -----------------------------------------------------------------
 
     @property
     def _records(self) -> dict[str, dict[UUID, Record]]:
         return self._doc.records
+
+    @property
+    def _writable_storage(self) -> EncryptedStorage:
+        if self._storage is None or self._doc.partial:
+            raise RuntimeError(f"{self.path}: this case was read only to be shown")
+        return self._storage
+
+    def _cached(self, name: str) -> Any:
+        """What was derived from the current document under ``name`` (None if nothing)."""
+        document, held = self._derived
+        if document is not self._doc:
+            self._derived = (self._doc, {})
+            return None
+        return held.get(name)
+
+    def _keep(self, name: str, value: Any) -> None:
+        document, held = self._derived
+        if document is self._doc:
+            held[name] = value
 
     @property
     def document(self) -> codec.CaseDocument:
@@ -282,17 +319,21 @@ class CaseFile:
 
         An item that states a case fact reads it from the case's field (its one home).
         """
-        current: dict[tuple[str, str, UUID | None], Answer] = {}
-        ordered = sorted(self._records["answers"].values(), key=lambda a: a.created_at)
-        for answer in ordered:
-            assert isinstance(answer, Answer)
-            current[(answer.checklist_id, answer.item_id, answer.participant_id)] = answer
-        for fact, (checklist_id, item) in self.catalogue.facts.items():
-            key = (checklist_id, item.id, None)
-            stated = self._fact_answer(fact, current.get(key))
-            if stated is not None:
-                current[key] = stated
-        return {key: a for key, a in current.items() if a.value is not None}
+        cached = self._cached("answers")
+        if cached is None:
+            current: dict[tuple[str, str, UUID | None], Answer] = {}
+            ordered = sorted(self._records["answers"].values(), key=lambda a: a.created_at)
+            for answer in ordered:
+                assert isinstance(answer, Answer)
+                current[(answer.checklist_id, answer.item_id, answer.participant_id)] = answer
+            for fact, (checklist_id, item) in self.catalogue.facts.items():
+                key = (checklist_id, item.id, None)
+                stated = self._fact_answer(fact, current.get(key))
+                if stated is not None:
+                    current[key] = stated
+            cached = {key: a for key, a in current.items() if a.value is not None}
+            self._keep("answers", cached)
+        return dict(cached)
 
     def answer_history(
         self, checklist_id: str, item_id: str, participant_id: UUID | None = None
@@ -344,6 +385,13 @@ class CaseFile:
     @property
     def audit_log(self) -> list[AuditEntry]:
         return self._doc.in_stored_order("audit")  # type: ignore[return-value]
+
+    @property
+    def last_changed(self) -> datetime:
+        """When the case last changed: its latest history entry (for a case with no
+        history, when its own record last changed)."""
+        entry = self._doc.newest("audit")
+        return entry.created_at if entry is not None else self.case.updated_at
 
     # -- facts: case fields that checklist items state ------------------------------
 
@@ -410,17 +458,25 @@ class CaseFile:
     # -- the checklist engine's view --------------------------------------------
 
     def answer_facts(self) -> list[AnswerFact]:
-        return [
-            AnswerFact(
-                checklist_id=a.checklist_id,
-                item_id=a.item_id,
-                participant_id=str(a.participant_id) if a.participant_id else None,
-                value=a.value,
-                answered_by=self.author(a.created_by),
-                answered_at=a.created_at,
+        """The current answers as the checklist engine reads them (the same list until the
+        case changes: do not change it)."""
+        cached = self._cached("answer_facts")
+        if cached is None:
+            answers = self.answers().values()
+            authors = {by: self.author(by) for by in {a.created_by for a in answers}}
+            cached = AnswerFacts(
+                AnswerFact(
+                    checklist_id=a.checklist_id,
+                    item_id=a.item_id,
+                    participant_id=str(a.participant_id) if a.participant_id else None,
+                    value=a.value,
+                    answered_by=authors[a.created_by],
+                    answered_at=a.created_at,
+                )
+                for a in answers
             )
-            for a in self.answers().values()
-        ]
+            self._keep("answer_facts", cached)
+        return cached
 
     def participant_facts(self) -> list[ParticipantFact]:
         return [
@@ -512,7 +568,7 @@ class CaseFile:
         owner = self._owner_change()
         if owner is not None:
             changes.append(("team", owner))
-        self._doc = self._write_merge(self._storage, self._doc, self.owner, changes, plan)
+        self._doc = self._write_merge(self._writable_storage, self._doc, self.owner, changes, plan)
 
     @staticmethod
     def _write_merge(
@@ -585,6 +641,7 @@ class CaseFile:
         ``subject`` names the record the entry is about when no record changes (an
         export); otherwise the first change is the subject.
         """
+        storage = self._writable_storage
         changes = list(changes)
         owner = self._owner_change()
         if owner is not None:
@@ -608,7 +665,7 @@ class CaseFile:
         heads[str(self.owner.id)] = {"head": entry.hash, "count": count + 1}
         meta["audit_heads"] = heads
         staged = self._doc.changed([*changes, ("audit", entry)], meta)
-        self._storage.write(codec.encode(staged))
+        storage.write(codec.encode(staged))
         # Only a write that reached the disk changes what this object shows.
         self._doc = staged
 
