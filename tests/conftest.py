@@ -49,3 +49,13 @@ def passphrase_file(tmp_path: Path) -> Path:
     path = tmp_path / "passphrase.txt"
     path.write_text(PASSPHRASE + "\n")
     return path
+
+
+@pytest.fixture
+def cheap_share_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Share-passphrase bundles at scrypt 2^10 instead of pyrage's ~1 s (tests/age_share.py)."""
+    import pyrage  # type: ignore[import-untyped]
+
+    from tests.age_share import seal_cheaply
+
+    monkeypatch.setattr(pyrage.passphrase, "encrypt", seal_cheaply)

@@ -88,6 +88,7 @@ PRELOAD = [
     "tinydb",
     "crash_harness",
     "crash_vault_child",
+    "crash_rotation_child",
 ]
 """What the fork server imports once, for every forked child (the children's imports)."""
 
@@ -124,7 +125,8 @@ def _start_command(command: Sequence[str], env: dict[str, str]) -> _Running:
     return _Running(child.stdout, child.stderr, kill)
 
 
-def _start_forked(spec: ForkedChild) -> _Running:
+def _fork(spec: ForkedChild) -> tuple[Any, IO[bytes], IO[bytes]]:
+    """Start ``spec`` in a process forked from the preloaded server; it, stdout, stderr."""
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
@@ -141,6 +143,11 @@ def _start_forked(spec: ForkedChild) -> _Running:
     stderr = os.fdopen(os.dup(err_read.fileno()), "rb")
     out_read.close()
     err_read.close()
+    return process, stdout, stderr
+
+
+def _start_forked(spec: ForkedChild) -> _Running:
+    process, stdout, stderr = _fork(spec)
 
     def kill() -> None:
         process.kill()  # SIGKILL
@@ -148,6 +155,31 @@ def _start_forked(spec: ForkedChild) -> _Running:
         process.close()
 
     return _Running(stdout, stderr, kill)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A forked child that ran to its end: how it ended, and what it printed."""
+
+    exitcode: int
+    stdout: bytes
+    stderr: str
+
+
+def run_forked(spec: ForkedChild) -> Finished:
+    """Run ``spec`` in a forked child until it exits (or kills itself); what it printed.
+
+    ``exitcode`` is negative when a signal ended the child: ``-signal.SIGKILL`` for a kill.
+    """
+    process, stdout, stderr = _fork(spec)
+    with stdout, stderr:
+        printed = stdout.read()  # EOF once the child is gone
+        errors = stderr.read().decode("utf-8", "replace")
+    process.join()
+    exitcode = process.exitcode
+    process.close()
+    assert exitcode is not None
+    return Finished(exitcode, printed, errors)
 
 
 def _forked_main(target: Callable[..., None], args: tuple[Any, ...], out: Any, err: Any) -> None:
@@ -272,9 +304,15 @@ def storage_child_command(key: bytes) -> ChildCommand:
     return command
 
 
-def storage_child_forked(key: bytes, workdir: Path) -> ForkedChild:
-    """The same child as :func:`storage_child_command`, forked (see :class:`ForkedChild`)."""
-    return ForkedChild(_storage_child, (workdir, key))
+def storage_child_forked(key: bytes, workdir: Path, *, hard_links: bool = True) -> ForkedChild:
+    """The same child as :func:`storage_child_command`, forked (see :class:`ForkedChild`).
+
+    With ``hard_links=False`` the child's ``os.link`` fails with EPERM, as on a FAT or
+    exFAT stick, so every save takes the copying path.
+    """
+    if hard_links:
+        return ForkedChild(_storage_child, (workdir, key))
+    return ForkedChild(_storage_child_without_hard_links, (workdir, key))
 
 
 def storage_checker(key: bytes) -> Checker:
@@ -309,6 +347,16 @@ def _storage_child(folder: Path, key: bytes) -> None:
         folder / STORAGE_FILE, key, STORAGE_NAME, folder / "backups", storage=EncryptedStorage
     )
     _write_notes(db, NOTE_TEXT)
+
+
+def _storage_child_without_hard_links(folder: Path, key: bytes) -> None:
+    import errno
+
+    def no_hard_links(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    os.link = no_hard_links  # this child only: it was forked, and the server keeps its own
+    _storage_child(folder, key)
 
 
 # -- the whole vault ---------------------------------------------------------------

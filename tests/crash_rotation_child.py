@@ -4,7 +4,9 @@
 
 Counts every write step of the rotation (each os.replace, os.unlink and os.fsync) and
 SIGKILLs itself just before step KILL_AT (0: never). Prints "ready" once unlocked, and
-"done STEPS" after the change returned. Test code only: rjfacil has no kill switch.
+"done STEPS" after the change returned. The tests run :func:`run` in processes forked from
+a preloaded server (crash_harness.ForkedChild); the command line runs the same function in
+a fresh Python. Test code only: rjfacil has no kill switch.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from rjfacil.workspace import Vault
 STEPS = ("replace", "unlink", "fsync")
 
 
-def main() -> None:
-    home, old_file, new_file = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    kill_at = int(sys.argv[4])
+def run(home: Path, old_file: Path, new_file: Path, kill_at: int) -> None:
+    """Unlock with the old passphrase and change it, killed before write step ``kill_at``."""
     old, new = old_file.read_text().strip(), new_file.read_text().strip()
     vault = Vault.open(home).unlock(old)
     count = 0
@@ -45,6 +46,10 @@ def main() -> None:
     steps = count
     vault.close()
     print(f"done {steps}", flush=True)
+
+
+def main() -> None:
+    run(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
 
 
 if __name__ == "__main__":

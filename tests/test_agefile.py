@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
-import sys
 import tomllib
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import age_cli
+import age_share
 import pyrage  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,16 +28,7 @@ IDENTITY = next(
 PLAINTEXT = MANIFEST["plaintext"].encode()
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load_generator()
+make_corpus = age_share.load_corpus_generator()
 
 
 def _credentials(open_with: str) -> dict[str, Any]:
@@ -145,6 +134,19 @@ def test_passphrase_round_trip() -> None:
     log_n = int(sealed.split(b"\n")[1].split(b" ")[-1])
     assert 17 <= log_n <= agefile.MAX_SCRYPT_LOG_N
     assert agefile.decrypt(sealed, passphrase=age_cli.SHARE) == age_cli.SHARED_PLAINTEXT
+
+
+def test_the_cheap_share_passphrase_makes_files_pyrage_opens(
+    cheap_share_passphrase: None,
+) -> None:
+    # What tests/age_share.py puts in pyrage's place: the same kind of file, at 2^10.
+    sealed = agefile.encrypt_with_passphrase(age_cli.SHARED_PLAINTEXT, age_cli.SHARE)
+    assert int(sealed.split(b"\n")[1].split(b" ")[-1]) == age_share.CHEAP_LOG_N
+    assert sealed != agefile.encrypt_with_passphrase(age_cli.SHARED_PLAINTEXT, age_cli.SHARE)
+    assert pyrage.passphrase.decrypt(sealed, age_cli.SHARE) == age_cli.SHARED_PLAINTEXT
+    assert agefile.decrypt(sealed, passphrase=age_cli.SHARE) == age_cli.SHARED_PLAINTEXT
+    error = _refusal(lambda: agefile.decrypt(sealed, passphrase=age_cli.SHARE + "!"))
+    assert error.reason == Refusal.WRONG_PASSPHRASE
 
 
 def test_an_empty_passphrase_is_refused() -> None:

@@ -78,7 +78,10 @@ def test_whoami_export_to_a_recipient_and_import(
 
 
 def test_export_to_a_share_passphrase_and_import_with_it(
-    capsys: pytest.CaptureFixture[str], two: tuple[Path, Path, Path], tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    two: tuple[Path, Path, Path],
+    tmp_path: Path,
+    cheap_share_passphrase: None,
 ) -> None:
     a, b, secret = two
     share = tmp_path / "share.txt"

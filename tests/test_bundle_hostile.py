@@ -212,7 +212,7 @@ CASES: dict[str, tuple[Callable[[World], bytes], str, list[str]]] = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_hostile_file_is_refused_in_one_line_and_the_vault_is_unchanged(
-    world: World, name: str, capsys: pytest.CaptureFixture[str]
+    world: World, name: str, capsys: pytest.CaptureFixture[str], cheap_share_passphrase: None
 ) -> None:
     make, expected, extra = CASES[name]
     path = world.tmp / f"{name.replace(' ', '-')}.age"

@@ -3,17 +3,19 @@
 After each kill the vault opens with the old or the new passphrase (the next unlock
 finishes or undoes the rotation), verify passes, every case and note is there, and when
 the rotation was finished no file opens with the old key.
+
+Each child is a real process, forked from a server that has imported the vault already
+(crash_harness.ForkedChild) rather than a fresh Python, and killed with SIGKILL.
 """
 
 from __future__ import annotations
 
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import crash_harness
+import crash_rotation_child
 import pytest
 
 from rjfacil.errors import WrongPassphrase
@@ -24,7 +26,6 @@ from tests.test_rotation import files_opened_by, old_keys
 pytestmark = pytest.mark.slow
 
 NEW = "the new passphrase after the kill"
-CHILD = Path(__file__).with_name("crash_rotation_child.py")
 RANDOM_KILLS = 12
 
 
@@ -54,10 +55,13 @@ def template(tmp_path: Path) -> dict:
     }
 
 
-def _run(template: dict, home: Path, kill_at: int) -> subprocess.CompletedProcess[bytes]:
+def _child(template: dict, home: Path, kill_at: int) -> crash_harness.ForkedChild:
     old_file, new_file = template["files"]
-    argv = [sys.executable, str(CHILD), str(home), str(old_file), str(new_file), str(kill_at)]
-    return subprocess.run(argv, capture_output=True, env=crash_harness._child_env(), check=False)
+    return crash_harness.ForkedChild(crash_rotation_child.run, (home, old_file, new_file, kill_at))
+
+
+def _run(template: dict, home: Path, kill_at: int) -> crash_harness.Finished:
+    return crash_harness.run_forked(_child(template, home, kill_at))
 
 
 def check(
@@ -116,7 +120,7 @@ def test_a_kill_at_every_write_step_loses_nothing(template: dict, tmp_path: Path
     work = tmp_path / "work"
     shutil.copytree(template["home"], work)
     finished = _run(template, work, 0)
-    assert finished.returncode == 0, finished.stderr.decode()
+    assert finished.exitcode == 0, finished.stderr
     steps = int(finished.stdout.split()[-1])
     assert check(template, work, new_first=False) is None  # only the new one opens
     assert steps >= 20, steps  # every file rewritten: the kills below reach them all
@@ -126,7 +130,7 @@ def test_a_kill_at_every_write_step_loses_nothing(template: dict, tmp_path: Path
         shutil.rmtree(work)
         shutil.copytree(template["home"], work)
         killed = _run(template, work, kill_at)
-        assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+        assert killed.exitcode == -signal.SIGKILL, killed.stderr
         problem = check(template, work, new_first=bool(kill_at % 2), outcomes=outcomes)
         if problem:
             failures.append(f"kill before step {kill_at}: {problem}")
@@ -138,7 +142,6 @@ def test_a_kill_at_every_write_step_loses_nothing(template: dict, tmp_path: Path
 
 def test_kills_at_random_instants_lose_nothing(template: dict, tmp_path: Path) -> None:
     work = tmp_path / "random"
-    old_file, new_file = template["files"]
 
     def prepare(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
@@ -152,7 +155,7 @@ def test_kills_at_random_instants_lose_nothing(template: dict, tmp_path: Path) -
         return check(template, folder, new_first=bool(kills % 2))
 
     report = crash_harness.run_kills(
-        lambda folder: [sys.executable, str(CHILD), str(folder), str(old_file), str(new_file), "0"],
+        _child(template, work, 0),
         checker,
         work,
         RANDOM_KILLS,
