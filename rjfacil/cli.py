@@ -138,6 +138,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from rjfacil.workspace import Vault
 
     home = _home(args)
+    Vault.check_new_folder(home)  # before asking for anything
     name = args.name
     if not name:
         if not sys.stdin.isatty():

@@ -25,6 +25,27 @@ class VaultExists(RjfacilError):
         super().__init__(f"A vault already exists at {home}; it was left untouched.")
 
 
+class FolderNotEmpty(RjfacilError):
+    """``init`` was pointed at a folder that holds other files: it writes nothing there."""
+
+    def __init__(self, home: Path, found: str) -> None:
+        self.home = home
+        super().__init__(
+            f"The folder {home} is not empty (it holds {found}), so nothing was written: "
+            "rjfacil makes a vault only in a new or empty folder. Choose a new or empty folder."
+        )
+
+
+class HeaderMissing(RjfacilError):
+    """The folder holds a vault whose vault.json is gone, but a backup of it is kept."""
+
+    def __init__(self, home: Path) -> None:
+        super().__init__(
+            f"The folder {home} holds a vault whose vault.json is missing, so nothing was "
+            "written. 'rjfacil restore-file vault.json' puts back its newest backup."
+        )
+
+
 class VaultLocked(RjfacilError):
     def __init__(self, home: Path, holder: str) -> None:
         super().__init__(

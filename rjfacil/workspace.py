@@ -39,6 +39,7 @@ from rjfacil.vault.door import (
     PASSPHRASE_MIN,
     VaultDoor,
     check_new_passphrase,
+    check_new_vault_folder,
     create_vault_files,
     vault_exists,
 )
@@ -175,6 +176,15 @@ class Vault:
     @staticmethod
     def exists(home: Path) -> bool:
         return vault_exists(home)
+
+    @staticmethod
+    def check_new_folder(home: Path) -> None:
+        """Refuse, before anything is asked or written, a folder ``create`` would refuse.
+
+        Raises:
+            VaultExists, HeaderMissing, FolderNotEmpty: one line each.
+        """
+        check_new_vault_folder(home)
 
     @staticmethod
     def open(home: Path) -> LockedVault:

@@ -334,10 +334,26 @@ class CreateVaultScreen(Screen[Created]):
 
     @work(thread=True, group="warm")
     def _learn_minimum(self) -> None:
-        # Imports the vault (and its crypto) now, while the facilitator types.
+        # Imports the vault (and its crypto) now, while the facilitator types, and says
+        # at once if the folder cannot take a vault (before a passphrase is typed).
         from rjfacil.workspace import PASSPHRASE_MIN as minimum
+        from rjfacil.workspace import Vault
 
         self.app.call_from_thread(setattr, self, "_minimum", minimum)
+        try:
+            Vault.check_new_folder(self._home)
+        except RjfacilError as error:
+            self.app.call_from_thread(self._refused, str(error))
+        except OSError as error:
+            self.app.call_from_thread(
+                self._refused, f"Could not look in the folder {self._home}: {error.strerror}."
+            )
+
+    def _refused(self, message: str) -> None:
+        """The folder cannot take a vault: say why, and offer nothing to submit."""
+        self._working = True
+        self._set_disabled(True)
+        self._say(message, error=True)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

@@ -6,24 +6,35 @@ code into the vault key. Nothing here knows what a case is.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from rjfacil import clock
-from rjfacil.errors import RjfacilError, VaultExists, VaultNotFound, WrongPassphrase
-from rjfacil.paths import ensure_private_dir
+from rjfacil.errors import (
+    FolderNotEmpty,
+    HeaderMissing,
+    RjfacilError,
+    VaultExists,
+    VaultNotFound,
+    WrongPassphrase,
+)
+from rjfacil.paths import config_dir, demo_dir, ensure_private_dir, log_dir
 from rjfacil.store import agefile, kdf
-from rjfacil.store.durable import keep_copy
+from rjfacil.store.durable import TEMP_PREFIX, TEMP_SUFFIX, keep_copy
 from rjfacil.store.header import (
     HEADER_NAME,
     VaultHeader,
     good_header_backup,
+    header_backups,
     read_header,
     write_header,
 )
-from rjfacil.store.lock import VaultLock
+from rjfacil.store.lock import LOCK_NAME, VaultLock
 from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
 from rjfacil.vault import rotation
 
@@ -142,22 +153,124 @@ def restore_header(home: Path) -> Path:
         lock.release()
 
 
+# What a system puts in a folder or drive that is otherwise empty (Finder, Explorer, KDE,
+# a freshly formatted disk): such a folder counts as empty.
+_SYSTEM_LITTER = frozenset(
+    {
+        ".DS_Store",
+        ".Spotlight-V100",
+        ".Trashes",
+        ".fseventsd",
+        ".directory",
+        "Thumbs.db",
+        "desktop.ini",
+        "$RECYCLE.BIN",
+        "System Volume Information",
+        "lost+found",
+    }
+)
+
+
+def _is_temp(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def _only(folder: Path, allowed: Callable[[str], bool]) -> bool:
+    """Whether ``folder`` holds nothing but files whose names ``allowed`` accepts."""
+    with os.scandir(folder) as entries:
+        return all(
+            entry.is_file(follow_symlinks=False) and allowed(entry.name) for entry in entries
+        )
+
+
+def _init_leftover(home: Path, entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is one an interrupted ``init`` (or the system) leaves, or
+    rjfacil's own settings, logs or demo folder (when RJFACIL_HOME puts them there)."""
+    name = entry.name
+    if name in _SYSTEM_LITTER:
+        return True
+    if entry.is_symlink():
+        return False
+    if entry.is_file() and (name in (LOCK_NAME, PROFILE_NAME) or _is_temp(name)):
+        return True
+    if not entry.is_dir():
+        return False
+    if name == "cases":
+        return _only(home / name, lambda each: _is_temp(each) or each in _SYSTEM_LITTER)
+    if name == "backups":
+        return _only(
+            home / name,
+            lambda each: (
+                _is_temp(each)
+                or each in _SYSTEM_LITTER
+                or (each.startswith(f"{PROFILE_NAME}.") and each[len(PROFILE_NAME) + 1 :].isdigit())
+            ),
+        )
+    own = {os.path.abspath(folder) for folder in (config_dir(), log_dir(), demo_dir())}
+    return os.path.abspath(entry.path) in own
+
+
+def check_new_vault_folder(home: Path) -> None:
+    """Refuse a folder ``init`` must not write in: anything but a new or empty folder.
+
+    A folder holding only what an interrupted ``init`` left (a lock file, a profile, the
+    empty case and backup folders) counts as empty: the next ``init`` replaces it.
+
+    Raises:
+        VaultExists: A vault is there already.
+        HeaderMissing: A vault is there without its vault.json, whose backup is kept.
+        FolderNotEmpty: The folder holds other files (the message names one).
+    """
+    if vault_exists(home):
+        raise VaultExists(home)
+    if not home.exists() and not home.is_symlink():
+        return
+    if not home.is_dir():
+        raise FolderNotEmpty(home, "nothing: it is a file, not a folder")
+    if header_backups(home):
+        raise HeaderMissing(home)
+    with os.scandir(home) as entries:
+        others = sorted(entry.name for entry in entries if not _init_leftover(home, entry))
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        raise FolderNotEmpty(home, f"'{others[0]}'{more}")
+
+
+def _clear_init_leftovers(home: Path) -> None:
+    """Delete what an interrupted ``init`` wrote: ciphertext under a key never stored."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(home / PROFILE_NAME)
+    for folder in (home, home / "cases", home / "backups"):
+        if not folder.is_dir():
+            continue
+        for name in os.listdir(folder):
+            if _is_temp(name) or (folder.name == "backups" and name.startswith(PROFILE_NAME)):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(folder / name)
+
+
 def create_vault_files(
     home: Path, passphrase: str, owner: dict[str, object], params: kdf.KdfParams | None = None
 ) -> str:
     """Make a new vault folder holding ``owner`` as its profile; returns the recovery code.
 
-    vault.json is written last: until it exists, the folder is not a vault.
+    vault.json is written last: until it exists, the folder is not a vault. A folder made
+    here is 0700; an existing empty one keeps its permissions (it may be shared), as
+    everything written in it is private (folders 0700, files 0600).
+
+    Raises:
+        VaultExists, HeaderMissing, FolderNotEmpty: see :func:`check_new_vault_folder`;
+            nothing is written.
     """
     check_new_passphrase(passphrase)
-    if vault_exists(home):
-        raise VaultExists(home)
-    ensure_private_dir(home)
+    check_new_vault_folder(home)
+    if not home.is_dir():
+        ensure_private_dir(home)
     lock = VaultLock(home)
     lock.acquire()
     try:
-        if vault_exists(home):
-            raise VaultExists(home)
+        check_new_vault_folder(home)  # again, now that no other rjfacil can be in it
+        _clear_init_leftovers(home)
         params = params or kdf.calibrate()
         vault_key = secrets.token_bytes(32)
         vault_id = str(uuid4())
