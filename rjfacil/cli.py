@@ -201,6 +201,7 @@ def cmd_restore_file(args: argparse.Namespace) -> int:
     else:
         door = Vault.open(home)
         try:
+            door.check_writable()  # before the passphrase is asked
             named = _passphrase_file(args)
             passphrase = _read_secret_file(named) if named else _ask("Passphrase: ")
             backup = door.restore_profile_with(passphrase)
@@ -379,6 +380,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             password=password,
         )
         written = export_case(case, options, args.out, overwrite=args.force)
+        _not_recorded(vault)
         what = "disclosure" if who else "supervisor summary"
         print(
             _line(
@@ -395,7 +397,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         print(f"Name:         {visible(vault.owner.name, single_line=True)}")
         print(f"Facilitator:  {vault.owner.id}")
-        print(f"Recipient:    {vault.recipient}")
+        print(f"Recipient:    {vault.recipient or 'none yet (made when the vault can be saved)'}")
     print("Give co-workers the recipient (age1...) so they can send you case files.")
     return 0
 
@@ -417,6 +419,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
         case_id = vault.find_case(args.case)
         left_out = vault.export_bundle(case_id, out, recipients=args.to, passphrase=passphrase)
         reference = vault.open_case(case_id).case.reference
+        _not_recorded(vault)
     to = f"{len(args.to)} recipient(s)" if args.to else "a share passphrase"
     print(f"Exported case {visible(reference, single_line=True)} to {out}, encrypted to {to}.")
     if left_out:
@@ -434,6 +437,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         else None
     )
     with _unlock(args) as vault:
+        if not args.dry_run:
+            vault.check_writable()  # before the file is read or a passphrase asked
         try:
             bundle = vault.read_bundle(source, passphrase)
         except BundleError as error:
@@ -454,6 +459,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        if args.rebuild_index:
+            vault.check_writable()
         report = vault.verify(rebuild_index=args.rebuild_index)
     for line in report.summary()[:-2] + report.notes:
         print(line)
@@ -468,6 +475,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     print(f"verify found {len(report.faults)} fault(s) in {report.checked} cases", file=sys.stderr)
     return 1
+
+
+def _not_recorded(vault) -> None:  # vault: Vault (imported lazily)
+    """Say on stderr that an export could not go into the case's history (read-only)."""
+    if vault.read_only is not None:
+        print(
+            f"rjfacil: the export is not recorded in the case's history: {vault.read_only.reason}.",
+            file=sys.stderr,
+        )
 
 
 def _progress(done: int, total: int) -> None:
@@ -486,6 +502,7 @@ def _print_recovery_code(code: str) -> None:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     with _unlock(args, recovery=args.recovery) as vault:
+        vault.check_writable()  # before any passphrase is asked
         new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
         print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
         if args.recovery:  # the passphrase is forgotten: no old one to give
@@ -504,6 +521,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_recovery_code(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        vault.check_writable()  # before the passphrase is asked again
         named = _passphrase_file(args)
         passphrase = _read_secret_file(named) if named else _ask("Passphrase again: ")
         print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)

@@ -46,6 +46,38 @@ class HeaderMissing(RjfacilError):
         )
 
 
+class ReadOnlyVault(RjfacilError):
+    """The vault is on read-only media, or in a folder this user may not write in.
+
+    It opens read-only: reading works, and every change is refused with this message
+    before anything is attempted.
+
+    Attributes:
+        media: True for read-only media (a locked USB stick, a CD, a read-only share),
+            False for a folder the user may not write in.
+        reason: The cause in a few words, without the folder ("the vault is on
+            read-only media").
+    """
+
+    def __init__(self, home: Path, media: bool) -> None:
+        self.home = home
+        self.media = media
+        if media:
+            self.reason = "the vault is on read-only media"
+            advice = "Copy the vault folder to a writable disk to change it."
+        else:
+            self.reason = "the vault is in a read-only folder"
+            advice = (
+                "You may not write in it: check its permissions, or copy the vault folder "
+                "somewhere you can write."
+            )
+        super().__init__(f"Nothing was changed: {self.reason} ({home}). {advice}")
+
+    def again(self) -> ReadOnlyVault:
+        """A fresh copy to raise (one exception object is not raised twice)."""
+        return ReadOnlyVault(self.home, self.media)
+
+
 class VaultLocked(RjfacilError):
     def __init__(self, home: Path, holder: str) -> None:
         super().__init__(

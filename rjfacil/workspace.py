@@ -29,6 +29,7 @@ from rjfacil.errors import (
     DamagedFile,
     InvalidRecord,
     NotFound,
+    ReadOnlyVault,
     RjfacilError,
     TamperedFile,
 )
@@ -167,8 +168,12 @@ class Vault:
         # Problems with derived data (the index) after the user's change was saved.
         self.warnings: list[str] = []
         self._written_index: tuple[object, object] | None = None
-        # A vault made before profile format 2 gets its age identity at its first unlock.
-        self.recipient = self.files.age_recipient()
+        # A vault made before profile format 2 gets its age identity at its first unlock
+        # (one that can be saved: read-only, it has none yet).
+        try:
+            self.recipient = self.files.age_recipient()
+        except ReadOnlyVault:
+            self.recipient = ""
         self._load_index()
 
     # -- creating and opening ---------------------------------------------------
@@ -207,6 +212,20 @@ class Vault:
     @property
     def key(self) -> bytes:
         return self.files.key
+
+    @property
+    def read_only(self) -> ReadOnlyVault | None:
+        """Why nothing can be saved (read-only media, or a folder this user may not
+        write in), or None. A read-only vault reads as usual; every change is refused."""
+        return self.door.read_only
+
+    def check_writable(self) -> None:
+        """Refuse a change before anything is asked or attempted.
+
+        Raises:
+            ReadOnlyVault: The vault cannot be written.
+        """
+        self.door.check_writable()
 
     @property
     def rotation_notice(self) -> str:
@@ -249,7 +268,7 @@ class Vault:
             else:
                 stale = True
                 self._refresh_row(case_id, cached[0] if cached else None)
-        if stale or set(rows) != set(on_disk):
+        if (stale or set(rows) != set(on_disk)) and self.read_only is None:
             self._update_index()
 
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
@@ -271,7 +290,11 @@ class Vault:
 
         Nothing is written when neither the rows nor the case files changed since the
         index was read or last written (a look at the vault leaves its files as they were).
+
+        Raises:
+            ReadOnlyVault: The vault cannot be written.
         """
+        self.check_writable()
         for case_id, case in self._open.items():
             self._index[case_id] = summarise(case)
         rows = {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()}
@@ -283,7 +306,10 @@ class Vault:
 
     def _update_index(self) -> None:
         """:meth:`save_index`, where a failure is a warning: the cases are already saved,
-        and the next open rebuilds every row whose case file changed."""
+        and the next open rebuilds every row whose case file changed. A read-only vault's
+        list lives in memory only."""
+        if self.read_only is not None:
+            return
         try:
             self.save_index()
         except (RjfacilError, OSError) as error:
@@ -315,6 +341,7 @@ class Vault:
         return sorted(latest_first, key=lambda row: not row.stage.is_open)
 
     def new_case(self, reference: str, **fields: Any) -> CaseFile:
+        self.check_writable()
         reference = reference.strip()
         if not reference:
             raise RjfacilError("A case needs a reference.")
@@ -420,7 +447,8 @@ class Vault:
         were left out. To ``recipients`` (their "age1..." keys), else to ``passphrase``.
 
         The file is written 0600 and whole (a temporary file renamed into place); the
-        export is then recorded in the case's history.
+        export is then recorded in the case's history (not in a read-only vault, which
+        cannot be written: see :attr:`read_only`).
         """
         case = self.open_case(case_id)
         data = bundle_json(case.document, self.owner, clock.now())
@@ -433,6 +461,8 @@ class Vault:
         write_private_file(out, sealed)
         left_out = len(private_note_ids(case.document))
         whom = "co-workers' keys" if recipients else "a share passphrase"
+        if self.read_only is not None:
+            return left_out
         case.record_bundle_export(f"exported a case file for co-workers (to {whom})")
         return left_out
 
@@ -476,6 +506,7 @@ class Vault:
 
     def import_bundle(self, preview: ImportPreview) -> CaseFile:
         """Write what :meth:`preview_import` planned: one durable commit."""
+        self.check_writable()
         case_id = preview.case_id
         if preview.new_case:
             path, _name = self.files.case_path(case_id)
@@ -523,6 +554,7 @@ class Vault:
         Every file (backups too) is re-encrypted under the new key, so neither the old
         passphrase nor the old recovery code opens anything in the folder afterwards.
         """
+        self.check_writable()
         self.door.check_passphrase(self.key, old)
         return self._rotate(new, progress)
 
@@ -531,12 +563,14 @@ class Vault:
 
         As :meth:`change_passphrase`: a new key and a new recovery code (returned).
         """
+        self.check_writable()
         if not self.by_recovery:
             raise RjfacilError("Give the current passphrase to change it.")
         return self._rotate(new, progress)
 
     def new_recovery_code(self, passphrase: str, progress: Progress | None = None) -> str:
         """Replace the recovery code (a new vault key; the passphrase stays); returns it."""
+        self.check_writable()
         self.door.check_passphrase(self.key, passphrase)
         return self._rotate(passphrase, progress)
 
@@ -551,6 +585,8 @@ class Vault:
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
         """Decrypt every file (backups too) and check every audit chain."""
+        if rebuild_index:
+            self.check_writable()
         report = VerifyReport()
         for case_id in sorted(self.files.case_signatures()):
             report.checked += 1

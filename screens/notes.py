@@ -29,6 +29,7 @@ from textual.widgets import (
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from rjfacil.views.dates import show_day_of, show_when
 from rjfacil.views.labels import note_source_label, share_how_label
+from screens.readonly import edits
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -434,11 +435,13 @@ class NotesPane(CasePane):
     def action_filter(self) -> None:
         self.query_one("#notes-who", Select).focus()
 
+    @edits
     def action_new(self) -> None:
         who = self.query_one("#notes-who", Select).value
         start = UUID(str(who)) if who not in ("all", CASE, Select.NULL) else None
         self.app.push_screen(NoteEditor(self.case, participant_id=start), callback=self._saved)
 
+    @edits
     def action_revise(self) -> None:
         note = self._selected_note()
         if note is not None:

@@ -31,6 +31,7 @@ from rjfacil.views.dates import parse_day, show_day, show_when, today_input
 from rjfacil.views.labels import consent_purpose_label, process_label, role_label
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
+from screens.readonly import edits
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -468,9 +469,11 @@ class ParticipantsPane(CasePane):
 
     # -- actions ----------------------------------------------------------------
 
+    @edits
     def action_add(self) -> None:
         self.app.push_screen(ParticipantEditor(self.case), callback=self._saved)
 
+    @edits
     def action_edit(self) -> None:
         person = self._selected()
         if person is not None:
@@ -481,11 +484,13 @@ class ParticipantsPane(CasePane):
             self.notify("Saved.", markup=False)
             self.changed(select=saved.id if isinstance(saved, Participant) else None)
 
+    @edits
     def action_consent(self) -> None:
         person = self._selected()
         if person is not None:
             self.app.push_screen(ConsentEditor(self.case, person.id), callback=self._saved)
 
+    @edits
     def action_withdraw(self) -> None:
         self._withdraw()
 
@@ -513,6 +518,7 @@ class ParticipantsPane(CasePane):
         )
         self._saved(saved)
 
+    @edits
     def action_remove(self) -> None:
         self._remove()
 

@@ -26,6 +26,7 @@ from rjfacil.views.labels import (
 )
 from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
+from screens.readonly import edits, refused
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -156,6 +157,7 @@ class CoWorkingPane(CasePane):
     def focus_main(self) -> None:
         self.query_one(ChecklistAnswers).focus()
 
+    @edits
     def action_edit(self) -> None:
         self._edit()
 
@@ -239,6 +241,7 @@ class MeetingPane(CasePane):
     def focus_main(self) -> None:
         self.query_one(ChecklistAnswers).focus()
 
+    @edits
     def action_edit(self) -> None:
         self._edit()
 
@@ -657,6 +660,8 @@ class AgreementPane(CasePane):
         self._act(event.what)
 
     def _act(self, what: str) -> None:
+        if what != "versions" and refused(self):
+            return
         case = self.case
         if what == "add":
             self.app.push_screen(ActionEditor(case), callback=self._saved)

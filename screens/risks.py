@@ -17,6 +17,7 @@ from rjfacil.casedoc.model import Risk, RiskRating
 from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import day_input, parse_day, show_day, show_when
 from rjfacil.views.deadlines import review_status
+from screens.readonly import edits
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -245,14 +246,17 @@ class RisksPane(CasePane):
     def focus_main(self) -> None:
         self.query_one(RecordTable).focus()
 
+    @edits
     def action_add(self) -> None:
         self.app.push_screen(RiskEditor(self.case), callback=self._saved)
 
+    @edits
     def action_edit(self) -> None:
         risk = self._selected()
         if risk is not None:
             self.app.push_screen(RiskEditor(self.case, risk), callback=self._saved)
 
+    @edits
     def action_resolve(self) -> None:
         risk = self._selected()
         if risk is None:

@@ -7,6 +7,7 @@ code into the vault key. Nothing here knows what a case is.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from rjfacil import clock
 from rjfacil.errors import (
     FolderNotEmpty,
     HeaderMissing,
+    ReadOnlyVault,
     RjfacilError,
     VaultExists,
     VaultNotFound,
@@ -25,7 +27,13 @@ from rjfacil.errors import (
 )
 from rjfacil.paths import config_dir, demo_dir, ensure_private_dir, log_dir
 from rjfacil.store import agefile, kdf
-from rjfacil.store.durable import TEMP_PREFIX, TEMP_SUFFIX, keep_copy
+from rjfacil.store.durable import (
+    READ_ONLY_ERRNOS,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    keep_copy,
+    write_refusal,
+)
 from rjfacil.store.header import (
     HEADER_NAME,
     VaultHeader,
@@ -75,9 +83,27 @@ class VaultDoor:
         if not vault_exists(home):
             raise VaultNotFound(home)
         self._lock = VaultLock(home)
-        self._lock.acquire()
+        # Why nothing can be saved here (read-only media, or a folder this user may not
+        # write in), or None: the vault then opens read-only, and every change is refused
+        # with this error before anything is attempted.
+        self.read_only: ReadOnlyVault | None = None
         try:
+            self._lock.acquire()
+        except OSError as err:  # the lock file could not be opened to write
+            if err.errno not in READ_ONLY_ERRNOS:
+                raise
+            self._lock.acquire_read_only()
+            self.read_only = _read_only(home, err)
+        try:
+            if self.read_only is None:
+                self.read_only = _write_refusal(home)
             self.header = read_header(home)
+            if self.read_only is not None and self.header.rotation:
+                raise RjfacilError(
+                    f"The vault at {home} cannot be opened: a passphrase change was "
+                    "interrupted and must be finished, which needs a folder rjfacil can "
+                    "write in. Copy the vault folder to a writable disk and open it there."
+                )
         except BaseException:
             self._lock.release()
             raise
@@ -90,8 +116,19 @@ class VaultDoor:
             key, self.rotation_outcome = rotation.resume(self.home, self.header, kind, secret)
             return key
         key = kdf.open_slot(self.header.slot(kind), secret, self.header.vault_id)
-        rotation.tidy_header_backups(self.home, self.header)
+        if self.read_only is None:
+            rotation.tidy_header_backups(self.home, self.header)
         return key
+
+    def check_writable(self) -> None:
+        """Refuse a change before anything is asked or attempted.
+
+        Raises:
+            ReadOnlyVault: The vault is on read-only media or in a folder this user may
+                not write in.
+        """
+        if self.read_only is not None:
+            raise self.read_only.again()
 
     def key_from_passphrase(self, passphrase: str) -> bytes:
         return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase))
@@ -120,11 +157,13 @@ class VaultDoor:
 
         Nothing reaches the new key with the old passphrase or the old recovery code.
         """
+        self.check_writable()
         check_new_passphrase(passphrase)
         return rotation.rotate(self.home, self.header, key, passphrase, progress)
 
     def restore_profile(self, key: bytes) -> Path:
         """Put profile.rjv's newest backup that decrypts with ``key`` in its place."""
+        self.check_writable()
         path = self.home / PROFILE_NAME
         backup = newest_good_backup(path, key, PROFILE_NAME, self.home / "backups")
         if backup is None:
@@ -136,11 +175,29 @@ class VaultDoor:
         self._lock.release()
 
 
+def _read_only(home: Path, err: OSError) -> ReadOnlyVault:
+    return ReadOnlyVault(home, media=err.errno == errno.EROFS)
+
+
+def _write_refusal(home: Path) -> ReadOnlyVault | None:
+    """Why nothing can be saved in the vault at ``home`` (its own folder, or the folders
+    a save writes in), or None."""
+    for folder in (home, home / "cases", home / "backups"):
+        if folder.is_dir():
+            refusal = write_refusal(folder)
+            if refusal is not None:
+                return _read_only(home, refusal)
+    return None
+
+
 def restore_header(home: Path) -> Path:
     """Put the newest readable copy of vault.json in its place (the vault is held meanwhile).
 
     The damaged version is kept among the backups, so nothing is thrown away.
     """
+    refusal = _write_refusal(home)
+    if refusal is not None:
+        raise refusal
     lock = VaultLock(home)
     lock.acquire()
     try:
