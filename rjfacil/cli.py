@@ -111,8 +111,14 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
     from rjfacil.workspace import Vault
 
     door = Vault.open(_home(args))
-    open_with = door.unlock_with_recovery if recovery else door.unlock
     prompt = "Recovery code: " if recovery else "Passphrase: "
+    slow = door.unlock_is_slow(recovery)
+
+    def open_with(secret: str):  # -> Vault
+        if slow:  # a sign of life before seconds of key derivation (the stored settings)
+            print("Unlocking the vault…", file=sys.stderr, flush=True)
+        return door.unlock_with_recovery(secret) if recovery else door.unlock(secret)
+
     try:
         if recovery:
             named = args.recovery_code_file

@@ -163,7 +163,17 @@ class UnlockScreen(Screen[None]):
         self._door = door
         if self._pending is not None:
             secret, self._pending = self._pending, None
+            self._say_unlocking()
             self._unlock(door, secret, self._recovery)
+
+    def _say_unlocking(self) -> None:
+        """'Unlocking…', and when the vault's key settings are costly (judged from the
+        settings, not timed), that it takes a few seconds."""
+        door = self._door
+        if door is not None and door.unlock_is_slow(self._recovery):
+            self._say("Unlocking… this takes a few seconds with this vault's key settings.")
+        else:
+            self._say("Unlocking…")
 
     def show_fatal(self, message: str) -> None:
         """The vault cannot be opened at all (held elsewhere, damaged header): say why."""
@@ -229,7 +239,7 @@ class UnlockScreen(Screen[None]):
         secret = self.query_one("#secret", Input)
         secret.disabled = busy
         if busy:
-            self._say("Unlocking…")
+            self._say_unlocking()
         else:
             self._say("")
             secret.focus()

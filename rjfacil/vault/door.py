@@ -18,6 +18,7 @@ from uuid import uuid4
 from rjfacil import clock
 from rjfacil.errors import (
     FolderNotEmpty,
+    HeaderError,
     HeaderMissing,
     ReadOnlyVault,
     RjfacilError,
@@ -129,6 +130,16 @@ class VaultDoor:
         """
         if self.read_only is not None:
             raise self.read_only.again()
+
+    def unlock_is_slow(self, recovery: bool = False) -> bool:
+        """Whether unlocking (with the passphrase, or the recovery code) is expected to take
+        long enough to say so first, judged from the slot's stored key settings."""
+        kind = kdf.SLOT_RECOVERY if recovery else kdf.SLOT_PASSPHRASE
+        try:
+            params = kdf.KdfParams.from_dict(self.header.slot(kind).get("kdf"))
+        except HeaderError:
+            return False  # the unlock itself says what is wrong with the slot
+        return kdf.expected_slow(params)
 
     def key_from_passphrase(self, passphrase: str) -> bytes:
         return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase))
