@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from rjfacil import __version__
-from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
+from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_day
 from rjfacil.views.labels import row_flag_labels, stage_label
@@ -51,7 +51,7 @@ def _read_secret_file(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CliError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+        raise CliError(f"Cannot read the passphrase file {path}: {os_cause(error)}.") from None
     except UnicodeDecodeError:
         raise CliError(f"The passphrase file {path} is not UTF-8 text; save it as UTF-8.") from None
     return text.splitlines()[0] if text else ""
@@ -184,16 +184,23 @@ def cmd_cases(args: argparse.Namespace) -> int:
 def cmd_case_new(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         case = vault.new_case(args.ref)
-        print(case.id)
+        print(case.id)  # alone on stdout, for scripts
+        print(_line(f"Created case {case.case.reference}."), file=sys.stderr)
     return 0
 
 
 def cmd_case_restore(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         case_id = vault.find_case(args.case)
-        backup = vault.restore_case_backup(case_id)
-        vault.open_case(case_id)  # it decrypts and validates: say so only then
-    print(f"Restored {case_id} from {backup}; the file it replaced is kept among the backups.")
+        vault.restore_case_backup(case_id)
+        case = vault.open_case(case_id)  # it decrypts and validates: say so only then
+        reference = case.case.reference
+    print(
+        _line(
+            f"Restored case {reference} from its newest good backup; "
+            "the file it replaced is kept among the backups."
+        )
+    )
     return 0
 
 
@@ -250,11 +257,8 @@ def cmd_note_add(args: argparse.Namespace) -> int:
             share_how=how,
             private=args.private,
         )
-        print(note.id)
-        print(
-            f"Note added to case {visible(case.case.reference, single_line=True)} ({case.id}).",
-            file=sys.stderr,
-        )
+        print(note.id)  # alone on stdout, for scripts
+        print(_line(f"Added a note to {case.case.reference}."), file=sys.stderr)
     return 0
 
 
@@ -808,9 +812,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EOFError:  # Ctrl+D at a prompt: the facilitator chose not to answer
         print("\nrjfacil: stopped; nothing was changed.", file=sys.stderr)
         return 1
-    except OSError as error:
+    except OSError as error:  # a file the core does not name for itself
         where = f" ({error.filename})" if error.filename else ""
-        print(f"rjfacil: {error.strerror or error}{where}.", file=sys.stderr)
+        cause = os_cause(error)
+        print(f"rjfacil: {cause[:1].upper()}{cause[1:]}{where}.", file=sys.stderr)
         return 1
 
 

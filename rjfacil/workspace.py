@@ -27,11 +27,13 @@ from rjfacil.checklists.load import load_catalogue
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import (
     DamagedFile,
+    FileFailed,
     InvalidRecord,
     NotFound,
     ReadOnlyVault,
     RjfacilError,
     TamperedFile,
+    os_cause,
 )
 from rjfacil.sanitize import visible
 from rjfacil.store import agefile, kdf
@@ -50,6 +52,11 @@ from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
 from rjfacil.vocab import Stage
 
 Progress = Callable[[int, int], None]
+# What to do when a file for someone else cannot be written, by cause.
+_EXPORT_ADVICE = {
+    "permission denied": "Choose a folder you may write in.",
+    "the disk is full": "Free some space, or choose another place.",
+}
 # The shortest start of a case id that finds it ("1" would match a sixteenth of them).
 MIN_ID_PREFIX = 4
 
@@ -313,7 +320,10 @@ class Vault:
         try:
             self.save_index()
         except (RjfacilError, OSError) as error:
-            cause = getattr(error, "cause", None) or getattr(error, "strerror", None) or error
+            if isinstance(error, OSError):
+                cause: object = os_cause(error)
+            else:
+                cause = getattr(error, "cause", error)
             warning = (
                 f"The case list could not be updated ({cause}). Your change is saved; "
                 "do not repeat it. The list is rebuilt at the next open."
@@ -458,7 +468,10 @@ class Vault:
             sealed = agefile.encrypt_with_passphrase(data, passphrase)
         else:
             raise RjfacilError("Name a co-worker's recipient, or choose a share passphrase.")
-        write_private_file(out, sealed)
+        try:
+            write_private_file(out, sealed)
+        except OSError as err:
+            raise FileFailed("write", out, err, _EXPORT_ADVICE.get(os_cause(err), "")) from None
         left_out = len(private_note_ids(case.document))
         whom = "co-workers' keys" if recipients else "a share passphrase"
         if self.read_only is not None:

@@ -36,7 +36,7 @@ from textual.app import CSSPathType
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from rjfacil.errors import DamagedFile, RjfacilError, TamperedFile, TooManyAttempts
+from rjfacil.errors import DamagedFile, RjfacilError, TamperedFile, TooManyAttempts, os_cause
 from rjfacil.paths import HEADER_NAME
 from rjfacil.sanitize import visible
 from rjfacil.settings import THEMES, Settings, load_settings, save_settings
@@ -208,7 +208,7 @@ class RjfacilApp(VaultHost):
             return
         except OSError as error:
             self._from_thread(
-                self._door_failed, f"Could not open the vault at {self.home}: {error.strerror}."
+                self._door_failed, f"Could not open the vault at {self.home}: {os_cause(error)}."
             )
             return
         if not self._from_thread(self._door_opened, door):
@@ -523,7 +523,7 @@ class RjfacilApp(VaultHost):
         except RjfacilError as error:
             return str(error)
         except OSError as error:
-            return f"Could not save the new case: {error.strerror}."
+            return f"Could not save the new case: {os_cause(error)}."
 
     def action_search(self) -> None:
         from screens.case_list import SearchScreen
@@ -597,7 +597,7 @@ class RjfacilApp(VaultHost):
         except RjfacilError as error:
             return str(error)
         except OSError as error:
-            return f"Could not read the file: {error.strerror}."
+            return f"Could not read the file: {os_cause(error)}."
 
     @work(thread=True, group="case-io")
     def _import_bundle(self, vault: Any, preview: Any) -> Any:
@@ -606,7 +606,7 @@ class RjfacilApp(VaultHost):
         except RjfacilError as error:
             return str(error)
         except OSError as error:
-            return f"Could not save the import: {error.strerror}."
+            return f"Could not save the import: {os_cause(error)}."
 
     def action_review_conflicts(self) -> None:
         from screens.case import CaseScreen
@@ -660,7 +660,7 @@ class RjfacilApp(VaultHost):
             save_settings(settings)
         except OSError as error:
             self.notify(
-                f"Could not save the settings: {error.strerror}. They apply until you quit.",
+                f"Could not save the settings: {os_cause(error)}. They apply until you quit.",
                 severity="warning",
                 markup=False,
             )

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
+from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
 from screens.safe import plain
 
 if TYPE_CHECKING:
@@ -356,7 +356,7 @@ class CreateVaultScreen(Screen[Created]):
             self.app.call_from_thread(self._refused, str(error))
         except OSError as error:
             self.app.call_from_thread(
-                self._refused, f"Could not look in the folder {self._home}: {error.strerror}."
+                self._refused, f"Could not look in the folder {self._home}: {os_cause(error)}."
             )
 
     def _refused(self, message: str) -> None:
@@ -423,7 +423,7 @@ class CreateVaultScreen(Screen[Created]):
             return
         except OSError as error:
             self.app.call_from_thread(
-                self._failed, f"Could not create the vault at {self._home}: {error.strerror}."
+                self._failed, f"Could not create the vault at {self._home}: {os_cause(error)}."
             )
             return
         self.app.call_from_thread(self._done, Created(vault, code))

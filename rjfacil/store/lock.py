@@ -26,11 +26,13 @@ from typing import Literal, overload
 from filelock import lock_descriptor, unlock_descriptor
 
 from rjfacil import clock
-from rjfacil.errors import RjfacilError, VaultLocked
+from rjfacil.errors import RjfacilError, VaultLocked, os_cause
 from rjfacil.paths import PRIVATE_FILE
 
 LOCK_NAME = "lock"
 NOTE_OFFSET = 1  # byte 0 is the one Windows locks
+# What a lock says where the system or file system has no file locks (some network shares).
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL})
 _NOTE_MAX = 512
 
 
@@ -48,10 +50,16 @@ class LockUnavailable(RjfacilError):
     """The system or the folder offers no file locking."""
 
     def __init__(self, path: Path, err: OSError) -> None:
-        super().__init__(
-            f"Cannot lock the vault at {path.parent} ({err.strerror or err}): this system "
-            "or folder does not support file locks. Keep the vault on a local disk."
-        )
+        if err.errno in _NO_LOCKS:
+            super().__init__(
+                f"Cannot lock the vault at {path.parent} ({err.strerror or err}): this "
+                "system or folder does not support file locks. Keep the vault on a local disk."
+            )
+        else:  # a lock refused for another reason: name it, not a missing feature
+            super().__init__(
+                f"Cannot lock the vault at {path.parent}: {os_cause(err)}. Check the disk "
+                "and try again."
+            )
 
 
 class VaultLock:

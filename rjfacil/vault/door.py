@@ -17,6 +17,7 @@ from uuid import uuid4
 
 from rjfacil import clock
 from rjfacil.errors import (
+    FileFailed,
     FolderNotEmpty,
     HeaderError,
     HeaderMissing,
@@ -92,8 +93,11 @@ class VaultDoor:
             self._lock.acquire()
         except OSError as err:  # the lock file could not be opened to write
             if err.errno not in READ_ONLY_ERRNOS:
-                raise
-            self._lock.acquire_read_only()
+                raise FileFailed("open the vault at", home, err) from None
+            try:
+                self._lock.acquire_read_only()
+            except OSError as again:
+                raise FileFailed("open the vault at", home, again) from None
             self.read_only = _read_only(home, err)
         try:
             if self.read_only is None:
@@ -331,6 +335,15 @@ def create_vault_files(
             nothing is written.
     """
     check_new_passphrase(passphrase)
+    try:
+        return _create_vault_files(home, passphrase, owner, params)
+    except OSError as err:
+        raise FileFailed("create the vault at", home, err) from None
+
+
+def _create_vault_files(
+    home: Path, passphrase: str, owner: dict[str, object], params: kdf.KdfParams | None
+) -> str:
     check_new_vault_folder(home)
     if not home.is_dir():
         ensure_private_dir(home)
