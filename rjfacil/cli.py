@@ -680,6 +680,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore_file.add_argument("file", choices=["vault.json", "profile.rjv"])
     note = _group(sub, "note", "work on notes")
     note_add = add("add", cmd_note_add, "add a note to a case", note)
+    note_add.description = (
+        "Add a note to a case. Give - and type or pipe the text in (Ctrl+D ends it), or "
+        "write the note in the app: text given on the command line is visible to other "
+        "users of this computer in the process list, and stays in your shell history."
+    )
     note_add.add_argument("case", help="the case id (or its start) or reference")
     note_add.add_argument(
         "text",

@@ -232,3 +232,20 @@ def test_a_lock_that_fails_names_why(
     [line] = err.strip().splitlines()
     assert words in line
     assert ("does not support file locks" in line) == (number == errno.ENOLCK)
+
+
+def test_note_add_help_recommends_stdin_or_the_app_and_says_why(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["note", "add", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Give - and type or pipe the text in" in text
+    assert "write the note in the app" in text
+    assert "process list" in text and "shell history" in text
+
+
+def test_the_readme_recommends_stdin_or_the_app_for_notes() -> None:
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert "pipe it in with `-`, or write it in the app" in readme
+    assert "process list" in readme and "shell history" in readme
