@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from rjfacil import __version__
-from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
+from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_day
 from rjfacil.views.labels import row_flag_labels, stage_label
@@ -54,7 +54,7 @@ def _read_secret_file(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CliError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+        raise CliError(f"Cannot read the passphrase file {path}: {os_cause(error)}.") from None
     except UnicodeDecodeError:
         raise CliError(f"The passphrase file {path} is not UTF-8 text; save it as UTF-8.") from None
     return text.splitlines()[0] if text else ""
@@ -114,8 +114,14 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
     from rjfacil.workspace import Vault
 
     door = Vault.open(_home(args))
-    open_with = door.unlock_with_recovery if recovery else door.unlock
     prompt = "Recovery code: " if recovery else "Passphrase: "
+    slow = door.unlock_is_slow(recovery)
+
+    def open_with(secret: str):  # -> Vault
+        if slow:  # a sign of life before seconds of key derivation (the stored settings)
+            print("Unlocking the vault…", file=sys.stderr, flush=True)
+        return door.unlock_with_recovery(secret) if recovery else door.unlock(secret)
+
     try:
         if recovery:
             named = args.recovery_code_file
@@ -141,6 +147,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from rjfacil.workspace import Vault
 
     home = _home(args)
+    Vault.check_new_folder(home)  # before asking for anything
     name = args.name
     if not name:
         if not sys.stdin.isatty():
@@ -223,16 +230,23 @@ def _console() -> Console:
 def cmd_case_new(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         case = vault.new_case(args.ref)
-        print(case.id)
+        print(case.id)  # alone on stdout, for scripts
+        print(_line(f"Created case {case.case.reference}."), file=sys.stderr)
     return 0
 
 
 def cmd_case_restore(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         case_id = vault.find_case(args.case)
-        backup = vault.restore_case_backup(case_id)
-        vault.open_case(case_id)  # it decrypts and validates: say so only then
-    print(f"Restored {case_id} from {backup}; the file it replaced is kept among the backups.")
+        vault.restore_case_backup(case_id)
+        case = vault.open_case(case_id)  # it decrypts and validates: say so only then
+        reference = case.case.reference
+    print(
+        _line(
+            f"Restored case {reference} from its newest good backup; "
+            "the file it replaced is kept among the backups."
+        )
+    )
     return 0
 
 
@@ -246,6 +260,7 @@ def cmd_restore_file(args: argparse.Namespace) -> int:
     else:
         door = Vault.open(home)
         try:
+            door.check_writable()  # before the passphrase is asked
             named = _passphrase_file(args)
             passphrase = _read_secret_file(named) if named else _ask("Passphrase: ")
             backup = door.restore_profile_with(passphrase)
@@ -288,11 +303,8 @@ def cmd_note_add(args: argparse.Namespace) -> int:
             share_how=how,
             private=args.private,
         )
-        print(note.id)
-        print(
-            f"Note added to case {visible(case.case.reference, single_line=True)} ({case.id}).",
-            file=sys.stderr,
-        )
+        print(note.id)  # alone on stdout, for scripts
+        print(_line(f"Added a note to {case.case.reference}."), file=sys.stderr)
     return 0
 
 
@@ -424,6 +436,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             password=password,
         )
         written = export_case(case, options, args.out, overwrite=args.force)
+        _not_recorded(vault)
         what = "disclosure" if who else "supervisor summary"
         print(
             _line(
@@ -440,7 +453,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         print(f"Name:         {visible(vault.owner.name, single_line=True)}")
         print(f"Facilitator:  {vault.owner.id}")
-        print(f"Recipient:    {vault.recipient}")
+        print(f"Recipient:    {vault.recipient or 'none yet (made when the vault can be saved)'}")
     print("Give co-workers the recipient (age1...) so they can send you case files.")
     return 0
 
@@ -462,6 +475,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
         case_id = vault.find_case(args.case)
         left_out = vault.export_bundle(case_id, out, recipients=args.to, passphrase=passphrase)
         reference = vault.open_case(case_id).case.reference
+        _not_recorded(vault)
     to = f"{len(args.to)} recipient(s)" if args.to else "a share passphrase"
     print(f"Exported case {visible(reference, single_line=True)} to {out}, encrypted to {to}.")
     if left_out:
@@ -479,6 +493,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         else None
     )
     with _unlock(args) as vault:
+        if not args.dry_run:
+            vault.check_writable()  # before the file is read or a passphrase asked
         try:
             bundle = vault.read_bundle(source, passphrase)
         except BundleError as error:
@@ -499,6 +515,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        if args.rebuild_index:
+            vault.check_writable()
         report = vault.verify(rebuild_index=args.rebuild_index)
     for line in report.summary()[:-2] + report.notes:
         print(line)
@@ -513,6 +531,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     print(f"verify found {len(report.faults)} fault(s) in {report.checked} cases", file=sys.stderr)
     return 1
+
+
+def _not_recorded(vault) -> None:  # vault: Vault (imported lazily)
+    """Say on stderr that an export could not go into the case's history (read-only)."""
+    if vault.read_only is not None:
+        print(
+            f"rjfacil: the export is not recorded in the case's history: {vault.read_only.reason}.",
+            file=sys.stderr,
+        )
 
 
 def _progress(done: int, total: int) -> None:
@@ -531,6 +558,7 @@ def _print_recovery_code(code: str) -> None:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     with _unlock(args, recovery=args.recovery) as vault:
+        vault.check_writable()  # before any passphrase is asked
         new_file = Path(args.new_passphrase_file).expanduser() if args.new_passphrase_file else None
         print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
         if args.recovery:  # the passphrase is forgotten: no old one to give
@@ -549,6 +577,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_recovery_code(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        vault.check_writable()  # before the passphrase is asked again
         named = _passphrase_file(args)
         passphrase = _read_secret_file(named) if named else _ask("Passphrase again: ")
         print("Changing the vault key: every file is re-encrypted.", file=sys.stderr)
@@ -743,6 +772,11 @@ def _build_parser() -> argparse.ArgumentParser:
     restore_file.add_argument("file", choices=["vault.json", "profile.rjv"])
     note = _group(sub, "note", "work on notes")
     note_add = add("add", cmd_note_add, "add a note to a case", note)
+    note_add.description = (
+        "Add a note to a case. Give - and type or pipe the text in (Ctrl+D ends it), or "
+        "write the note in the app: text given on the command line is visible to other "
+        "users of this computer in the process list, and stays in your shell history."
+    )
     note_add.add_argument("case", help="the case id (or its start) or reference")
     note_add.add_argument(
         "text",
@@ -875,9 +909,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EOFError:  # Ctrl+D at a prompt: the facilitator chose not to answer
         print("\nrjfacil: stopped; nothing was changed.", file=sys.stderr)
         return 1
-    except OSError as error:
+    except OSError as error:  # a file the core does not name for itself
         where = f" ({error.filename})" if error.filename else ""
-        print(f"rjfacil: {error.strerror or error}{where}.", file=sys.stderr)
+        cause = os_cause(error)
+        print(f"rjfacil: {cause[:1].upper()}{cause[1:]}{where}.", file=sys.stderr)
         return 1
 
 

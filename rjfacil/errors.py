@@ -25,6 +25,59 @@ class VaultExists(RjfacilError):
         super().__init__(f"A vault already exists at {home}; it was left untouched.")
 
 
+class FolderNotEmpty(RjfacilError):
+    """``init`` was pointed at a folder that holds other files: it writes nothing there."""
+
+    def __init__(self, home: Path, found: str) -> None:
+        self.home = home
+        super().__init__(
+            f"The folder {home} is not empty (it holds {found}), so nothing was written: "
+            "rjfacil makes a vault only in a new or empty folder. Choose a new or empty folder."
+        )
+
+
+class HeaderMissing(RjfacilError):
+    """The folder holds a vault whose vault.json is gone, but a backup of it is kept."""
+
+    def __init__(self, home: Path) -> None:
+        super().__init__(
+            f"The folder {home} holds a vault whose vault.json is missing, so nothing was "
+            "written. 'rjfacil restore-file vault.json' puts back its newest backup."
+        )
+
+
+class ReadOnlyVault(RjfacilError):
+    """The vault is on read-only media, or in a folder this user may not write in.
+
+    It opens read-only: reading works, and every change is refused with this message
+    before anything is attempted.
+
+    Attributes:
+        media: True for read-only media (a locked USB stick, a CD, a read-only share),
+            False for a folder the user may not write in.
+        reason: The cause in a few words, without the folder ("the vault is on
+            read-only media").
+    """
+
+    def __init__(self, home: Path, media: bool) -> None:
+        self.home = home
+        self.media = media
+        if media:
+            self.reason = "the vault is on read-only media"
+            advice = "Copy the vault folder to a writable disk to change it."
+        else:
+            self.reason = "the vault is in a read-only folder"
+            advice = (
+                "You may not write in it: check its permissions, or copy the vault folder "
+                "somewhere you can write."
+            )
+        super().__init__(f"Nothing was changed: {self.reason} ({home}). {advice}")
+
+    def again(self) -> ReadOnlyVault:
+        """A fresh copy to raise (one exception object is not raised twice)."""
+        return ReadOnlyVault(self.home, self.media)
+
+
 class VaultLocked(RjfacilError):
     def __init__(self, home: Path, holder: str) -> None:
         super().__init__(
@@ -69,24 +122,56 @@ class TamperedFile(RjfacilError):
         )
 
 
+def os_cause(err: OSError) -> str:
+    """What made a file operation fail, in a few words for the user ("the disk is full").
+
+    Named from the error number, never guessed from the operation: a permission problem is
+    never reported as a full disk, nor a failing disk as a permission problem.
+    """
+    import errno
+
+    code = err.errno
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "the disk is full"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if code == errno.EROFS:
+        return "the disk is read-only"
+    if code == errno.EIO:
+        return "the disk reported an error"
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return "it does not exist"
+    return (err.strerror or type(err).__name__).lower()
+
+
+_ADVICE = {
+    "the disk is full": "Free some space and try again.",
+    "permission denied": "Check that you own the folder and may write in it.",
+    "the disk is read-only": "Choose a folder on a writable disk.",
+    "the disk reported an error": "Check the disk: it may be failing, or was removed.",
+}
+
+
+class FileFailed(RjfacilError):
+    """A file or folder could not be made, opened or written, for ``cause``."""
+
+    def __init__(self, doing: str, path: Path, err: OSError, advice: str = "") -> None:
+        self.path = path
+        self.cause = os_cause(err)
+        advice = advice or _ADVICE.get(self.cause, "Check the disk and try again.")
+        super().__init__(f"Could not {doing} {path}: {self.cause}. {advice}")
+
+
 class WriteFailed(RjfacilError):
     """A durable write failed; the previous version of the file is untouched."""
 
     def __init__(self, path: Path, err: OSError) -> None:
-        import errno
-
         self.path = path
-        if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            self.cause, advice = "the disk is full", "Free some space and try again."
-        elif err.errno in (errno.EACCES, errno.EPERM):
-            self.cause = "permission denied"
-            advice = "Check that you own the vault folder and may write to it."
-        elif err.errno == errno.EROFS:
-            self.cause = "the disk is read-only"
-            advice = "Copy the vault to a writable disk to change it."
-        else:
-            self.cause = err.strerror or type(err).__name__
-            advice = "Check the disk and try again."
+        self.cause = os_cause(err)
+        advice = {
+            "permission denied": "Check that you own the vault folder and may write to it.",
+            "the disk is read-only": "Copy the vault to a writable disk to change it.",
+        }.get(self.cause) or _ADVICE.get(self.cause, "Check the disk and try again.")
         super().__init__(
             f"Could not save {path.name}: {self.cause}. Nothing was lost; the previous "
             f"version is intact. {advice}"
@@ -98,8 +183,11 @@ class ReadFailed(RjfacilError):
 
     def __init__(self, path: Path, err: OSError) -> None:
         self.path = path
-        what = err.strerror or type(err).__name__
-        super().__init__(f"Could not read {path}: {what}. Check the disk and its permissions.")
+        self.cause = os_cause(err)
+        advice = {
+            "permission denied": "Check that you own the vault folder and may read it.",
+        }.get(self.cause) or _ADVICE.get(self.cause, "Check the disk and its permissions.")
+        super().__init__(f"Could not read {path}: {self.cause}. {advice}")
 
 
 class InvalidRecord(RjfacilError):

@@ -27,10 +27,13 @@ from rjfacil.checklists.load import load_catalogue
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import (
     DamagedFile,
+    FileFailed,
     InvalidRecord,
     NotFound,
+    ReadOnlyVault,
     RjfacilError,
     TamperedFile,
+    os_cause,
 )
 from rjfacil.sanitize import visible
 from rjfacil.store import agefile, kdf
@@ -39,6 +42,7 @@ from rjfacil.vault.door import (
     PASSPHRASE_MIN,
     VaultDoor,
     check_new_passphrase,
+    check_new_vault_folder,
     create_vault_files,
     vault_exists,
 )
@@ -49,6 +53,11 @@ from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise, summarise_
 from rjfacil.vocab import Stage
 
 Progress = Callable[[int, int], None]
+# What to do when a file for someone else cannot be written, by cause.
+_EXPORT_ADVICE = {
+    "permission denied": "Choose a folder you may write in.",
+    "the disk is full": "Free some space, or choose another place.",
+}
 # The shortest start of a case id that finds it ("1" would match a sixteenth of them).
 MIN_ID_PREFIX = 4
 
@@ -168,8 +177,12 @@ class Vault:
         # Problems with derived data (the index) after the user's change was saved.
         self.warnings: list[str] = []
         self._written_index: tuple[object, object] | None = None
-        # A vault made before profile format 2 gets its age identity at its first unlock.
-        self.recipient = self.files.age_recipient()
+        # A vault made before profile format 2 gets its age identity at its first unlock
+        # (one that can be saved: read-only, it has none yet).
+        try:
+            self.recipient = self.files.age_recipient()
+        except ReadOnlyVault:
+            self.recipient = ""
         self._load_index()
 
     # -- creating and opening ---------------------------------------------------
@@ -177,6 +190,15 @@ class Vault:
     @staticmethod
     def exists(home: Path) -> bool:
         return vault_exists(home)
+
+    @staticmethod
+    def check_new_folder(home: Path) -> None:
+        """Refuse, before anything is asked or written, a folder ``create`` would refuse.
+
+        Raises:
+            VaultExists, HeaderMissing, FolderNotEmpty: one line each.
+        """
+        check_new_vault_folder(home)
 
     @staticmethod
     def open(home: Path) -> LockedVault:
@@ -199,6 +221,20 @@ class Vault:
     @property
     def key(self) -> bytes:
         return self.files.key
+
+    @property
+    def read_only(self) -> ReadOnlyVault | None:
+        """Why nothing can be saved (read-only media, or a folder this user may not
+        write in), or None. A read-only vault reads as usual; every change is refused."""
+        return self.door.read_only
+
+    def check_writable(self) -> None:
+        """Refuse a change before anything is asked or attempted.
+
+        Raises:
+            ReadOnlyVault: The vault cannot be written.
+        """
+        self.door.check_writable()
 
     @property
     def rotation_notice(self) -> str:
@@ -241,7 +277,7 @@ class Vault:
             else:
                 stale = True
                 self._refresh_row(case_id, cached[0] if cached else None)
-        if stale or set(rows) != set(on_disk):
+        if (stale or set(rows) != set(on_disk)) and self.read_only is None:
             self._update_index()
 
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
@@ -280,7 +316,11 @@ class Vault:
 
         Nothing is written when neither the rows nor the case files changed since the
         index was read or last written (a look at the vault leaves its files as they were).
+
+        Raises:
+            ReadOnlyVault: The vault cannot be written.
         """
+        self.check_writable()
         for case_id, case in self._open.items():
             self._index[case_id] = summarise(case)
         rows = {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()}
@@ -292,11 +332,17 @@ class Vault:
 
     def _update_index(self) -> None:
         """:meth:`save_index`, where a failure is a warning: the cases are already saved,
-        and the next open rebuilds every row whose case file changed."""
+        and the next open rebuilds every row whose case file changed. A read-only vault's
+        list lives in memory only."""
+        if self.read_only is not None:
+            return
         try:
             self.save_index()
         except (RjfacilError, OSError) as error:
-            cause = getattr(error, "cause", None) or getattr(error, "strerror", None) or error
+            if isinstance(error, OSError):
+                cause: object = os_cause(error)
+            else:
+                cause = getattr(error, "cause", error)
             warning = (
                 f"The case list could not be updated ({cause}). Your change is saved; "
                 "do not repeat it. The list is rebuilt at the next open."
@@ -326,6 +372,7 @@ class Vault:
         return sorted(latest_first, key=lambda row: not row.stage.is_open)
 
     def new_case(self, reference: str, **fields: Any) -> CaseFile:
+        self.check_writable()
         reference = reference.strip()
         if not reference:
             raise RjfacilError("A case needs a reference.")
@@ -454,7 +501,8 @@ class Vault:
         were left out. To ``recipients`` (their "age1..." keys), else to ``passphrase``.
 
         The file is written 0600 and whole (a temporary file renamed into place); the
-        export is then recorded in the case's history.
+        export is then recorded in the case's history (not in a read-only vault, which
+        cannot be written: see :attr:`read_only`).
         """
         case = self.open_case(case_id)
         data = bundle_json(case.document, self.owner, clock.now())
@@ -464,9 +512,14 @@ class Vault:
             sealed = agefile.encrypt_with_passphrase(data, passphrase)
         else:
             raise RjfacilError("Name a co-worker's recipient, or choose a share passphrase.")
-        write_private_file(out, sealed)
+        try:
+            write_private_file(out, sealed)
+        except OSError as err:
+            raise FileFailed("write", out, err, _EXPORT_ADVICE.get(os_cause(err), "")) from None
         left_out = len(private_note_ids(case.document))
         whom = "co-workers' keys" if recipients else "a share passphrase"
+        if self.read_only is not None:
+            return left_out
         case.record_bundle_export(f"exported a case file for co-workers (to {whom})")
         return left_out
 
@@ -510,6 +563,7 @@ class Vault:
 
     def import_bundle(self, preview: ImportPreview) -> CaseFile:
         """Write what :meth:`preview_import` planned: one durable commit."""
+        self.check_writable()
         case_id = preview.case_id
         if preview.new_case:
             path, _name = self.files.case_path(case_id)
@@ -557,6 +611,7 @@ class Vault:
         Every file (backups too) is re-encrypted under the new key, so neither the old
         passphrase nor the old recovery code opens anything in the folder afterwards.
         """
+        self.check_writable()
         self.door.check_passphrase(self.key, old)
         return self._rotate(new, progress)
 
@@ -565,12 +620,14 @@ class Vault:
 
         As :meth:`change_passphrase`: a new key and a new recovery code (returned).
         """
+        self.check_writable()
         if not self.by_recovery:
             raise RjfacilError("Give the current passphrase to change it.")
         return self._rotate(new, progress)
 
     def new_recovery_code(self, passphrase: str, progress: Progress | None = None) -> str:
         """Replace the recovery code (a new vault key; the passphrase stays); returns it."""
+        self.check_writable()
         self.door.check_passphrase(self.key, passphrase)
         return self._rotate(passphrase, progress)
 
@@ -585,6 +642,8 @@ class Vault:
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
         """Decrypt every file (backups too) and check every audit chain."""
+        if rebuild_index:
+            self.check_writable()
         report = VerifyReport()
         for case_id in sorted(self.files.case_signatures()):
             report.checked += 1

@@ -36,13 +36,14 @@ from textual.app import CSSPathType
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from rjfacil.errors import DamagedFile, RjfacilError, TamperedFile, TooManyAttempts
+from rjfacil.errors import DamagedFile, RjfacilError, TamperedFile, TooManyAttempts, os_cause
 from rjfacil.paths import HEADER_NAME
 from rjfacil.sanitize import visible
 from rjfacil.settings import THEMES, Settings, load_settings, save_settings
 from screens.commands import RjfacilCommands
 from screens.host import VaultHost
 from screens.lock import Location, LockScreen, keep_drafts, record_locations
+from screens.readonly import edits, read_only
 from screens.themes import RJFACIL_THEMES
 from screens.unlock import (
     ChangePassphraseModal,
@@ -207,7 +208,7 @@ class RjfacilApp(VaultHost):
             return
         except OSError as error:
             self._from_thread(
-                self._door_failed, f"Could not open the vault at {self.home}: {error.strerror}."
+                self._door_failed, f"Could not open the vault at {self.home}: {os_cause(error)}."
             )
             return
         if not self._from_thread(self._door_opened, door):
@@ -260,7 +261,7 @@ class RjfacilApp(VaultHost):
             self.notify(visible(problem), severity="error", markup=False, timeout=10)
         if result.vault.rotation_notice:
             self.notify(result.vault.rotation_notice, severity="warning", markup=False, timeout=15)
-        if result.by_recovery:
+        if result.by_recovery and read_only(self) is None:
             self._offer_new_passphrase()
 
     @work(exclusive=True, group="reset-passphrase")
@@ -448,7 +449,7 @@ class RjfacilApp(VaultHost):
         try:
             vault.open_case(case_id)  # decrypt and validate now, to offer a backup if it fails
         except (DamagedFile, TamperedFile) as error:
-            if error.backup is None:
+            if error.backup is None or read_only(self) is not None:
                 self._failed("Could not open the case", error)
                 return
             restore = await self.push_screen_wait(
@@ -484,6 +485,7 @@ class RjfacilApp(VaultHost):
     def on_open_case(self, message: OpenCase) -> None:
         self.open_case(message.case_id, message.tab)
 
+    @edits
     @work(exclusive=True, group="case-flow")
     async def action_new_case(self) -> None:
         """Ask for a reference (again, with the reason, if it is refused); open the case."""
@@ -521,7 +523,7 @@ class RjfacilApp(VaultHost):
         except RjfacilError as error:
             return str(error)
         except OSError as error:
-            return f"Could not save the new case: {error.strerror}."
+            return f"Could not save the new case: {os_cause(error)}."
 
     def action_search(self) -> None:
         from screens.case_list import SearchScreen
@@ -531,6 +533,7 @@ class RjfacilApp(VaultHost):
 
     # -- co-workers' case files ------------------------------------------------------------
 
+    @edits
     @work(exclusive=True, group="bundle-flow")
     async def action_import_bundle(self) -> None:
         """Ask for the file (and a share passphrase if it needs one), show what it would
@@ -594,7 +597,7 @@ class RjfacilApp(VaultHost):
         except RjfacilError as error:
             return str(error)
         except OSError as error:
-            return f"Could not read the file: {error.strerror}."
+            return f"Could not read the file: {os_cause(error)}."
 
     @work(thread=True, group="case-io")
     def _import_bundle(self, vault: Any, preview: Any) -> Any:
@@ -603,7 +606,7 @@ class RjfacilApp(VaultHost):
         except RjfacilError as error:
             return str(error)
         except OSError as error:
-            return f"Could not save the import: {error.strerror}."
+            return f"Could not save the import: {os_cause(error)}."
 
     def action_review_conflicts(self) -> None:
         from screens.case import CaseScreen
@@ -621,6 +624,7 @@ class RjfacilApp(VaultHost):
         if self.unlocked and not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
+    @edits
     def action_change_passphrase(self) -> None:
         from screens.settings import SettingsScreen
 
@@ -656,7 +660,7 @@ class RjfacilApp(VaultHost):
             save_settings(settings)
         except OSError as error:
             self.notify(
-                f"Could not save the settings: {error.strerror}. They apply until you quit.",
+                f"Could not save the settings: {os_cause(error)}. They apply until you quit.",
                 severity="warning",
                 markup=False,
             )

@@ -51,6 +51,7 @@ from screens.host import VaultHost
 from screens.notes import NotesPane
 from screens.participants import ParticipantsPane
 from screens.plans import AgreementPane, CoWorkingPane, MeetingPane
+from screens.readonly import ReadOnlyBanner, edits, read_only
 from screens.risks import RisksPane
 from screens.safe import plain
 from screens.walker import ChecklistWalker
@@ -285,6 +286,7 @@ class OverviewPane(CasePane):
         else:
             self.query_one("#overview-scroll").focus(scroll_visible=False)
 
+    @edits
     def action_override(self) -> None:
         self._override()
 
@@ -314,6 +316,7 @@ class OverviewPane(CasePane):
             lambda: self.case.override_flag(state.flag.id, reason, cleared=state.raised)
         )
 
+    @edits
     def action_details(self) -> None:
         def saved(case: Case | None) -> None:
             if case is not None:
@@ -475,6 +478,7 @@ class CaseScreen(Screen[None]):
         return self._case
 
     def compose(self) -> ComposeResult:
+        yield ReadOnlyBanner()
         with Horizontal(id="case-top"):
             yield Static(id="case-title")
             yield Static(id="case-flags")
@@ -616,6 +620,7 @@ class CaseScreen(Screen[None]):
         if len(self.app.screen_stack) > 2:
             self.dismiss()
 
+    @edits
     def action_stage(self) -> None:
         self._change_stage()
 
@@ -651,7 +656,9 @@ class CaseScreen(Screen[None]):
         self.app.call_from_thread(self._exported, written)
 
     def _exported(self, written: Path) -> None:
-        self.notify(f"Exported to {written}", title="Export written", markup=False)
+        refusal = read_only(self.app)
+        history = f" It is not recorded in the case's history: {refusal.reason}." if refusal else ""
+        self.notify(f"Exported to {written}.{history}", title="Export written", markup=False)
         self.case_changed()
 
     @work(exclusive=True, group="case-stage")

@@ -29,6 +29,7 @@ from rjfacil.views.dates import ago, relative_day
 from rjfacil.views.deadlines import due_status
 from rjfacil.views.labels import row_flag_labels, search_where_label, stage_label
 from screens.host import VaultHost
+from screens.readonly import ReadOnlyBanner
 from screens.safe import plain
 from screens.widgets import highlighted_key
 
@@ -217,6 +218,7 @@ class CaseListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
+        yield ReadOnlyBanner()
         with Horizontal(id="filter-bar"):
             yield FilterInput(placeholder="Filter by reference, stage or flag  ( / )", id="filter")
         yield CaseTable(cursor_type="row", zebra_stripes=True, id="cases")
@@ -452,6 +454,7 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
+        yield ReadOnlyBanner()
         with Horizontal(id="search-bar"):
             yield Input(
                 placeholder="Search notes, names and references — Enter to search", id="query"

@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from rjfacil.errors import RjfacilError
 from rjfacil.views.merge_words import ConflictView, conflict_view
+from screens.readonly import ReadOnlyBanner, refused
 from screens.safe import plain
 
 
@@ -55,6 +56,7 @@ class ConflictsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
+        yield ReadOnlyBanner()
         yield Static(Content(""), id="conflicts-status")
         yield VerticalScroll(id="conflicts-list")
         yield Footer()
@@ -105,7 +107,7 @@ class ConflictsScreen(Screen[None]):
         event.stop()
         name = event.button.id or ""
         choice, _, key = name.partition("-")
-        if choice in ("keep", "take") and key:
+        if choice in ("keep", "take") and key and not refused(self):
             self._resolve(UUID(hex=key), choice == "take")
 
     @work(thread=True, exclusive=True, group="conflicts")

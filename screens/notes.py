@@ -25,6 +25,7 @@ from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from rjfacil.views.dates import show_day_of, show_when
 from rjfacil.views.labels import note_source_label, share_how_label
 from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
+from screens.readonly import edits
 from screens.safe import plain
 from screens.widgets import (
     RecordsPane,
@@ -359,6 +360,7 @@ class NotesPane(RecordsPane[Note]):
     def action_filter(self) -> None:
         self.query_one("#notes-who", Select).focus()
 
+    @edits
     def action_new(self) -> None:
         who = self.query_one("#notes-who", Select).value
         start = UUID(str(who)) if who not in ("all", CASE, Select.NULL) else None
@@ -367,6 +369,7 @@ class NotesPane(RecordsPane[Note]):
     def action_revise(self) -> None:
         self.action_edit()
 
+    @edits
     def edit(self, note: Note) -> None:
         self.app.push_screen(NoteEditor(self.case, note), callback=self._saved)
 

@@ -33,6 +33,7 @@ from screens.form import (
     Text,
     add_or_update,
 )
+from screens.readonly import edits
 from screens.safe import plain
 from screens.widgets import PickModal, RecordsPane, RecordTable, editable
 
@@ -355,9 +356,11 @@ class ParticipantsPane(RecordsPane[Participant]):
 
     # -- actions ----------------------------------------------------------------
 
+    @edits
     def action_add(self) -> None:
         self.app.push_screen(ParticipantEditor(self.case), callback=self._saved)
 
+    @edits
     def edit(self, person: Participant) -> None:
         self.app.push_screen(ParticipantEditor(self.case, person), callback=self._saved)
 
@@ -366,11 +369,13 @@ class ParticipantsPane(RecordsPane[Participant]):
             self.notify("Saved.", markup=False)
             self.changed(select=saved.id if isinstance(saved, Participant) else None)
 
+    @edits
     def action_consent(self) -> None:
         person = self.selected()
         if person is not None:
             self.app.push_screen(ConsentEditor(self.case, person.id), callback=self._saved)
 
+    @edits
     def action_withdraw(self) -> None:
         self._withdraw()
 
@@ -398,6 +403,7 @@ class ParticipantsPane(RecordsPane[Participant]):
         )
         self._saved(saved)
 
+    @edits
     def action_remove(self) -> None:
         self._remove()
 

@@ -26,6 +26,7 @@ from rjfacil.views.labels import (
 from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
 from screens.form import Choice, Day, EditorModal, Form, Text, add_or_update
+from screens.readonly import edits, refused
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -89,6 +90,7 @@ class SectionPane(CasePane):
     def focus_main(self) -> None:
         self.query_one(ChecklistAnswers).focus()
 
+    @edits
     def action_edit(self) -> None:
         self.edit()
 
@@ -385,9 +387,11 @@ class ActionsTable(RecordTable):
     def __init__(self) -> None:
         super().__init__("Action", "By whom", "Due", "Status", id="actions-table")
 
+    @edits
     def action_add(self) -> None:
         self.post_message(AgreementPane.Act("add"))
 
+    @edits
     def action_edit(self) -> None:
         self.post_message(AgreementPane.Act("edit"))
 
@@ -428,6 +432,7 @@ class LettersTable(RecordTable):
     def __init__(self) -> None:
         super().__init__("Letter", "Versions", "Status", id="letters-table")
 
+    @edits
     def action_add(self) -> None:
         self.post_message(AgreementPane.Act("letter"))
 
@@ -553,6 +558,8 @@ class AgreementPane(CasePane):
         self._act(event.what)
 
     def _act(self, what: str) -> None:
+        if what != "versions" and refused(self):
+            return
         case = self.case
         if what == "add":
             self.app.push_screen(ActionEditor(case), callback=self._saved)

@@ -16,6 +16,7 @@ from rjfacil.casedoc.model import Risk, RiskRating
 from rjfacil.views.dates import day_input, show_day, show_when
 from rjfacil.views.deadlines import review_status
 from screens.form import Choice, Day, EditorModal, Form, Text, Tick, add_or_update
+from screens.readonly import edits
 from screens.safe import plain
 from screens.widgets import RecordsPane, RecordTable, editable, first_line
 
@@ -161,12 +162,15 @@ class RisksPane(RecordsPane[Risk]):
         ]
         text.update(Content("\n").join(parts))
 
+    @edits
     def action_add(self) -> None:
         self.app.push_screen(RiskEditor(self.case), callback=self._saved)
 
+    @edits
     def edit(self, risk: Risk) -> None:
         self.app.push_screen(RiskEditor(self.case, risk), callback=self._saved)
 
+    @edits
     def action_resolve(self) -> None:
         risk = self.selected()
         if risk is None:

@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet
 from rjfacil.errors import RjfacilError
 from rjfacil.settings import THEMES, Settings, load_settings
 from screens.host import VaultHost
+from screens.readonly import ReadOnlyBanner, edits
 from screens.safe import plain
 from screens.themes import THEME_LABELS
 from screens.unlock import ChangePassphraseModal, RecoveryCodeScreen
@@ -69,6 +70,7 @@ class SettingsScreen(Screen[None]):
         current = getattr(self.app, "settings", None)
         self._settings = replace(current) if isinstance(current, Settings) else load_settings()
         yield Header(icon="≡")
+        yield ReadOnlyBanner()
         with VerticalScroll(id="settings-body"):
             with Vertical(classes="setting"):
                 yield Static(Content("Theme"), classes="setting-title")
@@ -152,6 +154,7 @@ class SettingsScreen(Screen[None]):
         event.stop()
         self.action_change_passphrase()
 
+    @edits
     @work(exclusive=True, group="passphrase")
     async def action_change_passphrase(self) -> None:
         """Ask (old, new twice) and rewrap the key in a thread, until it works or Escape."""

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase
+from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
 from screens.safe import plain
 
 if TYPE_CHECKING:
@@ -163,7 +163,17 @@ class UnlockScreen(Screen[None]):
         self._door = door
         if self._pending is not None:
             secret, self._pending = self._pending, None
+            self._say_unlocking()
             self._unlock(door, secret, self._recovery)
+
+    def _say_unlocking(self) -> None:
+        """'Unlocking…', and when the vault's key settings are costly (judged from the
+        settings, not timed), that it takes a few seconds."""
+        door = self._door
+        if door is not None and door.unlock_is_slow(self._recovery):
+            self._say("Unlocking… this takes a few seconds with this vault's key settings.")
+        else:
+            self._say("Unlocking…")
 
     def show_fatal(self, message: str) -> None:
         """The vault cannot be opened at all (held elsewhere, damaged header): say why."""
@@ -229,7 +239,7 @@ class UnlockScreen(Screen[None]):
         secret = self.query_one("#secret", Input)
         secret.disabled = busy
         if busy:
-            self._say("Unlocking…")
+            self._say_unlocking()
         else:
             self._say("")
             secret.focus()
@@ -334,10 +344,26 @@ class CreateVaultScreen(Screen[Created]):
 
     @work(thread=True, group="warm")
     def _learn_minimum(self) -> None:
-        # Imports the vault (and its crypto) now, while the facilitator types.
+        # Imports the vault (and its crypto) now, while the facilitator types, and says
+        # at once if the folder cannot take a vault (before a passphrase is typed).
         from rjfacil.workspace import PASSPHRASE_MIN as minimum
+        from rjfacil.workspace import Vault
 
         self.app.call_from_thread(setattr, self, "_minimum", minimum)
+        try:
+            Vault.check_new_folder(self._home)
+        except RjfacilError as error:
+            self.app.call_from_thread(self._refused, str(error))
+        except OSError as error:
+            self.app.call_from_thread(
+                self._refused, f"Could not look in the folder {self._home}: {os_cause(error)}."
+            )
+
+    def _refused(self, message: str) -> None:
+        """The folder cannot take a vault: say why, and offer nothing to submit."""
+        self._working = True
+        self._set_disabled(True)
+        self._say(message, error=True)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -397,7 +423,7 @@ class CreateVaultScreen(Screen[Created]):
             return
         except OSError as error:
             self.app.call_from_thread(
-                self._failed, f"Could not create the vault at {self._home}: {error.strerror}."
+                self._failed, f"Could not create the vault at {self._home}: {os_cause(error)}."
             )
             return
         self.app.call_from_thread(self._done, Created(vault, code))

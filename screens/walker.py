@@ -30,6 +30,7 @@ from rjfacil.views.progress import (
 )
 from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.host import VaultHost
+from screens.readonly import READ_ONLY, ReadOnlyBanner, edits, read_only, refused
 from screens.safe import plain
 from screens.widgets import (
     LOCK_IN_FOOTER,
@@ -179,6 +180,7 @@ class ChecklistWalker(Screen[None]):
         return self.items[self.index]
 
     def compose(self) -> ComposeResult:
+        yield ReadOnlyBanner()
         with Horizontal(id="walk-top"):
             yield Static(id="walk-title")
             yield Static(id="walk-count")
@@ -211,6 +213,8 @@ class ChecklistWalker(Screen[None]):
             first = first_unanswered(case, self.target)
             self.index = first if first is not None else 0
         self.query_one("#walk-title", Static).update(plain(self.target.label, single_line=True))
+        # Read-only: nothing typed could be saved, so nothing can be typed.
+        self.query_one("#walk-input", Input).disabled = read_only(self.app) is not None
         self.show_item()
 
     def _leave(self, message: str) -> None:
@@ -370,6 +374,7 @@ class ChecklistWalker(Screen[None]):
         if 1 <= number <= len(choices):
             self.give(choices[number - 1].id)
 
+    @edits
     def action_pick(self) -> None:
         item = self.item
         current = self._current()
@@ -414,6 +419,7 @@ class ChecklistWalker(Screen[None]):
         if self._current() is not None:
             self.give(None, advance=False)
 
+    @edits
     def action_note(self) -> None:
         current = self._current()
         if current is None:
@@ -482,6 +488,9 @@ class ChecklistWalker(Screen[None]):
 
     def give(self, value: bool | str | None, note: str | None = None, advance: bool = True) -> None:
         """Save an answer at once; show any flag it newly raises; then move on."""
+        if refused(self):
+            self._status(READ_ONLY, error=True)
+            return
         item = self.item
         current = self._current()
         if note is None:

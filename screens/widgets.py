@@ -526,7 +526,7 @@ class RecordsPane(CasePane, Generic[R]):
         """Show the highlighted record in full, or what to do when there is none."""
 
     def edit(self, record: R) -> None:
-        """Open the record's editor."""
+        """Open the record's editor (an override marks itself ``@edits``)."""
 
     def action_edit(self) -> None:
         record = self.selected()

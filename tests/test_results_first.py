@@ -197,7 +197,7 @@ def test_note_add_names_the_case_and_help_recommends_stdin(
     vault.close()
     capsys.readouterr()
     assert main(["--passphrase-file", str(passphrase_file), "note", "add", "RJ-1", "hi"]) == 0
-    assert "Note added to case RJ-1" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == "Added a note to RJ-1."
     with pytest.raises(SystemExit):
         main(["note", "add", "--help"])
     assert "standard input (recommended" in capsys.readouterr().out

@@ -194,7 +194,7 @@ def test_unreadable_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(ReadFailed, match="Permission denied"):
+    with pytest.raises(ReadFailed, match="permission denied"):
         open_db(path).all()
 
 

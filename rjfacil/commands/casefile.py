@@ -154,6 +154,12 @@ class CaseFile:
         return self._doc.case
 
     @property
+    def read_only(self) -> bool:
+        """Whether the vault cannot be written (read-only media or folder): every change
+        is refused with :class:`~rjfacil.errors.ReadOnlyVault`."""
+        return self._storage is not None and self._storage.read_only is not None
+
+    @property
     def id(self) -> UUID:
         return self.case.id
 

@@ -457,7 +457,8 @@ def export_case(
     overwrite: bool = False,
 ) -> Path:
     """Render an export of ``case``, write it to ``path`` (0600; an existing file is kept
-    unless ``overwrite``) and record it in the case's audit log.
+    unless ``overwrite``) and record it in the case's audit log (unless the vault is
+    read-only, ``case.read_only``: then it cannot be recorded, and the caller says so).
 
     Raises:
         ExportFailed: The options or the file are wrong; nothing was written or recorded.
@@ -465,6 +466,8 @@ def export_case(
     """
     data = render_export(case, options)
     written = write_export(path, data, overwrite=overwrite)
+    if case.read_only:
+        return written
     case.record_export(
         options.kind,
         options.fmt,

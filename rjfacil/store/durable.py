@@ -359,6 +359,28 @@ def keep_copy(path: Path, backups_dir: Path, keep: int = DEFAULT_KEEP) -> None:
         raise WriteFailed(path, err) from err
 
 
+# What creating a file says where nothing may be written: read-only media (EROFS), or a
+# folder this user may not write in (EACCES; EPERM on some systems and file systems).
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def write_refusal(folder: Path) -> OSError | None:
+    """Why nothing can be written in ``folder`` (read-only media, no permission), or None.
+
+    Asked of the folder itself, by creating a private temporary file there and removing it
+    at once, so the answer is what a save would meet (``os.access`` guesses wrong for
+    root, for network shares and on Windows). Other failures (a full disk, say) are
+    None: they are a save's to report.
+    """
+    try:
+        fd, temp = _create_temp(folder, "write-check")
+    except OSError as err:
+        return err if err.errno in READ_ONLY_ERRNOS else None
+    os.close(fd)
+    _discard(temp)
+    return None
+
+
 def remove_orphans(folder: Path) -> list[Path]:
     """Delete temporary files left in ``folder`` by a crash mid-write.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rjfacil.errors import HeaderError
+from rjfacil.errors import HeaderError, os_cause
 from rjfacil.paths import HEADER_NAME
 from rjfacil.store.durable import durable_write, keep_copy, replace_durably
 
@@ -120,7 +120,7 @@ def read_header(home: Path) -> VaultHeader:
     except FileNotFoundError:
         raise
     except OSError as error:
-        raise HeaderError(f"Could not read {path}: {error.strerror or error}.") from None
+        raise HeaderError(f"Could not read {path}: {os_cause(error)}.") from None
     try:
         return parse_header(raw, path)
     except HeaderError as error:

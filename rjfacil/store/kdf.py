@@ -39,6 +39,11 @@ DEFAULT_LANES = 4
 # calibrate() raises memory up to this, then iterations.
 _CALIBRATE_MAX_MEMORY_KIB = 256 * 1024
 
+# Memory times passes (KiB) from which an unlock is expected to be slow enough to say so
+# before it starts: 1 GiB-pass, about a second here (64 MiB x 3 passes takes 0.2 s); the
+# caps (1 GiB x 10) take about ten. Judged from the stored settings, never by timing.
+SLOW_WORK_KIB = 1024 * 1024
+
 SLOT_PASSPHRASE = "passphrase"
 SLOT_RECOVERY = "recovery"
 _SLOT_AD = b"rjfacil-slot-v1"
@@ -132,6 +137,13 @@ def check_caps(params: KdfParams) -> None:
             f"The vault header asks for {params.memory_kib} KiB of memory "
             f"(at most {MAX_MEMORY_KIB} KiB)."
         )
+
+
+def expected_slow(params: KdfParams) -> bool:
+    """Whether deriving with ``params`` is expected to take long (about a second or more
+    here), from the work the settings ask for: memory times passes, against
+    :data:`SLOW_WORK_KIB`."""
+    return params.memory_kib * params.iterations >= SLOW_WORK_KIB
 
 
 def derive(secret: bytes, salt: bytes, params: KdfParams) -> bytes:

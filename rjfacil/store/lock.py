@@ -21,15 +21,18 @@ import socket
 import stat
 from pathlib import Path
 from types import TracebackType
+from typing import Literal, overload
 
 from filelock import lock_descriptor, unlock_descriptor
 
 from rjfacil import clock
-from rjfacil.errors import RjfacilError, VaultLocked
+from rjfacil.errors import RjfacilError, VaultLocked, os_cause
 from rjfacil.paths import PRIVATE_FILE
 
 LOCK_NAME = "lock"
 NOTE_OFFSET = 1  # byte 0 is the one Windows locks
+# What a lock says where the system or file system has no file locks (some network shares).
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL})
 _NOTE_MAX = 512
 
 
@@ -47,10 +50,16 @@ class LockUnavailable(RjfacilError):
     """The system or the folder offers no file locking."""
 
     def __init__(self, path: Path, err: OSError) -> None:
-        super().__init__(
-            f"Cannot lock the vault at {path.parent} ({err.strerror or err}): this system "
-            "or folder does not support file locks. Keep the vault on a local disk."
-        )
+        if err.errno in _NO_LOCKS:
+            super().__init__(
+                f"Cannot lock the vault at {path.parent} ({err.strerror or err}): this "
+                "system or folder does not support file locks. Keep the vault on a local disk."
+            )
+        else:  # a lock refused for another reason: name it, not a missing feature
+            super().__init__(
+                f"Cannot lock the vault at {path.parent}: {os_cause(err)}. Check the disk "
+                "and try again."
+            )
 
 
 class VaultLock:
@@ -84,7 +93,25 @@ class VaultLock:
         """
         if self._fd is not None:
             raise RuntimeError("this VaultLock is already held")
-        fd = _open_lock_file(self.path)
+        self._lock(_open_lock_file(self.path))
+
+    def acquire_read_only(self) -> None:
+        """Take the lock through a read-only handle, for a vault that cannot be written
+        (read-only media, or a folder this user may not write in).
+
+        Nothing is created or written. If there is no lock file, there is nothing to hold
+        (and on read-only media no other rjfacil can be writing either).
+
+        Raises:
+            VaultLocked, UnsafeLockFile, LockUnavailable: as :meth:`acquire`.
+        """
+        if self._fd is not None:
+            raise RuntimeError("this VaultLock is already held")
+        fd = _open_lock_file(self.path, writable=False)
+        if fd is not None:
+            self._lock(fd)
+
+    def _lock(self, fd: int) -> None:
         try:
             locked = lock_descriptor(fd, blocking=False)
         except OSError as err:
@@ -134,24 +161,37 @@ def _refuse_link(path: Path, found: os.stat_result) -> None:
         raise UnsafeLockFile(path, "a link to somewhere else")
 
 
-def _open_lock_file(path: Path) -> int:
+@overload
+def _open_lock_file(path: Path) -> int: ...
+@overload
+def _open_lock_file(path: Path, writable: Literal[False]) -> int | None: ...
+
+
+def _open_lock_file(path: Path, writable: bool = True) -> int | None:
     """Open (or create) the lock file without following a link and without truncating it.
 
     POSIX refuses a link in the open itself (O_NOFOLLOW). Windows has no such flag: the
     name is checked before the open, and on every platform the file opened is checked to
     be the plain, singly linked file the name now points to, before anything is written.
+
+    Args:
+        writable: Open it to write (creating it if missing); otherwise only to read, and
+            None if there is none.
     """
     with contextlib.suppress(FileNotFoundError):
         _refuse_link(path, os.lstat(path))
     flags = (
-        os.O_RDWR
-        | os.O_CREAT
+        (os.O_RDWR | os.O_CREAT if writable else os.O_RDONLY)
         | getattr(os, "O_NOFOLLOW", 0)
         | getattr(os, "O_CLOEXEC", 0)
         | getattr(os, "O_BINARY", 0)
     )
     try:
         fd = os.open(path, flags, PRIVATE_FILE)
+    except FileNotFoundError:
+        if writable:
+            raise
+        return None
     except OSError as err:
         if err.errno == errno.ELOOP:
             raise UnsafeLockFile(path, "a link to somewhere else") from None

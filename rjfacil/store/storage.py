@@ -17,7 +17,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from rjfacil.errors import DamagedFile, ReadFailed, RjfacilError
+from rjfacil.errors import DamagedFile, ReadFailed, ReadOnlyVault, RjfacilError
 from rjfacil.store import rjv
 from rjfacil.store.durable import DEFAULT_KEEP, backups_of, durable_write
 
@@ -45,7 +45,14 @@ class EncryptedStorage(Storage):
     """
 
     def __init__(
-        self, path: Path, key: bytes, name: str, backups_dir: Path, *, keep: int = DEFAULT_KEEP
+        self,
+        path: Path,
+        key: bytes,
+        name: str,
+        backups_dir: Path,
+        *,
+        keep: int = DEFAULT_KEEP,
+        read_only: ReadOnlyVault | None = None,
     ) -> None:
         """Prepare the storage; nothing is read until TinyDB asks.
 
@@ -55,8 +62,11 @@ class EncryptedStorage(Storage):
             name: The file's logical place, e.g. ``"cases/<uuid>.rjv"``; bound into it.
             backups_dir: Where previous versions are kept.
             keep: How many previous versions to keep.
+            read_only: Why the vault cannot be written, if it cannot: every write is
+                refused with it before anything is attempted.
         """
         super().__init__()
+        self.read_only = read_only
         self.path = path
         self.name = name
         self.backups_dir = backups_dir
@@ -100,8 +110,12 @@ class EncryptedStorage(Storage):
         Raises:
             WriteFailed: The save failed; the file holds its previous version, and the
                 next read comes from disk.
+            ReadOnlyVault: The vault cannot be written; nothing was attempted.
         """
         self._vault_key  # noqa: B018 - refuse writes after close
+        if self.read_only is not None:
+            self._cache = None  # TinyDB may have changed the cached document already
+            raise self.read_only.again()
         if self._batch_depth:
             self._cache = data
             self._dirty = True

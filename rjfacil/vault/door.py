@@ -6,24 +6,45 @@ code into the vault key. Nothing here knows what a case is.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from rjfacil import clock
-from rjfacil.errors import RjfacilError, VaultExists, VaultNotFound, WrongPassphrase
-from rjfacil.paths import ensure_private_dir
+from rjfacil.errors import (
+    FileFailed,
+    FolderNotEmpty,
+    HeaderError,
+    HeaderMissing,
+    ReadOnlyVault,
+    RjfacilError,
+    VaultExists,
+    VaultNotFound,
+    WrongPassphrase,
+)
+from rjfacil.paths import config_dir, demo_dir, ensure_private_dir, log_dir
 from rjfacil.store import agefile, kdf
-from rjfacil.store.durable import keep_copy
+from rjfacil.store.durable import (
+    READ_ONLY_ERRNOS,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    keep_copy,
+    write_refusal,
+)
 from rjfacil.store.header import (
     HEADER_NAME,
     VaultHeader,
     good_header_backup,
+    header_backups,
     read_header,
     write_header,
 )
-from rjfacil.store.lock import VaultLock
+from rjfacil.store.lock import LOCK_NAME, VaultLock
 from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
 from rjfacil.vault import rotation
 
@@ -64,9 +85,30 @@ class VaultDoor:
         if not vault_exists(home):
             raise VaultNotFound(home)
         self._lock = VaultLock(home)
-        self._lock.acquire()
+        # Why nothing can be saved here (read-only media, or a folder this user may not
+        # write in), or None: the vault then opens read-only, and every change is refused
+        # with this error before anything is attempted.
+        self.read_only: ReadOnlyVault | None = None
         try:
+            self._lock.acquire()
+        except OSError as err:  # the lock file could not be opened to write
+            if err.errno not in READ_ONLY_ERRNOS:
+                raise FileFailed("open the vault at", home, err) from None
+            try:
+                self._lock.acquire_read_only()
+            except OSError as again:
+                raise FileFailed("open the vault at", home, again) from None
+            self.read_only = _read_only(home, err)
+        try:
+            if self.read_only is None:
+                self.read_only = _write_refusal(home)
             self.header = read_header(home)
+            if self.read_only is not None and self.header.rotation:
+                raise RjfacilError(
+                    f"The vault at {home} cannot be opened: a passphrase change was "
+                    "interrupted and must be finished, which needs a folder rjfacil can "
+                    "write in. Copy the vault folder to a writable disk and open it there."
+                )
         except BaseException:
             self._lock.release()
             raise
@@ -79,8 +121,29 @@ class VaultDoor:
             key, self.rotation_outcome = rotation.resume(self.home, self.header, kind, secret)
             return key
         key = kdf.open_slot(self.header.slot(kind), secret, self.header.vault_id)
-        rotation.tidy_header_backups(self.home, self.header)
+        if self.read_only is None:
+            rotation.tidy_header_backups(self.home, self.header)
         return key
+
+    def check_writable(self) -> None:
+        """Refuse a change before anything is asked or attempted.
+
+        Raises:
+            ReadOnlyVault: The vault is on read-only media or in a folder this user may
+                not write in.
+        """
+        if self.read_only is not None:
+            raise self.read_only.again()
+
+    def unlock_is_slow(self, recovery: bool = False) -> bool:
+        """Whether unlocking (with the passphrase, or the recovery code) is expected to take
+        long enough to say so first, judged from the slot's stored key settings."""
+        kind = kdf.SLOT_RECOVERY if recovery else kdf.SLOT_PASSPHRASE
+        try:
+            params = kdf.KdfParams.from_dict(self.header.slot(kind).get("kdf"))
+        except HeaderError:
+            return False  # the unlock itself says what is wrong with the slot
+        return kdf.expected_slow(params)
 
     def key_from_passphrase(self, passphrase: str) -> bytes:
         return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase))
@@ -109,11 +172,13 @@ class VaultDoor:
 
         Nothing reaches the new key with the old passphrase or the old recovery code.
         """
+        self.check_writable()
         check_new_passphrase(passphrase)
         return rotation.rotate(self.home, self.header, key, passphrase, progress)
 
     def restore_profile(self, key: bytes) -> Path:
         """Put profile.rjv's newest backup that decrypts with ``key`` in its place."""
+        self.check_writable()
         path = self.home / PROFILE_NAME
         backup = newest_good_backup(path, key, PROFILE_NAME, self.home / "backups")
         if backup is None:
@@ -125,11 +190,29 @@ class VaultDoor:
         self._lock.release()
 
 
+def _read_only(home: Path, err: OSError) -> ReadOnlyVault:
+    return ReadOnlyVault(home, media=err.errno == errno.EROFS)
+
+
+def _write_refusal(home: Path) -> ReadOnlyVault | None:
+    """Why nothing can be saved in the vault at ``home`` (its own folder, or the folders
+    a save writes in), or None."""
+    for folder in (home, home / "cases", home / "backups"):
+        if folder.is_dir():
+            refusal = write_refusal(folder)
+            if refusal is not None:
+                return _read_only(home, refusal)
+    return None
+
+
 def restore_header(home: Path) -> Path:
     """Put the newest readable copy of vault.json in its place (the vault is held meanwhile).
 
     The damaged version is kept among the backups, so nothing is thrown away.
     """
+    refusal = _write_refusal(home)
+    if refusal is not None:
+        raise refusal
     lock = VaultLock(home)
     lock.acquire()
     try:
@@ -142,22 +225,133 @@ def restore_header(home: Path) -> Path:
         lock.release()
 
 
+# What a system puts in a folder or drive that is otherwise empty (Finder, Explorer, KDE,
+# a freshly formatted disk): such a folder counts as empty.
+_SYSTEM_LITTER = frozenset(
+    {
+        ".DS_Store",
+        ".Spotlight-V100",
+        ".Trashes",
+        ".fseventsd",
+        ".directory",
+        "Thumbs.db",
+        "desktop.ini",
+        "$RECYCLE.BIN",
+        "System Volume Information",
+        "lost+found",
+    }
+)
+
+
+def _is_temp(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def _only(folder: Path, allowed: Callable[[str], bool]) -> bool:
+    """Whether ``folder`` holds nothing but files whose names ``allowed`` accepts."""
+    with os.scandir(folder) as entries:
+        return all(
+            entry.is_file(follow_symlinks=False) and allowed(entry.name) for entry in entries
+        )
+
+
+def _init_leftover(home: Path, entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is one an interrupted ``init`` (or the system) leaves, or
+    rjfacil's own settings, logs or demo folder (when RJFACIL_HOME puts them there)."""
+    name = entry.name
+    if name in _SYSTEM_LITTER:
+        return True
+    if entry.is_symlink():
+        return False
+    if entry.is_file() and (name in (LOCK_NAME, PROFILE_NAME) or _is_temp(name)):
+        return True
+    if not entry.is_dir():
+        return False
+    if name == "cases":
+        return _only(home / name, lambda each: _is_temp(each) or each in _SYSTEM_LITTER)
+    if name == "backups":
+        return _only(
+            home / name,
+            lambda each: (
+                _is_temp(each)
+                or each in _SYSTEM_LITTER
+                or (each.startswith(f"{PROFILE_NAME}.") and each[len(PROFILE_NAME) + 1 :].isdigit())
+            ),
+        )
+    own = {os.path.abspath(folder) for folder in (config_dir(), log_dir(), demo_dir())}
+    return os.path.abspath(entry.path) in own
+
+
+def check_new_vault_folder(home: Path) -> None:
+    """Refuse a folder ``init`` must not write in: anything but a new or empty folder.
+
+    A folder holding only what an interrupted ``init`` left (a lock file, a profile, the
+    empty case and backup folders) counts as empty: the next ``init`` replaces it.
+
+    Raises:
+        VaultExists: A vault is there already.
+        HeaderMissing: A vault is there without its vault.json, whose backup is kept.
+        FolderNotEmpty: The folder holds other files (the message names one).
+    """
+    if vault_exists(home):
+        raise VaultExists(home)
+    if not home.exists() and not home.is_symlink():
+        return
+    if not home.is_dir():
+        raise FolderNotEmpty(home, "nothing: it is a file, not a folder")
+    if header_backups(home):
+        raise HeaderMissing(home)
+    with os.scandir(home) as entries:
+        others = sorted(entry.name for entry in entries if not _init_leftover(home, entry))
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        raise FolderNotEmpty(home, f"'{others[0]}'{more}")
+
+
+def _clear_init_leftovers(home: Path) -> None:
+    """Delete what an interrupted ``init`` wrote: ciphertext under a key never stored."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(home / PROFILE_NAME)
+    for folder in (home, home / "cases", home / "backups"):
+        if not folder.is_dir():
+            continue
+        for name in os.listdir(folder):
+            if _is_temp(name) or (folder.name == "backups" and name.startswith(PROFILE_NAME)):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(folder / name)
+
+
 def create_vault_files(
     home: Path, passphrase: str, owner: dict[str, object], params: kdf.KdfParams | None = None
 ) -> str:
     """Make a new vault folder holding ``owner`` as its profile; returns the recovery code.
 
-    vault.json is written last: until it exists, the folder is not a vault.
+    vault.json is written last: until it exists, the folder is not a vault. A folder made
+    here is 0700; an existing empty one keeps its permissions (it may be shared), as
+    everything written in it is private (folders 0700, files 0600).
+
+    Raises:
+        VaultExists, HeaderMissing, FolderNotEmpty: see :func:`check_new_vault_folder`;
+            nothing is written.
     """
     check_new_passphrase(passphrase)
-    if vault_exists(home):
-        raise VaultExists(home)
-    ensure_private_dir(home)
+    try:
+        return _create_vault_files(home, passphrase, owner, params)
+    except OSError as err:
+        raise FileFailed("create the vault at", home, err) from None
+
+
+def _create_vault_files(
+    home: Path, passphrase: str, owner: dict[str, object], params: kdf.KdfParams | None
+) -> str:
+    check_new_vault_folder(home)
+    if not home.is_dir():
+        ensure_private_dir(home)
     lock = VaultLock(home)
     lock.acquire()
     try:
-        if vault_exists(home):
-            raise VaultExists(home)
+        check_new_vault_folder(home)  # again, now that no other rjfacil can be in it
+        _clear_init_leftovers(home)
         params = params or kdf.calibrate()
         vault_key = secrets.token_bytes(32)
         vault_id = str(uuid4())

@@ -36,8 +36,10 @@ class VaultFolder:
         self.door = door
         self.home = door.home
         self._key: bytes | None = key
+        # Why nothing can be saved (read-only media or folder), or None.
+        self.read_only = door.read_only
         for folder in (self.home, self.cases_dir, self.backups_dir):
-            if folder.is_dir():
+            if folder.is_dir() and self.read_only is None:
                 remove_orphans(folder)
 
     @property
@@ -66,7 +68,7 @@ class VaultFolder:
         self._key = key
 
     def storage(self, path: Path, name: str) -> EncryptedStorage:
-        return EncryptedStorage(path, self.key, name, self.backups_dir)
+        return EncryptedStorage(path, self.key, name, self.backups_dir, read_only=self.read_only)
 
     # -- the profile ---------------------------------------------------------------
 
@@ -110,6 +112,8 @@ class VaultFolder:
         identity = (document.get("identity") or {}).get("age")
         if isinstance(identity, str) and identity:
             return identity
+        if self.read_only is not None:  # made at the first unlock where it can be saved
+            raise self.read_only.again()
         upgraded = profile_v1_to_v2(document, agefile.new_identity()[0])
         storage.write(upgraded)
         return str(upgraded["identity"]["age"])
@@ -168,6 +172,8 @@ class VaultFolder:
 
     def restore_case(self, case_id: UUID) -> Path:
         """Put the newest backup that decrypts in place of a case file; returns it."""
+        if self.read_only is not None:
+            raise self.read_only.again()
         path, _name = self.case_path(case_id)
         if not path.exists() and not any(self.backups_dir.glob(f"{path.name}.*")):
             raise NotFound(f"No case {case_id} in this vault.")
