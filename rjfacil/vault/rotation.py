@@ -161,17 +161,21 @@ def reencrypt(
                 problems.append(str(each.path))
         elif found[0] == 1:
             _, name, plaintext = found
-            _reseal(each.path, target, plaintext, name)
+            _reseal(each.path, target, plaintext, name, rjv.nonce_of(data))
         if progress is not None:
             progress(done, len(files))
     return problems
 
 
-def _reseal(path: Path, key: bytes, plaintext: bytes, name: str) -> None:
+def _reseal(path: Path, key: bytes, plaintext: bytes, name: str, nonce: bytes) -> None:
+    """Put ``path`` under ``key``, keeping its nonce: the file key is new (derived from the
+    new vault key), and the header stays the same, so the manifest's record of which write
+    the file holds stays true; undoing the rotation gives back the very same bytes."""
+
     def verify(written: bytes) -> None:
         rjv.unseal(key, written, path, name)
 
-    replace_durably(path, rjv.seal(key, plaintext, name), verify=verify)
+    replace_durably(path, rjv.seal(key, plaintext, name, nonce=nonce), verify=verify)
 
 
 @dataclass
