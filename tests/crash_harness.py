@@ -88,6 +88,7 @@ PRELOAD = [
     "tinydb",
     "crash_harness",
     "crash_vault_child",
+    "crash_manifest_child",
 ]
 """What the fork server imports once, for every forked child (the children's imports)."""
 
