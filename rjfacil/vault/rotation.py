@@ -10,7 +10,10 @@ written after. The journal lives in vault.json:
    key wrapped by the new one, and the new key's id.
 2. Every encrypted file, the kept versions in backups/ included, is re-encrypted where it
    lies, one atomic replace each (no backup copy: the old-key version must not be kept).
-   A kept version that decrypts with neither key is deleted.
+   A kept version that decrypts with neither key is deleted. The manifest (manifest.rjv,
+   its journal folded in first by the caller) is one of them; each file keeps its
+   header's nonce, so the manifest's digests of the files stay true under the new key
+   (the file key is derived from the vault key, so it is new all the same).
 3. The header is switched last: the journal's slots become the slots, in one atomic
    replace that keeps no copy of the journal. Copies of vault.json for the old key are
    then deleted (they would open nothing) and a copy of the new one kept.
