@@ -643,10 +643,17 @@ class Vault:
     def _rotate(self, passphrase: str, progress: Progress | None) -> str:
         check_new_passphrase(passphrase)
         self._update_index()  # under the current key, so it is re-encrypted with the rest
-        if self.files.manifest is not None and self.files.manifest.dirty:
-            # Its journal's records are sealed one by one; as a snapshot it is one .rjv
-            # file, re-encrypted with the rest. A failure stops here, nothing changed.
-            self.files.manifest.compact()
+        manifest = self.files.manifest
+        if manifest is not None:
+            # Its journal's records are sealed one by one, under the old key; folded into
+            # the snapshot, they are one .rjv file, re-encrypted with the rest. A failure
+            # stops here, with nothing changed.
+            manifest.compact()
+            if manifest.journal_path.exists():
+                raise RjfacilError(
+                    f"{manifest.journal_path} could not be removed, so the key cannot be "
+                    "changed safely. Check the vault folder's permissions and try again."
+                )
         self._open.clear()  # their storages hold the old key
         rotated = self.door.rotate_key(self.key, passphrase, progress)
         self.files.rekey(rotated.key)

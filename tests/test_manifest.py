@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from rjfacil.errors import HeaderError, WriteFailed
+from rjfacil.errors import HeaderError, TamperedFile, WriteFailed
 from rjfacil.store import rjv
 from rjfacil.store.manifest import (
+    JOURNAL_ID_BYTES,
+    JOURNAL_MAGIC,
     JOURNAL_NAME,
     MANIFEST_NAME,
     STAMP,
@@ -334,3 +336,26 @@ def test_after_a_key_change_nothing_differs_and_an_older_copy_is_still_caught(
     with Vault.open(home).unlock("a brand new passphrase") as vault:
         assert [f.kind for f in vault.findings] == [Kind.DAMAGED]
         assert not vault.verify().ok
+
+
+def test_after_a_key_change_the_old_key_opens_no_part_of_the_manifest(saved: dict) -> None:
+    home = saved["home"]
+    with _reopen(home) as vault:
+        old_key = vault.key
+        vault.open_case(saved["first"].id).add_note("recorded in the journal, old key")
+        assert (home / JOURNAL_NAME).exists()
+        vault.change_passphrase(PASSPHRASE, "a brand new passphrase")
+        new_key = vault.key
+        vault.open_case(saved["first"].id).add_note("recorded in the journal, new key")
+        journal = (home / JOURNAL_NAME).read_bytes()
+    snapshots = [home / MANIFEST_NAME, *sorted((home / "backups").glob(f"{MANIFEST_NAME}.*"))]
+    for path in snapshots:
+        with pytest.raises(TamperedFile):
+            rjv.unseal(old_key, path.read_bytes(), path, MANIFEST_NAME)
+    # After the change, the journal was started again: its records are under the new key.
+    start = len(JOURNAL_MAGIC) + JOURNAL_ID_BYTES
+    length = int.from_bytes(journal[start : start + 4], "big")
+    record = journal[start + 4 : start + 4 + length]
+    rjv.unseal(new_key, record, home / JOURNAL_NAME, JOURNAL_NAME)
+    with pytest.raises(TamperedFile):
+        rjv.unseal(old_key, record, home / JOURNAL_NAME, JOURNAL_NAME)
