@@ -238,15 +238,19 @@ def cmd_case_new(args: argparse.Namespace) -> int:
 def cmd_case_restore(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
         case_id = vault.find_case(args.case)
-        vault.restore_case_backup(case_id)
-        case = vault.open_case(case_id)  # it decrypts and validates: say so only then
-        reference = case.case.reference
-    print(
-        _line(
-            f"Restored case {reference} from its newest good backup; "
-            "the file it replaced is kept among the backups."
+        restored = vault.restore_case_backup(case_id)
+        # It decrypts and validates: say so only then.
+        reference = _line(vault.open_case(case_id).case.reference)
+    if restored.kept:
+        print(
+            f"Case {reference} ({case_id}) kept as it is: no backup is newer than its file. "
+            "The vault now records it as the case's current version."
         )
-    )
+    else:
+        print(
+            f"Restored case {reference} ({case_id}) from {restored.source}; the file it "
+            "replaced (if any) is kept among the backups."
+        )
     return 0
 
 
@@ -592,10 +596,13 @@ _opened: list = []
 
 
 def _said(vault):
-    """``vault``, once what its unlock did to an interrupted key change is on stderr."""
+    """``vault``, once what its unlock did to an interrupted key change, and what its
+    manifest check found (a case file missing, older or swapped), is on stderr."""
     message = vault.rotation_notice
     if message:
         print(f"rjfacil: {message}", file=sys.stderr)
+    for line in vault.integrity_lines("cli"):
+        print(f"rjfacil: {_line(line)}", file=sys.stderr)
     _opened.append(vault)
     return vault
 

@@ -162,6 +162,23 @@ class FileFailed(RjfacilError):
         super().__init__(f"Could not {doing} {path}: {self.cause}. {advice}")
 
 
+class FileOutOfStep(RjfacilError):
+    """A case file is not the one the vault last saved: missing, an older copy, or another
+    case's file (the manifest's findings).
+
+    ``backup`` is the version a restore would put back (None if none was found); ``keep``
+    says a restore would keep the file as it is (an older copy, and no newer backup).
+    """
+
+    def __init__(
+        self, message: str, path: Path, backup: Path | None = None, keep: bool = False
+    ) -> None:
+        self.path = path
+        self.backup = backup
+        self.keep = keep
+        super().__init__(message)
+
+
 class WriteFailed(RjfacilError):
     """A durable write failed; the previous version of the file is untouched."""
 

@@ -28,6 +28,7 @@ from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import (
     DamagedFile,
     FileFailed,
+    FileOutOfStep,
     InvalidRecord,
     NotFound,
     ReadOnlyVault,
@@ -47,7 +48,9 @@ from rjfacil.vault.door import (
     vault_exists,
 )
 from rjfacil.vault.folder import VaultFolder
+from rjfacil.vault.integrity import Finding, Kind, case_id_of, case_name
 from rjfacil.views.excerpt import excerpt
+from rjfacil.views.integrity_words import Backup, Remedy, case_line, vault_line
 from rjfacil.views.merge_words import describe_merge
 from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise, summarise_stored
 from rjfacil.vocab import Stage
@@ -65,6 +68,7 @@ __all__ = [
     "PASSPHRASE_MIN",
     "CaseSummary",
     "LockedVault",
+    "Restored",
     "SearchHit",
     "Vault",
     "VerifyReport",
@@ -97,25 +101,39 @@ class ImportPreview:
         )
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What ``case restore`` put in place: the version's source, and whether it was the
+    case file itself, kept as it is (an older copy with no newer backup)."""
+
+    source: Path
+    kept: bool
+
+
 @dataclass
 class VerifyReport:
     """What verify checked, and what it found wrong.
 
     Attributes:
-        checked: Case files found.
+        checked: Case files the vault has (on disk or listed by the manifest).
         decrypted: Case files that decrypted and read as a case.
         chains: Audit chains checked (one per readable case).
+        listed: Files the manifest lists (case files and the index).
+        out_of_step: Files found missing, older or swapped (now, or at this open).
         backups: Kept versions in backups/ that decrypted; faults name the others.
     """
 
     checked: int = 0
     decrypted: int = 0
     chains: int = 0
+    listed: int = 0
+    out_of_step: int = 0
     backups: int = 0
     faults: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    # Kept versions that do not decrypt: reported, but no file in use is at fault (a
-    # restore keeps the damaged file it replaced among the backups).
+    # Kept versions that do not decrypt: a warning, not a fault. No file in use is at
+    # fault, and a restore keeps the failing file it replaced among the backups on purpose
+    # (failing verify for it would fail every verify after a repair until it rotates out).
     backup_faults: list[str] = field(default_factory=list)
 
     @property
@@ -124,12 +142,19 @@ class VerifyReport:
 
     def summary(self) -> list[str]:
         """What was checked, one line each, and what the check cannot show."""
+        differ = (
+            f"{self.out_of_step} not the version it records"
+            if self.out_of_step
+            else "each file present and the version it records"
+        )
         return [
             "header: vault.json read and its key slot opened",
             "profile: profile.rjv decrypted",
             f"cases: {self.decrypted} of {self.checked} case files decrypted",
             f"histories: {self.chains} audit chains checked",
-            f"backups: {self.backups} kept versions decrypted, {len(self.backup_faults)} did not",
+            f"manifest: {self.listed} files listed (case files and the index); {differ}",
+            f"backups: {self.backups} kept versions decrypted, {len(self.backup_faults)} did not"
+            " (a warning: no file in use depends on them)",
             *LIMITS,
         ]
 
@@ -137,7 +162,8 @@ class VerifyReport:
 LIMITS = (
     "limit: this is tamper-evident against people without the passphrase. Someone with "
     "the passphrase can rewrite a case's history and this check would still pass.",
-    "limit: putting back an older copy of the whole vault folder cannot be detected here.",
+    "limit: a case file deleted, swapped or put back from an older copy is caught; putting "
+    "back an older copy of the whole vault folder cannot be detected here.",
 )
 
 
@@ -183,7 +209,11 @@ class Vault:
             self.recipient = self.files.age_recipient()
         except ReadOnlyVault:
             self.recipient = ""
+        # What the manifest check found at this open (a vault without a manifest gets one).
+        self.findings: list[Finding] = self.files.open_manifest()
+        self._stored_references: dict[UUID, str] = {}
         self._load_index()
+        self.warnings += self.files.manifest_warnings
 
     # -- creating and opening ---------------------------------------------------
 
@@ -253,6 +283,62 @@ class Vault:
     def cases_dir(self) -> Path:
         return self.files.cases_dir
 
+    # -- integrity (the manifest's findings) ---------------------------------------------
+
+    def integrity_lines(self, how: Remedy = "cli") -> list[str]:
+        """What the manifest check found at this open, one line each, naming each case by
+        its reference and offering its newest good backup (``how``: the command or the
+        app's way to restore)."""
+        return [self._finding_line(finding, how) for finding in self.findings]
+
+    def _finding_line(self, finding: Finding, how: Remedy | None) -> str:
+        case_id = case_id_of(finding.name)
+        if case_id is None:
+            return vault_line(finding)
+        other_id = case_id_of(finding.other)
+        other = (self._reference(other_id) or str(other_id)[:8]) if other_id else ""
+        backup = self._restore_offer(case_id, finding) if finding.blocking else None
+        return case_line(
+            finding, self._reference(case_id), str(case_id), other=other, backup=backup, how=how
+        )
+
+    def _restore_offer(self, case_id: UUID, finding: Finding) -> Backup | None:
+        """The version a restore would put back, for the words of a finding."""
+        kept = self.files.backups_by_write(case_id)
+        if finding.kind is Kind.OLDER:
+            current = self.files.current_write(case_id)
+            if kept and current is not None and kept[0][0] > current:
+                return Backup(kept[0][1].name)
+            return None
+        return Backup(kept[0][1].name) if kept else None
+
+    def _reference(self, case_id: UUID) -> str:
+        """A case's reference for messages, from the case list, else from its file or its
+        newest good backup (a missing or older file's case list row may be gone); "" if
+        none of them knows it."""
+        row = self._index.get(case_id)
+        if row is not None and not row.unreadable:
+            return row.reference
+        stored = self._stored_references.get(case_id)
+        if stored:
+            return stored
+        path, _name = self.files.case_path(case_id)
+        for source in (path, self.files.good_backup(case_id)):
+            if source is None:
+                continue
+            try:
+                return searchable(self.files.read_case_document(case_id, source), source).reference
+            except (OSError, RjfacilError):
+                continue
+        return ""
+
+    def _out_of_step(self, case_id: UUID, finding: Finding) -> FileOutOfStep:
+        path, _name = self.files.case_path(case_id)
+        offer = self._restore_offer(case_id, finding)
+        keep = finding.kind is Kind.OLDER and offer is None
+        backup = self.files.good_backup(case_id) if offer else None
+        return FileOutOfStep(self._finding_line(finding, None), path, backup, keep)
+
     # -- the index (a cache of case-list rows) -------------------------------------
 
     def _load_index(self) -> None:
@@ -268,16 +354,23 @@ class Vault:
                 rows[case_id] = (CaseSummary.model_validate(raw), sig)
             except ValidationError:
                 continue
+        self._stored_references = {
+            case_id: row.reference for case_id, (row, _sig) in rows.items() if not row.unreadable
+        }
         on_disk = self.files.case_signatures()
         stale = False
         for case_id, sig in on_disk.items():
             cached = rows.get(case_id)
-            if cached and cached[1] == sig:
+            if cached and cached[1] == sig and case_name(case_id) not in self.files.blocked:
                 self._index[case_id] = cached[0]
             else:
                 stale = True
                 self._refresh_row(case_id, cached[0] if cached else None)
-        if (stale or set(rows) != set(on_disk)) and self.read_only is None:
+        # A case the manifest lists whose file is gone stays in the list, to be restored.
+        for case_id in sorted(self.files.listed_cases() - on_disk.keys()):
+            cached = rows.get(case_id)
+            self._refresh_row(case_id, cached[0] if cached else None)
+        if (stale or set(rows) != set(self._index)) and self.read_only is None:
             self._update_index()
 
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
@@ -289,11 +382,13 @@ class Vault:
             pass  # the case opened in full says what is wrong, as opening it would
         try:
             self._index[case_id] = summarise(self._load_case(case_id))
-        except (DamagedFile, TamperedFile, InvalidRecord) as error:
+        except (DamagedFile, TamperedFile, InvalidRecord, FileOutOfStep) as error:
             # Keep what the case list knew of it, so it can still be found (and restored).
             self._index[case_id] = CaseSummary(
                 id=case_id,
-                reference=known.reference if known else f"(unreadable {str(case_id)[:8]})",
+                reference=known.reference
+                if known and not known.unreadable
+                else self._reference(case_id) or f"(unreadable {str(case_id)[:8]})",
                 stage=known.stage if known else Stage.REFERRAL,
                 updated_at=known.updated_at if known else clock.now(),
                 unreadable=str(error),
@@ -354,7 +449,7 @@ class Vault:
         """Remake every row from its case file; a file that fails keeps its reference."""
         known = dict(self._index)
         self._index.clear()
-        for case_id in self.files.case_signatures():
+        for case_id in sorted(self.files.case_signatures().keys() | self.files.listed_cases()):
             self._refresh_row(case_id, known.get(case_id))
         self.save_index()
         return len(self._index)
@@ -421,16 +516,30 @@ class Vault:
         )
 
     def _load_case(self, case_id: UUID) -> CaseFile:
-        path, _name = self.files.case_path(case_id)
+        """Open a case file: refused while the manifest finds it missing, older or swapped.
+
+        Raises:
+            FileOutOfStep: Missing, an older copy, or another case's file.
+            DamagedFile, TamperedFile: It does not decrypt (its newest good backup named).
+            NotFound: No such case.
+        """
+        path, name = self.files.case_path(case_id)
+        finding = self.files.blocked.get(name)
+        if finding is not None and finding.kind is not Kind.DAMAGED:
+            raise self._out_of_step(case_id, finding)
         if not path.exists():
             raise NotFound(f"No case {case_id} in this vault.")
+        storage = self.files.case_storage(case_id)
         try:
-            case = CaseFile(self.files.case_storage(case_id), path, self.owner, self.catalogue)
+            case = CaseFile(storage, path, self.owner, self.catalogue)
         except (DamagedFile, TamperedFile) as error:
             error.backup = self.files.good_backup(case_id)
             if error.backup:
                 error.args = (f"{error.args[0]} A good backup exists: {error.backup.name}.",)
             raise
+        older = self.files.check_read(storage)
+        if older is not None:
+            raise self._out_of_step(case_id, older)
         if case.id != case_id:
             raise InvalidRecord(f"{path}: holds case {case.id}, not {case_id}")
         return case
@@ -440,12 +549,13 @@ class Vault:
             self._open[case_id] = self._load_case(case_id)
         return self._open[case_id]
 
-    def restore_case_backup(self, case_id: UUID) -> Path:
-        """Put the newest backup that decrypts in place of a damaged case file."""
-        backup = self.files.restore_case(case_id)
+    def restore_case_backup(self, case_id: UUID) -> Restored:
+        """Put the newest good version of a case in place of a failing, missing, older or
+        swapped file (see :meth:`VaultFolder.restore_case`), as a new save."""
+        source, kept = self.files.restore_case(case_id)
         self._open.pop(case_id, None)
         self._refresh_row(case_id)
-        return backup
+        return Restored(source, kept)
 
     def search(
         self, text: str, progress: Callable[[int, int], None] | None = None
@@ -634,21 +744,60 @@ class Vault:
     def _rotate(self, passphrase: str, progress: Progress | None) -> str:
         check_new_passphrase(passphrase)
         self._update_index()  # under the current key, so it is re-encrypted with the rest
+        manifest = self.files.manifest
+        if manifest is not None:
+            # Its journal's records are sealed one by one, under the old key; folded into
+            # the snapshot, they are one .rjv file, re-encrypted with the rest. A failure
+            # stops here, with nothing changed.
+            manifest.compact()
+            if manifest.journal_path.exists():
+                raise RjfacilError(
+                    f"{manifest.journal_path} could not be removed, so the key cannot be "
+                    "changed safely. Check the vault folder's permissions and try again."
+                )
         self._open.clear()  # their storages hold the old key
         rotated = self.door.rotate_key(self.key, passphrase, progress)
         self.files.rekey(rotated.key)
+        # Files keep their headers when re-encrypted, so nothing should differ; the
+        # snapshot is written again under the new key.
+        self.findings += self.files.open_manifest()
         self.by_recovery = False
         return rotated.recovery_code
 
     def verify(self, rebuild_index: bool = False) -> VerifyReport:
-        """Decrypt every file (backups too) and check every audit chain."""
+        """Check every file against the manifest, decrypt every file (backups too) and
+        check every audit chain.
+
+        What the manifest check found and put right when the vault was opened (the index
+        rebuilt, a lost manifest made again, files newer than it recorded) is reported as
+        a fault too: something changed the folder behind rjfacil's back.
+        """
         if rebuild_index:
             self.check_writable()
         report = VerifyReport()
-        for case_id in sorted(self.files.case_signatures()):
+        manifest = self.files.manifest
+        report.listed = len(manifest.state.files) if manifest is not None else 0
+        for finding in self.findings:
+            if finding.blocking and case_id_of(finding.name) is not None:
+                continue  # reported below, with the case, if it still stands
+            if finding.name and finding.kind is not Kind.DAMAGED:
+                report.out_of_step += 1
+            report.faults.append(
+                f"{self._finding_line(finding, None)} (found when the vault was opened)"
+            )
+        for case_id in sorted(self.files.case_signatures().keys() | self.files.listed_cases()):
             report.checked += 1
             try:
                 case = self._load_case(case_id)
+            except FileOutOfStep as error:
+                report.out_of_step += 1
+                report.faults.append(str(error))
+                continue
+            except (DamagedFile, TamperedFile) as error:
+                report.faults.append(
+                    f"{error} (case {self._reference(case_id) or str(case_id)[:8]})"
+                )
+                continue
             except RjfacilError as error:
                 report.faults.append(str(error))
                 continue
@@ -670,6 +819,8 @@ class Vault:
         if self.files.unlocked:
             try:
                 self._update_index()
+                self.files.close_manifest()
+                self.warnings += [w for w in self.files.manifest_warnings if w not in self.warnings]
             finally:
                 self._open.clear()
                 self._index.clear()

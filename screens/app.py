@@ -36,7 +36,14 @@ from textual.app import CSSPathType
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from rjfacil.errors import DamagedFile, RjfacilError, TamperedFile, TooManyAttempts, os_cause
+from rjfacil.errors import (
+    DamagedFile,
+    FileOutOfStep,
+    RjfacilError,
+    TamperedFile,
+    TooManyAttempts,
+    os_cause,
+)
 from rjfacil.paths import HEADER_NAME
 from rjfacil.sanitize import visible
 from rjfacil.settings import THEMES, Settings, load_settings, save_settings
@@ -259,6 +266,10 @@ class RjfacilApp(VaultHost):
         self._rebuild(locations)
         for problem in problems:
             self.notify(visible(problem), severity="error", markup=False, timeout=10)
+        # What the manifest check found: a case file missing, older or swapped, the index
+        # rebuilt. Each names the case; opening it offers the restore.
+        for line in result.vault.integrity_lines("app"):
+            self.notify(visible(line), severity="warning", markup=False, timeout=20)
         if result.vault.rotation_notice:
             self.notify(result.vault.rotation_notice, severity="warning", markup=False, timeout=15)
         if result.by_recovery and read_only(self) is None:
@@ -448,15 +459,22 @@ class RjfacilApp(VaultHost):
             return
         try:
             vault.open_case(case_id)  # decrypt and validate now, to offer a backup if it fails
-        except (DamagedFile, TamperedFile) as error:
-            if error.backup is None or read_only(self) is not None:
+        except (DamagedFile, TamperedFile, FileOutOfStep) as error:
+            keep = isinstance(error, FileOutOfStep) and error.keep
+            if (error.backup is None and not keep) or read_only(self) is not None:
                 self._failed("Could not open the case", error)
                 return
+            question = (
+                "Keep the file as it is? The vault then records it as the case's current "
+                "version; what was saved after it stays lost."
+                if keep
+                else "Put the newest good backup in its place? What was saved after that "
+                "backup is lost; the failing file is kept among the backups."
+            )
             restore = await self.push_screen_wait(
                 ConfirmModal(
-                    f"{error}\n\nPut the newest good backup in its place? What was saved "
-                    "after that backup is lost; the failing file is kept among the backups.",
-                    yes="Restore",
+                    f"{visible(str(error))}\n\n{question}",
+                    yes="Keep it" if keep else "Restore",
                     no="Not now",
                     danger=True,
                 )
@@ -465,12 +483,15 @@ class RjfacilApp(VaultHost):
             if not restore or vault is None:
                 return
             try:
-                vault.restore_case_backup(case_id)
+                restored = vault.restore_case_backup(case_id)
                 vault.open_case(case_id)
             except RjfacilError as failure:
                 self._failed("Not restored", failure)
                 return
-            self.notify("Restored from the newest good backup.", markup=False)
+            self.notify(
+                "Kept as it is." if restored.kept else "Restored from the newest good backup.",
+                markup=False,
+            )
         except RjfacilError:
             pass  # the case screen says why and closes
         screen = CaseScreen(case_id=case_id, tab=tab)

@@ -89,6 +89,7 @@ PRELOAD = [
     "crash_harness",
     "crash_vault_child",
     "crash_rotation_child",
+    "crash_manifest_child",
 ]
 """What the fork server imports once, for every forked child (the children's imports)."""
 

@@ -29,6 +29,8 @@ def _copy(tmp_path: Path, name: str) -> Path:
 def test_the_golden_vault_opens_with_everything_in_it(tmp_path: Path) -> None:
     home = _copy(tmp_path, "vault-v1")
     with Vault.open(home).unlock("golden vault passphrase") as vault:
+        assert vault.findings == []  # a first manifest is made, with nothing to report
+        assert (home / "manifest.rjv").exists()
         assert vault.owner.name == "Golden Facilitator"
         [row] = vault.list_cases()
         assert row.reference == "GOLD-1"
@@ -174,6 +176,7 @@ def test_the_golden_demo_vault_of_case_format_3_opens_as_written(tmp_path: Path)
     """Case format 3 (people by id, an audit chain per author) and profile format 2."""
     home = _copy(tmp_path, "demo-v3")
     with Vault.open(home).unlock("golden demo passphrase") as vault:
+        assert vault.findings == []  # a first manifest is made, with nothing to report
         assert vault.recipient.startswith("age1")
         rows = {row.reference: row for row in vault.list_cases()}
         assert len(rows) == 5
@@ -187,3 +190,35 @@ def test_the_golden_demo_vault_of_case_format_3_opens_as_written(tmp_path: Path)
     recovery = (GOLDEN / "demo-v3-recovery.txt").read_text().strip()
     with Vault.open(home).unlock_with_recovery(recovery) as vault:
         assert vault.verify().ok
+
+
+def test_the_golden_manifest_vault_opens_with_its_last_save_recorded(tmp_path: Path) -> None:
+    home = _copy(tmp_path, "manifest-v1")
+    with Vault.open(home).unlock("golden manifest passphrase") as vault:
+        # The last save is recorded in manifest.log only (left as a kill leaves it): read,
+        # nothing is reported.
+        assert vault.findings == []
+        rows = {row.reference: row for row in vault.list_cases()}
+        assert sorted(rows) == ["MAN-1", "MAN-2"]
+        first = vault.open_case(rows["MAN-1"].id)
+        assert sorted(first.note_texts().values()) == [
+            "First visit: Hana wants to know why it happened.",
+            "Second visit: Hana would consider a letter.",
+            "Third visit: a letter is agreed.",
+        ]
+        assert vault.files.manifest is not None
+        assert len(vault.files.manifest.state.files) == 3  # two case files and the index
+        assert vault.verify().ok
+        case_file = first.path
+    assert not (home / "manifest.log").exists()  # folded into the snapshot at close
+    # Its manifest still catches a deleted case file, and the backups still restore it.
+    case_file.unlink()
+    with Vault.open(home).unlock("golden manifest passphrase") as vault:
+        assert [finding.kind.value for finding in vault.findings] == ["missing"]
+        assert "MAN-1" in vault.integrity_lines()[0]
+        vault.restore_case_backup(vault.find_case("MAN-1"))
+    recovery = (GOLDEN / "manifest-v1-recovery.txt").read_text().strip()
+    with Vault.open(home).unlock_with_recovery(recovery) as vault:
+        assert vault.findings == [] and vault.verify().ok
+        texts = vault.open_case(vault.find_case("MAN-1")).note_texts().values()
+        assert sorted(texts)[-1] == "Second visit: Hana would consider a letter."

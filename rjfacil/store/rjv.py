@@ -49,15 +49,22 @@ def _file_key(vault_key: bytes, nonce: bytes, name: str) -> bytes:
     return hkdf.derive(vault_key)
 
 
-def seal(key: bytes, plaintext: bytes, name: str) -> bytes:
+def seal(key: bytes, plaintext: bytes, name: str, *, nonce: bytes | None = None) -> bytes:
     """Encrypt ``plaintext`` as the complete bytes of an .rjv file.
 
     Args:
         key: The 32-byte vault key.
         plaintext: The document.
         name: The file's logical place, e.g. ``"index.rjv"`` or ``"cases/<uuid>.rjv"``.
+        nonce: Only to re-encrypt the same plaintext under another vault key (see
+            :func:`nonce_of`): the file key is derived from the vault key, so it is new,
+            and the file keeps its header, by which the manifest knows the write. Every
+            new write takes a fresh random nonce (the default).
     """
-    nonce = secrets.token_bytes(NONCE_BYTES)
+    if nonce is None:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+    elif len(nonce) != NONCE_BYTES:
+        raise ValueError(f"a nonce is {NONCE_BYTES} bytes")
     length = len(plaintext) + TAG_BYTES
     header = MAGIC + bytes([VERSION]) + nonce + _LENGTH.pack(length)
     body = AESGCM(_file_key(key, nonce, name)).encrypt(_GCM_NONCE, plaintext, header)
@@ -108,6 +115,36 @@ def unseal(key: bytes, data: bytes, path: Path, name: str) -> bytes:
         return AESGCM(_file_key(key, nonce, name)).decrypt(_GCM_NONCE, data[PREFIX_BYTES:], header)
     except InvalidTag:
         raise TamperedFile(path) from None
+
+
+DIGEST_BYTES = 16
+
+
+def nonce_of(data: bytes) -> bytes:
+    """The nonce in the header of the .rjv bytes ``data`` (which must have been unsealed)."""
+    return data[len(MAGIC) + 1 : len(MAGIC) + 1 + NONCE_BYTES]
+
+
+def digest(data: bytes) -> str:
+    """What names one write of an .rjv file: the start of its header's checksum.
+
+    The header holds the write's fresh nonce, so every write has its own; the header is
+    the associated data of the ciphertext, so a file that decrypts has the header it was
+    written with. Bytes too short to hold a header give "".
+    """
+    if len(data) < PREFIX_BYTES:
+        return ""
+    return data[HEADER_BYTES : HEADER_BYTES + DIGEST_BYTES].hex()
+
+
+def read_digest(path: Path) -> str:
+    """:func:`digest` of the file at ``path``, reading only its first bytes.
+
+    Raises:
+        OSError: The file cannot be read (FileNotFoundError if it is not there).
+    """
+    with open(path, "rb") as handle:
+        return digest(handle.read(PREFIX_BYTES))
 
 
 def dumps(obj: Any) -> bytes:

@@ -13,15 +13,28 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tinydb.storages import Storage
 
 from rjfacil.errors import DamagedFile, ReadFailed, ReadOnlyVault, RjfacilError
 from rjfacil.store import rjv
 from rjfacil.store.durable import DEFAULT_KEEP, backups_of, durable_write
+from rjfacil.store.manifest import stamped, take_stamp
 
 Document = dict[str, dict[str, Any]]
+
+
+class Witness(Protocol):
+    """What numbers and records each write of a file (the vault's manifest)."""
+
+    def next_counter(self, name: str) -> int:
+        """The number the next write of ``name`` carries; raises WriteFailed to stop it."""
+        ...
+
+    def written(self, name: str, counter: int, digest: str) -> None:
+        """``name`` now holds write ``counter``, whose header has ``digest``."""
+        ...
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -53,6 +66,7 @@ class EncryptedStorage(Storage):
         *,
         keep: int = DEFAULT_KEEP,
         read_only: ReadOnlyVault | None = None,
+        witness: Witness | None = None,
     ) -> None:
         """Prepare the storage; nothing is read until TinyDB asks.
 
@@ -64,6 +78,8 @@ class EncryptedStorage(Storage):
             keep: How many previous versions to keep.
             read_only: Why the vault cannot be written, if it cannot: every write is
                 refused with it before anything is attempted.
+            witness: Numbers each write (stamped into the document, out of TinyDB's
+                sight) and records it once it is on disk: the vault's manifest.
         """
         super().__init__()
         self.read_only = read_only
@@ -71,10 +87,14 @@ class EncryptedStorage(Storage):
         self.name = name
         self.backups_dir = backups_dir
         self.keep = keep
+        self.witness = witness
         self._key: bytes | None = key
         self._cache: Document | None = None
         self._batch_depth = 0
         self._dirty = False
+        # The write number and header digest of the version read or written last.
+        self.counter = 0
+        self.digest = ""
 
     @property
     def _vault_key(self) -> bytes:
@@ -96,11 +116,9 @@ class EncryptedStorage(Storage):
         data = _read_bytes(self.path)
         if data is None:
             return None
-        document = rjv.unseal_json(key, data, self.path, self.name)
-        if not isinstance(document, dict) or not all(
-            isinstance(table, dict) for table in document.values()
-        ):
-            raise DamagedFile(self.path, "it does not hold a database")
+        document = as_database(rjv.unseal_json(key, data, self.path, self.name), self.path)
+        self.counter = take_stamp(document)
+        self.digest = rjv.digest(data)
         self._cache = document
         return document
 
@@ -123,8 +141,13 @@ class EncryptedStorage(Storage):
         self._persist(data)
 
     def _persist(self, data: Document) -> None:
+        counter = 0
         try:
-            sealed = rjv.seal_json(self._vault_key, data, self.name)
+            if self.witness is not None:
+                counter = self.witness.next_counter(self.name)
+            sealed = rjv.seal_json(
+                self._vault_key, stamped(data, counter) if counter else data, self.name
+            )
             durable_write(
                 self.path,
                 sealed,
@@ -137,6 +160,11 @@ class EncryptedStorage(Storage):
             self._cache = None
             raise
         self._cache = data
+        self.counter, self.digest = counter, rjv.digest(sealed)
+        # After the file: a kill in between leaves it one write ahead of the manifest,
+        # which the next open recognises and finishes.
+        if self.witness is not None:
+            self.witness.written(self.name, counter, self.digest)
 
     def _verify(self, written: bytes) -> None:
         rjv.unseal(self._vault_key, written, self.path, self.name)
@@ -171,6 +199,15 @@ class EncryptedStorage(Storage):
         """Drop the key and the decrypted document."""
         self._cache = None
         self._key = None
+
+
+def as_database(document: Any, path: Path) -> Document:
+    """``document`` if it is a TinyDB database (a dict of tables), else DamagedFile."""
+    if not isinstance(document, dict) or not all(
+        isinstance(table, dict) for table in document.values()
+    ):
+        raise DamagedFile(path, "it does not hold a database")
+    return document
 
 
 def newest_good_backup(path: Path, key: bytes, name: str, backups_dir: Path) -> Path | None:

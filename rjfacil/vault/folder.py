@@ -13,13 +13,24 @@ from uuid import UUID
 
 import pyrage  # type: ignore[import-untyped]
 
-from rjfacil.errors import DamagedFile, HeaderError, NotFound, RjfacilError, TamperedFile
+from rjfacil.errors import (
+    DamagedFile,
+    HeaderError,
+    NotFound,
+    ReadFailed,
+    RjfacilError,
+    TamperedFile,
+    WriteFailed,
+)
 from rjfacil.store import agefile, rjv
-from rjfacil.store.durable import remove_orphans
-from rjfacil.store.storage import EncryptedStorage, newest_good_backup, restore_backup
+from rjfacil.store.durable import backups_of, remove_orphans
+from rjfacil.store.manifest import Manifest, key_check, take_stamp
+from rjfacil.store.manifest import load as load_manifest
+from rjfacil.store.storage import EncryptedStorage, as_database, newest_good_backup
+from rjfacil.vault import integrity
 from rjfacil.vault.door import PROFILE_FORMAT, PROFILE_NAME, VaultDoor, profile_v1_to_v2
+from rjfacil.vault.integrity import INDEX_NAME, Finding, Kind, case_id_of
 
-INDEX_NAME = "index.rjv"
 # The index document's format. 1: rows without a version (rjfacil 0.1); 2: the meta
 # table names the row format its rows were written in, so rows of an older (or newer)
 # row format are rebuilt rather than read with missing fields.
@@ -41,6 +52,12 @@ class VaultFolder:
         for folder in (self.home, self.cases_dir, self.backups_dir):
             if folder.is_dir() and self.read_only is None:
                 remove_orphans(folder)
+        # The record of every case file's and the index's last write (open_manifest).
+        self.manifest: Manifest | None = None
+        # Findings that stand until their file is restored, by logical name.
+        self.blocked: dict[str, Finding] = {}
+        # Why the manifest could not be written (the vault works; it is tried again).
+        self.manifest_warnings: list[str] = []
 
     @property
     def cases_dir(self) -> Path:
@@ -61,14 +78,125 @@ class VaultFolder:
         return self._key is not None
 
     def forget(self) -> None:
+        if self.manifest is not None:
+            self.manifest.close()
         self._key = None
 
     def rekey(self, key: bytes) -> None:
         """Use ``key`` from now on (after a key rotation re-encrypted every file)."""
         self._key = key
 
-    def storage(self, path: Path, name: str) -> EncryptedStorage:
-        return EncryptedStorage(path, self.key, name, self.backups_dir, read_only=self.read_only)
+    def storage(self, path: Path, name: str, *, witnessed: bool = False) -> EncryptedStorage:
+        """The storage of one .rjv file; a witnessed one's writes are numbered and recorded
+        in the manifest (case files and the index)."""
+        witness = self.manifest if witnessed else None
+        return EncryptedStorage(
+            path, self.key, name, self.backups_dir, read_only=self.read_only, witness=witness
+        )
+
+    # -- the manifest -----------------------------------------------------------------
+
+    def open_manifest(self) -> list[Finding]:
+        """Check every case file and the index against the manifest, and return what differs.
+
+        A vault without a manifest (made before there was one) gets one made from its files
+        as they are. What an interrupted save or a key change explains is put right
+        silently; the manifest is then written (a failure to write it is a warning).
+
+        Raises:
+            HeaderError: The manifest was made by a newer rjfacil.
+        """
+        on_disk = integrity.witnessed_on_disk(self.home)
+        findings: list[Finding] = []
+        try:
+            state = load_manifest(self.home, self.key)
+        except (DamagedFile, TamperedFile, ReadFailed) as error:
+            state = None
+            findings.append(Finding(Kind.MANIFEST_DAMAGED, detail=str(error)))
+        if state is None:
+            state, built = integrity.build(self.key, on_disk)
+            if not findings and any(entry.counter for entry in state.files.values()):
+                # The files carry write numbers: they were written under a manifest.
+                findings.append(Finding(Kind.MANIFEST_LOST))
+            findings += built
+            changed = True
+        else:
+            if state.journal_damage:
+                findings.append(Finding(Kind.JOURNAL_DAMAGED, detail=state.journal_damage))
+            found, changed = integrity.reconcile(self.key, state, on_disk)
+            findings += found
+        if self.manifest is not None:
+            self.manifest.close()
+        self.manifest = Manifest(self.home, self.key, state)
+        self.blocked = {finding.name: finding for finding in findings if finding.blocking}
+        if changed or self.manifest.dirty:
+            self.save_manifest()
+        return findings
+
+    def save_manifest(self) -> None:
+        """Fold the manifest's journal into a new snapshot; a failure is a warning."""
+        if self.manifest is None or self.read_only is not None:
+            return
+        try:
+            self.manifest.compact()
+        except WriteFailed as error:
+            warning = (
+                f"The vault's record of its files could not be saved ({error.cause}); "
+                "it is tried again at the next save."
+            )
+            if warning not in self.manifest_warnings:
+                self.manifest_warnings.append(warning)
+
+    def close_manifest(self) -> None:
+        """Write what the journal holds as a snapshot (if anything), then drop the key."""
+        if self.manifest is not None and self.manifest.dirty and self._key is not None:
+            self.save_manifest()
+
+    def listed_cases(self) -> set[UUID]:
+        """Every case the manifest lists (whether its file is there or not)."""
+        if self.manifest is None:
+            return set()
+        found = (case_id_of(name) for name in self.manifest.state.files)
+        return {case_id for case_id in found if case_id is not None}
+
+    def check_read(self, storage: EncryptedStorage) -> Finding | None:
+        """After reading a witnessed file: whether it is older than the manifest says.
+
+        The open compared only the first bytes of each file; this is the check of the
+        decrypted write number, made whenever a case is opened.
+        """
+        if self.manifest is None:
+            return None
+        entry = self.manifest.state.files.get(storage.name)
+        if entry is None or storage.digest == entry.digest or storage.counter > entry.counter:
+            return None
+        fresh = self.manifest.state.key_check == key_check(self.key)
+        if storage.counter == entry.counter and not fresh:
+            return None
+        finding = Finding(Kind.OLDER, storage.name)
+        self.blocked[storage.name] = finding
+        return finding
+
+    def backups_by_write(self, case_id: UUID) -> list[tuple[int, Path]]:
+        """The case's kept versions that decrypt, newest write first (write number, path)."""
+        path, name = self.case_path(case_id)
+        found = []
+        for number, backup in enumerate(backups_of(path, self.backups_dir)):
+            try:
+                data = backup.read_bytes()
+                counter = integrity.read_stamp(self.key, data, backup, name)
+            except (OSError, RjfacilError):
+                continue
+            found.append((counter, -number, backup))
+        return [(counter, backup) for counter, _, backup in sorted(found, reverse=True)]
+
+    def current_write(self, case_id: UUID) -> int | None:
+        """The write number of the case file in place, or None if it does not decrypt."""
+        path, name = self.case_path(case_id)
+        try:
+            return integrity.read_stamp(self.key, path.read_bytes(), path, name)
+        except (OSError, RjfacilError):
+            return None
 
     # -- the profile ---------------------------------------------------------------
 
@@ -136,7 +264,7 @@ class VaultFolder:
 
     def case_storage(self, case_id: UUID) -> EncryptedStorage:
         path, name = self.case_path(case_id)
-        return self.storage(path, name)
+        return self.storage(path, name, witnessed=True)
 
     def case_signatures(self) -> dict[UUID, Signature]:
         """Every case file on disk, with its size and modification time."""
@@ -153,35 +281,68 @@ class VaultFolder:
                 found[case_id] = [stat.st_size, stat.st_mtime_ns]
         return found
 
-    def read_case_document(self, case_id: UUID) -> dict[str, Any]:
+    def read_case_document(self, case_id: UUID, source: Path | None = None) -> dict[str, Any]:
         """A case file's decrypted document, for reading only (search).
+
+        Args:
+            source: Read this kept version of it instead (a backup).
 
         Raises:
             DamagedFile, TamperedFile: The file does not decrypt.
             OSError: The file cannot be read.
         """
         path, name = self.case_path(case_id)
-        document = rjv.unseal_json(self.key, path.read_bytes(), path, name)
-        if not isinstance(document, dict):
-            raise DamagedFile(path, "it does not hold a database")
+        path = source or path
+        document = as_database(rjv.unseal_json(self.key, path.read_bytes(), path, name), path)
+        take_stamp(document)
         return document
 
     def good_backup(self, case_id: UUID) -> Path | None:
-        path, name = self.case_path(case_id)
-        return newest_good_backup(path, self.key, name, self.backups_dir)
+        """The kept version of the case holding its newest write (that decrypts), or None."""
+        found = self.backups_by_write(case_id)
+        return found[0][1] if found else None
 
-    def restore_case(self, case_id: UUID) -> Path:
-        """Put the newest backup that decrypts in place of a case file; returns it."""
+    def restore_case(self, case_id: UUID) -> tuple[Path, bool]:
+        """Put the newest good version of a case in place of its file, as a new save.
+
+        With nothing found wrong, that is its newest good backup (as asked). For a file
+        that is missing, swapped, damaged or older than the vault last saved, it is the
+        newest write among its backups and the file itself: a file newer than every
+        backup is kept as it is (and recorded as the case's version from now on).
+
+        Returns:
+            Where the version came from, and whether it was the file itself (kept).
+
+        Raises:
+            NotFound: The vault has no such case.
+            RjfacilError: No good version was found.
+            WriteFailed: The save failed; the file is as it was.
+        """
         if self.read_only is not None:
             raise self.read_only.again()
-        path, _name = self.case_path(case_id)
-        if not path.exists() and not any(self.backups_dir.glob(f"{path.name}.*")):
+        path, name = self.case_path(case_id)
+        if (
+            not path.exists()
+            and case_id not in self.listed_cases()
+            and not backups_of(path, self.backups_dir)
+        ):
             raise NotFound(f"No case {case_id} in this vault.")
-        backup = self.good_backup(case_id)
-        if backup is None:
+        kept = self.backups_by_write(case_id)
+        source = kept[0][1] if kept else None
+        if name in self.blocked:
+            current = self.current_write(case_id)
+            if current is not None and (not kept or kept[0][0] <= current):
+                source = path
+        if source is None:
             raise RjfacilError(f"No good backup of {path.name} was found.")
-        restore_backup(backup, path, self.backups_dir)
-        return backup
+        data = source.read_bytes()
+        document = as_database(rjv.unseal_json(self.key, data, source, name), source)
+        take_stamp(document)
+        # Written as a new save: the file it replaces is kept among the backups, and the
+        # manifest records this version.
+        self.storage(path, name, witnessed=True).write(document)
+        self.blocked.pop(name, None)
+        return source, source == path
 
     def check_backups(self) -> tuple[int, list[str]]:
         """Decrypt every kept version in backups/ with this vault's key.
@@ -214,7 +375,7 @@ class VaultFolder:
     def check_index(self) -> str | None:
         """None if index.rjv decrypts (or is absent: it is rebuilt), else what is wrong."""
         try:
-            self.storage(self.home / INDEX_NAME, INDEX_NAME).read()
+            self.storage(self.home / INDEX_NAME, INDEX_NAME, witnessed=True).read()
         except RjfacilError as error:
             return str(error)
         return None
@@ -225,11 +386,17 @@ class VaultFolder:
         """The cached rows written in ``row_format``, each with its case file's signature.
 
         A missing, damaged or differently versioned index reads as empty: it is a cache,
-        and the caller rebuilds what is missing.
+        and the caller rebuilds what is missing. So does one the manifest found wrong (an
+        older copy, another file): its rows cannot be trusted.
         """
+        if INDEX_NAME in self.blocked:
+            return {}
+        storage = self.storage(self.home / INDEX_NAME, INDEX_NAME, witnessed=True)
         try:
-            stored = self.storage(self.home / INDEX_NAME, INDEX_NAME).read() or {}
+            stored = storage.read() or {}
         except (DamagedFile, TamperedFile):
+            return {}
+        if self.check_read(storage) is not None:
             return {}
         meta = stored.get("meta", {})
         if meta.get("format") != INDEX_FORMAT or meta.get("row_format") != row_format:
@@ -249,6 +416,7 @@ class VaultFolder:
             str(number): {"summary": row, "sig": sigs.get(case_id, [0, 0])}
             for number, (case_id, row) in enumerate(rows.items(), start=1)
         }
-        self.storage(self.home / INDEX_NAME, INDEX_NAME).write(
+        self.storage(self.home / INDEX_NAME, INDEX_NAME, witnessed=True).write(
             {"meta": {"format": INDEX_FORMAT, "row_format": row_format}, "rows": table}
         )
+        self.blocked.pop(INDEX_NAME, None)

@@ -10,7 +10,10 @@ written after. The journal lives in vault.json:
    key wrapped by the new one, and the new key's id.
 2. Every encrypted file, the kept versions in backups/ included, is re-encrypted where it
    lies, one atomic replace each (no backup copy: the old-key version must not be kept).
-   A kept version that decrypts with neither key is deleted.
+   A kept version that decrypts with neither key is deleted. The manifest (manifest.rjv,
+   its journal folded in first by the caller) is one of them; each file keeps its
+   header's nonce, so the manifest's digests of the files stay true under the new key
+   (the file key is derived from the vault key, so it is new all the same).
 3. The header is switched last: the journal's slots become the slots, in one atomic
    replace that keeps no copy of the journal. Copies of vault.json for the old key are
    then deleted (they would open nothing) and a copy of the new one kept.
@@ -161,17 +164,21 @@ def reencrypt(
                 problems.append(str(each.path))
         elif found[0] == 1:
             _, name, plaintext = found
-            _reseal(each.path, target, plaintext, name)
+            _reseal(each.path, target, plaintext, name, rjv.nonce_of(data))
         if progress is not None:
             progress(done, len(files))
     return problems
 
 
-def _reseal(path: Path, key: bytes, plaintext: bytes, name: str) -> None:
+def _reseal(path: Path, key: bytes, plaintext: bytes, name: str, nonce: bytes) -> None:
+    """Put ``path`` under ``key``, keeping its nonce: the file key is new (derived from the
+    new vault key), and the header stays the same, so the manifest's record of which write
+    the file holds stays true; undoing the rotation gives back the very same bytes."""
+
     def verify(written: bytes) -> None:
         rjv.unseal(key, written, path, name)
 
-    replace_durably(path, rjv.seal(key, plaintext, name), verify=verify)
+    replace_durably(path, rjv.seal(key, plaintext, name, nonce=nonce), verify=verify)
 
 
 @dataclass
