@@ -20,13 +20,15 @@ import secrets
 from pathlib import Path
 
 from rjfacil.export.errors import ExportExists, ExportFailed
+from rjfacil.store.durable import NO_HARD_LINKS, fsync_folder
 
 __all__ = ["EXPORT_MODE", "write_export"]
 
 EXPORT_MODE = 0o600
 _CHUNK = 1 << 20
-# What link() says on a file system without hard links (EPERM on Linux's vfat).
-_NO_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK})
+# What link() says on a file system without hard links: the vault's own list (Windows
+# says EINVAL on a FAT stick), and EXDEV.
+_NO_LINKS = NO_HARD_LINKS | {errno.EXDEV}
 
 
 def _explain(err: OSError, target: Path) -> ExportFailed:
@@ -67,16 +69,6 @@ def _write_all(fd: int, data: bytes) -> None:
         if written <= 0:
             raise OSError(errno.EIO, "the disk accepted no more data")
         view = view[written:]
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the new name durable where the system allows it (not on Windows).
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _place(temp: Path, target: Path, overwrite: bool) -> None:
@@ -150,7 +142,10 @@ def write_export(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     except BaseException:
         _discard(temp)
         raise
-    _fsync_folder(folder)
+    # The new name made durable where the system can (not on Windows); the export is
+    # written either way.
+    with contextlib.suppress(OSError):
+        fsync_folder(folder)
     return target
 
 
