@@ -94,12 +94,14 @@ class CaseFile:
         path: Path,
         owner: Facilitator,
         catalogue: Catalogue,
+        document: codec.CaseDocument | None = None,
     ) -> None:
+        """Read the case from ``storage``, or start from ``document`` (not yet written)."""
         self.path = path
         self.owner = owner
         self.catalogue = catalogue
         self._storage = storage
-        self._doc = codec.decode(storage.read() or {}, path)
+        self._doc = document if document is not None else codec.decode(storage.read() or {}, path)
 
     # -- reading -----------------------------------------------------------------
 
@@ -505,48 +507,16 @@ class CaseFile:
     # -- merging a co-worker's copy ---------------------------------------------------
 
     def merge(self, plan: merging.MergePlan) -> None:
-        """Write a merge plan and the import's entry in your history: one durable commit."""
+        """Write a merge plan and the import's entry in your history: one durable commit.
+
+        The imported audit entries are appended to their authors' chains before it.
+        """
         if plan.nothing_new:
             return
-        changes = list(plan.changes)
-        owner = self._owner_change()
-        if owner is not None:
-            changes.append(("team", owner))
-        self._doc = self._write_merge(self._storage, self._doc, self.owner, changes, plan)
-
-    @staticmethod
-    def _write_merge(
-        storage: EncryptedStorage,
-        document: codec.CaseDocument,
-        owner: Facilitator,
-        changes: list[Change],
-        plan: merging.MergePlan,
-    ) -> codec.CaseDocument:
-        meta = document.meta
-        heads: audit.Heads = dict(meta.get("audit_heads") or {})
-        heads.update(plan.heads)
-        head, count = audit.head_of(heads, owner.id)
-        case_id = next(
-            (r.id for t, r in changes if t == "case"), next(iter(document.records["case"]), None)
+        case_id = next((r.id for t, r in plan.changes if t == "case"), None) or self.id
+        self._commit(
+            "imported a co-worker's case file", plan.changes, subject=("case", case_id), merged=plan
         )
-        entry = audit.make_entry(
-            head,
-            "imported a co-worker's case file",
-            "case",
-            case_id,
-            owner.id,
-            also=[record.id for _, record in changes],
-        )
-        heads[str(owner.id)] = {"head": entry.hash, "count": count + 1}
-        meta["audit_heads"] = heads
-        made = [*(meta.get("made_by_migration") or []), *plan.made_by_migration]
-        if made:
-            meta["made_by_migration"] = made
-        staged = document.changed(
-            [*changes, *(("audit", e) for e in plan.entries), ("audit", entry)], meta
-        )
-        storage.write(codec.encode(staged))
-        return staged
 
     @classmethod
     def create_from_merge(
@@ -557,36 +527,29 @@ class CaseFile:
         catalogue: Catalogue,
         plan: merging.MergePlan,
     ) -> CaseFile:
-        """Write a new case file from a co-worker's copy (merged into an empty case)."""
-        changes = list(plan.changes)
-        if not any(t == "team" and r.id == owner.id for t, r in changes):
-            changes.append(
-                (
-                    "team",
-                    TeamMember(
-                        id=owner.id,
-                        name=owner.name,
-                        role=TeamRole.FACILITATOR,
-                        created_by=owner.id,
-                        updated_by=owner.id,
-                    ),
-                )
-            )
-        cls._write_merge(storage, merging.empty_document(), owner, changes, plan)
-        return cls(storage, path, owner, catalogue)
+        """Write a new case file from a co-worker's copy: :meth:`merge` into an empty case."""
+        case = cls(storage, path, owner, catalogue, document=merging.empty_document())
+        case.merge(plan)
+        return case
 
     # -- changing ----------------------------------------------------------------
 
     def _commit(
-        self, action: str, changes: Iterable[Change], subject: tuple[str, UUID] | None = None
+        self,
+        action: str,
+        changes: Iterable[Change],
+        subject: tuple[str, UUID] | None = None,
+        merged: merging.MergePlan | None = None,
     ) -> None:
         """Write records and one audit entry in a single durable write.
 
         ``subject`` names the record the entry is about when no record changes (an
-        export); otherwise the first change is the subject.
+        export); otherwise the first change is the subject. ``merged``: a co-worker's
+        audit entries (and their authors' heads) go in first, then this entry.
         """
         changes = list(changes)
-        owner = self._owner_change()
+        planned = {record.id: record for table, record in changes if table == "team"}
+        owner = self._owner_change(planned.get(self.owner.id))
         if owner is not None:
             changes.append(("team", owner))
         meta = self._doc.meta
@@ -596,6 +559,13 @@ class CaseFile:
         else:
             also = [record.id for _, record in changes]
         heads: audit.Heads = dict(meta.get("audit_heads") or {})
+        imported: list[AuditEntry] = []
+        if merged is not None:
+            heads.update(merged.heads)
+            imported = merged.entries
+            made = [*(meta.get("made_by_migration") or []), *merged.made_by_migration]
+            if made:
+                meta["made_by_migration"] = made
         head, count = audit.head_of(heads, self.owner.id)
         entry = audit.make_entry(
             head,
@@ -607,14 +577,17 @@ class CaseFile:
         )
         heads[str(self.owner.id)] = {"head": entry.hash, "count": count + 1}
         meta["audit_heads"] = heads
-        staged = self._doc.changed([*changes, ("audit", entry)], meta)
+        staged = self._doc.changed(
+            [*changes, *(("audit", e) for e in imported), ("audit", entry)], meta
+        )
         self._storage.write(codec.encode(staged))
         # Only a write that reached the disk changes what this object shows.
         self._doc = staged
 
-    def _owner_change(self) -> TeamMember | None:
-        """This vault's owner as a member of the team, when the case does not know them so."""
-        known = self._records["team"].get(self.owner.id)
+    def _owner_change(self, planned: Record | None = None) -> TeamMember | None:
+        """This vault's owner as a member of the team, when the case (or the version of
+        their record a change is about to write, ``planned``) does not know them so."""
+        known = planned or self._records["team"].get(self.owner.id)
         if known is None:
             return self._new(
                 TeamMember, id=self.owner.id, name=self.owner.name, role=TeamRole.FACILITATOR
