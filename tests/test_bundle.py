@@ -234,3 +234,22 @@ def test_a_file_that_takes_me_off_the_team_leaves_me_on_my_own_case(
     assert a.owner.id in {member.id for member in got.team}
     assert got.chain_problems() == []
     a.close()
+
+
+def test_the_same_value_set_aside_twice_is_to_review_once(tmp_path: Path) -> None:
+    a, b, c = _three(tmp_path)
+    try:
+        case = a.new_case("RJ-14")
+        ana = case.add_participant(Role.PERSON_HARMED, "Ana", address_as="Ana")
+        send(a, case.id, b, tmp_path / "base-b.age")
+        send(a, case.id, c, tmp_path / "base-c.age")
+        b.open_case(case.id).update_participant(ana.id, address_as="Ana")  # saved unchanged
+        c.open_case(case.id).update_participant(ana.id, address_as="Mrs Silva")
+        send(b, case.id, a, tmp_path / "b.age")
+        assert case.conflicts() == []
+        send(c, case.id, a, tmp_path / "c.age")
+        assert case.participant(ana.id).address_as == "Mrs Silva"
+        assert [x.other["address_as"] for x in case.conflicts()] == ["Ana"]
+    finally:
+        for vault in (a, b, c):
+            vault.close()
