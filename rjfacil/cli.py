@@ -271,9 +271,13 @@ def cmd_note_list(args: argparse.Namespace) -> int:
             parts = [show_when(note.created_at), f"by {case.author(note.created_by)}"]
             parts.append(f"about {case.participant_label(note.participant_id)}")
             parts.append(note_source_label(note.source).lower())
+            parts.append(f"note {str(note.id)[:8]}")
             print(_line(" · ".join(parts)))
             if note.private:
                 print("  PRIVATE: only for you; never exported or shared")
+                print(
+                    _line(f"  (to release it: rjfacil note release {reference} {str(note.id)[:8]})")
+                )
             elif note.share_with:
                 names = ", ".join(case.person_name(p) for p in note.share_with)
                 print(_line(f"  {share_how_label(note.share_how)} with {names}"))
@@ -281,6 +285,20 @@ def cmd_note_list(args: argparse.Namespace) -> int:
                 print(f"  {share_how_label(note.share_how)}")
             for text_line in texts.get(note.id, "").splitlines() or [""]:
                 print(f"    {_line(text_line)}")
+    return 0
+
+
+def cmd_note_release(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        note = case.release_note(case.find_note(args.note))
+        print(
+            _line(
+                f"Released the private note about {case.participant_label(note.participant_id)} "
+                f"in case {case.case.reference}: it now goes with the case to co-workers and "
+                "in supervisor summaries."
+            )
+        )
     return 0
 
 
@@ -680,6 +698,16 @@ def build_parser() -> argparse.ArgumentParser:
     note_list = add("list", cmd_note_list, "the notes of a case, newest first", note)
     note_list.add_argument("case", help="the case id (or its start) or reference")
     note_list.add_argument("--about", metavar="P", help="only notes about this participant")
+    note_release = add(
+        "release",
+        cmd_note_release,
+        "release one private note: it then goes with the case to co-workers and supervisors",
+        note,
+    )
+    note_release.add_argument("case", help="the case id (or its start) or reference")
+    note_release.add_argument(
+        "note", help="the note's id, or its first 4+ characters ('note list' shows them)"
+    )
     participant = _group(sub, "participant", "work on a case's participants")
     p_add = add("add", cmd_participant_add, "add a participant to a case", participant)
     p_add.add_argument("case", help="the case id (or its start) or reference")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -27,8 +27,10 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
+from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import show_day_of, show_when
 from rjfacil.views.labels import note_source_label, share_how_label
+from screens.dialogs import ConfirmModal
 from screens.safe import plain
 from screens.widgets import (
     CasePane,
@@ -290,6 +292,14 @@ class NotesPane(CasePane):
             id="notes.history",
             tooltip="Every revision of the selected note",
         ),
+        Binding(
+            "r",
+            "release",
+            "Release",
+            id="notes.release",
+            tooltip="Release the selected private note: it then goes with the case to "
+            "co-workers and in supervisor summaries",
+        ),
         Binding("f", "filter", "Filter", id="notes.filter", tooltip="Go to the filters"),
     ]
 
@@ -389,6 +399,14 @@ class NotesPane(CasePane):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self._show_selected()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Release is offered (and in the footer) only while a private note is selected."""
+        if action == "release":
+            note = self._selected_note() if not self.stale else None
+            return note is not None and note.private
+        return True
 
     @on(DataTable.RowSelected, "#notes-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -449,6 +467,36 @@ class NotesPane(CasePane):
             self.notify("Note saved.", markup=False)
             self.changed(select=note.id)
             self.query_one(RecordTable).focus()
+
+    def action_release(self) -> None:
+        self._release()
+
+    @work(exclusive=True, group="notes-release")
+    async def _release(self) -> None:
+        note = self._selected_note()
+        if note is None or not note.private:
+            return
+        question = Content.assemble(
+            "Release this private note about ",
+            _who(self.case, note.participant_id),
+            "?\n\nIt will then go with the case: in co-workers' case files and supervisor "
+            "summaries. It is not shared with any participant unless you share it with them. "
+            "Other private notes stay private.",
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmModal(question, yes="Release", no="Keep private")
+        ):
+            return
+        try:
+            released = self.case.release_note(note.id)
+        except RjfacilError as error:
+            self.fail(error)
+            return
+        self.notify(
+            "Note released: it now goes with the case to co-workers and in supervisor summaries.",
+            markup=False,
+        )
+        self.changed(select=released.id)
 
     def action_history(self) -> None:
         note = self._selected_note()

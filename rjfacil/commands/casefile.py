@@ -81,6 +81,10 @@ MESSAGES = {
 }
 
 
+# The shortest start of a note's id that names it on the command line.
+MIN_NOTE_PREFIX = 4
+
+
 def _normalised(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -256,6 +260,29 @@ class CaseFile:
         if found is None:
             raise NotFound(f"No note {note_id} in case {self.case.reference}.")
         return found  # type: ignore[return-value]
+
+    def find_note(self, text: str) -> UUID:
+        """A note of this case from its id, or the start of it (4 characters or more).
+
+        Raises:
+            NotFound: No note, or more than one, has an id starting so.
+        """
+        wanted = text.strip().lower()
+        reference = self.case.reference
+        if len(wanted) < MIN_NOTE_PREFIX:
+            raise NotFound(
+                f"Give at least {MIN_NOTE_PREFIX} characters of the note's id "
+                f"('rjfacil note list {reference}' shows them)."
+            )
+        matches = [n.id for n in self.notes() if str(n.id).startswith(wanted)]
+        if not matches:
+            raise NotFound(
+                f"No note '{text}' in case {reference} ('rjfacil note list {reference}' "
+                "shows each note's id)."
+            )
+        if len(matches) > 1:
+            raise NotFound(f"'{text}' starts the ids of {len(matches)} notes: give more of it.")
+        return matches[0]
 
     def note_history(self, note_id: UUID) -> list[NoteRevision]:
         revisions = [
@@ -786,8 +813,42 @@ class CaseFile:
         action = "revised a note" if new_text else "changed a note's sharing"
         if new_text and changed:
             action = "revised a note and its sharing"
+        if edited.private != note.private:
+            # Whether a note may leave the vault at all is said in words of its own.
+            action = self._privacy_words(edited)
+            if new_text:
+                action = f"revised a note and {action}"
         self._commit(action, changes)
         return edited
+
+    def release_note(self, note_id: UUID) -> Note:
+        """Release one private note: from now on it goes with the case to co-workers (in
+        their case files) and in supervisor summaries. It is not shared with any
+        participant (that is a choice of its own, made in the note's sharing).
+
+        Raises:
+            RjfacilError: The note is not private; nothing is written.
+        """
+        note = self.note(note_id)
+        if not note.private:
+            raise RjfacilError(
+                "That note is not private: it already goes with the case. Nothing was changed."
+            )
+        return self.revise_note(note_id, private=False)
+
+    def _privacy_words(self, note: Note) -> str:
+        """The history's words for making a note private or releasing it (roles, not names)."""
+        about = "the case"
+        if note.participant_id is not None:
+            person = self._records["participants"].get(note.participant_id)
+            if isinstance(person, Participant):
+                about = f"the {person.role.label.lower()}"
+        if note.private:
+            return f"made a note about {about} private: it stays in this vault"
+        return (
+            f"released a private note about {about}: it now goes with the case to "
+            "co-workers and in supervisor summaries"
+        )
 
     def answer(
         self,
