@@ -12,7 +12,7 @@ from uuid import UUID
 
 from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -57,6 +57,7 @@ from screens.risks import RisksPane
 from screens.safe import plain
 from screens.walker import ChecklistWalker
 from screens.widgets import (
+    HELP_IN_FOOTER,
     LOCK_IN_FOOTER,
     CaseChanged,
     CasePane,
@@ -71,6 +72,7 @@ from screens.widgets import (
     draft_note,
     editable,
     form_row,
+    keys_first,
     text_field,
 )
 
@@ -479,6 +481,7 @@ class CaseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
+        HELP_IN_FOOTER,
         Binding(
             "s",
             "stage",
@@ -519,6 +522,14 @@ class CaseScreen(Screen[None]):
         ),
     ]
 
+    # At 80 columns the footer has room for about eight keys: these come first on every
+    # tab, whatever has focus; each tab's own keys follow (all are in F1's list).
+    FOOTER_FIRST = ("case.close", "screen.help", "case.export", "screen.lock")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return keys_first(super().active_bindings, self.FOOTER_FIRST)
+
     def __init__(
         self, case_id: UUID, tab: str | None = None, walk: dict[str, Any] | None = None
     ) -> None:
@@ -543,7 +554,7 @@ class CaseScreen(Screen[None]):
             for tab_id, title in TABS:
                 with TabPane(title, id=tab_id):
                     yield PANES[tab_id](id=f"pane-{tab_id}")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         try:

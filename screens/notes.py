@@ -286,19 +286,19 @@ class NotesPane(CasePane):
             tooltip="Revise the selected note (adds a revision)",
         ),
         Binding(
-            "h",
-            "history",
-            "History",
-            id="notes.history",
-            tooltip="Every revision of the selected note",
-        ),
-        Binding(
             "r",
             "release",
             "Release",
             id="notes.release",
             tooltip="Release the selected private note: it then goes with the case to "
             "co-workers and in supervisor summaries",
+        ),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="notes.history",
+            tooltip="Every revision of the selected note",
         ),
         Binding("f", "filter", "Filter", id="notes.filter", tooltip="Go to the filters"),
     ]

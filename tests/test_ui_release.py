@@ -36,7 +36,7 @@ async def test_release_a_private_note_after_saying_what_it_means(vault: Vault) -
         await pilot.press("down")
         await settle(pilot)
         assert table.current_key == str(private.id)
-        assert "r Release" in footer_keys(app)
+        assert "r Release" in footer_keys(app)  # the key it needs is not cut at 80 columns
 
         await pilot.press("r")
         await settle(pilot)
