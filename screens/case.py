@@ -720,10 +720,11 @@ class CaseScreen(Screen[None]):
                 self.notify, str(error), title="Not exported", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._exported, written)
+        self.app.call_from_thread(self._exported, written, request.options.password is not None)
 
-    def _exported(self, written: Path) -> None:
-        self.notify(f"Exported to {written}", title="Export written", markup=False)
+    def _exported(self, written: Path, protected: bool = False) -> None:
+        how = " (password protected)" if protected else ""
+        self.notify(f"Exported to {written}{how}", title="Export written", markup=False)
         self.case_changed()
 
     @work(exclusive=True, group="case-stage")

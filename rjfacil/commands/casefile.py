@@ -984,9 +984,11 @@ class CaseFile:
         redaction: str,
         for_participant: UUID | None = None,
         notes: str = "",
+        protected: bool = False,
     ) -> AuditEntry:
         """Record in the case's audit log that an export was made (one commit, no record
-        changes): what kind, in which format, at which redaction, and for whom.
+        changes): what kind, in which format, at which redaction, for whom, and whether
+        it was protected by a password (never the password).
 
         The entry names a participant by role only; its record id is theirs.
         """
@@ -999,6 +1001,8 @@ class CaseFile:
         details = [fmt, f"redaction {redaction}"]
         if notes:
             details.append(f"notes {notes}")
+        if protected:
+            details.append("password protected")
         self._commit(f"exported a {kind}{whom} ({', '.join(details)})", [], subject=subject)
         return self.audit_log[-1]
 
