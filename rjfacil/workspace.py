@@ -44,7 +44,14 @@ from rjfacil.vault.door import (
 )
 from rjfacil.vault.folder import VaultFolder
 from rjfacil.views.merge_words import describe_merge
-from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise
+from rjfacil.views.summary import (
+    ROW_FORMAT,
+    CaseSummary,
+    checked_ids,
+    record_id_prefixes,
+    summarise,
+    unpacked_prefixes,
+)
 from rjfacil.vocab import Stage
 
 Progress = Callable[[int, int], None]
@@ -482,28 +489,43 @@ class Vault:
 
     def _check_no_collisions(self, incoming: CaseDocument, case_id: UUID) -> None:
         """Refuse records whose ids another case already holds (team members aside: the
-        same person is on many cases, by the same id)."""
-        ids = {
-            str(record_id)
-            for table, records in incoming.records.items()
-            if table != "team"
-            for record_id in records
-        }
-        for other in self.files.case_signatures():
+        same person is on many cases, by the same id).
+
+        Cases open here are checked in memory; the others through their index rows, which
+        keep the start of every record id: only a case whose row matches (or has no ids,
+        being unreadable) is decrypted, to check exactly.
+        """
+        ids = set(checked_ids(incoming.records))
+        wanted = record_id_prefixes(ids)
+        # Every case file has a row (the index is brought up to date at unlock, and every
+        # case made or imported since gets one).
+        for other in set(self._index) | set(self._open):
             if other == case_id:
+                continue
+            if other in self._open:
+                held = set(checked_ids(self._open[other].document.records))
+                if held & ids:
+                    raise _collision()
+                continue
+            row = self._index.get(other)
+            if (
+                row is not None
+                and row.record_ids
+                and not wanted & unpacked_prefixes(row.record_ids)
+            ):
                 continue
             try:
                 raw = self.files.read_case_document(other)
             except (OSError, RjfacilError):
                 continue
+            text_ids = {str(each) for each in ids}
             for table, records in raw.items():
                 if table in ("team", "meta") or not isinstance(records, dict):
                     continue
-                if any(str(r.get("id")) in ids for r in records.values() if isinstance(r, dict)):
-                    raise BundleRefused(
-                        "The file holds records with the same ids as another case in this "
-                        "vault; it was refused."
-                    )
+                if any(
+                    str(r.get("id")) in text_ids for r in records.values() if isinstance(r, dict)
+                ):
+                    raise _collision()
 
     # -- keys -------------------------------------------------------------------------
 
@@ -584,6 +606,12 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _collision() -> BundleRefused:
+    return BundleRefused(
+        "The file holds records with the same ids as another case in this vault; it was refused."
+    )
 
 
 def _search_case(case_id: UUID, found: Searchable, needle: str) -> Iterator[SearchHit]:
