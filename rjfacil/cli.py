@@ -427,11 +427,28 @@ def _share_passphrase(args: argparse.Namespace, twice: bool) -> str:
     return first
 
 
+def _say_slow(doing: str) -> None:
+    """Say on stderr that the share passphrase's key derivation takes a few seconds (age's
+    work factor, chosen so that guessing the passphrase of an emailed file is slow).
+
+    Only to a terminal, where someone waits: a script's stderr keeps one line per failure.
+    """
+    if not sys.stderr.isatty():
+        return
+    print(
+        f"{doing} with the share passphrase (a few seconds: it is made slow to guess on purpose)…",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     passphrase = None if args.to else _share_passphrase(args, twice=True)
     with _unlock(args) as vault:
         case_id = vault.find_case(args.case)
+        if passphrase is not None:
+            _say_slow("Encrypting")
         left_out = vault.export_bundle(case_id, out, recipients=args.to, passphrase=passphrase)
         reference = vault.open_case(case_id).case.reference
     to = f"{len(args.to)} recipient(s)" if args.to else "a share passphrase"
@@ -452,13 +469,17 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
     )
     with _unlock(args) as vault:
         try:
+            if passphrase is not None:
+                _say_slow("Decrypting")
             bundle = vault.read_bundle(source, passphrase)
         except BundleError as error:
             if error.reason != "needs-passphrase" or passphrase is not None:
                 raise
             if not sys.stdin.isatty():
                 raise CliError(f"{error} (In a script: --share-passphrase-file FILE.)") from None
-            bundle = vault.read_bundle(source, _share_passphrase(args, twice=False))
+            passphrase = _share_passphrase(args, twice=False)
+            _say_slow("Decrypting")
+            bundle = vault.read_bundle(source, passphrase)
         preview = vault.preview_import(bundle)
         if args.dry_run:
             print("Nothing was written (--dry-run).")

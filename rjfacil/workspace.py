@@ -7,6 +7,7 @@ a CaseSummary (views).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,6 +434,15 @@ class Vault:
         case.record_bundle_export(f"exported a case file for co-workers (to {whom})")
         return left_out
 
+    @staticmethod
+    def check_recipients(texts: list[str]) -> list[str]:
+        """Co-workers' recipients as typed or pasted, checked, in canonical form.
+
+        Raises:
+            BundleError: One is not an age recipient (the message says what it should be).
+        """
+        return [agefile.parse_recipient(text) for text in texts]
+
     def read_bundle(self, source: Path, passphrase: str | None = None) -> Bundle:
         """Decrypt (with this vault's identity, or a share passphrase) and validate a
         co-worker's case file. Nothing is written.
@@ -606,6 +616,12 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def bundle_file_name(reference: str) -> str:
+    """A safe file name for a case file for co-workers: ``RJ-2026-014.age``."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", reference).strip("-.") or "case"
+    return f"{stem[:60]}.age"
 
 
 def _collision() -> BundleRefused:
