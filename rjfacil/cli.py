@@ -333,9 +333,13 @@ def cmd_note_list(args: argparse.Namespace) -> int:
             parts = [show_when(note.created_at), f"by {case.author(note.created_by)}"]
             parts.append(f"about {case.participant_label(note.participant_id)}")
             parts.append(note_source_label(note.source).lower())
+            parts.append(f"note {str(note.id)[:8]}")
             print(_line(" · ".join(parts)))
             if note.private:
                 print("  PRIVATE: only for you; never exported or shared")
+                print(
+                    _line(f"  (to release it: rjfacil note release {reference} {str(note.id)[:8]})")
+                )
             elif note.share_with:
                 names = ", ".join(case.person_name(p) for p in note.share_with)
                 print(_line(f"  {share_how_label(note.share_how)} with {names}"))
@@ -343,6 +347,20 @@ def cmd_note_list(args: argparse.Namespace) -> int:
                 print(f"  {share_how_label(note.share_how)}")
             for text_line in texts.get(note.id, "").splitlines() or [""]:
                 print(f"    {_line(text_line)}")
+    return 0
+
+
+def cmd_note_release(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        note = case.release_note(case.find_note(args.note))
+        print(
+            _line(
+                f"Released the private note about {case.participant_label(note.participant_id)} "
+                f"in case {case.case.reference}: it now goes with the case to co-workers and "
+                "in supervisor summaries."
+            )
+        )
     return 0
 
 
@@ -472,11 +490,28 @@ def _share_passphrase(args: argparse.Namespace, twice: bool) -> str:
     return first
 
 
+def _say_slow(doing: str) -> None:
+    """Say on stderr that the share passphrase's key derivation takes a few seconds (age's
+    work factor, chosen so that guessing the passphrase of an emailed file is slow).
+
+    Only to a terminal, where someone waits: a script's stderr keeps one line per failure.
+    """
+    if not sys.stderr.isatty():
+        return
+    print(
+        f"{doing} with the share passphrase (a few seconds: it is made slow to guess on purpose)…",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     passphrase = None if args.to else _share_passphrase(args, twice=True)
     with _unlock(args) as vault:
         case_id = vault.find_case(args.case)
+        if passphrase is not None:
+            _say_slow("Encrypting")
         left_out = vault.export_bundle(case_id, out, recipients=args.to, passphrase=passphrase)
         reference = vault.open_case(case_id).case.reference
         _not_recorded(vault)
@@ -500,13 +535,17 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         if not args.dry_run:
             vault.check_writable()  # before the file is read or a passphrase asked
         try:
+            if passphrase is not None:
+                _say_slow("Decrypting")
             bundle = vault.read_bundle(source, passphrase)
         except BundleError as error:
             if error.reason != "needs-passphrase" or passphrase is not None:
                 raise
             if not sys.stdin.isatty():
                 raise CliError(f"{error} (In a script: --share-passphrase-file FILE.)") from None
-            bundle = vault.read_bundle(source, _share_passphrase(args, twice=False))
+            passphrase = _share_passphrase(args, twice=False)
+            _say_slow("Decrypting")
+            bundle = vault.read_bundle(source, passphrase)
         preview = vault.preview_import(bundle)
         if args.dry_run:
             print("Nothing was written (--dry-run).")
@@ -813,6 +852,16 @@ def _build_parser() -> argparse.ArgumentParser:
     note_list = add("list", cmd_note_list, "the notes of a case, newest first", note)
     note_list.add_argument("case", help="the case id (or its start) or reference")
     note_list.add_argument("--about", metavar="P", help="only notes about this participant")
+    note_release = add(
+        "release",
+        cmd_note_release,
+        "release one private note: it then goes with the case to co-workers and supervisors",
+        note,
+    )
+    note_release.add_argument("case", help="the case id (or its start) or reference")
+    note_release.add_argument(
+        "note", help="the note's id, or its first 4+ characters ('note list' shows them)"
+    )
     participant = _group(sub, "participant", "work on a case's participants")
     p_add = add("add", cmd_participant_add, "add a participant to a case", participant)
     p_add.add_argument("case", help="the case id (or its start) or reference")

@@ -7,8 +7,10 @@ keeps working when the checklist content is revised.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
+from uuid import UUID
 
 from rjfacil import clock
 from rjfacil.casedoc.model import (
@@ -21,6 +23,7 @@ from rjfacil.casedoc.model import (
 )
 from rjfacil.checklists.schema import Item
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.store import kdf
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 from rjfacil.workspace import Vault
 
@@ -162,6 +165,39 @@ def _co_worked_case(vault: Vault) -> None:
         "Priya prepared Casey alone on Tuesday; notes to compare before the joint meeting.",
         source=NoteSource.FACILITATOR_ASSESSMENT,
     )
+    _merge_from_co_worker(vault, case, supporter.id)
+
+
+def _merge_from_co_worker(vault: Vault, case: CaseFile, supporter_id: UUID) -> None:
+    """Priya works on her copy of the case, and her case file is merged back: the demo then
+    shows her note, her name on what she wrote, and one value set aside to review (both
+    changed how the supporter is addressed).
+
+    Her vault lives only while the demo is made, in a private folder beside the demo vault
+    (not the shared temporary folder), with the demo vault's own key-derivation settings.
+    """
+    params = kdf.KdfParams.from_dict(vault.door.header.slot(kdf.SLOT_PASSPHRASE)["kdf"])
+    with tempfile.TemporaryDirectory(prefix=".co-worker-", dir=vault.home.parent) as folder:
+        there = Path(folder)
+        priya, _code = Vault.create(there / "priya", "demo co-worker only", "Priya Shah", params)
+        try:
+            vault.export_bundle(case.id, there / "to-priya.age", recipients=[priya.recipient])
+            theirs = priya.import_bundle(
+                priya.preview_import(priya.read_bundle(there / "to-priya.age"))
+            )
+            case.update_participant(supporter_id, address_as="Mo")
+            theirs.add_note(
+                "Casey asked whether Sam's father will come; I said I would check with Sam first.",
+                participant_id=next(
+                    p.id for p in theirs.participants if p.role is Role.PERSON_RESPONSIBLE
+                ),
+                source=NoteSource.FROM_PARTICIPANT,
+            )
+            theirs.update_participant(supporter_id, address_as="Morgan (Sam's brother)")
+            priya.export_bundle(theirs.id, there / "to-robin.age", recipients=[vault.recipient])
+        finally:
+            priya.close()
+        vault.import_bundle(vault.preview_import(vault.read_bundle(there / "to-robin.age")))
 
 
 def _letter_case(vault: Vault) -> None:

@@ -7,6 +7,7 @@ a CaseSummary (views).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,15 @@ from rjfacil.vault.integrity import Finding, Kind, case_id_of, case_name
 from rjfacil.views.excerpt import excerpt
 from rjfacil.views.integrity_words import Backup, Remedy, case_line, vault_line
 from rjfacil.views.merge_words import describe_merge
-from rjfacil.views.summary import ROW_FORMAT, CaseSummary, summarise, summarise_stored
+from rjfacil.views.summary import (
+    ROW_FORMAT,
+    CaseSummary,
+    checked_ids,
+    record_id_prefixes,
+    summarise,
+    summarise_stored,
+    unpacked_prefixes,
+)
 from rjfacil.vocab import Stage
 
 Progress = Callable[[int, int], None]
@@ -633,6 +642,15 @@ class Vault:
         case.record_bundle_export(f"exported a case file for co-workers (to {whom})")
         return left_out
 
+    @staticmethod
+    def check_recipients(texts: list[str]) -> list[str]:
+        """Co-workers' recipients as typed or pasted, checked, in canonical form.
+
+        Raises:
+            BundleError: One is not an age recipient (the message says what it should be).
+        """
+        return [agefile.parse_recipient(text) for text in texts]
+
     def read_bundle(self, source: Path, passphrase: str | None = None) -> Bundle:
         """Decrypt (with this vault's identity, or a share passphrase) and validate a
         co-worker's case file. Nothing is written.
@@ -690,28 +708,43 @@ class Vault:
 
     def _check_no_collisions(self, incoming: CaseDocument, case_id: UUID) -> None:
         """Refuse records whose ids another case already holds (team members aside: the
-        same person is on many cases, by the same id)."""
-        ids = {
-            str(record_id)
-            for table, records in incoming.records.items()
-            if table != "team"
-            for record_id in records
-        }
-        for other in self.files.case_signatures():
+        same person is on many cases, by the same id).
+
+        Cases open here are checked in memory; the others through their index rows, which
+        keep the start of every record id: only a case whose row matches (or has no ids,
+        being unreadable) is decrypted, to check exactly.
+        """
+        ids = set(checked_ids(incoming.records))
+        wanted = record_id_prefixes(ids)
+        # Every case file has a row (the index is brought up to date at unlock, and every
+        # case made or imported since gets one).
+        for other in set(self._index) | set(self._open):
             if other == case_id:
+                continue
+            if other in self._open:
+                held = set(checked_ids(self._open[other].document.records))
+                if held & ids:
+                    raise _collision()
+                continue
+            row = self._index.get(other)
+            if (
+                row is not None
+                and row.record_ids
+                and not wanted & unpacked_prefixes(row.record_ids)
+            ):
                 continue
             try:
                 raw = self.files.read_case_document(other)
             except (OSError, RjfacilError):
                 continue
+            text_ids = {str(each) for each in ids}
             for table, records in raw.items():
                 if table in ("team", "meta") or not isinstance(records, dict):
                     continue
-                if any(str(r.get("id")) in ids for r in records.values() if isinstance(r, dict)):
-                    raise BundleRefused(
-                        "The file holds records with the same ids as another case in this "
-                        "vault; it was refused."
-                    )
+                if any(
+                    str(r.get("id")) in text_ids for r in records.values() if isinstance(r, dict)
+                ):
+                    raise _collision()
 
     # -- keys -------------------------------------------------------------------------
 
@@ -839,6 +872,18 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def bundle_file_name(reference: str) -> str:
+    """A safe file name for a case file for co-workers: ``RJ-2026-014.age``."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", reference).strip("-.") or "case"
+    return f"{stem[:60]}.age"
+
+
+def _collision() -> BundleRefused:
+    return BundleRefused(
+        "The file holds records with the same ids as another case in this vault; it was refused."
+    )
 
 
 @dataclass

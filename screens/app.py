@@ -559,7 +559,7 @@ class RjfacilApp(VaultHost):
     async def action_import_bundle(self) -> None:
         """Ask for the file (and a share passphrase if it needs one), show what it would
         add, change and set aside, and write it only when confirmed."""
-        from screens.dialogs import ConfirmModal, TextPromptModal
+        from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 
         if not self.unlocked:
             return
@@ -588,7 +588,15 @@ class RjfacilApp(VaultHost):
                 )
                 if passphrase is None:
                     return
-                result = await self._preview_bundle(self.vault, path, passphrase).wait()
+                busy = BusyModal(
+                    "Decrypting with the share passphrase… a few seconds: it is made slow "
+                    "to guess on purpose."
+                )
+                self.push_screen(busy)
+                try:
+                    result = await self._preview_bundle(self.vault, path, passphrase).wait()
+                finally:
+                    busy.finish()
             if not isinstance(result, str):
                 break
             error, passphrase = result, None

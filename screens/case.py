@@ -12,7 +12,7 @@ from uuid import UUID
 
 from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -43,7 +43,7 @@ from rjfacil.views.labels import (
 from rjfacil.views.next_steps import NextStep, next_steps
 from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
-from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
 from screens.form import Choice, Day, EditorModal, Form, Line, Text, changes
 from screens.history import HistoryPane
@@ -56,6 +56,7 @@ from screens.risks import RisksPane
 from screens.safe import plain
 from screens.walker import ChecklistWalker
 from screens.widgets import (
+    HELP_IN_FOOTER,
     LOCK_IN_FOOTER,
     CaseChanged,
     CasePane,
@@ -66,6 +67,7 @@ from screens.widgets import (
     WalkRequested,
     WalkTable,
     editable,
+    keys_first,
 )
 
 if TYPE_CHECKING:
@@ -421,6 +423,7 @@ class CaseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
+        HELP_IN_FOOTER,
         Binding(
             "s",
             "stage",
@@ -450,6 +453,14 @@ class CaseScreen(Screen[None]):
             id="case.export",
             tooltip="A supervisor summary or a participant's own information, to a file",
         ),
+        Binding(
+            "b",
+            "send_bundle",
+            "Send",
+            show=False,
+            id="case.send",
+            tooltip="Send this case to a co-worker, as an encrypted case file",
+        ),
         Binding("escape", "close", "Cases", id="case.close", tooltip="Back to the case list"),
         Binding(
             "ctrl+k",
@@ -460,6 +471,14 @@ class CaseScreen(Screen[None]):
             tooltip="Review what merging a co-worker's file set aside",
         ),
     ]
+
+    # At 80 columns the footer has room for about eight keys: these come first on every
+    # tab, whatever has focus; each tab's own keys follow (all are in F1's list).
+    FOOTER_FIRST = ("case.close", "screen.help", "case.export", "screen.lock")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return keys_first(super().active_bindings, self.FOOTER_FIRST)
 
     def __init__(
         self, case_id: UUID, tab: str | None = None, walk: dict[str, Any] | None = None
@@ -486,7 +505,7 @@ class CaseScreen(Screen[None]):
             for tab_id, title in TABS:
                 with TabPane(title, id=tab_id):
                     yield PANES[tab_id](id=f"pane-{tab_id}")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         try:
@@ -653,13 +672,130 @@ class CaseScreen(Screen[None]):
                 self.notify, str(error), title="Not exported", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._exported, written)
+        self.app.call_from_thread(self._exported, written, request.options.password is not None)
 
-    def _exported(self, written: Path) -> None:
+    def _exported(self, written: Path, protected: bool = False) -> None:
+        how = " (password protected)" if protected else ""
         refusal = read_only(self.app)
         history = f" It is not recorded in the case's history: {refusal.reason}." if refusal else ""
-        self.notify(f"Exported to {written}.{history}", title="Export written", markup=False)
+        self.notify(f"Exported to {written}{how}.{history}", title="Export written", markup=False)
         self.case_changed()
+
+    def action_send_bundle(self) -> None:
+        self._send_bundle()
+
+    @work(exclusive=True, group="case-send")
+    async def _send_bundle(self) -> None:
+        """Ask whom for (their recipients, or a share passphrase typed twice) and where,
+        then write the case file for co-workers in a thread, saying so while it works."""
+        from rjfacil.paths import exports_dir
+        from rjfacil.workspace import Vault, bundle_file_name
+
+        reference = plain(self.case.case.reference, single_line=True)
+        typed, error = "", ""
+        while True:
+            answer = await self.app.push_screen_wait(
+                TextPromptModal(
+                    Content.assemble("Send case ", reference, " to a co-worker"),
+                    value=typed,
+                    error=error,
+                    allow_empty=True,
+                    placeholder="age1… (empty: a share passphrase)",
+                    help="Their recipient, as their Settings or 'rjfacil whoami' show it; "
+                    "several separated by spaces. Leave it empty to protect the file with a "
+                    "share passphrase instead (slower to open; pass it on another way).",
+                )
+            )
+            if answer is None:
+                return
+            typed = answer.strip()
+            try:
+                recipients = Vault.check_recipients(typed.split())
+            except RjfacilError as refused:
+                error = str(refused)
+                continue
+            break
+        passphrase = None if recipients else await self._share_passphrase()
+        if not recipients and passphrase is None:
+            return
+        where = await self.app.push_screen_wait(
+            TextPromptModal(
+                "Save the case file to",
+                value=str(exports_dir() / bundle_file_name(self.case.case.reference)),
+                help="It is encrypted: only they can open it. Private notes stay here.",
+            )
+        )
+        if where is None:
+            return
+        path = Path(where.strip()).expanduser()
+        busy = None
+        if passphrase is not None:
+            busy = BusyModal(
+                "Encrypting with the share passphrase… a few seconds: it is made slow to "
+                "guess on purpose."
+            )
+            self.app.push_screen(busy)
+        try:
+            result = await self._write_bundle(path, recipients, passphrase).wait()
+        finally:
+            if busy is not None:
+                busy.finish()
+        if isinstance(result, str):
+            self.notify(result, title="Not sent", severity="error", markup=False)
+            return
+        count = len(recipients)
+        if not recipients:
+            whom = "protected by a share passphrase: give it to them another way than the file."
+        elif count == 1:
+            whom = "for 1 co-worker's key."
+        else:
+            whom = f"for {count} co-workers' keys."
+        kept = (
+            f" {result} private note{'s' if result > 1 else ''} stayed in this vault."
+            if result
+            else ""
+        )
+        self.notify(
+            f"Wrote case {self.case.case.reference} to {path}, {whom}{kept}",
+            title="Case file written",
+            markup=False,
+        )
+        self.case_changed()
+
+    async def _share_passphrase(self) -> str | None:
+        """A share passphrase typed twice (hidden); None if the facilitator gave up."""
+        error = ""
+        while True:
+            first = await self.app.push_screen_wait(
+                TextPromptModal(
+                    "Share passphrase",
+                    password=True,
+                    error=error,
+                    help="The co-worker needs it to open the file: tell them another way "
+                    "than the file itself (by phone, say).",
+                )
+            )
+            if first is None:
+                return None
+            again = await self.app.push_screen_wait(
+                TextPromptModal("The same share passphrase again", password=True)
+            )
+            if again is None:
+                return None
+            if again == first:
+                return first
+            error = "The two share passphrases differ: type it again."
+
+    @work(thread=True, exclusive=True, group="case-send-write")
+    def _write_bundle(self, path: Path, recipients: list[str], passphrase: str | None) -> Any:
+        try:
+            return self.app.unlocked_vault.export_bundle(
+                self.case_id, path, recipients=recipients or None, passphrase=passphrase
+            )
+        except RjfacilError as error:
+            return str(error)
+        except OSError as error:
+            return f"Could not write {path}: {error.strerror}."
 
     @work(exclusive=True, group="case-stage")
     async def _change_stage(self) -> None:

@@ -47,6 +47,13 @@ class RjfacilCommands(Provider):
                     "A supervisor summary or a participant's own information",
                     export,
                 )
+            send = getattr(self.screen, "action_send_bundle", None)
+            if send is not None:  # on a case's screen
+                yield (
+                    "Send this case to a co-worker…",
+                    "An encrypted case file, to their key or a share passphrase",
+                    send,
+                )
             yield (
                 "Import a co-worker's case file",
                 "Preview what it adds, changes and sets aside, then confirm",

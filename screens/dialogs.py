@@ -1,4 +1,5 @@
-"""Generic dialogs: a yes/no question, a one-line text prompt and a record shown whole.
+"""Generic dialogs: a yes/no question, a one-line text prompt, a record shown whole, and a
+"working on it" notice.
 
 Both are typed ``ModalScreen[T]`` that only ``dismiss`` their answer; the caller decides
 what happens next (STYLE.md rule 5). Any text shown in them may come from a user, so a
@@ -15,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from screens.safe import plain
 
@@ -175,3 +176,29 @@ class DetailModal(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class BusyModal(ModalScreen[None]):
+    """Says what is being done while it takes a few seconds (a share passphrase's key
+    derivation, say), so the wait is not silent. It has no keys of its own: the work
+    cannot be stopped half way; the caller calls :meth:`finish` when it is done.
+
+    Args:
+        text: What is being done, e.g. "Decrypting with the share passphrase…".
+    """
+
+    CSS_PATH = "dialogs.tcss"
+
+    def __init__(self, text: str | Content) -> None:
+        super().__init__(classes="dialog")
+        self._text = _shown(text)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self._text, classes="dialog-question")
+            yield LoadingIndicator(classes="dialog-busy")
+
+    def finish(self) -> None:
+        """Close the notice, if it is still the screen shown (a lock closes it first)."""
+        if self.is_current:
+            self.dismiss()

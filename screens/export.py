@@ -2,8 +2,9 @@
 
 :class:`ExportModal` gathers the choices and shows a preview (the Markdown rendering, as
 plain text in a read-only area: user text is never markup); it only dismisses an
-:class:`ExportRequest` or None. The case screen asks for the plaintext confirmation and
-writes the file in a worker (:func:`rjfacil.export.summary.export_case`).
+:class:`ExportRequest` or None. The case screen asks for the plaintext confirmation (not for a PDF
+protected by a password, typed twice here as on the command line) and writes the file in a
+worker (:func:`rjfacil.export.summary.export_case`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,22 @@ REDACTIONS = (
     ("None: names shown", "none"),
 )
 NOTES = (("First lines of each note", "excerpts"), ("Notes in full", "all"), ("No notes", "none"))
+
+
+def _options(pairs: tuple[tuple[str, str], ...]) -> list[tuple[Content, str]]:
+    return [(Content(label), value) for label, value in pairs]
+
+
+def _choice_row(
+    label: str, options: list[tuple[Content, str]], value: str, select_id: str
+) -> Horizontal:
+    """One labelled choice of the dialog (what, format, redaction, notes)."""
+    return Horizontal(
+        Label(label),
+        Select(options, value=value, allow_blank=False, id=select_id, compact=True),
+        classes="export-row",
+    )
+
 
 PLAINTEXT_WARNING = (
     "This file is not encrypted: anyone who can open it can read what it holds. "
@@ -83,29 +100,20 @@ class ExportModal(ModalScreen[ExportRequest | None]):
                 plain(f"Export case {self.case.case.reference}", single_line=True),
                 classes="dialog-title",
             )
-            with Horizontal(classes="export-row"):
-                yield Label("What")
-                yield Select(
-                    kinds, value=SUMMARY, allow_blank=False, id="export-kind", compact=True
+            yield _choice_row("What", kinds, SUMMARY, "export-kind")
+            yield _choice_row("Format", _options(FORMATS), "pdf", "export-format")
+            yield _choice_row("Redaction", _options(REDACTIONS), "names", "export-redaction")
+            yield _choice_row("Notes", _options(NOTES), "excerpts", "export-notes")
+            with Horizontal(classes="export-row", id="export-password-row"):
+                yield Label("Password")
+                yield Input(
+                    password=True,
+                    placeholder="blank: not protected",
+                    id="export-password",
+                    compact=True,
                 )
-            with Horizontal(classes="export-row"):
-                yield Label("Format")
-                yield Select(
-                    [(Content(a), b) for a, b in FORMATS], value="pdf", allow_blank=False,
-                    id="export-format", compact=True,
-                )  # fmt: skip
-            with Horizontal(classes="export-row"):
-                yield Label("Redaction")
-                yield Select(
-                    [(Content(a), b) for a, b in REDACTIONS], value="names", allow_blank=False,
-                    id="export-redaction", compact=True,
-                )  # fmt: skip
-            with Horizontal(classes="export-row"):
-                yield Label("Notes")
-                yield Select(
-                    [(Content(a), b) for a, b in NOTES], value="excerpts", allow_blank=False,
-                    id="export-notes", compact=True,
-                )  # fmt: skip
+                yield Label("Again", classes="export-again")
+                yield Input(password=True, id="export-password-again", compact=True)
             yield TextArea(
                 "", read_only=True, show_line_numbers=False, soft_wrap=True, id="export-preview"
             )
@@ -119,17 +127,21 @@ class ExportModal(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-error").display = False
+        self._show_password_row()
         self._refresh_preview()
         self.query_one("#export-kind", Select).focus()
 
     def options(self) -> ExportOptions:
-        """The options as chosen now."""
+        """The options as chosen now (a PDF's password as typed first; blank is none)."""
         kind = self.query_one("#export-kind", Select).value
+        fmt = self.query_one("#export-format", Select).value
+        password = self.query_one("#export-password", Input).value
         return ExportOptions(
-            fmt=self.query_one("#export-format", Select).value,  # type: ignore[arg-type]
+            fmt=fmt,  # type: ignore[arg-type]
             redaction=self.query_one("#export-redaction", Select).value,  # type: ignore[arg-type]
             notes=self.query_one("#export-notes", Select).value,  # type: ignore[arg-type]
             for_participant=None if kind == SUMMARY else UUID(str(kind)),
+            password=password if fmt == "pdf" and password else None,
         )
 
     def _default_path(self) -> Path:
@@ -146,7 +158,15 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             name = default_file_name(self.case.case.reference, self.options())
             self._suggested = str(Path(path.value).parent / name)
             path.value = self._suggested
+        self._show_password_row()
         self._refresh_preview()
+
+    def _show_password_row(self) -> None:
+        """A password protects a PDF only: the row is there for a PDF."""
+        is_pdf = self.query_one("#export-format", Select).value == "pdf"
+        self.query_one("#export-password-row").display = is_pdf
+        for field in self.query("#export-password-row Input").results(Input):
+            field.display = is_pdf
 
     @work(thread=True, exclusive=True, group="export-preview")
     def _refresh_preview(self) -> None:
@@ -176,12 +196,23 @@ class ExportModal(ModalScreen[ExportRequest | None]):
 
     def action_confirm(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
+        options = self.options()
+        again = self.query_one("#export-password-again", Input)
         if not text:
-            error = self.query_one("#export-error", Static)
-            error.update(Content("Give a file name to write the export to."))
-            error.display = True
+            self._refuse("Give a file name to write the export to.")
             return
-        self.dismiss(ExportRequest(self.options(), Path(text).expanduser()))
+        if options.password is not None and again.value != options.password:
+            # The password itself is never shown, logged or kept past the export.
+            again.value = ""
+            again.focus()
+            self._refuse("The two passwords differ: type the password again.")
+            return
+        self.dismiss(ExportRequest(options, Path(text).expanduser()))
+
+    def _refuse(self, why: str) -> None:
+        error = self.query_one("#export-error", Static)
+        error.update(Content(why))
+        error.display = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -22,8 +22,10 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
+from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import show_day_of, show_when
 from rjfacil.views.labels import note_source_label, share_how_label
+from screens.dialogs import ConfirmModal
 from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
 from screens.readonly import edits
 from screens.safe import plain
@@ -227,6 +229,14 @@ class NotesPane(RecordsPane[Note]):
             tooltip="Revise the selected note (adds a revision)",
         ),
         Binding(
+            "r",
+            "release",
+            "Release",
+            id="notes.release",
+            tooltip="Release the selected private note: it then goes with the case to "
+            "co-workers and in supervisor summaries",
+        ),
+        Binding(
             "h",
             "history",
             "History",
@@ -328,7 +338,15 @@ class NotesPane(RecordsPane[Note]):
         if not self.stale:
             self._fill()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Release is offered (and in the footer) only while a private note is selected."""
+        if action == "release":
+            note = self.selected() if not self.stale else None
+            return note is not None and note.private
+        return True
+
     def show_selected(self) -> None:
+        self.refresh_bindings()
         note = self.selected()
         meta = self.query_one("#notes-meta", Static)
         text = self.query_one("#notes-text", Static)
@@ -378,6 +396,37 @@ class NotesPane(RecordsPane[Note]):
             self.notify("Note saved.", markup=False)
             self.changed(select=note.id)
             self.query_one(RecordTable).focus()
+
+    @edits
+    def action_release(self) -> None:
+        self._release()
+
+    @work(exclusive=True, group="notes-release")
+    async def _release(self) -> None:
+        note = self.selected()
+        if note is None or not note.private:
+            return
+        question = Content.assemble(
+            "Release this private note about ",
+            _who(self.case, note.participant_id),
+            "?\n\nIt will then go with the case: in co-workers' case files and supervisor "
+            "summaries. It is not shared with any participant unless you share it with them. "
+            "Other private notes stay private.",
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmModal(question, yes="Release", no="Keep private")
+        ):
+            return
+        try:
+            released = self.case.release_note(note.id)
+        except RjfacilError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.notify(
+            "Note released: it now goes with the case to co-workers and in supervisor summaries.",
+            markup=False,
+        )
+        self.changed(select=released.id)
 
     def action_history(self) -> None:
         note = self.selected()

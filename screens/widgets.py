@@ -12,7 +12,7 @@ from uuid import UUID
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
@@ -48,6 +48,32 @@ LOCK_IN_FOOTER = Binding(
     id="screen.lock",
     tooltip="Hide everything now; only the passphrase brings it back",
 )
+
+
+# Help, listed in a busy screen's BINDINGS for the same reason (the app's F1 does the work).
+HELP_IN_FOOTER = Binding(
+    "f1",
+    "app.help",
+    "Help",
+    id="screen.help",
+    tooltip="Every key of the app and of this screen",
+)
+
+
+def keys_first(
+    active: dict[str, ActiveBinding], first: tuple[str, ...]
+) -> dict[str, ActiveBinding]:
+    """``active`` (a screen's active bindings) with the bindings whose ids are in ``first``
+    listed first, in that order: the footer shows keys in this order and cuts the last ones
+    at 80 columns, so the keys a screen cannot do without are named here."""
+    rank = {binding_id: place for place, binding_id in enumerate(first)}
+    leading = sorted(
+        (key for key, each in active.items() if each.binding.id in rank),
+        key=lambda key: rank[active[key].binding.id or ""],
+    )
+    ordered = {key: active[key] for key in leading}
+    ordered.update((key, each) for key, each in active.items() if key not in ordered)
+    return ordered
 
 
 class DateValidator(Validator):

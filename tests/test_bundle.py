@@ -209,3 +209,47 @@ def test_two_co_workers_files_merge_the_same_in_either_order(tmp_path: Path) -> 
     finally:
         for vault in (a, b, c):
             vault.close()
+
+
+@pytest.mark.parametrize("new_here", [True, False])
+def test_a_file_that_takes_me_off_the_team_leaves_me_on_my_own_case(
+    pair: tuple[Vault, Vault], tmp_path: Path, new_here: bool
+) -> None:
+    """A new case and a known one are merged by the same path: either way the vault's
+    owner stays a member of the case's team, whatever the co-worker's copy says."""
+    a, b = pair
+    case = a.new_case("RJ-13")
+    send(a, case.id, b, tmp_path / "1.age")
+    theirs = b.open_case(case.id)
+    if new_here:  # the case reaches A again only after A deleted its file
+        a.close()
+        a.files.case_path(case.id)[0].unlink()
+        a = Vault.open(tmp_path / "a").unlock("correct horse battery")
+    me = theirs.document.records["team"][a.owner.id]
+    # No screen removes a team member; a file from another version or tool may.
+    theirs._commit("removed a team member", [("team", theirs._edit(me, {"deleted": True}))])
+    lines = send(b, case.id, a, tmp_path / "2.age")
+    assert lines[0].startswith("Case RJ-13 is new" if new_here else "Case RJ-13")
+    got = a.open_case(case.id)
+    assert a.owner.id in {member.id for member in got.team}
+    assert got.chain_problems() == []
+    a.close()
+
+
+def test_the_same_value_set_aside_twice_is_to_review_once(tmp_path: Path) -> None:
+    a, b, c = _three(tmp_path)
+    try:
+        case = a.new_case("RJ-14")
+        ana = case.add_participant(Role.PERSON_HARMED, "Ana", address_as="Ana")
+        send(a, case.id, b, tmp_path / "base-b.age")
+        send(a, case.id, c, tmp_path / "base-c.age")
+        b.open_case(case.id).update_participant(ana.id, address_as="Ana")  # saved unchanged
+        c.open_case(case.id).update_participant(ana.id, address_as="Mrs Silva")
+        send(b, case.id, a, tmp_path / "b.age")
+        assert case.conflicts() == []
+        send(c, case.id, a, tmp_path / "c.age")
+        assert case.participant(ana.id).address_as == "Mrs Silva"
+        assert [x.other["address_as"] for x in case.conflicts()] == ["Ana"]
+    finally:
+        for vault in (a, b, c):
+            vault.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,8 +83,10 @@ def test_export_to_a_share_passphrase_and_import_with_it(
     two: tuple[Path, Path, Path],
     tmp_path: Path,
     cheap_share_passphrase: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     a, b, secret = two
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # someone is waiting at it
     share = tmp_path / "share.txt"
     share.write_text("a long share passphrase\n")
     bundle = tmp_path / "rj1.age"
@@ -93,13 +96,18 @@ def test_export_to_a_share_passphrase_and_import_with_it(
         *("bundle", "export", "RJ-1", "--out", str(bundle), "--share-passphrase-file", str(share)),
     )
     assert code == 0, err
+    # The deliberate few seconds of the passphrase's key derivation are not silent.
+    assert err.startswith("Encrypting with the share passphrase (a few seconds")
     common_b = ["--data-dir", str(b), "--passphrase-file", str(secret)]
     code, _, err = run(capsys, *common_b, "bundle", "import", str(bundle))
     assert code != 0 and "share passphrase" in err and len(err.strip().splitlines()) == 1
+    assert "Decrypting" not in err  # no passphrase given: nothing was tried
     code, out, err = run(
         capsys, *common_b, "bundle", "import", str(bundle), "--share-passphrase-file", str(share)
     )
-    assert code == 0, err and "RJ-1" in out
+    assert code == 0, err
+    assert "RJ-1" in out
+    assert err.startswith("Decrypting with the share passphrase (a few seconds")
 
 
 @pytest.mark.skipif(AGE is None, reason="the age command-line tool is not installed")
@@ -136,3 +144,18 @@ def test_the_age_tool_decrypts_a_bundle_to_the_documented_schema(
     for table, rows in body["tables"].items():
         for row in rows:
             assert {"id", "created_at", "created_by"} <= set(row), table
+
+
+def test_a_script_gets_no_progress_line_only_the_result(
+    capsys: pytest.CaptureFixture[str], two: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    a, _b, secret = two
+    share = tmp_path / "share.txt"
+    share.write_text("a long share passphrase\n")
+    code, _, err = run(
+        capsys,
+        *("--data-dir", str(a), "--passphrase-file", str(secret)),
+        *("bundle", "export", "RJ-1", "--out", str(tmp_path / "x.age")),
+        *("--share-passphrase-file", str(share)),
+    )
+    assert code == 0 and err == ""

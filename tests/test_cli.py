@@ -299,6 +299,11 @@ def test_demo_creates_a_vault_of_fictional_cases(
         assert {"Chris Parry", vault.owner.name} <= by_whom
         shared = [c.person_name(pid) for c in cases for x in c.consents() for pid in x.share_with]
         assert shared == ["Jordan Lee"]
+        # A co-worker's case file was merged: her note, and one value set aside to review.
+        merged = next(c for c in cases if c.case.reference == "RJ-2026-009")
+        assert any(c.author(n.created_by) == "Priya Shah" for c in [merged] for n in c.notes())
+        assert len(merged.conflicts()) == 1
+        assert merged.chain_problems() == []
     code, out, _ = run(capsys, "--data-dir", str(home), "demo", "--no-tui")
     assert code == 0 and "Reusing" in out
 

@@ -104,11 +104,15 @@ def test_a_file_appearing_meanwhile_is_not_clobbered(
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("code", "system"),
+    [(errno.EPERM, "Linux vfat"), (errno.EINVAL, "Windows, a FAT stick"), (errno.ENOTSUP, "macOS")],
+)
 def test_without_hard_links_it_still_refuses_to_clobber(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, system: str
 ) -> None:
     def no_links(src: object, dst: object) -> None:
-        raise OSError(errno.EPERM, "Operation not permitted")
+        raise OSError(code, f"no hard links here ({system})")
 
     monkeypatch.setattr(write_module.os, "link", no_links)
     path = write_export(tmp_path / "fat.md", b"data")

@@ -4,8 +4,10 @@
   outside a function: every module of rjfacil and screens imports with them gone.
 - A child process made to look like Windows (sys.platform "win32"; os without
   O_NOFOLLOW, O_DIRECTORY, O_CLOEXEC, pread, pwrite or getuid; an O_BINARY; byte 0 of a
-  locked file unreadable by others; no hard links, as on a FAT stick) runs the real
-  command line: init, a case, a note, verify, the demo; and the vault lock.
+  locked file unreadable by others; no hard links, as on a FAT stick; a folder cannot
+  be opened as a file) runs the real command line: init, a case, a note, verify, the
+  demo, an export, a co-worker's case file written and imported; two vaults open in one
+  process; and the vault lock.
 - The core type-checks as Windows sees it (mypy --platform win32), which catches a
   POSIX-only attribute such as os.getuid before a Windows user does.
 
@@ -123,10 +125,19 @@ WINDOWS_CHILD = textwrap.dedent(
             delattr(os, name)
     BINARY = 1 << 30
     os.O_BINARY = BINARY
-    real_open, real_read, real_fsync = os.open, os.read, os.fsync
-    opened, not_binary, synced, lock_fds = {}, [], [], set()
+    # The standard library as on Windows: tempfile opens binary, and shutil.rmtree walks
+    # folders by name (Windows cannot open a folder as a file descriptor).
+    import shutil, tempfile
+    tempfile._bin_openflags |= BINARY
+    shutil._use_fd_functions = False
+    real_open, real_read, real_fsync, real_close = os.open, os.read, os.fsync, os.close
+    opened, not_binary, synced, lock_fds, folder_opens = {}, [], [], set(), []
 
     def win_open(path, flags, mode=0o777, *, dir_fd=None):
+        if dir_fd is None and os.path.isdir(path):
+            # Windows' os.open cannot open a folder (to sync it, say): access denied.
+            folder_opens.append(Path(path).name)
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
         fd = real_open(path, flags & ~BINARY, mode, dir_fd=dir_fd)
         opened[fd] = str(path)
         if not flags & BINARY:
@@ -141,6 +152,11 @@ WINDOWS_CHILD = textwrap.dedent(
             raise PermissionError(errno.EACCES, "locked")
         return real_read(fd, size)
 
+    def win_close(fd):
+        # A closed lock file's number is free for the next file opened.
+        lock_fds.discard(fd)
+        real_close(fd)
+
     def win_fsync(fd):
         synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
         real_fsync(fd)
@@ -148,7 +164,8 @@ WINDOWS_CHILD = textwrap.dedent(
     def fat_link(*args, **kwargs):
         raise OSError(errno.EINVAL, "Incorrect function")  # Windows, on a FAT stick
 
-    os.open, os.read, os.fsync, os.link = win_open, win_read, win_fsync, fat_link
+    os.open, os.read, os.fsync, os.close = win_open, win_read, win_fsync, win_close
+    os.link = fat_link
 
     from rjfacil.cli import main
     from rjfacil.errors import VaultLocked
@@ -170,7 +187,28 @@ WINDOWS_CHILD = textwrap.dedent(
             code = repr(error)
         return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
 
+    def two_vaults():
+        # Two vaults open in one process (the demo does this to show a co-worker's file
+        # merged back): one is closed, then the other saves.
+        from rjfacil.workspace import Vault
+
+        try:
+            robin, _ = Vault.create(work / "robin", "robin's passphrase", "Robin Ashdown")
+            priya, _ = Vault.create(work / "priya", "priya's passphrase", "Priya Shah")
+            case = robin.new_case("RJ-2")
+            robin.export_bundle(case.id, work / "to-priya.age", recipients=[priya.recipient])
+            robin.close()
+            theirs = priya.import_bundle(
+                priya.preview_import(priya.read_bundle(work / "to-priya.age"))
+            )
+            theirs.add_note("prepared Casey alone on Tuesday")
+            priya.close()
+            return {"code": 0, "out": "", "err": ""}
+        except Exception as error:
+            return {"code": repr(error), "out": "", "err": ""}
+
     runs = {
+        "two_vaults": two_vaults(),
         "init": cli("init", "--name", "Sam Okafor"),
         "case": cli("case", "new", "--ref", "RJ-1"),
         "note": cli("note", "add", "RJ-1", "-", stdin="first visit went well\r\n"),
@@ -178,6 +216,16 @@ WINDOWS_CHILD = textwrap.dedent(
         "verify": cli("verify"),
         "cases": cli("cases"),
         "demo": cli("demo", "--no-tui"),
+        "export": cli("export", "RJ-1", "--format", "md", "--out", str(work / "rj-1.md")),
+        "bundle_export": cli(
+            "bundle", "export", "RJ-1", "--out", str(work / "rj-1.age"),
+            "--share-passphrase-file", str(passphrase),
+        ),
+        "co_worker": cli("--data-dir", str(work / "co-worker"), "init", "--name", "Priya Shah"),
+        "bundle_import": cli(
+            "--data-dir", str(work / "co-worker"), "bundle", "import", str(work / "rj-1.age"),
+            "--share-passphrase-file", str(passphrase),
+        ),
     }
     backups = sorted(p.name for p in (home / "backups").iterdir())
     links = [p.name for p in (home / "backups").iterdir() if p.stat().st_nlink > 1]
@@ -204,6 +252,7 @@ WINDOWS_CHILD = textwrap.dedent(
     print(json.dumps({
         "failed": failed, "tried": sorted(set(tried)), "runs": runs, "backups": backups,
         "links": links, "not_binary": not_binary, "synced": sorted(set(synced)),
+        "folder_opens": sorted(set(folder_opens)),
         "second": second, "after_release": after_release, "symlink": symlink,
         "precious": (work / "precious").read_text(), "pid": os.getpid(),
     }))
@@ -244,6 +293,9 @@ def test_as_windows_the_command_line_saves_and_verifies(as_windows: dict) -> Non
     assert "verified 1 cases" in runs["verify"]["out"]
     assert "RJ-1" in runs["cases"]["out"]
     assert "demo vault" in runs["demo"]["out"]
+    assert "Wrote the supervisor summary of case RJ-1" in runs["export"]["out"]
+    assert "Exported case RJ-1" in runs["bundle_export"]["out"]
+    assert "RJ-1" in runs["bundle_import"]["out"]
 
 
 def test_as_windows_on_fat_every_save_keeps_copies_not_links(as_windows: dict) -> None:
@@ -257,6 +309,8 @@ def test_as_windows_on_fat_every_save_keeps_copies_not_links(as_windows: dict) -
 def test_as_windows_files_are_opened_binary_and_no_folder_is_synced(as_windows: dict) -> None:
     assert as_windows["not_binary"] == []
     assert as_windows["synced"] == ["file"]
+    # Windows cannot open a folder: nothing should try (an export, a case file, an import).
+    assert as_windows["folder_opens"] == []
 
 
 def test_as_windows_the_lock_refuses_a_second_holder_and_names_the_first(

@@ -7,13 +7,14 @@ in one durable commit with the import's own audit entry.
   versions, flag overrides, audit entries) are unioned; one that exists on both sides with
   different content is refused (it cannot have changed honestly).
 - For a mutable record the version with the later ``updated_at`` wins (ties: the larger
-  digest of the version, so every vault picks the same). When the two differ in more than
-  who wrote them and when, the losing version is kept as a Conflict record, whose id is
-  made from the table, the record and that version: meeting it again makes nothing new,
-  so merging is idempotent and the set of conflicts does not depend on the order of the
-  files. A conflict is open for review while it is unresolved and its version was written
-  by someone other than whoever wrote the current one (an author's own later edit
-  supersedes their earlier one).
+  digest of the version, so every vault picks the same). The losing version is kept as a
+  Conflict record, whose id is made from the table, the record and that version: meeting
+  it again makes nothing new, so merging is idempotent, and since every version met but
+  the latest is kept, the set of conflicts does not depend on the order of the files. A
+  conflict is open for review while it is unresolved, it says something other than the
+  current version, its version was written by someone other than whoever wrote the
+  current one, and no later version by its author (an author's own later edit supersedes
+  their earlier one) or saying the same thing was kept.
 - Deletions are tombstones (``deleted=True``): a mutable record's version like any other.
 - Audit entries keep their author's chain: for each author, one side's chain must start
   with the other's (else the file is refused: the histories diverge), and the entries the
@@ -102,11 +103,19 @@ def is_open(conflict: Conflict, current: Record | None, siblings: list[Conflict]
     if author == str(dump.get("updated_by")):
         return False
     at = str(conflict.other.get("updated_at"))
-    return not any(
-        str(s.other.get("updated_by")) == author and _later(str(s.other.get("updated_at")), at)
-        for s in siblings
-        if s.id != conflict.id
-    )
+    said = content(conflict.other)
+    for sibling in siblings:
+        if sibling.id == conflict.id:
+            continue
+        when = str(sibling.other.get("updated_at"))
+        # Superseded by its author's own later edit, or by a later version saying the same.
+        if str(sibling.other.get("updated_by")) == author and _later(when, at):
+            return False
+        if content(sibling.other) == said and (
+            _later(when, at) or (when == at and str(sibling.id) > str(conflict.id))
+        ):
+            return False
+    return True
 
 
 def _later(a: str, b: str) -> bool:
@@ -154,8 +163,9 @@ def plan_merge(
                 plan.changes.append((table, theirs))
                 if content(mine_dump) != content(their_dump):
                     plan.changed[table] += 1
-            if content(mine_dump) == content(their_dump):
-                continue
+            # Every losing version is kept, even one that says the same as the winner: what
+            # a vault keeps is then every version it met but the latest, whatever the order
+            # of the files (is_open decides which are worth a review).
             made = conflict_id(table, theirs.id, digest(loser))
             if made in local.records["conflicts"] or made in planned_conflicts:
                 continue

@@ -81,6 +81,10 @@ MESSAGES = {
 }
 
 
+# The shortest start of a note's id that names it on the command line.
+MIN_NOTE_PREFIX = 4
+
+
 def _normalised(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -297,6 +301,29 @@ class CaseFile:
         if found is None:
             raise NotFound(f"No note {note_id} in case {self.case.reference}.")
         return found  # type: ignore[return-value]
+
+    def find_note(self, text: str) -> UUID:
+        """A note of this case from its id, or the start of it (4 characters or more).
+
+        Raises:
+            NotFound: No note, or more than one, has an id starting so.
+        """
+        wanted = text.strip().lower()
+        reference = self.case.reference
+        if len(wanted) < MIN_NOTE_PREFIX:
+            raise NotFound(
+                f"Give at least {MIN_NOTE_PREFIX} characters of the note's id "
+                f"('rjfacil note list {reference}' shows them)."
+            )
+        matches = [n.id for n in self.notes() if str(n.id).startswith(wanted)]
+        if not matches:
+            raise NotFound(
+                f"No note '{text}' in case {reference} ('rjfacil note list {reference}' "
+                "shows each note's id)."
+            )
+        if len(matches) > 1:
+            raise NotFound(f"'{text}' starts the ids of {len(matches)} notes: give more of it.")
+        return matches[0]
 
     def note_history(self, note_id: UUID) -> list[NoteRevision]:
         revisions = [
@@ -567,48 +594,16 @@ class CaseFile:
     # -- merging a co-worker's copy ---------------------------------------------------
 
     def merge(self, plan: merging.MergePlan) -> None:
-        """Write a merge plan and the import's entry in your history: one durable commit."""
+        """Write a merge plan and the import's entry in your history: one durable commit.
+
+        The imported audit entries are appended to their authors' chains before it.
+        """
         if plan.nothing_new:
             return
-        changes = list(plan.changes)
-        owner = self._owner_change()
-        if owner is not None:
-            changes.append(("team", owner))
-        self._doc = self._write_merge(self._writable_storage, self._doc, self.owner, changes, plan)
-
-    @staticmethod
-    def _write_merge(
-        storage: EncryptedStorage,
-        document: codec.CaseDocument,
-        owner: Facilitator,
-        changes: list[Change],
-        plan: merging.MergePlan,
-    ) -> codec.CaseDocument:
-        meta = document.meta
-        heads: audit.Heads = dict(meta.get("audit_heads") or {})
-        heads.update(plan.heads)
-        head, count = audit.head_of(heads, owner.id)
-        case_id = next(
-            (r.id for t, r in changes if t == "case"), next(iter(document.records["case"]), None)
+        case_id = next((r.id for t, r in plan.changes if t == "case"), None) or self.id
+        self._commit(
+            "imported a co-worker's case file", plan.changes, subject=("case", case_id), merged=plan
         )
-        entry = audit.make_entry(
-            head,
-            "imported a co-worker's case file",
-            "case",
-            case_id,
-            owner.id,
-            also=[record.id for _, record in changes],
-        )
-        heads[str(owner.id)] = {"head": entry.hash, "count": count + 1}
-        meta["audit_heads"] = heads
-        made = [*(meta.get("made_by_migration") or []), *plan.made_by_migration]
-        if made:
-            meta["made_by_migration"] = made
-        staged = document.changed(
-            [*changes, *(("audit", e) for e in plan.entries), ("audit", entry)], meta
-        )
-        storage.write(codec.encode(staged))
-        return staged
 
     @classmethod
     def create_from_merge(
@@ -619,37 +614,30 @@ class CaseFile:
         catalogue: Catalogue,
         plan: merging.MergePlan,
     ) -> CaseFile:
-        """Write a new case file from a co-worker's copy (merged into an empty case)."""
-        changes = list(plan.changes)
-        if not any(t == "team" and r.id == owner.id for t, r in changes):
-            changes.append(
-                (
-                    "team",
-                    TeamMember(
-                        id=owner.id,
-                        name=owner.name,
-                        role=TeamRole.FACILITATOR,
-                        created_by=owner.id,
-                        updated_by=owner.id,
-                    ),
-                )
-            )
-        cls._write_merge(storage, merging.empty_document(), owner, changes, plan)
-        return cls(storage, path, owner, catalogue)
+        """Write a new case file from a co-worker's copy: :meth:`merge` into an empty case."""
+        case = cls(storage, path, owner, catalogue, document=merging.empty_document())
+        case.merge(plan)
+        return case
 
     # -- changing ----------------------------------------------------------------
 
     def _commit(
-        self, action: str, changes: Iterable[Change], subject: tuple[str, UUID] | None = None
+        self,
+        action: str,
+        changes: Iterable[Change],
+        subject: tuple[str, UUID] | None = None,
+        merged: merging.MergePlan | None = None,
     ) -> None:
         """Write records and one audit entry in a single durable write.
 
         ``subject`` names the record the entry is about when no record changes (an
-        export); otherwise the first change is the subject.
+        export); otherwise the first change is the subject. ``merged``: a co-worker's
+        audit entries (and their authors' heads) go in first, then this entry.
         """
         storage = self._writable_storage
         changes = list(changes)
-        owner = self._owner_change()
+        planned = {record.id: record for table, record in changes if table == "team"}
+        owner = self._owner_change(planned.get(self.owner.id))
         if owner is not None:
             changes.append(("team", owner))
         meta = self._doc.meta
@@ -659,6 +647,13 @@ class CaseFile:
         else:
             also = [record.id for _, record in changes]
         heads: audit.Heads = dict(meta.get("audit_heads") or {})
+        imported: list[AuditEntry] = []
+        if merged is not None:
+            heads.update(merged.heads)
+            imported = merged.entries
+            made = [*(meta.get("made_by_migration") or []), *merged.made_by_migration]
+            if made:
+                meta["made_by_migration"] = made
         head, count = audit.head_of(heads, self.owner.id)
         entry = audit.make_entry(
             head,
@@ -670,14 +665,17 @@ class CaseFile:
         )
         heads[str(self.owner.id)] = {"head": entry.hash, "count": count + 1}
         meta["audit_heads"] = heads
-        staged = self._doc.changed([*changes, ("audit", entry)], meta)
+        staged = self._doc.changed(
+            [*changes, *(("audit", e) for e in imported), ("audit", entry)], meta
+        )
         storage.write(codec.encode(staged))
         # Only a write that reached the disk changes what this object shows.
         self._doc = staged
 
-    def _owner_change(self) -> TeamMember | None:
-        """This vault's owner as a member of the team, when the case does not know them so."""
-        known = self._records["team"].get(self.owner.id)
+    def _owner_change(self, planned: Record | None = None) -> TeamMember | None:
+        """This vault's owner as a member of the team, when the case (or the version of
+        their record a change is about to write, ``planned``) does not know them so."""
+        known = planned or self._records["team"].get(self.owner.id)
         if known is None:
             return self._new(
                 TeamMember, id=self.owner.id, name=self.owner.name, role=TeamRole.FACILITATOR
@@ -876,8 +874,42 @@ class CaseFile:
         action = "revised a note" if new_text else "changed a note's sharing"
         if new_text and changed:
             action = "revised a note and its sharing"
+        if edited.private != note.private:
+            # Whether a note may leave the vault at all is said in words of its own.
+            action = self._privacy_words(edited)
+            if new_text:
+                action = f"revised a note and {action}"
         self._commit(action, changes)
         return edited
+
+    def release_note(self, note_id: UUID) -> Note:
+        """Release one private note: from now on it goes with the case to co-workers (in
+        their case files) and in supervisor summaries. It is not shared with any
+        participant (that is a choice of its own, made in the note's sharing).
+
+        Raises:
+            RjfacilError: The note is not private; nothing is written.
+        """
+        note = self.note(note_id)
+        if not note.private:
+            raise RjfacilError(
+                "That note is not private: it already goes with the case. Nothing was changed."
+            )
+        return self.revise_note(note_id, private=False)
+
+    def _privacy_words(self, note: Note) -> str:
+        """The history's words for making a note private or releasing it (roles, not names)."""
+        about = "the case"
+        if note.participant_id is not None:
+            person = self._records["participants"].get(note.participant_id)
+            if isinstance(person, Participant):
+                about = f"the {person.role.label.lower()}"
+        if note.private:
+            return f"made a note about {about} private: it stays in this vault"
+        return (
+            f"released a private note about {about}: it now goes with the case to "
+            "co-workers and in supervisor summaries"
+        )
 
     def answer(
         self,
@@ -1013,9 +1045,11 @@ class CaseFile:
         redaction: str,
         for_participant: UUID | None = None,
         notes: str = "",
+        protected: bool = False,
     ) -> AuditEntry:
         """Record in the case's audit log that an export was made (one commit, no record
-        changes): what kind, in which format, at which redaction, and for whom.
+        changes): what kind, in which format, at which redaction, for whom, and whether
+        it was protected by a password (never the password).
 
         The entry names a participant by role only; its record id is theirs.
         """
@@ -1028,6 +1062,8 @@ class CaseFile:
         details = [fmt, f"redaction {redaction}"]
         if notes:
             details.append(f"notes {notes}")
+        if protected:
+            details.append("password protected")
         self._commit(f"exported a {kind}{whom} ({', '.join(details)})", [], subject=subject)
         return self.audit_log[-1]
 

@@ -474,6 +474,7 @@ def export_case(
         options.redaction,
         for_participant=options.for_participant,
         notes=options.notes,
+        protected=options.password is not None,
     )
     return written
 

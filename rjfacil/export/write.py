@@ -22,12 +22,14 @@ from pathlib import Path
 from rjfacil.export.errors import ExportExists, ExportFailed
 from rjfacil.paths import PRIVATE_FILE
 from rjfacil.store import durable
+from rjfacil.store.durable import NO_HARD_LINKS
 
 __all__ = ["EXPORT_MODE", "write_export"]
 
 EXPORT_MODE = PRIVATE_FILE
-# What link() says on a file system without hard links (EPERM on Linux's vfat).
-_NO_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK})
+# What link() says on a file system without hard links: the vault's own list (Windows
+# says EINVAL on a FAT stick), and EXDEV.
+_NO_LINKS = NO_HARD_LINKS | {errno.EXDEV}
 
 
 def _explain(err: OSError, target: Path) -> ExportFailed:

@@ -42,7 +42,7 @@ _WINDOWS_RETRY_PAUSES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4)
 # What link() says where the file system has no hard links: EPERM (Linux vfat, exfat),
 # ENOTSUP/EOPNOTSUPP (macOS msdos, exfat, smbfs), EINVAL (Windows' ERROR_INVALID_FUNCTION
 # and ERROR_NOT_SUPPORTED), ENOSYS; EMLINK when a file has all the links it may have.
-_NO_HARD_LINKS = frozenset(
+NO_HARD_LINKS = frozenset(
     {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS, errno.EMLINK}
 )
 
@@ -186,7 +186,7 @@ def _keep_previous(path: Path, newest: Path) -> None:
             link(path, newest)
             return
         except OSError as err:
-            if err.errno not in _NO_HARD_LINKS:
+            if err.errno not in NO_HARD_LINKS:
                 raise
     _copy_previous(path, newest)
 

@@ -1,0 +1,31 @@
+"""The footer at 80 columns: on every tab of the case view, the keys a facilitator needs most
+(back to the cases, help, export, lock) are the ones shown, before any tab's own keys."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_ui_case_host import SIZE, CaseHost, screen_text, settle, squashed, two_people
+
+from rjfacil.workspace import Vault
+from screens.case import TABS, CaseScreen
+
+
+def footer(app: CaseHost) -> str:
+    return squashed(screen_text(app).splitlines()[-1])
+
+
+@pytest.mark.parametrize("tab", [name for name, _ in TABS])
+async def test_esc_help_export_and_lock_are_in_the_footer_at_80_columns(
+    vault: Vault, tab: str
+) -> None:
+    case = vault.new_case("RJ-320")
+    harmed, _ = two_people(case)
+    case.add_note("Zqmine", participant_id=harmed, private=True)  # the most keys on notes
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab=tab))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = footer(app)
+        for key in ("esc Cases", "f1 Help", "x Export", "^l Lock"):
+            assert key in shown, (tab, shown)
+        # The first keys, in this order, whatever the tab.
+        assert shown.startswith("esc Cases f1 Help x Export ^l Lock"), shown
