@@ -741,6 +741,7 @@ EXAMPLES = {
     "restore-file": "rjfacil restore-file profile.rjv",
     "note add": "rjfacil note add RJ-2026-015 - --about 'Ann Ode' --from-participant < visit.txt",
     "note list": "rjfacil note list RJ-2026-015 --about 'Ann Ode'",
+    "note release": "rjfacil note release RJ-2026-015 3f2a",
     "participant add": "rjfacil participant add RJ-2026-015 --role person-harmed --name 'Ann Ode'",
     "show": "rjfacil show RJ-2026-015",
     "export": "rjfacil export RJ-2026-015 --format html --out summary.html",

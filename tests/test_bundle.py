@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -218,13 +219,16 @@ def test_a_file_that_takes_me_off_the_team_leaves_me_on_my_own_case(
     """A new case and a known one are merged by the same path: either way the vault's
     owner stays a member of the case's team, whatever the co-worker's copy says."""
     a, b = pair
+    if new_here:  # A's copy of their vault from before the case: the case is new there
+        a.close()
+        shutil.copytree(tmp_path / "a", tmp_path / "a-before")
+        a = Vault.open(tmp_path / "a").unlock("correct horse battery")
     case = a.new_case("RJ-13")
     send(a, case.id, b, tmp_path / "1.age")
     theirs = b.open_case(case.id)
-    if new_here:  # the case reaches A again only after A deleted its file
+    if new_here:
         a.close()
-        a.files.case_path(case.id)[0].unlink()
-        a = Vault.open(tmp_path / "a").unlock("correct horse battery")
+        a = Vault.open(tmp_path / "a-before").unlock("correct horse battery")
     me = theirs.document.records["team"][a.owner.id]
     # No screen removes a team member; a file from another version or tool may.
     theirs._commit("removed a team member", [("team", theirs._edit(me, {"deleted": True}))])
