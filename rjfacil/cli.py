@@ -243,13 +243,13 @@ def cmd_case_restore(args: argparse.Namespace) -> int:
         reference = _line(vault.open_case(case_id).case.reference)
     if restored.kept:
         print(
-            f"Case {reference} ({case_id}) kept as it is: no backup is newer than its file. "
+            f"Case {reference} kept as it is: no backup is newer than its file. "
             "The vault now records it as the case's current version."
         )
     else:
         print(
-            f"Restored case {reference} ({case_id}) from {restored.source}; the file it "
-            "replaced (if any) is kept among the backups."
+            f"Restored case {reference} from its newest good backup; "
+            "the file it replaced (if any) is kept among the backups."
         )
     return 0
 

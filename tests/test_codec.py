@@ -13,7 +13,6 @@ import pytest
 from rjfacil.casedoc import codec
 from rjfacil.casedoc.model import ShareHow
 from rjfacil.errors import InvalidRecord, NewerFormat
-from rjfacil.store.storage import EncryptedStorage
 from rjfacil.views.labels import row_flag_labels
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
@@ -29,16 +28,16 @@ def reopen(vault: Vault) -> Vault:
 def rewritten(vault: Vault, case_id: UUID, change: Any) -> Vault:
     """Close the vault, change a case file's document as another version of rjfacil would,
     and open the vault again."""
-    key = vault.key
-    path, name = vault.files.case_path(case_id)
-    backups = vault.files.backups_dir
     home = vault.home
-    vault.close()
-    storage = EncryptedStorage(path, key, name, backups)
+    # Written as that version would: through the vault's manifest, so nothing is out of step.
+    storage = vault.files.case_storage(case_id)
     document = storage.read()
     assert document is not None
     change(document)
     storage.write(document)
+    vault._open.pop(case_id, None)  # that version's case list row, made from what it wrote
+    vault.rebuild_index()
+    vault.close()
     return Vault.open(home).unlock(PASSPHRASE)
 
 

@@ -34,7 +34,7 @@ def cause(request: pytest.FixtureRequest) -> int:
 
 @pytest.fixture
 def stick(tmp_path: Path) -> Path:
-    """A vault with one case (a participant, a note) and a stale case list."""
+    """A vault with two cases (a participant, notes), as its owner left it."""
     home = tmp_path / "stick" / "rjfacil"
     vault, _code = Vault.create(home, PASSPHRASE, OWNER)
     with vault:
@@ -43,7 +43,6 @@ def stick(tmp_path: Path) -> Path:
         case.add_note("Ann would like to meet in the spring.")
         second = vault.new_case("RJ-2026-015")
         second.add_note("A first call.")
-    (home / "index.rjv").unlink()  # the case list must be rebuilt (in memory only)
     return home
 
 
@@ -85,6 +84,22 @@ def test_the_vault_opens_read_only_and_reads_as_usual(
         # What was refused left nothing behind in memory either.
         assert len(case.notes()) == 1
         assert len(vault.list_cases()) == 2
+    assert snapshot(stick) == before
+
+
+def test_a_lost_case_list_is_rebuilt_in_memory_and_said_once(
+    stick: Path, cause: int, cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (stick / "index.rjv").unlink()
+    ReadOnlyFolder(stick, cause).install(monkeypatch)
+    before = snapshot(stick)
+    code, out, err = cli("cases")
+    assert code == 0
+    assert "RJ-2026-014" in out and "RJ-2026-015" in out
+    assert err.count("The case list (index.rjv) was missing") == 1
+    # verify reports the lost file (something changed the folder) and still writes nothing.
+    code, out, err = cli("verify")
+    assert code == 1 and "The case list (index.rjv) was missing" in out + err
     assert snapshot(stick) == before
 
 

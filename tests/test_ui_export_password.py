@@ -7,12 +7,12 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader
-from tests.test_ui_case_host import CaseHost, screen_text, settle
 from textual.widgets import Input, Select, Static
 
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
+from tests.pilot_helpers import CaseHost, screen_text, settle
 from tests.test_ui_export import case_with_notes, open_dialog
 
 SECRET = "Zq-blue-kettle-42"

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_ui_case_host import SIZE, CaseHost, screen_text, settle, squashed, two_people
 
 from rjfacil.workspace import Vault
 from screens.case import TABS, CaseScreen
+from tests.pilot_helpers import SIZE, CaseHost, screen_text, settle, squashed, two_people
 
 
 def footer(app: CaseHost) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.test_ui_case_host import SIZE, CaseHost, screen_text, settle, squashed, two_people
 from textual.widgets import Static
 
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.widgets import RecordTable
+from tests.pilot_helpers import SIZE, CaseHost, screen_text, settle, squashed, two_people
 
 
 def footer_keys(app: CaseHost) -> str:

@@ -12,7 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from rjfacil.casedoc import codec
-from rjfacil.casedoc.model import Facilitator
+from rjfacil.casedoc.model import TABLES, Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.deadlines import due_dates
@@ -22,8 +22,8 @@ from rjfacil.vocab import Stage
 
 # The row format: raise it whenever CaseSummary gains or changes a field, so index rows
 # written before are rebuilt from their case files instead of read with defaults.
-# 3: record_ids.
-ROW_FORMAT = 3
+# 3: record_ids. 4: record_ids of every stored record (3 left out unvalidated tables).
+ROW_FORMAT = 4
 # How much of each record id a row keeps. A match is checked against the case file
 # itself, so a chance match costs one decryption: with 4 bytes, a file of 1,000 records
 # meets one in a vault of 200,000 records about once in 20 imports. More bytes would
@@ -39,6 +39,8 @@ ROW_TABLES = frozenset(
     {"case", "team", "participants", "answers", "risks", "actions", "flag_overrides"}
 )
 ROW_NEWEST = ("audit",)
+# Tables whose ids an import may share with another case: one person is on many cases.
+UNCHECKED_TABLES = frozenset({"team", "meta"})
 
 
 class CaseSummary(BaseModel):
@@ -96,8 +98,24 @@ def unpacked_prefixes(packed: str) -> set[bytes]:
 def checked_ids(records: dict[str, dict[UUID, Any]]) -> Iterator[UUID]:
     """The record ids an import must not reuse from another case: all but the team's."""
     for table, by_id in records.items():
-        if table not in ("team", "meta"):
+        if table not in UNCHECKED_TABLES:
             yield from by_id
+
+
+def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
+    """:func:`checked_ids` of the known tables as stored, validated or not.
+
+    A row rebuilt from a partly read document must list the same ids as the row of the
+    case opened in full, so the ids come from the stored records, not the validated ones.
+    """
+    for table in TABLES:
+        if table in UNCHECKED_TABLES:
+            continue
+        for doc in document.tables.get(table, {}).values():
+            try:
+                yield UUID(str(doc["id"]))
+            except (KeyError, TypeError, ValueError):
+                continue  # opening the case in full names the broken record
 
 
 def summarise(case: CaseFile) -> CaseSummary:
@@ -118,7 +136,7 @@ def summarise(case: CaseFile) -> CaseSummary:
         stage_answered=stage.answered if stage else 0,
         stage_total=stage.total if stage else 0,
         attention=report.attention,
-        record_ids=packed_prefixes(checked_ids(case.document.records)),
+        record_ids=packed_prefixes(stored_ids(case.document)),
     )
 
 
