@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,27 @@ from rjfacil.store import kdf
 FAST_KDF = kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
 PASSPHRASE = "correct horse battery"
 OWNER = "Sam Okafor"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No animations in tests: a Pilot key press waits for every animation to finish (a tab's
+    underline slides for a third of a second), and no test looks at one. TEXTUAL_ANIMATIONS
+    is Textual's own switch; a plugin may have imported Textual already, so its constant is
+    set too."""
+    import textual.constants
+
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")  # noqa: B010 (it is Final)
+
+
+# Files whose tests take seconds each (real processes killed, whole app sessions), run
+# first so that pytest-xdist's workers do not end on one of them while the others idle.
+LONG_RUNNING = ("test_crash", "test_ui_", "test_platforms", "test_layout", "test_merge_props")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long-running tests first (a stable sort: the order within each group is kept)."""
+    items.sort(key=lambda item: not item.path.name.startswith(LONG_RUNNING))
 
 
 @pytest.fixture(autouse=True)

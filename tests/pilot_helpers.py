@@ -143,17 +143,21 @@ def two_people(case: CaseFile) -> tuple[UUID, UUID]:
     return harmed.id, responsible.id
 
 
-async def settle(pilot: Pilot[Any], times: int = 2) -> None:
-    """Let pushes, dismisses and the refreshes after them finish.
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let pushes, dismisses and the refreshes after them finish: pause until the screen
+    shows something and two frames in a row are the same.
 
-    The first frame of a larger terminal can take a moment longer: wait for it.
+    Textual's idle check compares CPU time with wall time, so on a busy machine a pause
+    can end before the app has run; a screen still changing is seen here instead.
     """
-    for _ in range(times):
+    await pilot.pause()
+    last = screen_text(pilot.app)
+    for _ in range(100):
         await pilot.pause()
-    for _ in range(50):
-        if screen_text(pilot.app).strip():
+        shown = screen_text(pilot.app)
+        if shown.strip() and shown == last:
             return
-        await pilot.pause(0.02)
+        last = shown
 
 
 def screen_of(app: App[Any], kind: type[S]) -> S:

@@ -38,8 +38,8 @@ def test_encrypted_storage_survives_every_kill(tmp_path: Path, chunk: int) -> No
     )
     assert report.failures == []
     assert report.survived == report.kills == KILLS_PER_CHUNK
-    # Most kills landed while notes were being saved, not before the first save (how many
-    # notes fit before a kill depends on the machine's speed, so it is not asserted).
+    # Half the kills land among saves whatever the machine's speed (the harness waits for a
+    # first confirmed save before every other kill); how many notes fit is not asserted.
     assert report.kills_after_saves >= KILLS_PER_CHUNK // 2
     notes = rjv.unseal_json(
         key,

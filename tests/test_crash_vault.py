@@ -41,9 +41,9 @@ def test_the_vault_survives_kills_at_random_instants(
     )
     assert report.failures == []
     assert report.survived == report.kills == KILLS_PER_CHUNK
-    # Many kills landed while notes were being saved, not while the child was unlocking
-    # (how many depends on the machine's speed; a third leaves a wide margin).
-    assert report.kills_after_saves >= KILLS_PER_CHUNK // 3, report.kills_after_saves
+    # Half the kills land among saves whatever the machine's speed: the harness waits for
+    # a first confirmed save before every other kill.
+    assert report.kills_after_saves >= KILLS_PER_CHUNK // 2, report.kills_after_saves
     assert not list(home.rglob("*.tmp")), "orphaned temporary files are cleaned at open"
 
 

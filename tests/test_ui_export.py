@@ -102,7 +102,7 @@ async def test_a_disclosure_is_chosen_by_participant(vault: Vault) -> None:
         modal = await open_dialog(pilot)
         harmed = case.participants[0]
         modal.query_one("#export-kind", Select).value = str(harmed.id)
-        await settle(pilot, 4)
+        await settle(pilot)
         for _ in range(50):
             if "Your information" in modal.query_one("#export-preview", TextArea).text:
                 break

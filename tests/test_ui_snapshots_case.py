@@ -53,7 +53,7 @@ def test_case_overview(
     app = CaseHost(vault, lambda: CaseScreen(case.id))
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await settle(pilot, 3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -67,7 +67,7 @@ def test_case_tab(
     app = CaseHost(vault, lambda: CaseScreen(case.id, tab=tab))
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await settle(pilot, 3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -81,9 +81,9 @@ def test_walker_with_a_raised_flag(
     app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="complex_intimidation"))
 
     async def answer_yes(pilot: Pilot[Any]) -> None:
-        await settle(pilot, 3)
+        await settle(pilot)
         await pilot.press("y")
-        await settle(pilot, 3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=answer_yes)
 
@@ -101,6 +101,6 @@ def test_walker_on_a_choice_item(
     )
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await settle(pilot, 3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

@@ -61,7 +61,7 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         await settle(pilot)
         assert raised_flags(case) == []
         await pilot.press("y")
-        await settle(pilot, 3)
+        await settle(pilot)
 
         assert case.answers()[("sensitive", "manipulation", None)].value == "yes"
         assert "sensitive_complex" in raised_flags(case)
@@ -261,6 +261,6 @@ async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
     async with case_screen(
         vault, case.id, "checklists", walk, notifications=True, message_hook=notices
     ) as (app, pilot):
-        await settle(pilot, 2)
+        await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         assert any("no longer in the case" in message for message in notices.messages)
