@@ -411,7 +411,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if not case.participants:
             print("  No participants yet: 'rjfacil participant add' adds one.")
         for person in case.participants:
-            take = take_part_line(case, person.id).lower()
+            take = take_part_line(case, person.id)
+            take = take[:1].lower() + take[1:]  # mid-line; the date keeps its month's capital
             print(
                 _line(
                     f"  {person.name} — {person.role.label.lower()}; taking part: {take}"
