@@ -212,6 +212,13 @@ def test_the_summary_answers_what_a_case_supervisor_checks(two_sides: Case) -> N
     assert dict(summary.coworking)["Co-worker"] == "None"
 
 
+def test_the_html_page_title_names_the_case_once(two_sides: Case) -> None:
+    page = export_text(two_sides.case, "html")
+    assert re.findall(r"<title>(.*?)</title>", page) == ["Supervisor summary: RJ-LEAK-1"]
+    own = export_text(two_sides.case, "html", for_participant=two_sides.harmed.id)
+    assert re.findall(r"<title>(.*?)</title>", own) == ["Your information: RJ-LEAK-1"]
+
+
 def test_excerpts_are_cut_at_about_200_characters(vault: Vault) -> None:
     case = vault.new_case("RJ-LONG")
     case.add_note("word " * 100)
