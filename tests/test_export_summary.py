@@ -195,6 +195,18 @@ def test_full_redaction_removes_free_text_and_none_says_so_at_the_top(
     assert none.index("Names shown") < none.index("Alice Harbottle")  # said at the top
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_under_full_redaction_the_header_says_the_notes_are_removed(
+    two_sides: Case, fmt: str
+) -> None:
+    for notes in ("all", "excerpts"):
+        full = export_text(two_sides.case, fmt, redaction="full", notes=notes)
+        assert "Removed (full redaction)" in full
+        assert "In full" not in full and "First lines only" not in full
+    assert "In full" in export_text(two_sides.case, fmt, redaction="names", notes="all")
+    assert "Not included" in export_text(two_sides.case, fmt, redaction="full", notes="none")
+
+
 def test_the_summary_answers_what_a_case_supervisor_checks(two_sides: Case) -> None:
     summary = supervisor_summary(two_sides.case, notes="excerpts")
     assert dict(summary.risk_assessment)["Open risks"] == "1"

@@ -41,6 +41,21 @@ from rjfacil.vocab import CHECKLIST_STAGES, Role
 
 NotesLevel: TypeAlias = Literal["none", "excerpts", "all"]
 NOTES_LEVELS: tuple[NotesLevel, ...] = ("none", "excerpts", "all")
+_NOTES_WORDS: dict[NotesLevel, str] = {
+    "none": "Not included",
+    "excerpts": "First lines only",
+    "all": "In full",
+}
+
+
+def notes_label(level: NotesLevel, redaction: Redaction) -> str:
+    """What an export says of its notes: under full redaction every note's text is
+    removed, whatever level of notes was asked for."""
+    if level != "none" and redaction == "full":
+        return "Removed (full redaction)"
+    return _NOTES_WORDS[level]
+
+
 EXCERPT = 200
 HISTORY = 10
 ITEMS_LIMIT = 30
