@@ -146,6 +146,20 @@ def test_markdown_keeps_the_words_and_the_lines() -> None:
     assert "Tom & Jerry's café, 3.5 hours (approx.) - fine" in plain, "prose is left alone"
 
 
+def test_markdown_note_quote_ends_on_its_last_line_of_text() -> None:
+    for text in ("Ana wants to meet.\n", "\n\nAna wants to meet.\nSoon.\n\n\n", "One.\r\n"):
+        doc = Document(
+            title="Summary",
+            header=Header("RJ-1", "Sam", "today", "names"),
+            sections=(Section("Notes", (Note("Sam", "today", text),)),),
+        )
+        lines = render_markdown(doc).split("\n")
+        quoted = [number for number, line in enumerate(lines) if line.startswith(">")]
+        assert lines[quoted[0]] != ">", repr(text)
+        assert lines[quoted[-1]] != ">", repr(text)
+        assert lines[quoted[-1]].rstrip() in ("> Ana wants to meet.", "> Soon.", "> One.")
+
+
 def test_markdown_url_and_email_do_not_autolink() -> None:
     text = render_markdown(
         everywhere("see https://evil.example and www.evil.example or a@b.example")
