@@ -386,6 +386,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
     from rjfacil.views.supervision import take_part_line
+    from rjfacil.views.team import team_role_label
 
     with _unlock(args) as vault:
         case = _open_case(vault, args.case)
@@ -420,7 +421,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 )
             )
         for member in case.team:
-            print(_line(f"  {member.name} — {member.role.label.lower()}"))
+            print(_line(f"  {member.name} — {team_role_label(case, member).lower()}"))
         steps = next_steps(case)
         print()
         print("Next steps" if steps else "Next steps: every checklist is answered")
