@@ -119,6 +119,7 @@ def export_text(case: CaseFile, fmt: str, **options: Any) -> str:
 
 # -- participant disclosure: nothing of the other side leaks ---------------------------------
 
+SHARED_IN_SUMMARY = "the facilitator gives you its summary"
 NEVER_IN_ANY_DISCLOSURE = (
     *("Zqanswernote", "Zqprivate", "Zqassessharmed", "Zqassessresp"),
     *("Zqrisk", "Zqmitigation", "Zqcasesummary"),
@@ -132,8 +133,10 @@ def test_the_person_harmed_gets_their_own_information_and_nothing_of_the_other_s
     shown = export_text(two_sides.case, fmt, for_participant=two_sides.harmed.id, notes="all")
     for own in ("Alice Harbottle", "Zqharmedsecret", "Zqharmedshared", "Zqharmedconsentinfo"):
         assert own in shown
-    assert "Zqrespshared" in shown  # the person responsible agreed it may be shared with her
-    for leak in ("Zqrespsecret", "Zqrespconsentinfo", *NEVER_IN_ANY_DISCLOSURE):
+    # The person responsible agreed it may be shared with her in summary: the facilitator
+    # gives the summary, so the note is listed, dated, without its words.
+    assert SHARED_IN_SUMMARY in shown and "3 Mar 2026" in shown
+    for leak in ("Zqrespshared", "Zqrespsecret", "Zqrespconsentinfo", *NEVER_IN_ANY_DISCLOSURE):
         assert leak not in shown
     for name in ("Bertram", "Quist", "Bert"):
         assert re.search(rf"\b{name}\b", shown) is None, name
@@ -152,6 +155,28 @@ def test_the_person_responsible_gets_their_own_information_and_nothing_of_the_ot
         assert leak not in shown
     for name in ("Alice", "Harbottle", "Ally"):
         assert re.search(rf"\b{name}\b", shown) is None, name
+
+
+@pytest.mark.parametrize("notes", ["all", "excerpts"])
+@pytest.mark.parametrize("redaction", ["none", "names", "full"])
+def test_a_note_shared_in_summary_is_listed_without_its_words(
+    two_sides: Case, notes: str, redaction: str
+) -> None:
+    from rjfacil.views.disclosure import participant_disclosure
+
+    disclosure = participant_disclosure(
+        two_sides.case,
+        two_sides.harmed.id,
+        redaction=redaction,
+        notes=notes,  # type: ignore[arg-type]
+    )
+    [line] = [n for n in disclosure.shared_notes if n.sharing == "May be shared in summary"]
+    assert line.text == (
+        "A note shared in summary: the facilitator gives you its summary; "
+        "its words are not copied here."
+    )
+    assert line.when.startswith("3 Mar 2026") and line.about == "the person responsible"
+    assert all("Zqrespshared" not in n.text for n in disclosure.shared_notes)
 
 
 def test_with_redaction_none_a_shared_note_keeps_the_names_it_was_written_with(
