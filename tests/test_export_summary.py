@@ -256,6 +256,26 @@ def test_the_html_page_title_names_the_case_once(two_sides: Case) -> None:
     assert re.findall(r"<title>(.*?)</title>", own) == ["Your information: RJ-LEAK-1"]
 
 
+def test_the_summary_history_says_nothing_of_a_private_note_until_it_is_released(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-PRIVATE")
+    ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    secret = case.add_note("Zqprivate: my own worry.", participant_id=ann.id, private=True)
+    case.revise_note(secret.id, "Zqprivate: my own worry, revised.")
+    case.add_note("Visit arranged.")
+    for fmt in EXPORT_FORMATS:
+        shown = export_text(case, fmt, notes="all", redaction="none")
+        assert "note about Ann Ode" not in shown and "Revised a note" not in shown, fmt
+        assert "Zqprivate" not in shown
+    history = [h.what for h in supervisor_summary(case, history=3).history]
+    assert history == ["Added a note", "Added Person harmed A. (person harmed)", "Opened the case"]
+    case.release_note(secret.id)
+    history = [h.what for h in supervisor_summary(case).history]
+    assert "Added a note about Person harmed A." in history
+    assert any(line.startswith("Released a private note") for line in history)
+
+
 def test_excerpts_are_cut_at_about_200_characters(vault: Vault) -> None:
     case = vault.new_case("RJ-LONG")
     case.add_note("word " * 100)

@@ -440,7 +440,8 @@ def supervisor_summary(
         deadlines=tuple(deadlines),
         notes=tuple(note_lines),
         history=tuple(
-            HistoryLine(e.when, e.who, e.what) for e in case_history(case, redactor, last=history)
+            HistoryLine(e.when, e.who, e.what)
+            for e in case_history(case, redactor, last=history, private_notes=False)
         )
         if history > 0
         else (),
