@@ -386,6 +386,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
     from rjfacil.views.supervision import take_part_line
+    from rjfacil.views.team import team_role_label
 
     with _unlock(args) as vault:
         case = _open_case(vault, args.case)
@@ -411,7 +412,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if not case.participants:
             print("  No participants yet: 'rjfacil participant add' adds one.")
         for person in case.participants:
-            take = take_part_line(case, person.id).lower()
+            take = take_part_line(case, person.id)
+            take = take[:1].lower() + take[1:]  # mid-line; the date keeps its month's capital
             print(
                 _line(
                     f"  {person.name} — {person.role.label.lower()}; taking part: {take}"
@@ -419,7 +421,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 )
             )
         for member in case.team:
-            print(_line(f"  {member.name} — {member.role.label.lower()}"))
+            print(_line(f"  {member.name} — {team_role_label(case, member).lower()}"))
         steps = next_steps(case)
         print()
         print("Next steps" if steps else "Next steps: every checklist is answered")

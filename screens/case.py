@@ -42,6 +42,7 @@ from rjfacil.views.labels import (
 )
 from rjfacil.views.next_steps import NextStep, next_steps
 from rjfacil.views.progress import case_progress, stage_progress
+from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
@@ -179,11 +180,12 @@ class OverviewPane(CasePane):
             )
         ]
         people = []
-        if c.co_worker:
+        others = co_workers(case)
+        if others:
             people.append(
                 Content.assemble(
                     ("Co-worker: ", "$foreground-muted"),
-                    plain(case.person_name(c.co_worker), single_line=True),
+                    plain(", ".join(case.person_name(o) for o in others), single_line=True),
                 )
             )
         if c.case_supervisor:

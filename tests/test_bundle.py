@@ -257,3 +257,90 @@ def test_the_same_value_set_aside_twice_is_to_review_once(tmp_path: Path) -> Non
     finally:
         for vault in (a, b, c):
             vault.close()
+
+
+def test_after_a_merge_the_summary_and_show_name_the_co_worker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rjfacil.cli import main
+    from rjfacil.views.supervision import supervisor_summary
+
+    a = make_vault(tmp_path / "a", ALEX)
+    b = make_vault(tmp_path / "b", BLESSING)
+    case = a.new_case("RJ-CW")
+    send(a, case.id, b, tmp_path / "1.age")
+    theirs = b.open_case(case.id)
+    coworking = dict(supervisor_summary(theirs).coworking)
+    assert coworking["Facilitator"] == BLESSING and coworking["Co-worker"] == ALEX
+    full = dict(supervisor_summary(theirs, redaction="full").coworking)
+    assert full["Facilitator"] == "Facilitator B." and full["Co-worker"] == "Co-worker A."
+    theirs.add_note("Blessing met Ben.")
+    send(b, case.id, a, tmp_path / "2.age")
+    coworking = dict(supervisor_summary(a.open_case(case.id)).coworking)
+    assert coworking["Facilitator"] == ALEX and coworking["Co-worker"] == BLESSING
+    a.close()
+    b.close()
+    secret = tmp_path / "pass.txt"
+    secret.write_text("correct horse battery\n")
+    code = main(
+        ["--data-dir", str(tmp_path / "b"), "--passphrase-file", str(secret), "show", "RJ-CW"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"  {BLESSING} — facilitator\n" in out
+    assert f"  {ALEX} — co-worker\n" in out
+
+
+def test_the_summary_says_how_many_changes_from_a_co_workers_file_wait_for_review(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    from rjfacil.views.supervision import supervisor_summary
+
+    a, b = pair
+    case = a.new_case("RJ-REVIEW")
+    ana = case.add_participant(Role.PERSON_HARMED, "Ana Silva")
+    assert dict(supervisor_summary(case).coworking)["Changes to review"] == "None"
+    send(a, case.id, b, tmp_path / "1.age")
+    b.open_case(case.id).update_participant(ana.id, address_as="Ana (Blessing)")
+    case.update_participant(ana.id, address_as="Mrs Silva")
+    send(b, case.id, a, tmp_path / "2.age")
+    assert dict(supervisor_summary(case).coworking)["Changes to review"] == (
+        "1 change from a co-worker's file waits for review"
+    )
+    case.resolve_conflict(case.conflicts()[0].id, take_other=False)
+    assert dict(supervisor_summary(case).coworking)["Changes to review"] == "None"
+
+
+def test_a_file_that_does_not_name_its_sender_on_the_team_merges_back_without_a_conflict(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    from rjfacil.casedoc.bundle import to_json
+    from rjfacil.views.supervision import supervisor_summary
+
+    a, b = pair
+    case = a.new_case("RJ-OLD")
+    body = json.loads(to_json(case.document, a.owner, case.case.created_at))
+    body["tables"]["team"] = [m for m in body["tables"]["team"] if m["id"] != str(a.owner.id)]
+    old = tmp_path / "old.age"
+    old.write_bytes(agefile.encrypt_to_recipients(json.dumps(body).encode(), [b.recipient]))
+    b.import_bundle(b.preview_import(b.read_bundle(old)))
+    theirs = b.open_case(case.id)
+    assert dict(supervisor_summary(theirs).coworking)["Co-worker"] == ALEX
+    theirs.add_note("Blessing met Ben.")
+    lines = send(b, case.id, a, tmp_path / "back.age")
+    assert not any(line.startswith("In conflict") for line in lines), lines
+    assert case.conflicts() == []
+    assert dict(supervisor_summary(case).coworking)["Co-worker"] == BLESSING
+
+
+def test_a_co_worker_named_before_their_file_was_merged_is_reported_once(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    from rjfacil.views.supervision import supervisor_summary
+
+    a, b = pair
+    case = a.new_case("RJ-NAMED", co_worker=BLESSING)
+    send(a, case.id, b, tmp_path / "1.age")
+    b.open_case(case.id).add_note("Blessing met Ben.")
+    send(b, case.id, a, tmp_path / "2.age")
+    assert dict(supervisor_summary(case).coworking)["Co-worker"] == BLESSING

@@ -237,6 +237,26 @@ def test_a_hostile_file_is_refused_in_one_line_and_the_vault_is_unchanged(
     assert folder_hashes(world.b_home) == before
 
 
+def test_a_refusal_of_the_files_content_reads_as_one_sentence(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = world.tmp / "deep.age"
+    path.write_bytes(
+        edit(world, lambda b: first(b, "notes").update(extra=json.loads("[" * 40 + "]" * 40)))
+    )
+    code = main(
+        [
+            *("--data-dir", str(world.b_home), "--passphrase-file", str(world.secret)),
+            *("bundle", "import", str(path)),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.strip() == (
+        "rjfacil: The content of the file deep.age is refused: it is nested deeper than 32 levels."
+    )
+
+
 def test_a_file_over_the_size_limit_is_refused_from_its_size(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:

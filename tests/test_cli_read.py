@@ -59,6 +59,20 @@ def test_participant_add_then_show_names_the_people_and_their_roles(cli) -> None
     assert "Next steps" in out and "Deadlines" in out
 
 
+def test_show_writes_a_consent_date_as_everywhere_else(cli, vault_home: Path) -> None:
+    from datetime import date
+
+    from rjfacil.vocab import Role
+
+    with Vault.open(vault_home).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-5"))
+        ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+        case.record_consent(ann.id, "take_part", on=date(2026, 3, 2), form="written")
+    code, out, _ = cli("show", "RJ-5")
+    assert code == 0
+    assert "Ann Ode — person harmed; taking part: given (written, 2 Mar 2026)" in out
+
+
 def test_show_lists_raised_flags_with_their_reasons_and_dates_with_due_status(
     cli, vault_home: Path
 ) -> None:

@@ -20,7 +20,9 @@ from pypdf import PdfReader
 from rjfacil.export.document import (
     BulletList,
     Document,
+    Flag,
     Header,
+    KeyValues,
     Note,
     Paragraph,
     Section,
@@ -144,6 +146,20 @@ def test_markdown_keeps_the_words_and_the_lines() -> None:
     assert "> Line one  \n> Line two \\*not em\\*\n>\n> After a blank line" in text
     plain = render_markdown(everywhere("Tom & Jerry's café, 3.5 hours (approx.) - fine"))
     assert "Tom & Jerry's café, 3.5 hours (approx.) - fine" in plain, "prose is left alone"
+
+
+def test_markdown_note_quote_ends_on_its_last_line_of_text() -> None:
+    for text in ("Ana wants to meet.\n", "\n\nAna wants to meet.\nSoon.\n\n\n", "One.\r\n"):
+        doc = Document(
+            title="Summary",
+            header=Header("RJ-1", "Sam", "today", "names"),
+            sections=(Section("Notes", (Note("Sam", "today", text),)),),
+        )
+        lines = render_markdown(doc).split("\n")
+        quoted = [number for number, line in enumerate(lines) if line.startswith(">")]
+        assert lines[quoted[0]] != ">", repr(text)
+        assert lines[quoted[-1]] != ">", repr(text)
+        assert lines[quoted[-1]].rstrip() in ("> Ana wants to meet.", "> Soon.", "> One.")
 
 
 def test_markdown_url_and_email_do_not_autolink() -> None:
@@ -307,6 +323,47 @@ def test_pdf_repeats_table_headers_across_pages() -> None:
         assert "What is due" in page.extract_text()
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert all(f"Row {n} " in text for n in range(1, 151))
+
+
+HEADING = "Who is involved, and who is not"
+LEAD_LINE = "Newest first. Private notes are never included."
+OPENINGS = {
+    "table": Table(
+        ("Role", "Name", "Taking part"),
+        tuple((f"Person {i}", "Name\nsecond\nthird", "Given\nmore\nmore\nmore") for i in range(6)),
+    ),
+    "note": Note("Sam", "3 Dec", "\n".join(f"Note line {i}." for i in range(8)), ("About: A.",)),
+    "flag": Flag("Sensitive and complex", tuple(f"Reason {i}" for i in range(8)), "blocking"),
+    "key values": KeyValues(tuple((f"Fact {i}", "one\ntwo") for i in range(5))),
+}
+
+
+def _page_ends(data: bytes) -> list[str]:
+    """The last line of text on each page, the footer (reference, page number) left out."""
+    ends = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines()]
+        content = [line for line in lines if line and "Page " not in line and line != "RJ-1"]
+        ends.append(content[-1] if content else "")
+    return ends
+
+
+@pytest.mark.parametrize("first", list(OPENINGS))
+def test_pdf_never_ends_a_page_on_a_section_heading(first: str) -> None:
+    # The filler grows a line at a time, so the heading meets the page's foot at one of them.
+    for filler in range(29, 38):
+        document = Document(
+            title="Supervisor summary: RJ-1",
+            header=Header("RJ-1", "Sam", "3 Dec 2026", "Names replaced by roles"),
+            sections=(
+                Section("Filler", (Paragraph("\n".join(f"Line {i}." for i in range(filler))),)),
+                Section(HEADING, (OPENINGS[first],), lead=LEAD_LINE if first == "note" else None),
+                Section("Afterwards", (Paragraph("The end."),)),
+            ),
+        )
+        ends = _page_ends(render_pdf(document))
+        assert len(ends) >= 2
+        assert HEADING not in ends and LEAD_LINE not in ends, (filler, ends)
 
 
 def test_pdf_splits_a_row_taller_than_a_page() -> None:

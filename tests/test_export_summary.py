@@ -119,6 +119,7 @@ def export_text(case: CaseFile, fmt: str, **options: Any) -> str:
 
 # -- participant disclosure: nothing of the other side leaks ---------------------------------
 
+SHARED_IN_SUMMARY = "the facilitator gives you its summary"
 NEVER_IN_ANY_DISCLOSURE = (
     *("Zqanswernote", "Zqprivate", "Zqassessharmed", "Zqassessresp"),
     *("Zqrisk", "Zqmitigation", "Zqcasesummary"),
@@ -132,8 +133,10 @@ def test_the_person_harmed_gets_their_own_information_and_nothing_of_the_other_s
     shown = export_text(two_sides.case, fmt, for_participant=two_sides.harmed.id, notes="all")
     for own in ("Alice Harbottle", "Zqharmedsecret", "Zqharmedshared", "Zqharmedconsentinfo"):
         assert own in shown
-    assert "Zqrespshared" in shown  # the person responsible agreed it may be shared with her
-    for leak in ("Zqrespsecret", "Zqrespconsentinfo", *NEVER_IN_ANY_DISCLOSURE):
+    # The person responsible agreed it may be shared with her in summary: the facilitator
+    # gives the summary, so the note is listed, dated, without its words.
+    assert SHARED_IN_SUMMARY in shown and "3 Mar 2026" in shown
+    for leak in ("Zqrespshared", "Zqrespsecret", "Zqrespconsentinfo", *NEVER_IN_ANY_DISCLOSURE):
         assert leak not in shown
     for name in ("Bertram", "Quist", "Bert"):
         assert re.search(rf"\b{name}\b", shown) is None, name
@@ -152,6 +155,28 @@ def test_the_person_responsible_gets_their_own_information_and_nothing_of_the_ot
         assert leak not in shown
     for name in ("Alice", "Harbottle", "Ally"):
         assert re.search(rf"\b{name}\b", shown) is None, name
+
+
+@pytest.mark.parametrize("notes", ["all", "excerpts"])
+@pytest.mark.parametrize("redaction", ["none", "names", "full"])
+def test_a_note_shared_in_summary_is_listed_without_its_words(
+    two_sides: Case, notes: str, redaction: str
+) -> None:
+    from rjfacil.views.disclosure import participant_disclosure
+
+    disclosure = participant_disclosure(
+        two_sides.case,
+        two_sides.harmed.id,
+        redaction=redaction,
+        notes=notes,  # type: ignore[arg-type]
+    )
+    [line] = [n for n in disclosure.shared_notes if n.sharing == "May be shared in summary"]
+    assert line.text == (
+        "A note shared in summary: the facilitator gives you its summary; "
+        "its words are not copied here."
+    )
+    assert line.when.startswith("3 Mar 2026") and line.about == "the person responsible"
+    assert all("Zqrespshared" not in n.text for n in disclosure.shared_notes)
 
 
 def test_with_redaction_none_a_shared_note_keeps_the_names_it_was_written_with(
@@ -195,6 +220,18 @@ def test_full_redaction_removes_free_text_and_none_says_so_at_the_top(
     assert none.index("Names shown") < none.index("Alice Harbottle")  # said at the top
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_under_full_redaction_the_header_says_the_notes_are_removed(
+    two_sides: Case, fmt: str
+) -> None:
+    for notes in ("all", "excerpts"):
+        full = export_text(two_sides.case, fmt, redaction="full", notes=notes)
+        assert "Removed (full redaction)" in full
+        assert "In full" not in full and "First lines only" not in full
+    assert "In full" in export_text(two_sides.case, fmt, redaction="names", notes="all")
+    assert "Not included" in export_text(two_sides.case, fmt, redaction="full", notes="none")
+
+
 def test_the_summary_answers_what_a_case_supervisor_checks(two_sides: Case) -> None:
     summary = supervisor_summary(two_sides.case, notes="excerpts")
     assert dict(summary.risk_assessment)["Open risks"] == "1"
@@ -210,6 +247,33 @@ def test_the_summary_answers_what_a_case_supervisor_checks(two_sides: Case) -> N
     assert summary.history[0].what == "Added a risk"
     assert summary.flags[0].title == "Sensitive and complex case"
     assert dict(summary.coworking)["Co-worker"] == "None"
+
+
+def test_the_html_page_title_names_the_case_once(two_sides: Case) -> None:
+    page = export_text(two_sides.case, "html")
+    assert re.findall(r"<title>(.*?)</title>", page) == ["Supervisor summary: RJ-LEAK-1"]
+    own = export_text(two_sides.case, "html", for_participant=two_sides.harmed.id)
+    assert re.findall(r"<title>(.*?)</title>", own) == ["Your information: RJ-LEAK-1"]
+
+
+def test_the_summary_history_says_nothing_of_a_private_note_until_it_is_released(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-PRIVATE")
+    ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    secret = case.add_note("Zqprivate: my own worry.", participant_id=ann.id, private=True)
+    case.revise_note(secret.id, "Zqprivate: my own worry, revised.")
+    case.add_note("Visit arranged.")
+    for fmt in EXPORT_FORMATS:
+        shown = export_text(case, fmt, notes="all", redaction="none")
+        assert "note about Ann Ode" not in shown and "Revised a note" not in shown, fmt
+        assert "Zqprivate" not in shown
+    history = [h.what for h in supervisor_summary(case, history=3).history]
+    assert history == ["Added a note", "Added Person harmed A. (person harmed)", "Opened the case"]
+    case.release_note(secret.id)
+    history = [h.what for h in supervisor_summary(case).history]
+    assert "Added a note about Person harmed A." in history
+    assert any(line.startswith("Released a private note") for line in history)
 
 
 def test_excerpts_are_cut_at_about_200_characters(vault: Vault) -> None:

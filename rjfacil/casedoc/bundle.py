@@ -109,6 +109,11 @@ def to_json(document: codec.CaseDocument, exporter: Facilitator, now: datetime) 
     return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
+def _mid_sentence(where: str) -> str:
+    """``where`` ("The file x.age") as it reads inside a sentence ("the file x.age")."""
+    return "the" + where[3:] if where.startswith("The ") else where
+
+
 def from_json(data: bytes, where: str, now: datetime) -> Bundle:
     """Parse and validate a bundle's decrypted content.
 
@@ -116,7 +121,7 @@ def from_json(data: bytes, where: str, now: datetime) -> Bundle:
         BundleRefused: one line saying what is wrong (the limits' own refusals, from
             jsonlimits, are RjfacilErrors too).
     """
-    raw = parse_untrusted_json(data, what=f"The content of {where}")
+    raw = parse_untrusted_json(data, what=f"The content of {_mid_sentence(where)}")
     if not isinstance(raw, dict):
         raise BundleRefused(f"{where} is not an rjfacil case file.")
     schema = raw.get("schema")

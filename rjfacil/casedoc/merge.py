@@ -196,10 +196,12 @@ def plan_merge(
     team = set(local.records["team"]) | set(incoming.records["team"])
     exporter = bundle.exported_by
     if exporter.id not in team:
+        # Whoever made the file is a facilitator of the case, as their own copy records
+        # them; what they are to this vault's owner (a co-worker) is the views' to say.
         member = TeamMember(
             id=exporter.id,
             name=exporter.name,
-            role=TeamRole.CO_WORKER,
+            role=TeamRole.FACILITATOR,
             created_by=importer,
             updated_by=importer,
             created_at=now,

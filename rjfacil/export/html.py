@@ -278,7 +278,6 @@ def render_html(document: Document) -> str:
         "frame-src 'none'; connect-src 'none'; script-src 'none'; "
         "base-uri 'none'; form-action 'none'"
     )
-    suffix = f" — {html.escape(reference, quote=True)}" if reference else ""
     head = [
         "<!DOCTYPE html>",
         f'<html lang="{document.language}">',
@@ -289,7 +288,7 @@ def render_html(document: Document) -> str:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="robots" content="noindex, nofollow">',
         '<meta name="color-scheme" content="light">',
-        f"<title>{title}{suffix}</title>",
+        f"<title>{title}</title>",  # the document's title already names the case
         f"<style>{css}</style>",
         "</head>",
         "<body>",

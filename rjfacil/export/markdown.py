@@ -147,7 +147,12 @@ def _note(note: Note) -> Iterator[str]:
     yield " · ".join(fact for fact in facts if fact)
     yield ""
     lines = escape_lines(note.text)
-    if not any(line.strip() for line in lines):
+    # Blank lines before and after the text would quote nothing (a bare ">" line).
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
         yield "> (no text)"
         return
     for number, line in enumerate(lines):

@@ -14,7 +14,9 @@ grow with the square of a line's length: text is wrapped once with cached glyph
 widths, then drawn a line at a time, so a 300-note summary stays well inside its budget
 and a 10,000-character note or a word longer than the page wraps like any other.
 Tables repeat their header row on every page they cross; a row taller than what is
-left of a page is split across pages rather than drawn off the edge. Every page has the
+left of a page is split across pages rather than drawn off the edge. A section heading
+(and its lead) stays on the page where what follows it starts: each block says how much
+room it needs to start without moving itself overleaf. Every page has the
 case reference and "Page N of M" in its footer.
 
 With a password, the file is encrypted with AES-256 (PDF 2.0 security handler, revision
@@ -450,13 +452,7 @@ class _Layout:
     # --------------------------------------------------------------------------- tables
 
     def table_header(self, table: Table, widths: list[float]) -> None:
-        cells = []
-        for title, width in zip(table.header, widths, strict=True):
-            lines = self.wrap([(self.prepare_line(title), TH)], width - 3.0)
-            if len(lines) > HEADER_LINES:  # a header row repeats on every page: keep it short
-                lines = [*lines[: HEADER_LINES - 1], [("…", TH)]]
-            cells.append(lines)
-        self._row(cells, widths, TH, header=True)
+        self._row(self._header_cells(table, widths), widths, TH, header=True)
 
     def _row(
         self, cells: list[list[Line]], widths: list[float], style: _Style, header: bool = False
@@ -480,22 +476,55 @@ class _Layout:
         self.pdf.line(LEFT, y + total, LEFT + CONTENT_W, y + total)
         self.pdf.set_y(y + total)
 
+    @staticmethod
+    def _column_widths(table: Table) -> list[float]:
+        shares = [3.0 if index in table.wide else 1.0 for index in range(len(table.header))]
+        return [CONTENT_W * share / sum(shares) for share in shares]
+
+    def _cells(self, row: Sequence[str], widths: list[float]) -> list[list[Line]]:
+        return [
+            self.wrap([(self.prepare(cell), TD)], width - 3.0)
+            for cell, width in zip(row, widths, strict=True)
+        ]
+
+    def _header_cells(self, table: Table, widths: list[float]) -> list[list[Line]]:
+        cells = []
+        for title, width in zip(table.header, widths, strict=True):
+            lines = self.wrap([(self.prepare_line(title), TH)], width - 3.0)
+            if len(lines) > HEADER_LINES:  # a header row repeats on every page: keep it short
+                lines = [*lines[: HEADER_LINES - 1], [("…", TH)]]
+            cells.append(lines)
+        return cells
+
+    def _table_opening(self, table: Table) -> float:
+        """The room a table needs where it starts: its header row and its first row (or
+        the first lines of a row too tall to keep whole)."""
+        if not table.rows:
+            return EMPTY.line_height
+        widths = self._column_widths(table)
+        header = max(len(cell) for cell in self._header_cells(table, widths))
+        header_height = header * TH.line_height + 2.4
+        first = max(len(cell) for cell in self._cells(table.rows[0], widths))
+        first_height = first * TD.line_height + 2.4
+        if not _row_kept_whole(first_height):
+            first_height = TD.line_height * 3 + 2.4
+        return max(
+            TH.line_height * 2 + TD.line_height * 2 + 5,
+            header_height + TH.line_height,
+            header_height + first_height,
+        )
+
     def table(self, table: Table) -> None:
         if not table.rows:
             self.paragraph(table.empty, EMPTY)
             return
-        shares = [3.0 if index in table.wide else 1.0 for index in range(len(table.header))]
-        widths = [CONTENT_W * share / sum(shares) for share in shares]
+        widths = self._column_widths(table)
         self.ensure(TH.line_height * 2 + TD.line_height * 2 + 5)
         self.table_header(table, widths)
         self.repeat, self.repeat_widths = table, widths
         try:
             for row in table.rows:
-                cells = [
-                    self.wrap([(self.prepare(cell), TD)], width - 3.0)
-                    for cell, width in zip(row, widths, strict=True)
-                ]
-                self._table_row(cells, widths)
+                self._table_row(self._cells(row, widths), widths)
         finally:
             self.repeat = None
 
@@ -505,7 +534,7 @@ class _Layout:
         if rows * height + 2.4 <= self.room():
             self._row(cells, widths, TD)
             return
-        if rows * height + 2.4 <= CONTENT_BOTTOM - TOP - 20 or self.room() < height * 3 + 2.4:
+        if _row_kept_whole(rows * height + 2.4) or self.room() < height * 3 + 2.4:
             self.new_page()  # keep a row that fits on one page whole
         while any(cells):
             fit = max(1, int((self.room() - 2.4) // height))
@@ -530,13 +559,22 @@ class _Layout:
             self.lines(wrapped, x=x + indent)
             self.pdf.set_y(self.y + 0.8)
 
+    def _pair(self, key: str, value: str, label_width: float) -> tuple[list[Line], list[Line]]:
+        labels = self.wrap([(self.prepare_line(key), LABEL)], label_width - 4.0)
+        values = self.wrap([(self.prepare(value), BODY)], CONTENT_W - label_width)
+        return labels, values
+
+    @staticmethod
+    def _pair_opening(labels: list[Line], values: list[Line]) -> float:
+        """A pair of up to 40 mm is kept whole; a longer one needs one line to start."""
+        height = max(len(labels), len(values)) * BODY.line_height
+        return height if height <= 40 else BODY.line_height
+
     def key_values(self, pairs: Sequence[tuple[str, str]], label_width: float = 48.0) -> None:
         for key, value in pairs:
-            labels = self.wrap([(self.prepare_line(key), LABEL)], label_width - 4.0)
-            values = self.wrap([(self.prepare(value), BODY)], CONTENT_W - label_width)
+            labels, values = self._pair(key, value, label_width)
             count = max(len(labels), len(values))
-            if count * BODY.line_height <= 40:
-                self.ensure(count * BODY.line_height)
+            self.ensure(self._pair_opening(labels, values))
             for number in range(count):
                 self.ensure(BODY.line_height)
                 y = self.y
@@ -547,8 +585,8 @@ class _Layout:
                 self.pdf.set_y(y + BODY.line_height)
             self.pdf.set_y(self.y + 0.8)
 
-    def flag(self, flag: Flag) -> None:
-        label, strong, soft = TONES[flag.tone]
+    def _flag_lines(self, flag: Flag) -> list[Line]:
+        label, strong, _ = TONES[flag.tone]
         inner = CONTENT_W - 8.0
         title: list[Run] = [(label + "  ", _Style("B", 7.5, strong, 1.9))]
         title.append((self.prepare_line(flag.statement), BOLD))
@@ -557,6 +595,17 @@ class _Layout:
             wrapped = self.wrap([(self.prepare(reason), BODY)], inner - 5.0)
             for number, line in enumerate(wrapped):
                 lines.append([("•   " if number == 0 else "     ", BODY), *line])
+        return lines
+
+    @staticmethod
+    def _flag_opening(lines: list[Line]) -> float:
+        """A flag of up to 80 mm is kept whole; a longer one needs its first lines."""
+        height = sum(_line_height(line) for line in lines) + 5.0
+        return height if height <= 80.0 else 2.5 + sum(_line_height(line) for line in lines[:3])
+
+    def flag(self, flag: Flag) -> None:
+        _, strong, soft = TONES[flag.tone]
+        lines = self._flag_lines(flag)
         height = sum(_line_height(line) for line in lines) + 5.0
         if self.room() < height <= 80.0:
             self.new_page()  # keep a flag whole when it fits on a page
@@ -564,7 +613,8 @@ class _Layout:
         self.lines(lines, fill=soft, bar=strong, pad=4.0)
         self.padding(2.5, LEFT, soft, strong)
 
-    def note(self, note: Note) -> None:
+    def _note_lines(self, note: Note) -> tuple[list[Line], float]:
+        """A note's lines (its facts, then its text) and the height of them all."""
         meta: list[Run] = []
         author = self.prepare_line(note.author)
         if author:
@@ -582,9 +632,18 @@ class _Layout:
             style = BODY
         body = self.wrap([(text, style)], CONTENT_W - 4.0)
         whole = len(lines) * META.line_height + len(body) * BODY.line_height
-        if whole > self.room() and (whole <= 60 or self.room() < 25):
-            self.new_page()
-        self.lines([*lines, *body], bar=RULE, bar_width=0.8, pad=2.0)
+        return [*lines, *body], whole
+
+    @staticmethod
+    def _note_opening(whole: float) -> float:
+        """A note of up to 60 mm is kept whole; a longer one needs 25 mm to start."""
+        return whole if whole <= 60 else 25.0
+
+    def note(self, note: Note) -> None:
+        lines, whole = self._note_lines(note)
+        if whole > self.room():
+            self.ensure(self._note_opening(whole))
+        self.lines(lines, bar=RULE, bar_width=0.8, pad=2.0)
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
@@ -606,19 +665,51 @@ class _Layout:
             raise TypeError(type(block).__name__)
         self.space(3.5)
 
+    def opening(self, block: Block) -> float:
+        """The room ``block`` needs where it starts, or it moves itself to the next page
+        (each block's own rule for what it keeps together): what a heading keeps with it."""
+        if isinstance(block, Paragraph):
+            return _first_lines(self.wrap([(self.prepare(block.text), BODY)], CONTENT_W))
+        if isinstance(block, BulletList):
+            if not block.items:
+                return EMPTY.line_height
+            first = self.wrap([(self.prepare(block.items[0]), BODY)], CONTENT_W - 5.0)
+            return _first_lines(first)
+        if isinstance(block, KeyValues):
+            if not block.pairs:
+                return 0.0
+            return self._pair_opening(*self._pair(*block.pairs[0], label_width=48.0))
+        if isinstance(block, Table):
+            return self._table_opening(block)
+        if isinstance(block, Flag):
+            return self._flag_opening(self._flag_lines(block))
+        if isinstance(block, Note):
+            return self._note_opening(self._note_lines(block)[1])
+        raise TypeError(type(block).__name__)  # pragma: no cover - Section refuses others
+
     def section(self, section: Section) -> None:
         heading = self.wrap([(self.prepare_line(section.heading), H2)], CONTENT_W)
+        has_lead = section.lead is not None and not blank(section.lead)
+        lead = self.wrap([(self.prepare(section.lead or ""), LEAD)], CONTENT_W) if has_lead else []
         self.space(3.0)
-        # Keep the heading with at least three lines of what follows.
-        self.ensure(len(heading) * H2.line_height + 2.5 + 3 * BODY.line_height)
+        # Keep the heading (and its lead) with the start of what follows, so no page ends
+        # on a heading whose table or note begins overleaf; a start taller than a page
+        # cannot be kept, and then three lines are.
+        top = len(heading) * H2.line_height + 3.3
+        if lead:
+            top += sum(map(_line_height, lead)) + 2.5
+        start = self.opening(section.blocks[0]) if section.blocks else EMPTY.line_height
+        if top + start > CONTENT_BOTTOM - TOP:
+            start = 3 * BODY.line_height
+        self.ensure(top + start)
         self.lines(heading)
         y = self.y + 0.8
         self.pdf.set_draw_color(*RULE)
         self.pdf.set_line_width(0.3)
         self.pdf.line(LEFT, y, PAGE_W - RIGHT, y)
         self.pdf.set_y(y + 2.5)
-        if section.lead is not None and not blank(section.lead):
-            self.paragraph(section.lead, LEAD)
+        if has_lead:
+            self.lines(lead)
             self.space(2.5)
         if not section.blocks:
             self.paragraph(section.empty, EMPTY)
@@ -639,6 +730,16 @@ class _Layout:
             self.lines(lines, fill=soft, bar=strong, pad=4.0)
             self.padding(2.2, LEFT, soft, strong)
         self.space(2.0)
+
+
+def _row_kept_whole(height: float) -> bool:
+    """Whether a table row of ``height`` moves whole to the next page rather than split."""
+    return height <= CONTENT_BOTTOM - TOP - 20
+
+
+def _first_lines(lines: list[Line]) -> float:
+    """The height of the first three lines of a text (all of it when shorter)."""
+    return sum(_line_height(line) for line in lines[:3]) or BODY.line_height
 
 
 def _line_height(line: Line) -> float:

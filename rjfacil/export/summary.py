@@ -41,6 +41,7 @@ from rjfacil.views.supervision import (
     NoteLine,
     NotesLevel,
     SupervisorSummary,
+    notes_label,
     supervisor_summary,
 )
 
@@ -107,14 +108,13 @@ class ExportOptions:
 
 
 def _header(facts: ExportFacts, notes: NotesLevel) -> Header:
-    notes_words = {"none": "Not included", "excerpts": "First lines only", "all": "In full"}
     return Header(
         case_reference=facts.reference,
         exported_by=facts.exported_by,
         exported_at=facts.exported_at,
         redaction=facts.redaction_label,
         notice=facts.notice,
-        extra=(("Notes", notes_words[notes]),),
+        extra=(("Notes", notes_label(notes, facts.redaction)),),
     )
 
 

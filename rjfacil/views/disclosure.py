@@ -1,6 +1,8 @@
 """A participant's own information, as they may be given it (guidance A 3(a) 7 and
 footnote 15): their participant record, their consent decisions, the notes about them
-that came from them, and the notes others agreed may be shared with them. Nothing else:
+that came from them, and the notes others agreed may be shared with them (as written:
+their words; in summary: that there is such a note and when, for the facilitator to
+give its summary, never its words). Nothing else:
 no facilitator's assessment, no private note, no note about another participant that
 was not agreed to be shared with them, no risk, checklist answer or history.
 
@@ -26,6 +28,11 @@ from rjfacil.views.supervision import (
     consent_lines,
     excerpt,
     export_facts,
+)
+
+SHARED_IN_SUMMARY = (
+    "A note shared in summary: the facilitator gives you its summary; "
+    "its words are not copied here."
 )
 
 
@@ -115,6 +122,11 @@ def participant_disclosure(
             body = text(texts.get(note.id, ""))
             own.append(_line(case, note, body, scrub, notes, participant_id))
         elif is_shared_with(note, participant_id):
+            if note.share_how is ShareHow.SUMMARY:
+                # Agreed to be shared in summary, not word for word: the facilitator
+                # gives the summary; the disclosure says the note exists, and when.
+                shared.append(_line(case, note, SHARED_IN_SUMMARY, scrub, "all", participant_id))
+                continue
             body = text(texts.get(note.id, ""), keep_names=True)
             shared.append(_line(case, note, body, scrub, notes, participant_id))
 

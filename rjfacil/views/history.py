@@ -22,6 +22,7 @@ from rjfacil.casedoc.model import (
     Consent,
     FlagOverride,
     Note,
+    NoteRevision,
     Participant,
     Record,
 )
@@ -62,15 +63,24 @@ class HistoryEntry:
 
 
 def case_history(
-    case: CaseFile, redactor: Redactor | None = None, you: bool = False, last: int = 0
+    case: CaseFile,
+    redactor: Redactor | None = None,
+    you: bool = False,
+    last: int = 0,
+    private_notes: bool = True,
 ) -> list[HistoryEntry]:
     """The case's history, newest first (the ``last`` entries only, when given).
 
     ``you`` says "You" for the vault's owner (the facilitator's own screen); a summary
-    names them.
+    names them. ``private_notes=False`` (every export) leaves out each entry about a
+    note that is private now: that such a note exists stays in the vault too.
     """
     redactor = redactor or redactor_for(case, "none")
-    log = case.audit_log[-last:] if last > 0 else case.audit_log
+    log = case.audit_log
+    if not private_notes:
+        private = private_record_ids(case)
+        log = [e for e in log if not ({e.record_id, *e.also} & private)]
+    log = log[-last:] if last > 0 else log
     return [
         HistoryEntry(
             id=entry.id,
@@ -82,6 +92,18 @@ def case_history(
         )
         for entry in reversed(log)
     ]
+
+
+def private_record_ids(case: CaseFile) -> set[UUID | None]:
+    """The ids of the case's private notes and of every revision of their text."""
+    records = case.document.records
+    notes = {n.id for n in records["notes"].values() if isinstance(n, Note) and n.private}
+    revisions = {
+        r.id
+        for r in records["note_revisions"].values()
+        if isinstance(r, NoteRevision) and r.note_id in notes
+    }
+    return {*notes, *revisions}
 
 
 def describe(case: CaseFile, entry: AuditEntry, redactor: Redactor) -> str:

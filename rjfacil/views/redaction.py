@@ -9,7 +9,8 @@ every format):
   texts and every other free text (whole name, each part of it, the name they are
   addressed by). Team members (facilitators, co-worker, case supervisor) keep their
   names: the supervisor knows them.
-- ``full``: names as above, team members too ("Co-worker P."), and every free text a
+- ``full``: names as above, team members too ("Co-worker P.": each facilitator other
+  than the vault's owner is a co-worker, see :mod:`rjfacil.views.team`), and every free text a
   facilitator typed (notes, the case summary, risks and mitigations, agreement actions,
   consent details, answer notes) becomes "[removed]".
 """
@@ -17,13 +18,14 @@ every format):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 from uuid import UUID
 
 from rjfacil.casedoc.model import Participant, TeamMember, TeamRole
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.views.team import team_role_label
 
 Redaction: TypeAlias = Literal["none", "names", "full"]
 REDACTIONS: tuple[Redaction, ...] = ("none", "names", "full")
@@ -119,12 +121,15 @@ class Redactor:
         self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def role_initial_labels(people: Iterable[Participant | TeamMember]) -> dict[UUID, str]:
-    """Each person as role and initial ("Person harmed A."), numbered when two coincide."""
+def role_initial_labels(
+    people: Iterable[Participant | TeamMember], roles: Mapping[UUID, str] | None = None
+) -> dict[UUID, str]:
+    """Each person as role and initial ("Person harmed A."), numbered when two coincide;
+    ``roles`` gives the role a person is called by, where it is not their record's."""
     labels: dict[UUID, str] = {}
     seen: dict[str, int] = {}
     for person in people:
-        role = person.role.label
+        role = (roles or {}).get(person.id) or person.role.label
         if isinstance(person, TeamMember) and person.role is TeamRole.OTHER:
             role = "Team member"
         base = f"{role} {initial(person.name)}".strip()
@@ -149,7 +154,8 @@ def redactor_for(case: CaseFile, level: Redaction) -> Redactor:
     coded = role_initial_labels(participants)
     if level == "full":
         owner = next((m for m in team if m.id == case.owner.id), None)
-        coded.update(role_initial_labels([m for m in team if m.id != case.owner.id]))
+        roles = {m.id: team_role_label(case, m) for m in team}
+        coded.update(role_initial_labels([m for m in team if m.id != case.owner.id], roles))
         if owner is None:
             coded[case.owner.id] = f"Facilitator {initial(case.owner.name)}"
         else:

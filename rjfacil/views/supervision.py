@@ -37,10 +37,26 @@ from rjfacil.views.labels import (
 )
 from rjfacil.views.progress import CaseProgress, case_progress
 from rjfacil.views.redaction import Redaction, Redactor, redaction_label, redactor_for
+from rjfacil.views.team import co_workers, review_waiting_label
 from rjfacil.vocab import CHECKLIST_STAGES, Role
 
 NotesLevel: TypeAlias = Literal["none", "excerpts", "all"]
 NOTES_LEVELS: tuple[NotesLevel, ...] = ("none", "excerpts", "all")
+_NOTES_WORDS: dict[NotesLevel, str] = {
+    "none": "Not included",
+    "excerpts": "First lines only",
+    "all": "In full",
+}
+
+
+def notes_label(level: NotesLevel, redaction: Redaction) -> str:
+    """What an export says of its notes: under full redaction every note's text is
+    removed, whatever level of notes was asked for."""
+    if level != "none" and redaction == "full":
+        return "Removed (full redaction)"
+    return _NOTES_WORDS[level]
+
+
 EXCERPT = 200
 HISTORY = 10
 ITEMS_LIMIT = 30
@@ -355,9 +371,10 @@ def supervisor_summary(
 
     items, more = _items(case, report, redactor)
 
+    others = co_workers(case)
     coworking: list[tuple[str, str]] = [
         ("Facilitator", redactor.person(case.owner.id, case.owner.name)),
-        ("Co-worker", redactor.person(record.co_worker) if record.co_worker else "None"),
+        ("Co-worker", ", ".join(redactor.person(each) for each in others) or "None"),
         (
             "Case supervisor",
             redactor.person(record.case_supervisor) if record.case_supervisor else "None named",
@@ -368,6 +385,7 @@ def supervisor_summary(
     cw_row = next((r for r in report.targets if r.target.checklist.id == "coworking"), None)
     if cw_row is not None:
         coworking.append(("Co-working checklist", f"{cw_row.answered} of {cw_row.total} answered"))
+    coworking.append(("Changes to review", review_waiting_label(len(case.conflicts()))))
 
     actions = []
     for action in sorted(case.actions, key=lambda a: (a.due or date.max, a.created_at)):
@@ -422,7 +440,8 @@ def supervisor_summary(
         deadlines=tuple(deadlines),
         notes=tuple(note_lines),
         history=tuple(
-            HistoryLine(e.when, e.who, e.what) for e in case_history(case, redactor, last=history)
+            HistoryLine(e.when, e.who, e.what)
+            for e in case_history(case, redactor, last=history, private_notes=False)
         )
         if history > 0
         else (),
