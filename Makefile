@@ -21,7 +21,7 @@ test: $(BIN)/rjfacil
 	$(BIN)/ruff format --check rjfacil screens tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -n auto --dist worksteal
+	$(BIN)/python -m pytest -q -n 4 --dist worksteal
 
 bench: $(BIN)/rjfacil
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
