@@ -250,3 +250,8 @@ class UntrustedJsonError(RjfacilError):
     def __init__(self, message: str, reason: str) -> None:
         self.reason = reason
         super().__init__(message)
+
+
+class InvalidReference(RjfacilError):
+    """A case reference was refused (empty, too long, not one line, or id-like): nothing
+    was saved."""

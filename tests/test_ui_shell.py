@@ -37,7 +37,7 @@ from screens.unlock import (
     RecoveryCodeScreen,
     UnlockScreen,
 )
-from tests.conftest import OWNER
+from tests.conftest import OWNER, case_with_old_reference
 from tests.pilot_helpers import paste, screen_text, squashed
 from tests.test_vault import files_containing
 
@@ -349,6 +349,22 @@ async def test_demo_hint_is_shown(home: Path, made: dict) -> None:
 
 
 # -- the case list -----------------------------------------------------------------------------
+
+
+async def test_a_case_id_as_a_new_reference_is_refused_with_the_reason(
+    home: Path, made: dict
+) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        before = [row.reference for row in app.vault.list_cases()]
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TextPromptModal))
+        await paste(pilot, "0c9b2a4e-1111-4222-8333-444455556666")
+        await pilot.press("enter")
+        await until(pilot, lambda: "cannot look like a case id" in shown(app))
+        assert isinstance(app.screen, TextPromptModal)
+        assert [row.reference for row in app.vault.list_cases()] == before
 
 
 async def test_create_a_case_from_the_list(home: Path, made: dict) -> None:
@@ -721,7 +737,7 @@ def injected(home: Path) -> Path:
     vault, _code = Vault.create(home, PASSPHRASE, OWNER)
     with vault:
         for reference in INJECTIONS:
-            vault.new_case(reference)
+            case_with_old_reference(vault, reference)
     return home
 
 
