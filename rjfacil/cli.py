@@ -109,6 +109,11 @@ def _new_passphrase(args: argparse.Namespace, file_option: Path | None) -> str:
     return first
 
 
+RESUMING = (
+    "A passphrase change was interrupted: finishing or undoing it now (every file is re-encrypted)."
+)
+
+
 def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (imported lazily)
     """Open the vault with the passphrase, or with the recovery code (``passwd --recovery``)."""
     from rjfacil.workspace import Vault
@@ -120,7 +125,17 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
     def open_with(secret: str):  # -> Vault
         if slow:  # a sign of life before seconds of key derivation (the stored settings)
             print("Unlocking the vault…", file=sys.stderr, flush=True)
-        return door.unlock_with_recovery(secret) if recovery else door.unlock(secret)
+        said: list[bool] = []
+
+        def progress(done: int, total: int) -> None:
+            if not said:  # only once the secret opened a slot: a wrong one re-encrypts nothing
+                said.append(True)
+                print(RESUMING, file=sys.stderr, flush=True)
+            _progress(done, total)
+
+        if recovery:
+            return door.unlock_with_recovery(secret, progress)
+        return door.unlock(secret, progress)
 
     try:
         if recovery:

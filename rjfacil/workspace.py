@@ -182,11 +182,19 @@ LIMITS = (
 class LockedVault(VaultDoor):
     """A vault folder held by this process (the OS lock), its key not yet in memory."""
 
-    def unlock(self, passphrase: str) -> Vault:
-        return Vault(self, self.key_from_passphrase(passphrase))
+    def unlock(self, passphrase: str, progress: Progress | None = None) -> Vault:
+        """Unlock with the passphrase.
 
-    def unlock_with_recovery(self, code: str) -> Vault:
-        return Vault(self, self.key_from_recovery_code(code), by_recovery=True)
+        Args:
+            passphrase: The passphrase.
+            progress: Told (files done, files in all) while an interrupted key change is
+                finished or undone (:attr:`rotation_pending`); not called otherwise.
+        """
+        return Vault(self, self.key_from_passphrase(passphrase, progress))
+
+    def unlock_with_recovery(self, code: str, progress: Progress | None = None) -> Vault:
+        """Unlock with the recovery code; ``progress`` as in :meth:`unlock`."""
+        return Vault(self, self.key_from_recovery_code(code, progress), by_recovery=True)
 
     def restore_profile_with(self, passphrase: str) -> Path:
         """Put profile.rjv's newest good backup in its place (the vault cannot open without)."""

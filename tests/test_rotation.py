@@ -235,3 +235,75 @@ def test_after_a_rotation_the_header_backups_are_for_the_new_key(
         header = parse_header(each.read_bytes(), each)
         kdf.open_slot(header.slot("passphrase"), kdf.encode_passphrase(NEW), header.vault_id)
     assert list((home / "backups").glob("profile.rjv.*"))
+
+
+# -- an interrupted change, finished or undone at the next unlock, says how far it got ----
+
+
+def interrupted(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A passphrase change (to NEW) killed after re-encrypting, before the header switched."""
+    from rjfacil.vault import rotation
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt("killed before the header switched")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(rotation, "_finish", killed)
+        vault = Vault.open(home).unlock(PASSPHRASE)
+        with pytest.raises(KeyboardInterrupt):
+            vault.change_passphrase(PASSPHRASE, NEW)
+        vault.close()
+
+
+@pytest.mark.parametrize(("secret", "outcome"), [(NEW, "finished"), (PASSPHRASE, "undone")])
+def test_finishing_or_undoing_an_interrupted_change_reports_progress(
+    busy: tuple[Path, str, Path], monkeypatch: pytest.MonkeyPatch, secret: str, outcome: str
+) -> None:
+    home, _code, _stolen = busy
+    interrupted(home, monkeypatch)
+    door = Vault.open(home)
+    assert door.rotation_pending
+    seen: list[tuple[int, int]] = []
+    total = len(vault_files(home))
+    with door.unlock(secret, lambda d, t: seen.append((d, t))) as vault:
+        assert door.rotation_outcome == outcome
+        assert sorted(r.reference for r in vault.list_cases()) == ["RJ-1", "RJ-2"]
+    assert seen[-1] == (total, total) and len(seen) == total
+
+
+def test_a_wrong_passphrase_at_an_interrupted_change_reports_nothing(
+    busy: tuple[Path, str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _code, _stolen = busy
+    interrupted(home, monkeypatch)
+    seen: list[tuple[int, int]] = []
+    door = Vault.open(home)
+    try:
+        with pytest.raises(WrongPassphrase):
+            door.unlock("not it at all", lambda d, t: seen.append((d, t)))
+    finally:
+        door.release()
+    assert seen == []
+
+
+def test_the_command_line_says_it_is_finishing_a_change_and_how_far_it_got(
+    busy: tuple[Path, str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from rjfacil.cli import main
+
+    home, _code, _stolen = busy
+    interrupted(home, monkeypatch)
+    new_file = tmp_path / "new.txt"
+    new_file.write_text(NEW + "\n")
+    total = len(vault_files(home))
+    assert main(["--passphrase-file", str(new_file), "cases"]) == 0
+    err = capsys.readouterr().err
+    assert "A passphrase change was interrupted: finishing or undoing it now" in err
+    assert f"re-encrypted {total}/{total} files" in err
+    assert "Its new recovery code was never shown" in err and "rjfacil recovery-code" in err
+    # Once done, the next unlock is an ordinary one: nothing more is said.
+    assert main(["--passphrase-file", str(new_file), "cases"]) == 0
+    assert "re-encrypted" not in capsys.readouterr().err

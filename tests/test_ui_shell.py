@@ -287,6 +287,77 @@ async def test_recovery_code_unlock_sets_a_forgotten_passphrase(
         door.release()
 
 
+async def test_setting_a_new_passphrase_after_a_recovery_unlock_shows_progress(
+    home: Path, made: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen, may_go_on = threading.Event(), threading.Event()
+    reset = Vault.reset_passphrase
+
+    def watched_reset(vault: Vault, new: str, progress: Any = None) -> str:
+        def paused(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:
+                seen.set()
+                may_go_on.wait(timeout=30)
+
+        return reset(vault, new, paused)
+
+    monkeypatch.setattr(Vault, "reset_passphrase", watched_reset)
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await recovery_unlock(pilot, made["code"])
+        for _ in range(2):  # the new passphrase, and again to confirm it
+            await paste(pilot, "a passphrase I will remember")
+            await pilot.press("enter")
+        await until(pilot, seen.is_set)
+        await until(pilot, lambda: re.search(r"Re-encrypting files: 1 of \d+", shown(app)))
+        may_go_on.set()
+        await until(pilot, lambda: "Your recovery code" in shown(app))
+        assert "Re-encrypting" not in shown(app)
+        await pilot.press("c")
+        await until(pilot, lambda: "New passphrase set" in shown(app))
+
+
+async def test_an_unlock_that_finishes_an_interrupted_change_shows_progress(
+    home: Path, made: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rjfacil.vault import rotation
+    from tests.test_rotation import interrupted
+
+    monkeypatch.setattr("tests.test_rotation.PASSPHRASE", PASSPHRASE)
+    interrupted(home, monkeypatch)
+    seen, may_go_on = threading.Event(), threading.Event()
+    reencrypt = rotation.reencrypt
+
+    def watched(home: Path, source: bytes, target: bytes, progress: Any = None) -> list[str]:
+        def paused(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:
+                seen.set()
+                may_go_on.wait(timeout=30)
+
+        return reencrypt(home, source, target, paused)
+
+    monkeypatch.setattr(rotation, "reencrypt", watched)
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        await paste(pilot, "a brand new passphrase")
+        await pilot.press("enter")
+        await until(pilot, seen.is_set)
+        await until(
+            pilot,
+            lambda: re.search(
+                r"Finishing an interrupted passphrase change\. Re-encrypting files: 1 of \d+",
+                squashed(shown(app)),
+            ),
+        )
+        may_go_on.set()
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await until(pilot, lambda: "recovery-code" in shown(app))
+        assert "was finished" in squashed(shown(app))
+
+
 async def test_a_lock_while_the_new_passphrase_is_saved_keeps_everything_locked(
     home: Path, made: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -296,7 +367,7 @@ async def test_a_lock_while_the_new_passphrase_is_saved_keeps_everything_locked(
     """
     saving, may_finish, finished = threading.Event(), threading.Event(), threading.Event()
 
-    def slow_failing_reset(vault: Vault, new: str) -> None:
+    def slow_failing_reset(vault: Vault, new: str, progress: object = None) -> None:
         saving.set()
         try:
             may_finish.wait(timeout=30)

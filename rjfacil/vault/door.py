@@ -116,9 +116,17 @@ class VaultDoor:
         # (the new passphrase; its recovery code was never shown), "undone", or None.
         self.rotation_outcome: str | None = None
 
-    def _open(self, kind: str, secret: bytes) -> bytes:
+    @property
+    def rotation_pending(self) -> bool:
+        """A key change was interrupted: the next unlock finishes or undoes it, which
+        re-encrypts every file (give the unlock a ``progress`` to show it)."""
+        return bool(self.header.rotation)
+
+    def _open(self, kind: str, secret: bytes, progress: rotation.Progress | None = None) -> bytes:
         if self.header.rotation:
-            key, self.rotation_outcome = rotation.resume(self.home, self.header, kind, secret)
+            key, self.rotation_outcome = rotation.resume(
+                self.home, self.header, kind, secret, progress
+            )
             return key
         key = kdf.open_slot(self.header.slot(kind), secret, self.header.vault_id)
         if self.read_only is None:
@@ -145,13 +153,15 @@ class VaultDoor:
             return False  # the unlock itself says what is wrong with the slot
         return kdf.expected_slow(params)
 
-    def key_from_passphrase(self, passphrase: str) -> bytes:
-        return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase))
+    def key_from_passphrase(
+        self, passphrase: str, progress: rotation.Progress | None = None
+    ) -> bytes:
+        return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase), progress)
 
-    def key_from_recovery_code(self, code: str) -> bytes:
+    def key_from_recovery_code(self, code: str, progress: rotation.Progress | None = None) -> bytes:
         secret = kdf.normalise_recovery_code(code)
         try:
-            return self._open(kdf.SLOT_RECOVERY, secret)
+            return self._open(kdf.SLOT_RECOVERY, secret, progress)
         except WrongPassphrase:
             raise WrongPassphrase("recovery code") from None
 

@@ -250,11 +250,14 @@ def _undo(home: Path, header: VaultHeader) -> None:
     tidy_header_backups(home, header)
 
 
-def resume(home: Path, header: VaultHeader, kind: str, secret: bytes) -> tuple[bytes, str]:
+def resume(
+    home: Path, header: VaultHeader, kind: str, secret: bytes, progress: Progress | None = None
+) -> tuple[bytes, str]:
     """Finish or undo the unfinished rotation ``header`` records, with the secret given.
 
     The old secret opens the old slots and undoes it; the new one opens the journal's
-    slots and finishes it.
+    slots and finishes it. Either way every file is re-encrypted, reported to
+    ``progress`` as (files done, files in all), as a passphrase change reports it.
 
     Returns:
         The vault key now in use and "undone" or "finished".
@@ -273,10 +276,10 @@ def resume(home: Path, header: VaultHeader, kind: str, secret: bytes) -> tuple[b
         if not pending:
             raise
         new_key = kdf.open_slot(pending[0], secret, vid)
-        reencrypt(home, _unwrap(new_key, journal.get("old_key"), vid), new_key)
+        reencrypt(home, _unwrap(new_key, journal.get("old_key"), vid), new_key, progress)
         _finish(home, header)
         return new_key, "finished"
-    reencrypt(home, _unwrap(old_key, journal.get("new_key"), vid), old_key)
+    reencrypt(home, _unwrap(old_key, journal.get("new_key"), vid), old_key, progress)
     _undo(home, header)
     return old_key, "undone"
 
