@@ -170,14 +170,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         name = input("Your name, as your co-workers know you: ")
     passphrase = _new_passphrase(args, _passphrase_file(args))
     print("Creating the vault (tuning the key derivation to this machine)...", file=sys.stderr)
-    vault, recovery = Vault.create(home, passphrase, name)
-    vault.close()
-    print(f"Vault created at {home}")
-    print()
-    print("Your recovery code (shown once; write it down and keep it somewhere safe,")
-    print("apart from this laptop. It opens the vault if the passphrase is forgotten):")
-    print()
-    print(f"    {recovery}")
+    vault, recovery = Vault.create(home, passphrase, name, shown_later=True)
+    with vault:
+        print(f"Vault created at {home}")
+        print()
+        print("Your recovery code (shown once; write it down and keep it somewhere safe,")
+        print("apart from this laptop. It opens the vault if the passphrase is forgotten):")
+        print()
+        print(f"    {recovery}", flush=True)
+        vault.recovery_code_shown()
     print()
     return 0
 
@@ -611,7 +612,7 @@ def _print_recovery_code(code: str) -> None:
     print("write it down and keep it somewhere safe, apart from this laptop):")
     print()
     print(f"    {code}")
-    print()
+    print(flush=True)
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
@@ -630,6 +631,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
             "in the vault folder."
         )
         _print_recovery_code(code)
+        vault.recovery_code_shown()
     return 0
 
 
@@ -642,6 +644,7 @@ def cmd_recovery_code(args: argparse.Namespace) -> int:
         code = vault.new_recovery_code(passphrase, _progress)
         print("New recovery code issued; the passphrase is unchanged.")
         _print_recovery_code(code)
+        vault.recovery_code_shown()
     return 0
 
 

@@ -257,16 +257,37 @@ class Vault:
 
     @classmethod
     def create(
-        cls, home: Path, passphrase: str, owner_name: str, params: kdf.KdfParams | None = None
+        cls,
+        home: Path,
+        passphrase: str,
+        owner_name: str,
+        params: kdf.KdfParams | None = None,
+        *,
+        shown_later: bool = False,
     ) -> tuple[Vault, str]:
-        """Make a new vault; returns it unlocked, and the recovery code to show once."""
+        """Make a new vault; returns it unlocked, and the recovery code to show once.
+
+        Args:
+            shown_later: The caller shows the code and then calls
+                :meth:`recovery_code_shown`; until then (a kill in between, say) the vault
+                says its code was never shown and how to get one. False: the code counts
+                as shown once this returns.
+        """
         check_new_passphrase(passphrase)
         owner_name = owner_name.strip()
         if not owner_name:
             raise RjfacilError("Your name is needed: co-workers see it on what you write.")
         owner = Facilitator(id=uuid4(), name=owner_name)
         recovery = create_vault_files(home, passphrase, owner.model_dump(mode="json"), params)
-        return Vault.open(home).unlock(passphrase), recovery
+        vault = Vault.open(home).unlock(passphrase)
+        if not shown_later:
+            vault.recovery_code_shown()
+        return vault, recovery
+
+    def recovery_code_shown(self) -> None:
+        """The recovery code now in use has been shown (after init, passwd or
+        recovery-code): the vault no longer says that it never was."""
+        self.door.recovery_code_shown()
 
     @property
     def key(self) -> bytes:
@@ -288,7 +309,8 @@ class Vault:
 
     @property
     def rotation_notice(self) -> str:
-        """What this unlock did to a passphrase change a crash interrupted ('' if none)."""
+        """What this unlock did to a passphrase change a crash interrupted, or that the
+        recovery code was never shown ('' if neither)."""
         outcome = self.door.rotation_outcome
         if outcome == "finished":
             return (
@@ -297,6 +319,11 @@ class Vault:
             )
         if outcome == "undone":
             return "An interrupted passphrase change was undone; the passphrase is unchanged."
+        if self.door.recovery_code_unseen:
+            return (
+                "This vault's recovery code was never shown (making the vault was "
+                "interrupted): run 'rjfacil recovery-code' to get one."
+            )
         return ""
 
     @property

@@ -253,6 +253,7 @@ class RjfacilApp(VaultHost):
         code, created.recovery_code = created.recovery_code, ""
         await self.push_screen_wait(RecoveryCodeScreen(code))
         del code
+        created.vault.recovery_code_shown()
         if self.unlocked:
             self._rebuild([])
 
@@ -308,6 +309,7 @@ class RjfacilApp(VaultHost):
                 busy.finish()
             await self.push_screen_wait(RecoveryCodeScreen(code))
             del code
+            vault.recovery_code_shown()
             message = "New passphrase set. The old recovery code no longer opens anything."
             break
         else:

@@ -175,6 +175,7 @@ class SettingsScreen(Screen[None]):
                 self._say(message)
                 await self.app.push_screen_wait(RecoveryCodeScreen(code))
                 del code
+                vault.recovery_code_shown()
                 self.notify(message, markup=False)
                 return
             self._say(error, error=True)

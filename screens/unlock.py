@@ -437,7 +437,9 @@ class CreateVaultScreen(Screen[Created]):
         from rjfacil.workspace import Vault
 
         try:
-            vault, code = Vault.create(self._home, passphrase, name)
+            # Counted as shown once the app has shown it (a kill before then: the vault
+            # says its code was never shown, and how to get one).
+            vault, code = Vault.create(self._home, passphrase, name, shown_later=True)
         except RjfacilError as error:
             self.app.call_from_thread(self._failed, str(error))
             return

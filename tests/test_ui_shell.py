@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 
 from rjfacil.errors import WriteFailed, WrongPassphrase
 from rjfacil.paths import config_dir, log_dir
+from rjfacil.vault.door import CODE_UNSEEN_NAME
 from rjfacil.views.summary import summarise
 from rjfacil.workspace import LockedVault, Vault
 from screens.app import RjfacilApp
@@ -156,8 +157,11 @@ async def test_create_vault_shows_the_recovery_code_once(home: Path) -> None:
         code = re.search(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){7}", text)
         assert code, text
         assert "away from this" in text and "never again" in text
+        # Until the code is put away, a vault left by a crash would say it was never shown.
+        assert (home / CODE_UNSEEN_NAME).exists()
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert not (home / CODE_UNSEEN_NAME).exists()
         assert "No cases yet" in shown(app)
         assert code.group() not in shown(app)
         assert isinstance(app.vault, Vault)
