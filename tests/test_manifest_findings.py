@@ -164,6 +164,63 @@ def test_a_case_file_swapped_for_another_cases_file_is_named_as_such(
     assert _notes(vault.home, "RJ-2") == ["a phone call"]
 
 
+def _swap(first: Path, second: Path) -> None:
+    parked = first.with_name("parked")
+    first.rename(parked)
+    second.rename(first)
+    parked.rename(second)
+
+
+def _kept_versions(*case_files: Path) -> list[str]:
+    backups = case_files[0].parent.parent / "backups"
+    return sorted(p.name for f in case_files for p in backups.glob(f"{f.name}.*"))
+
+
+def test_restoring_two_swapped_case_files_puts_each_newest_version_back(
+    vault: Vault, pf: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each file is its own case's newest version, found in the other's place: restore
+    puts it back under its case, and no version is left where a passphrase change would
+    delete it (it was: each came back from an older backup, and passwd then deleted the
+    real newest versions as backups that "do not decrypt")."""
+    first, second = _two_cases(vault)
+    _swap(first, second)
+    code, _, err = run(capsys, *pf, "cases")
+    assert code == 0
+    assert "RJ-1" in err and "RJ-2" in err
+    for reference in ("RJ-1", "RJ-2"):
+        code, out, err = run(capsys, *pf, "case", "restore", reference)
+        assert code == 0, err
+    assert _notes(vault.home, "RJ-1") == ["the first visit", "the second visit"]
+    assert _notes(vault.home, "RJ-2") == ["a phone call"]
+    code, out, _ = run(capsys, *pf, "verify")
+    assert code == 0, out
+    assert "0 did not" in out
+    kept = _kept_versions(first, second)
+    new = tmp_path / "new.txt"
+    new.write_text("a different passphrase now\n")
+    assert run(capsys, *pf, "passwd", "--new-passphrase-file", str(new))[0] == 0
+    assert _kept_versions(first, second) == kept
+    code, out, _ = run(capsys, "--passphrase-file", str(new), "verify")
+    assert code == 0 and "0 did not" in out, out
+
+
+def test_restoring_only_one_of_two_swapped_files_loses_neither(
+    vault: Vault, pf: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = _two_cases(vault)
+    _swap(first, second)
+    assert run(capsys, *pf, "case", "restore", "RJ-2")[0] == 0
+    assert _notes(vault.home, "RJ-2") == ["a phone call"]
+    # RJ-1's newest version is still in RJ-2's place until RJ-1 is restored too.
+    code, _, err = run(capsys, *pf, "cases")
+    assert code == 0
+    assert "RJ-1" in err and "rjfacil case restore RJ-1" in err
+    assert run(capsys, *pf, "case", "restore", "RJ-1")[0] == 0
+    assert _notes(vault.home, "RJ-1") == ["the first visit", "the second visit"]
+    assert run(capsys, *pf, "verify")[0] == 0
+
+
 # -- an older index ------------------------------------------------------------------------
 
 

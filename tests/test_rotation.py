@@ -307,3 +307,36 @@ def test_the_command_line_says_it_is_finishing_a_change_and_how_far_it_got(
     # Once done, the next unlock is an ordinary one: nothing more is said.
     assert main(["--passphrase-file", str(new_file), "cases"]) == 0
     assert "re-encrypted" not in capsys.readouterr().err
+
+
+def test_a_kept_version_of_another_case_s_file_survives_a_passphrase_change(
+    busy: tuple[Path, str, Path],
+) -> None:
+    """A case's newest version left among another case's backups (by restoring swapped
+    files before rjfacil put each back under its own case) is intact: a key change
+    re-encrypts it rather than deleting it as a backup that "does not decrypt"."""
+    home, _code, _stolen = busy
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        first, second = (vault.find_case(ref) for ref in ("RJ-1", "RJ-2"))
+    first_file, second_file = (home / "cases" / f"{case_id}.rjv" for case_id in (first, second))
+    stray = home / "backups" / f"{first_file.name}.5"
+    shutil.copyfile(second_file, stray)
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        vault.change_passphrase(PASSPHRASE, NEW)
+        new_key = vault.key
+    assert stray.exists()
+    plain = rjv.unseal(new_key, stray.read_bytes(), stray, f"cases/{second_file.name}")
+    assert b"note 2 of RJ-2" in plain
+
+
+def test_verify_names_whose_version_a_stray_backup_is(busy: tuple[Path, str, Path]) -> None:
+    home, _code, _stolen = busy
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        first, second = (vault.find_case(ref) for ref in ("RJ-1", "RJ-2"))
+    stray = home / "backups" / f"{first}.rjv.5"
+    shutil.copyfile(home / "cases" / f"{second}.rjv", stray)
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        report = vault.verify()
+    assert report.backup_faults == [
+        f"{stray}: a version of cases/{second}.rjv, kept among another file's backups"
+    ]

@@ -149,13 +149,20 @@ def reencrypt(
     Returns:
         The current files that decrypt with neither key (left as they are). Kept versions
         that decrypt with neither are deleted: they may still be readable with the old key
-        by someone who repairs them.
+        by someone who repairs them. A kept version sealed for another case's file (put
+        among this one's backups by a swap) is intact: it is re-encrypted, never deleted.
     """
     files = vault_files(home)
+    case_names = sorted(
+        {name for each in files for name in each.names if name.startswith("cases/")}
+    )
     problems: list[str] = []
     for done, each in enumerate(files, start=1):
         data = each.path.read_bytes()
         found = _which_key(data, each.path, each.names, [target, source])
+        if found is None and each.kept:
+            others = tuple(name for name in case_names if name not in each.names)
+            found = _which_key(data, each.path, others, [target, source])
         if found is None:
             if each.kept:
                 os.unlink(each.path)
