@@ -174,8 +174,10 @@ class VerifyReport:
 LIMITS = (
     "limit: this is tamper-evident against people without the passphrase. Someone with "
     "the passphrase can rewrite a case's history and this check would still pass.",
-    "limit: a case file deleted, swapped or put back from an older copy is caught; putting "
-    "back an older copy of the whole vault folder cannot be detected here.",
+    "limit: a case file deleted, swapped or put back from an older copy is caught; one "
+    "deleted together with manifest.rjv is caught while a backup of manifest.rjv, the case "
+    "list or one of the case's backups remembers it. Putting back an older copy of the "
+    "whole vault folder cannot be detected here.",
 )
 
 

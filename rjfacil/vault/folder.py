@@ -24,7 +24,7 @@ from rjfacil.errors import (
 )
 from rjfacil.store import agefile, rjv
 from rjfacil.store.durable import backups_of, keep_copy, remove_orphans
-from rjfacil.store.manifest import Manifest, key_check, take_stamp
+from rjfacil.store.manifest import Entry, Manifest, key_check, take_stamp
 from rjfacil.store.manifest import load as load_manifest
 from rjfacil.store.storage import EncryptedStorage, as_database, newest_good_backup
 from rjfacil.vault import integrity
@@ -115,10 +115,19 @@ class VaultFolder:
             findings.append(Finding(Kind.MANIFEST_DAMAGED, detail=str(error)))
         if state is None:
             state, built = integrity.build(self.key, on_disk)
-            if not findings and any(entry.counter for entry in state.files.values()):
+            # Case files gone with the manifest, that its backups, the case list or the
+            # cases' own backups remember: listed again, so they are reported missing
+            # (at every open, until restored) rather than vanishing silently.
+            gone = integrity.known_elsewhere(self.key, self.home, on_disk)
+            written = any(entry.counter for entry in state.files.values())
+            if not findings and (written or gone):
                 # The files carry write numbers: they were written under a manifest.
                 findings.append(Finding(Kind.MANIFEST_LOST))
             findings += built
+            for name, counter in gone.items():
+                state.files[name] = Entry(counter, "")
+                state.generation = max(state.generation, counter)
+                findings.append(Finding(Kind.MISSING, name))
             changed = True
         else:
             if state.journal_damage:
