@@ -109,6 +109,11 @@ def _new_passphrase(args: argparse.Namespace, file_option: Path | None) -> str:
     return first
 
 
+RESUMING = (
+    "A passphrase change was interrupted: finishing or undoing it now (every file is re-encrypted)."
+)
+
+
 def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (imported lazily)
     """Open the vault with the passphrase, or with the recovery code (``passwd --recovery``)."""
     from rjfacil.workspace import Vault
@@ -120,7 +125,17 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
     def open_with(secret: str):  # -> Vault
         if slow:  # a sign of life before seconds of key derivation (the stored settings)
             print("Unlocking the vault…", file=sys.stderr, flush=True)
-        return door.unlock_with_recovery(secret) if recovery else door.unlock(secret)
+        said: list[bool] = []
+
+        def progress(done: int, total: int) -> None:
+            if not said:  # only once the secret opened a slot: a wrong one re-encrypts nothing
+                said.append(True)
+                print(RESUMING, file=sys.stderr, flush=True)
+            _progress(done, total)
+
+        if recovery:
+            return door.unlock_with_recovery(secret, progress)
+        return door.unlock(secret, progress)
 
     try:
         if recovery:
@@ -155,14 +170,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         name = input("Your name, as your co-workers know you: ")
     passphrase = _new_passphrase(args, _passphrase_file(args))
     print("Creating the vault (tuning the key derivation to this machine)...", file=sys.stderr)
-    vault, recovery = Vault.create(home, passphrase, name)
-    vault.close()
-    print(f"Vault created at {home}")
-    print()
-    print("Your recovery code (shown once; write it down and keep it somewhere safe,")
-    print("apart from this laptop. It opens the vault if the passphrase is forgotten):")
-    print()
-    print(f"    {recovery}")
+    vault, recovery = Vault.create(home, passphrase, name, shown_later=True)
+    with vault:
+        print(f"Vault created at {home}")
+        print()
+        print("Your recovery code (shown once; write it down and keep it somewhere safe,")
+        print("apart from this laptop. It opens the vault if the passphrase is forgotten):")
+        print()
+        print(f"    {recovery}", flush=True)
+        vault.recovery_code_shown()
     print()
     return 0
 
@@ -598,7 +614,7 @@ def _print_recovery_code(code: str) -> None:
     print("write it down and keep it somewhere safe, apart from this laptop):")
     print()
     print(f"    {code}")
-    print()
+    print(flush=True)
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
@@ -617,6 +633,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
             "in the vault folder."
         )
         _print_recovery_code(code)
+        vault.recovery_code_shown()
     return 0
 
 
@@ -629,6 +646,7 @@ def cmd_recovery_code(args: argparse.Namespace) -> int:
         code = vault.new_recovery_code(passphrase, _progress)
         print("New recovery code issued; the passphrase is unchanged.")
         _print_recovery_code(code)
+        vault.recovery_code_shown()
     return 0
 
 

@@ -21,8 +21,15 @@ class VaultNotFound(RjfacilError):
 
 
 class VaultExists(RjfacilError):
-    def __init__(self, home: Path) -> None:
-        super().__init__(f"A vault already exists at {home}; it was left untouched.")
+    def __init__(self, home: Path, code_unseen: bool = False) -> None:
+        if code_unseen:  # init was stopped after the vault was made, before its code showed
+            super().__init__(
+                f"A vault already exists at {home}; it was left untouched. Making it was "
+                "interrupted before its recovery code was shown: open it with its passphrase "
+                "and run 'rjfacil recovery-code' to get one."
+            )
+        else:
+            super().__init__(f"A vault already exists at {home}; it was left untouched.")
 
 
 class FolderNotEmpty(RjfacilError):
@@ -250,3 +257,8 @@ class UntrustedJsonError(RjfacilError):
     def __init__(self, message: str, reason: str) -> None:
         self.reason = reason
         super().__init__(message)
+
+
+class InvalidReference(RjfacilError):
+    """A case reference was refused (empty, too long, not one line, or id-like): nothing
+    was saved."""

@@ -22,15 +22,18 @@ from rjfacil.casedoc.bundle import from_json as bundle_from_json
 from rjfacil.casedoc.bundle import to_json as bundle_json
 from rjfacil.casedoc.codec import CaseDocument, searchable
 from rjfacil.casedoc.merge import MergePlan, empty_document, plan_merge
-from rjfacil.casedoc.model import Facilitator
+from rjfacil.casedoc.model import Case, Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.load import load_catalogue
+from rjfacil.commands import reference as reference_rules
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.commands.reference import check_reference_among
 from rjfacil.errors import (
     DamagedFile,
     FileFailed,
     FileOutOfStep,
     InvalidRecord,
+    InvalidReference,
     NotFound,
     ReadOnlyVault,
     RjfacilError,
@@ -71,7 +74,7 @@ _EXPORT_ADVICE = {
     "the disk is full": "Free some space, or choose another place.",
 }
 # The shortest start of a case id that finds it ("1" would match a sixteenth of them).
-MIN_ID_PREFIX = 4
+MIN_ID_PREFIX = reference_rules.MIN_ID_PREFIX
 
 __all__ = [
     "PASSPHRASE_MIN",
@@ -171,19 +174,29 @@ class VerifyReport:
 LIMITS = (
     "limit: this is tamper-evident against people without the passphrase. Someone with "
     "the passphrase can rewrite a case's history and this check would still pass.",
-    "limit: a case file deleted, swapped or put back from an older copy is caught; putting "
-    "back an older copy of the whole vault folder cannot be detected here.",
+    "limit: a case file deleted, swapped or put back from an older copy is caught; one "
+    "deleted together with manifest.rjv is caught while a backup of manifest.rjv, the case "
+    "list or one of the case's backups remembers it. Putting back an older copy of the "
+    "whole vault folder cannot be detected here.",
 )
 
 
 class LockedVault(VaultDoor):
     """A vault folder held by this process (the OS lock), its key not yet in memory."""
 
-    def unlock(self, passphrase: str) -> Vault:
-        return Vault(self, self.key_from_passphrase(passphrase))
+    def unlock(self, passphrase: str, progress: Progress | None = None) -> Vault:
+        """Unlock with the passphrase.
 
-    def unlock_with_recovery(self, code: str) -> Vault:
-        return Vault(self, self.key_from_recovery_code(code), by_recovery=True)
+        Args:
+            passphrase: The passphrase.
+            progress: Told (files done, files in all) while an interrupted key change is
+                finished or undone (:attr:`rotation_pending`); not called otherwise.
+        """
+        return Vault(self, self.key_from_passphrase(passphrase, progress))
+
+    def unlock_with_recovery(self, code: str, progress: Progress | None = None) -> Vault:
+        """Unlock with the recovery code; ``progress`` as in :meth:`unlock`."""
+        return Vault(self, self.key_from_recovery_code(code, progress), by_recovery=True)
 
     def restore_profile_with(self, passphrase: str) -> Path:
         """Put profile.rjv's newest good backup in its place (the vault cannot open without)."""
@@ -246,16 +259,37 @@ class Vault:
 
     @classmethod
     def create(
-        cls, home: Path, passphrase: str, owner_name: str, params: kdf.KdfParams | None = None
+        cls,
+        home: Path,
+        passphrase: str,
+        owner_name: str,
+        params: kdf.KdfParams | None = None,
+        *,
+        shown_later: bool = False,
     ) -> tuple[Vault, str]:
-        """Make a new vault; returns it unlocked, and the recovery code to show once."""
+        """Make a new vault; returns it unlocked, and the recovery code to show once.
+
+        Args:
+            shown_later: The caller shows the code and then calls
+                :meth:`recovery_code_shown`; until then (a kill in between, say) the vault
+                says its code was never shown and how to get one. False: the code counts
+                as shown once this returns.
+        """
         check_new_passphrase(passphrase)
         owner_name = owner_name.strip()
         if not owner_name:
             raise RjfacilError("Your name is needed: co-workers see it on what you write.")
         owner = Facilitator(id=uuid4(), name=owner_name)
         recovery = create_vault_files(home, passphrase, owner.model_dump(mode="json"), params)
-        return Vault.open(home).unlock(passphrase), recovery
+        vault = Vault.open(home).unlock(passphrase)
+        if not shown_later:
+            vault.recovery_code_shown()
+        return vault, recovery
+
+    def recovery_code_shown(self) -> None:
+        """The recovery code now in use has been shown (after init, passwd or
+        recovery-code): the vault no longer says that it never was."""
+        self.door.recovery_code_shown()
 
     @property
     def key(self) -> bytes:
@@ -277,7 +311,8 @@ class Vault:
 
     @property
     def rotation_notice(self) -> str:
-        """What this unlock did to a passphrase change a crash interrupted ('' if none)."""
+        """What this unlock did to a passphrase change a crash interrupted, or that the
+        recovery code was never shown ('' if neither)."""
         outcome = self.door.rotation_outcome
         if outcome == "finished":
             return (
@@ -286,6 +321,11 @@ class Vault:
             )
         if outcome == "undone":
             return "An interrupted passphrase change was undone; the passphrase is unchanged."
+        if self.door.recovery_code_unseen:
+            return (
+                "This vault's recovery code was never shown (making the vault was "
+                "interrupted): run 'rjfacil recovery-code' to get one."
+            )
         return ""
 
     @property
@@ -476,13 +516,15 @@ class Vault:
         return sorted(latest_first, key=lambda row: not row.stage.is_open)
 
     def new_case(self, reference: str, **fields: Any) -> CaseFile:
+        """Create a case and write its file.
+
+        Raises:
+            InvalidReference: The reference breaks a rule (:mod:`rjfacil.commands.reference`):
+                nothing is written.
+        """
         self.check_writable()
-        reference = reference.strip()
-        if not reference:
-            raise RjfacilError("A case needs a reference.")
-        if any(row.reference == reference for row in self._index.values()):
-            raise RjfacilError(f"A case with reference {reference} already exists.")
         case_id = uuid4()
+        reference = check_reference_among(reference, self._references(), own=case_id)
         path, _name = self.files.case_path(case_id)
         case = CaseFile.create(
             self.files.case_storage(case_id),
@@ -496,15 +538,38 @@ class Vault:
         self._open[case_id] = case
         self._index[case_id] = summarise(case)
         self._update_index()
+        self._watch_reference(case)
         return case
+
+    def _references(self) -> list[tuple[UUID, str]]:
+        """Every case's id and reference: the case list's, and those of cases open now."""
+        rows = {case_id: row.reference for case_id, row in self._index.items()}
+        rows.update((case_id, case.case.reference) for case_id, case in self._open.items())
+        return list(rows.items())
+
+    def _watch_reference(self, case: CaseFile) -> None:
+        """Make a change of ``case``'s reference follow the rules among this vault's cases."""
+        case_id = case.case.id
+
+        def check(text: str) -> str:
+            return check_reference_among(text, self._references(), own=case_id)
+
+        case.check_reference = check
 
     def find_case(self, ref_or_id: str) -> UUID:
         """A case id from its reference, its id, or a unique start of its id.
 
-        A reference wins over an id prefix; a prefix needs at least
+        A full id always names its own case; a reference wins over an id prefix (new
+        references may not be one: :mod:`rjfacil.commands.reference`); a prefix needs at least
         :data:`MIN_ID_PREFIX` characters, and an ambiguous one lists its matches.
         """
         text = ref_or_id.strip()
+        try:
+            exact = UUID(text)
+        except ValueError:
+            exact = None
+        if exact is not None and exact in self._index:
+            return exact  # a full id always names its own case, whatever a reference says
         by_ref = [row.id for row in self._index.values() if row.reference == text]
         if by_ref:
             return by_ref[0]
@@ -555,7 +620,9 @@ class Vault:
 
     def open_case(self, case_id: UUID) -> CaseFile:
         if case_id not in self._open:
-            self._open[case_id] = self._load_case(case_id)
+            case = self._load_case(case_id)
+            self._watch_reference(case)
+            self._open[case_id] = case
         return self._open[case_id]
 
     def restore_case_backup(self, case_id: UUID) -> Restored:
@@ -684,10 +751,30 @@ class Vault:
                     f"{visible(incoming.case.reference, single_line=True)}: the file's case "
                     "is a different one; it was not imported."
                 )
+            self._check_incoming_reference(incoming.case.reference, case_id)
         self._check_no_collisions(incoming, case_id)
         local = self.open_case(case_id).document if exists else empty_document()
         plan = plan_merge(local, bundle, self.owner.id, clock.now())
+        if exists:
+            for _table, record in plan.changes:
+                if isinstance(record, Case) and record.reference != local.case.reference:
+                    self._check_incoming_reference(record.reference, case_id)
         return ImportPreview(bundle, plan, case_id, incoming.case.reference, not exists)
+
+    def _check_incoming_reference(self, reference: str, case_id: UUID) -> None:
+        """A co-worker's file may bring a reference only if it follows this vault's rules.
+
+        Raises:
+            BundleRefused: It breaks one (:mod:`rjfacil.commands.reference`), named.
+        """
+        try:
+            check_reference_among(reference, self._references(), own=case_id)
+        except InvalidReference as error:
+            shown = visible(reference, single_line=True)
+            raise BundleRefused(
+                f"The file's case reference {shown} cannot be used here "
+                f"({str(error).removesuffix(' Nothing was saved.')}); it was not imported."
+            ) from error
 
     def import_bundle(self, preview: ImportPreview) -> CaseFile:
         """Write what :meth:`preview_import` planned: one durable commit."""

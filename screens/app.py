@@ -53,10 +53,12 @@ from screens.lock import Location, LockScreen, keep_drafts, record_locations
 from screens.readonly import edits, read_only
 from screens.themes import RJFACIL_THEMES
 from screens.unlock import (
+    REKEYING,
     ChangePassphraseModal,
     CreateVaultScreen,
     RecoveryCodeScreen,
     UnlockScreen,
+    reencrypting,
 )
 
 if TYPE_CHECKING:
@@ -251,6 +253,7 @@ class RjfacilApp(VaultHost):
         code, created.recovery_code = created.recovery_code, ""
         await self.push_screen_wait(RecoveryCodeScreen(code))
         del code
+        created.vault.recovery_code_shown()
         if self.unlocked:
             self._rebuild([])
 
@@ -278,6 +281,8 @@ class RjfacilApp(VaultHost):
     @work(exclusive=True, group="reset-passphrase")
     async def _offer_new_passphrase(self) -> None:
         """After a recovery-code unlock the passphrase is likely forgotten: offer a new one."""
+        from screens.dialogs import BusyModal
+
         error = ""
         # Asked again after a failure only while still unlocked: a lock meanwhile (which
         # also cancels this worker) must not bring the prompt back over the lock screen.
@@ -289,13 +294,22 @@ class RjfacilApp(VaultHost):
             vault = self.vault_if_unlocked
             if vault is None:
                 return
+            busy = BusyModal(REKEYING)
+            self.push_screen(busy)
+
+            def progress(done: int, total: int, busy: BusyModal = busy) -> None:
+                self.call_from_thread(busy.say, reencrypting(done, total))
+
             try:  # key derivations and re-encrypting every file: off the event loop
-                code = await asyncio.to_thread(vault.reset_passphrase, change.new)
+                code = await asyncio.to_thread(vault.reset_passphrase, change.new, progress)
             except RjfacilError as failure:  # a failed save is a WriteFailed
                 error = str(failure)
                 continue
+            finally:
+                busy.finish()
             await self.push_screen_wait(RecoveryCodeScreen(code))
             del code
+            vault.recovery_code_shown()
             message = "New passphrase set. The old recovery code no longer opens anything."
             break
         else:

@@ -195,8 +195,14 @@ class BusyModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self._text, classes="dialog-question")
+            yield Static(self._text, id="busy-text", classes="dialog-question")
             yield LoadingIndicator(classes="dialog-busy")
+
+    def say(self, text: str | Content) -> None:
+        """Say how far the work has got ("Re-encrypting files: 3 of 12…")."""
+        self._text = _shown(text)
+        if self.is_mounted:
+            self.query_one("#busy-text", Static).update(self._text)
 
     def finish(self) -> None:
         """Close the notice, if it is still the screen shown (a lock closes it first)."""

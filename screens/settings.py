@@ -24,7 +24,7 @@ from screens.host import VaultHost
 from screens.readonly import ReadOnlyBanner, edits
 from screens.safe import plain
 from screens.themes import THEME_LABELS
-from screens.unlock import ChangePassphraseModal, RecoveryCodeScreen
+from screens.unlock import REKEYING, ChangePassphraseModal, RecoveryCodeScreen, reencrypting
 
 if TYPE_CHECKING:
     from rjfacil.workspace import Vault
@@ -167,7 +167,7 @@ class SettingsScreen(Screen[None]):
             vault = self.vault
             if vault is None:
                 return
-            self._say("Changing the passphrase: re-encrypting every file…")
+            self._say(REKEYING)
             rotation = self._rotate(vault, change.old, change.new)
             error, code = cast("tuple[str, str]", await rotation.wait())
             if not error:
@@ -175,6 +175,7 @@ class SettingsScreen(Screen[None]):
                 self._say(message)
                 await self.app.push_screen_wait(RecoveryCodeScreen(code))
                 del code
+                vault.recovery_code_shown()
                 self.notify(message, markup=False)
                 return
             self._say(error, error=True)
@@ -188,7 +189,7 @@ class SettingsScreen(Screen[None]):
         """
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._say, f"Re-encrypting files: {done} of {total}…")
+            self.app.call_from_thread(self._say, reencrypting(done, total))
 
         try:
             return "", vault.change_passphrase(old, new, progress)

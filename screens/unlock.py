@@ -74,6 +74,18 @@ def describe_passphrase(passphrase: str, minimum: int = PASSPHRASE_MIN) -> str:
     return described
 
 
+REKEYING = "Changing the passphrase: re-encrypting every file…"
+"""Said as a new vault key is made, before the first file is done."""
+
+RESUMING = "Finishing an interrupted passphrase change."
+"""Said at an unlock that finishes or undoes a key change a crash interrupted."""
+
+
+def reencrypting(done: int, total: int) -> str:
+    """How far re-encrypting the vault has got, as every key change says it."""
+    return f"Re-encrypting files: {done} of {total}…"
+
+
 # -- unlocking ---------------------------------------------------------------------
 
 
@@ -201,8 +213,16 @@ class UnlockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def _unlock(self, door: LockedVault, secret: str, by_recovery: bool) -> None:
+        def progress(done: int, total: int) -> None:
+            # Only once the secret opened a slot: an interrupted key change is finished
+            # or undone now, and every file is re-encrypted.
+            self.app.call_from_thread(self._say, f"{RESUMING} {reencrypting(done, total)}")
+
         try:
-            vault = door.unlock_with_recovery(secret) if by_recovery else door.unlock(secret)
+            if by_recovery:
+                vault = door.unlock_with_recovery(secret, progress)
+            else:
+                vault = door.unlock(secret, progress)
         except WrongPassphrase as error:
             self.app.call_from_thread(self._wrong, str(error))
             return
@@ -417,7 +437,9 @@ class CreateVaultScreen(Screen[Created]):
         from rjfacil.workspace import Vault
 
         try:
-            vault, code = Vault.create(self._home, passphrase, name)
+            # Counted as shown once the app has shown it (a kill before then: the vault
+            # says its code was never shown, and how to get one).
+            vault, code = Vault.create(self._home, passphrase, name, shown_later=True)
         except RjfacilError as error:
             self.app.call_from_thread(self._failed, str(error))
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +82,14 @@ def cheap_share_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.age_share import seal_cheaply
 
     monkeypatch.setattr(pyrage.passphrase, "encrypt", seal_cheaply)
+
+
+def case_with_old_reference(vault: Any, reference: str, **fields: Any) -> Any:
+    """A case whose reference was stored before references had rules (an older rjfacil
+    let control characters through): the screens and exports must still show it safely."""
+    from uuid import uuid4
+
+    case = vault.new_case(f"old-{uuid4().hex[:12]}", **fields)
+    case.check_reference = lambda text: text  # as the older rjfacil did: no rules
+    case.update_case(reference=reference)
+    return case

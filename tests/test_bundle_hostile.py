@@ -205,6 +205,16 @@ CASES: dict[str, tuple[Callable[[World], bytes], str, list[str]]] = {
         "does not know",
         [],
     ),
+    "a reference of two lines": (
+        lambda w: edit(w, lambda b: first(b, "case").update(reference="RJ-1\nRJ-2")),
+        "one line of plain text",
+        [],
+    ),
+    "a reference shaped like a case id": (
+        lambda w: edit(w, lambda b: first(b, "case").update(reference=str(uuid.uuid4()))),
+        "cannot look like a case id",
+        [],
+    ),
     "no tables": (lambda w: edit(w, lambda b: b.pop("tables")), "no case tables", []),
     "a list, not an object": (lambda w: sealed(w, b"[]"), "not an rjfacil case file", []),
 }

@@ -118,14 +118,19 @@ def test_verify_finds_a_damaged_backup(
 # -- the command line ----------------------------------------------------------------------
 
 
-def test_a_short_id_prefix_is_refused_and_a_reference_wins(vault: Vault) -> None:
+def test_a_short_id_prefix_is_refused_and_a_reference_wins(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uuid import UUID
+
+    import rjfacil.workspace as workspace
     from rjfacil.errors import NotFound
 
+    named = vault.new_case("beef")  # a reference made before any id started with it
+    monkeypatch.setattr(workspace, "uuid4", lambda: UUID("beef0000-0000-4000-8000-000000000001"))
     case = vault.new_case("RJ-1")
-    prefix = str(case.id)[:4]
-    hijacker = vault.new_case(prefix)  # a reference equal to the other case's id prefix
-    assert vault.find_case(prefix) == hijacker.id
-    assert vault.find_case(str(case.id)[:5]) == case.id
+    assert vault.find_case("beef") == named.id
+    assert vault.find_case("beef0") == case.id
     with pytest.raises(NotFound, match="at least 4"):
         vault.find_case(str(case.id)[:1])
 

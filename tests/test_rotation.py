@@ -235,3 +235,108 @@ def test_after_a_rotation_the_header_backups_are_for_the_new_key(
         header = parse_header(each.read_bytes(), each)
         kdf.open_slot(header.slot("passphrase"), kdf.encode_passphrase(NEW), header.vault_id)
     assert list((home / "backups").glob("profile.rjv.*"))
+
+
+# -- an interrupted change, finished or undone at the next unlock, says how far it got ----
+
+
+def interrupted(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A passphrase change (to NEW) killed after re-encrypting, before the header switched."""
+    from rjfacil.vault import rotation
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt("killed before the header switched")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(rotation, "_finish", killed)
+        vault = Vault.open(home).unlock(PASSPHRASE)
+        with pytest.raises(KeyboardInterrupt):
+            vault.change_passphrase(PASSPHRASE, NEW)
+        vault.close()
+
+
+@pytest.mark.parametrize(("secret", "outcome"), [(NEW, "finished"), (PASSPHRASE, "undone")])
+def test_finishing_or_undoing_an_interrupted_change_reports_progress(
+    busy: tuple[Path, str, Path], monkeypatch: pytest.MonkeyPatch, secret: str, outcome: str
+) -> None:
+    home, _code, _stolen = busy
+    interrupted(home, monkeypatch)
+    door = Vault.open(home)
+    assert door.rotation_pending
+    seen: list[tuple[int, int]] = []
+    total = len(vault_files(home))
+    with door.unlock(secret, lambda d, t: seen.append((d, t))) as vault:
+        assert door.rotation_outcome == outcome
+        assert sorted(r.reference for r in vault.list_cases()) == ["RJ-1", "RJ-2"]
+    assert seen[-1] == (total, total) and len(seen) == total
+
+
+def test_a_wrong_passphrase_at_an_interrupted_change_reports_nothing(
+    busy: tuple[Path, str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _code, _stolen = busy
+    interrupted(home, monkeypatch)
+    seen: list[tuple[int, int]] = []
+    door = Vault.open(home)
+    try:
+        with pytest.raises(WrongPassphrase):
+            door.unlock("not it at all", lambda d, t: seen.append((d, t)))
+    finally:
+        door.release()
+    assert seen == []
+
+
+def test_the_command_line_says_it_is_finishing_a_change_and_how_far_it_got(
+    busy: tuple[Path, str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from rjfacil.cli import main
+
+    home, _code, _stolen = busy
+    interrupted(home, monkeypatch)
+    new_file = tmp_path / "new.txt"
+    new_file.write_text(NEW + "\n")
+    total = len(vault_files(home))
+    assert main(["--passphrase-file", str(new_file), "cases"]) == 0
+    err = capsys.readouterr().err
+    assert "A passphrase change was interrupted: finishing or undoing it now" in err
+    assert f"re-encrypted {total}/{total} files" in err
+    assert "Its new recovery code was never shown" in err and "rjfacil recovery-code" in err
+    # Once done, the next unlock is an ordinary one: nothing more is said.
+    assert main(["--passphrase-file", str(new_file), "cases"]) == 0
+    assert "re-encrypted" not in capsys.readouterr().err
+
+
+def test_a_kept_version_of_another_case_s_file_survives_a_passphrase_change(
+    busy: tuple[Path, str, Path],
+) -> None:
+    """A case's newest version left among another case's backups (by restoring swapped
+    files before rjfacil put each back under its own case) is intact: a key change
+    re-encrypts it rather than deleting it as a backup that "does not decrypt"."""
+    home, _code, _stolen = busy
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        first, second = (vault.find_case(ref) for ref in ("RJ-1", "RJ-2"))
+    first_file, second_file = (home / "cases" / f"{case_id}.rjv" for case_id in (first, second))
+    stray = home / "backups" / f"{first_file.name}.5"
+    shutil.copyfile(second_file, stray)
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        vault.change_passphrase(PASSPHRASE, NEW)
+        new_key = vault.key
+    assert stray.exists()
+    plain = rjv.unseal(new_key, stray.read_bytes(), stray, f"cases/{second_file.name}")
+    assert b"note 2 of RJ-2" in plain
+
+
+def test_verify_names_whose_version_a_stray_backup_is(busy: tuple[Path, str, Path]) -> None:
+    home, _code, _stolen = busy
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        first, second = (vault.find_case(ref) for ref in ("RJ-1", "RJ-2"))
+    stray = home / "backups" / f"{first}.rjv.5"
+    shutil.copyfile(home / "cases" / f"{second}.rjv", stray)
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        report = vault.verify()
+    assert report.backup_faults == [
+        f"{stray}: a version of cases/{second}.rjv, kept among another file's backups"
+    ]

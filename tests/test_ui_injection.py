@@ -13,6 +13,7 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.walker import ChecklistWalker
 from screens.widgets import TextModal
+from tests.conftest import case_with_old_reference
 from tests.pilot_helpers import CaseHost, case_screen, hosted, press, screen_text, settle, squashed
 
 MARKUP = "[bold]B[/bold] [link=https://example.org]L[/link] [@click=app.quit]Q[/]"
@@ -43,7 +44,7 @@ async def click_everything(app: CaseHost, pilot, selectors: list[str]) -> None: 
 async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
     vault: Vault,
 ) -> None:
-    case = vault.new_case(REFERENCE, summary=EVIL)
+    case = case_with_old_reference(vault, REFERENCE, summary=EVIL)
     harmed = case.add_participant(Role.PERSON_HARMED, f"Ana {MARKUP}", address_as=ESCAPES)
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, f"Ben {ESCAPES}")
     case.record_consent(harmed.id, ConsentPurpose.SHARING, information=MARKUP, note=ESCAPES)

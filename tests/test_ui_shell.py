@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 
 from rjfacil.errors import WriteFailed, WrongPassphrase
 from rjfacil.paths import config_dir, log_dir
+from rjfacil.vault.door import CODE_UNSEEN_NAME
 from rjfacil.views.summary import summarise
 from rjfacil.workspace import LockedVault, Vault
 from screens.app import RjfacilApp
@@ -37,7 +38,7 @@ from screens.unlock import (
     RecoveryCodeScreen,
     UnlockScreen,
 )
-from tests.conftest import OWNER
+from tests.conftest import OWNER, case_with_old_reference
 from tests.pilot_helpers import paste, screen_text, squashed
 from tests.test_vault import files_containing
 
@@ -156,8 +157,11 @@ async def test_create_vault_shows_the_recovery_code_once(home: Path) -> None:
         code = re.search(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){7}", text)
         assert code, text
         assert "away from this" in text and "never again" in text
+        # Until the code is put away, a vault left by a crash would say it was never shown.
+        assert (home / CODE_UNSEEN_NAME).exists()
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        assert not (home / CODE_UNSEEN_NAME).exists()
         assert "No cases yet" in shown(app)
         assert code.group() not in shown(app)
         assert isinstance(app.vault, Vault)
@@ -287,6 +291,77 @@ async def test_recovery_code_unlock_sets_a_forgotten_passphrase(
         door.release()
 
 
+async def test_setting_a_new_passphrase_after_a_recovery_unlock_shows_progress(
+    home: Path, made: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen, may_go_on = threading.Event(), threading.Event()
+    reset = Vault.reset_passphrase
+
+    def watched_reset(vault: Vault, new: str, progress: Any = None) -> str:
+        def paused(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:
+                seen.set()
+                may_go_on.wait(timeout=30)
+
+        return reset(vault, new, paused)
+
+    monkeypatch.setattr(Vault, "reset_passphrase", watched_reset)
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await recovery_unlock(pilot, made["code"])
+        for _ in range(2):  # the new passphrase, and again to confirm it
+            await paste(pilot, "a passphrase I will remember")
+            await pilot.press("enter")
+        await until(pilot, seen.is_set)
+        await until(pilot, lambda: re.search(r"Re-encrypting files: 1 of \d+", shown(app)))
+        may_go_on.set()
+        await until(pilot, lambda: "Your recovery code" in shown(app))
+        assert "Re-encrypting" not in shown(app)
+        await pilot.press("c")
+        await until(pilot, lambda: "New passphrase set" in shown(app))
+
+
+async def test_an_unlock_that_finishes_an_interrupted_change_shows_progress(
+    home: Path, made: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rjfacil.vault import rotation
+    from tests.test_rotation import interrupted
+
+    monkeypatch.setattr("tests.test_rotation.PASSPHRASE", PASSPHRASE)
+    interrupted(home, monkeypatch)
+    seen, may_go_on = threading.Event(), threading.Event()
+    reencrypt = rotation.reencrypt
+
+    def watched(home: Path, source: bytes, target: bytes, progress: Any = None) -> list[str]:
+        def paused(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:
+                seen.set()
+                may_go_on.wait(timeout=30)
+
+        return reencrypt(home, source, target, paused)
+
+    monkeypatch.setattr(rotation, "reencrypt", watched)
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        await paste(pilot, "a brand new passphrase")
+        await pilot.press("enter")
+        await until(pilot, seen.is_set)
+        await until(
+            pilot,
+            lambda: re.search(
+                r"Finishing an interrupted passphrase change\. Re-encrypting files: 1 of \d+",
+                squashed(shown(app)),
+            ),
+        )
+        may_go_on.set()
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await until(pilot, lambda: "recovery-code" in shown(app))
+        assert "was finished" in squashed(shown(app))
+
+
 async def test_a_lock_while_the_new_passphrase_is_saved_keeps_everything_locked(
     home: Path, made: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -296,7 +371,7 @@ async def test_a_lock_while_the_new_passphrase_is_saved_keeps_everything_locked(
     """
     saving, may_finish, finished = threading.Event(), threading.Event(), threading.Event()
 
-    def slow_failing_reset(vault: Vault, new: str) -> None:
+    def slow_failing_reset(vault: Vault, new: str, progress: object = None) -> None:
         saving.set()
         try:
             may_finish.wait(timeout=30)
@@ -349,6 +424,22 @@ async def test_demo_hint_is_shown(home: Path, made: dict) -> None:
 
 
 # -- the case list -----------------------------------------------------------------------------
+
+
+async def test_a_case_id_as_a_new_reference_is_refused_with_the_reason(
+    home: Path, made: dict
+) -> None:
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        before = [row.reference for row in app.vault.list_cases()]
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TextPromptModal))
+        await paste(pilot, "0c9b2a4e-1111-4222-8333-444455556666")
+        await pilot.press("enter")
+        await until(pilot, lambda: "cannot look like a case id" in shown(app))
+        assert isinstance(app.screen, TextPromptModal)
+        assert [row.reference for row in app.vault.list_cases()] == before
 
 
 async def test_create_a_case_from_the_list(home: Path, made: dict) -> None:
@@ -721,7 +812,7 @@ def injected(home: Path) -> Path:
     vault, _code = Vault.create(home, PASSPHRASE, OWNER)
     with vault:
         for reference in INJECTIONS:
-            vault.new_case(reference)
+            case_with_old_reference(vault, reference)
     return home
 
 

@@ -11,7 +11,7 @@ all obey them; a broken rule is an RjfacilError whose message the editors show a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +52,7 @@ from rjfacil.casedoc.model import (
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.evaluate import AnswerFact, AnswerFacts, OverrideFact, ParticipantFact
 from rjfacil.checklists.schema import FACTS, parse_date, same_answer
+from rjfacil.commands.reference import check_reference
 from rjfacil.errors import NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
@@ -115,6 +116,8 @@ class CaseFile:
         self.owner = owner
         self.catalogue = catalogue
         self._storage = storage
+        # A new reference's rules; the vault that opened the case adds its other cases'.
+        self.check_reference: Callable[[str], str] = check_reference
         if document is None:
             if storage is None:
                 raise ValueError("a case needs its storage or a decoded document")
@@ -747,8 +750,8 @@ class CaseFile:
         A field that a checklist item states (``fact``) answers that item too, in the
         same write.
         """
-        if "reference" in fields and not str(fields["reference"]).strip():
-            raise RjfacilError("A case needs a reference.")
+        if "reference" in fields and fields["reference"] != self.case.reference:
+            fields["reference"] = self.check_reference(str(fields["reference"]))
         stage = Stage(fields.get("stage", self.case.stage))
         reason = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
@@ -1079,6 +1082,7 @@ class CaseFile:
     ) -> CaseFile:
         """Write a new case file holding the case record, its owner as its first team
         member, and whoever else it names (by name, as :meth:`update_case` takes them)."""
+        reference = check_reference(reference)
         case_id = UUID(str(fields.pop("id"))) if "id" in fields else None
         members: list[TeamMember] = [
             TeamMember(

@@ -334,11 +334,17 @@ def replace_durably(path: Path, data: bytes, *, verify: Callable[[bytes], None])
         raise WriteFailed(path, err) from err
 
 
-def keep_copy(path: Path, backups_dir: Path, keep: int = DEFAULT_KEEP) -> None:
+def keep_copy(
+    path: Path, backups_dir: Path, keep: int = DEFAULT_KEEP, *, as_name: str | None = None
+) -> None:
     """Keep the current version of ``path`` as its newest backup (``<name>.1``).
 
     Files written rarely (vault.json, profile.rjv) get a backup of the version in use,
     not only of the ones before it, so a damaged file always has a good copy.
+
+    Args:
+        as_name: Keep it as a backup of the file of this name, not of ``path``'s own (a
+            file found in another file's place goes back among its own file's backups).
 
     Raises:
         WriteFailed: The copy could not be made.
@@ -348,12 +354,13 @@ def keep_copy(path: Path, backups_dir: Path, keep: int = DEFAULT_KEEP) -> None:
             return
         if not backups_dir.is_dir():
             ensure_private_dir(backups_dir)
+        name = as_name or path.name
         for number in range(keep - 1, 0, -1):
-            older = _backup(backups_dir, path.name, number)
+            older = _backup(backups_dir, name, number)
             if os.path.exists(older):
-                _replace(older, _backup(backups_dir, path.name, number + 1))
+                _replace(older, _backup(backups_dir, name, number + 1))
         # A copy, not a hard link: a byte flipped in place must not reach the backup.
-        _copy_previous(path, _backup(backups_dir, path.name, 1))
+        _copy_previous(path, _backup(backups_dir, name, 1))
         fsync_folder(backups_dir)
     except OSError as err:
         raise WriteFailed(path, err) from err

@@ -33,6 +33,7 @@ from rjfacil.store.durable import (
     READ_ONLY_ERRNOS,
     TEMP_PREFIX,
     TEMP_SUFFIX,
+    fsync_folder,
     keep_copy,
     write_refusal,
 )
@@ -71,6 +72,22 @@ def profile_v1_to_v2(document: dict[str, Any], identity: str) -> dict[str, Any]:
 def check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < PASSPHRASE_MIN:
         raise RjfacilError(f"The passphrase needs at least {PASSPHRASE_MIN} characters.")
+
+
+CODE_UNSEEN_NAME = "recovery-code-unseen"
+"""Written by ``init`` before vault.json and deleted once the recovery code was shown: a
+vault that has it was made by an ``init`` stopped before its code reached the user."""
+
+_CODE_UNSEEN_TEXT = (
+    b"rjfacil: this vault's recovery code was never shown. Open the vault with its "
+    b"passphrase and run 'rjfacil recovery-code' to get one.\n"
+)
+
+
+def recovery_code_unseen(home: Path) -> bool:
+    """Whether the vault at ``home`` was made by an ``init`` whose recovery code was never
+    shown (see :data:`CODE_UNSEEN_NAME`)."""
+    return (home / CODE_UNSEEN_NAME).exists()
 
 
 def vault_exists(home: Path) -> bool:
@@ -116,9 +133,29 @@ class VaultDoor:
         # (the new passphrase; its recovery code was never shown), "undone", or None.
         self.rotation_outcome: str | None = None
 
-    def _open(self, kind: str, secret: bytes) -> bytes:
+    @property
+    def recovery_code_unseen(self) -> bool:
+        """The ``init`` that made this vault stopped before its recovery code was shown."""
+        return recovery_code_unseen(self.home)
+
+    def recovery_code_shown(self) -> None:
+        """The recovery code in use has been shown to the user: forget that it was not."""
+        if self.read_only is None and self.recovery_code_unseen:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.home / CODE_UNSEEN_NAME)
+            fsync_folder(self.home)
+
+    @property
+    def rotation_pending(self) -> bool:
+        """A key change was interrupted: the next unlock finishes or undoes it, which
+        re-encrypts every file (give the unlock a ``progress`` to show it)."""
+        return bool(self.header.rotation)
+
+    def _open(self, kind: str, secret: bytes, progress: rotation.Progress | None = None) -> bytes:
         if self.header.rotation:
-            key, self.rotation_outcome = rotation.resume(self.home, self.header, kind, secret)
+            key, self.rotation_outcome = rotation.resume(
+                self.home, self.header, kind, secret, progress
+            )
             return key
         key = kdf.open_slot(self.header.slot(kind), secret, self.header.vault_id)
         if self.read_only is None:
@@ -145,13 +182,15 @@ class VaultDoor:
             return False  # the unlock itself says what is wrong with the slot
         return kdf.expected_slow(params)
 
-    def key_from_passphrase(self, passphrase: str) -> bytes:
-        return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase))
+    def key_from_passphrase(
+        self, passphrase: str, progress: rotation.Progress | None = None
+    ) -> bytes:
+        return self._open(kdf.SLOT_PASSPHRASE, kdf.encode_passphrase(passphrase), progress)
 
-    def key_from_recovery_code(self, code: str) -> bytes:
+    def key_from_recovery_code(self, code: str, progress: rotation.Progress | None = None) -> bytes:
         secret = kdf.normalise_recovery_code(code)
         try:
-            return self._open(kdf.SLOT_RECOVERY, secret)
+            return self._open(kdf.SLOT_RECOVERY, secret, progress)
         except WrongPassphrase:
             raise WrongPassphrase("recovery code") from None
 
@@ -263,7 +302,7 @@ def _init_leftover(home: Path, entry: os.DirEntry[str]) -> bool:
         return True
     if entry.is_symlink():
         return False
-    if entry.is_file() and (name in (LOCK_NAME, PROFILE_NAME) or _is_temp(name)):
+    if entry.is_file() and (name in (LOCK_NAME, PROFILE_NAME, CODE_UNSEEN_NAME) or _is_temp(name)):
         return True
     if not entry.is_dir():
         return False
@@ -294,7 +333,7 @@ def check_new_vault_folder(home: Path) -> None:
         FolderNotEmpty: The folder holds other files (the message names one).
     """
     if vault_exists(home):
-        raise VaultExists(home)
+        raise VaultExists(home, recovery_code_unseen(home))
     if not home.exists() and not home.is_symlink():
         return
     if not home.is_dir():
@@ -310,8 +349,9 @@ def check_new_vault_folder(home: Path) -> None:
 
 def _clear_init_leftovers(home: Path) -> None:
     """Delete what an interrupted ``init`` wrote: ciphertext under a key never stored."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(home / PROFILE_NAME)
+    for name in (PROFILE_NAME, CODE_UNSEEN_NAME):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(home / name)
     for folder in (home, home / "cases", home / "backups"):
         if not folder.is_dir():
             continue
@@ -319,6 +359,16 @@ def _clear_init_leftovers(home: Path) -> None:
             if _is_temp(name) or (folder.name == "backups" and name.startswith(PROFILE_NAME)):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(folder / name)
+
+
+def _write_code_unseen(home: Path) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(home / CODE_UNSEEN_NAME, flags, 0o600)
+    try:
+        os.write(descriptor, _CODE_UNSEEN_TEXT)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def create_vault_files(
@@ -377,6 +427,7 @@ def _create_vault_files(
             }
         )
         keep_copy(home / PROFILE_NAME, home / "backups")
+        _write_code_unseen(home)  # before vault.json: a vault whose code never showed says so
         write_header(home, header)
     finally:
         lock.release()

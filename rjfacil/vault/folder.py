@@ -23,8 +23,8 @@ from rjfacil.errors import (
     WriteFailed,
 )
 from rjfacil.store import agefile, rjv
-from rjfacil.store.durable import backups_of, remove_orphans
-from rjfacil.store.manifest import Manifest, key_check, take_stamp
+from rjfacil.store.durable import backups_of, keep_copy, remove_orphans
+from rjfacil.store.manifest import Entry, Manifest, key_check, take_stamp
 from rjfacil.store.manifest import load as load_manifest
 from rjfacil.store.storage import EncryptedStorage, as_database, newest_good_backup
 from rjfacil.vault import integrity
@@ -115,10 +115,19 @@ class VaultFolder:
             findings.append(Finding(Kind.MANIFEST_DAMAGED, detail=str(error)))
         if state is None:
             state, built = integrity.build(self.key, on_disk)
-            if not findings and any(entry.counter for entry in state.files.values()):
+            # Case files gone with the manifest, that its backups, the case list or the
+            # cases' own backups remember: listed again, so they are reported missing
+            # (at every open, until restored) rather than vanishing silently.
+            gone = integrity.known_elsewhere(self.key, self.home, on_disk)
+            written = any(entry.counter for entry in state.files.values())
+            if not findings and (written or gone):
                 # The files carry write numbers: they were written under a manifest.
                 findings.append(Finding(Kind.MANIFEST_LOST))
             findings += built
+            for name, counter in gone.items():
+                state.files[name] = Entry(counter, "")
+                state.generation = max(state.generation, counter)
+                findings.append(Finding(Kind.MISSING, name))
             changed = True
         else:
             if state.journal_damage:
@@ -307,8 +316,10 @@ class VaultFolder:
 
         With nothing found wrong, that is its newest good backup (as asked). For a file
         that is missing, swapped, damaged or older than the vault last saved, it is the
-        newest write among its backups and the file itself: a file newer than every
-        backup is kept as it is (and recorded as the case's version from now on).
+        newest write among its backups, the file itself, and this case's file where the
+        manifest found it in another case's place (two files swapped): a file newer than
+        every backup is kept as it is (and recorded as the case's version from now on). The
+        other case's file found in this case's place goes among that case's backups.
 
         Returns:
             Where the version came from, and whether it was the file itself (kept).
@@ -327,22 +338,47 @@ class VaultFolder:
             and not backups_of(path, self.backups_dir)
         ):
             raise NotFound(f"No case {case_id} in this vault.")
-        kept = self.backups_by_write(case_id)
-        source = kept[0][1] if kept else None
-        if name in self.blocked:
+        # Every good version, newest write first; at the same write, the file in place,
+        # then this case's file found in another case's place (a swap), then a backup.
+        versions = [(counter, 0, backup) for counter, backup in self.backups_by_write(case_id)]
+        finding = self.blocked.get(name)
+        if finding is not None:
             current = self.current_write(case_id)
-            if current is not None and (not kept or kept[0][0] <= current):
-                source = path
-        if source is None:
+            if current is not None:
+                versions.append((current, 2, path))
+            versions += [(counter, 1, where) for counter, where in self._found_elsewhere(name)]
+        if not versions:
             raise RjfacilError(f"No good backup of {path.name} was found.")
+        _counter, _rank, source = max(versions, key=lambda version: version[:2])
         data = source.read_bytes()
         document = as_database(rjv.unseal_json(self.key, data, source, name), source)
         take_stamp(document)
+        if finding is not None and finding.kind is Kind.SWAPPED and finding.other:
+            # The file in this case's place is another case's: it goes among that
+            # case's backups (it may be its newest version), not this case's, where it
+            # would not decrypt and a passphrase change would delete it.
+            keep_copy(path, self.backups_dir, as_name=Path(finding.other).name)
+            os.unlink(path)
         # Written as a new save: the file it replaces is kept among the backups, and the
         # manifest records this version.
         self.storage(path, name, witnessed=True).write(document)
         self.blocked.pop(name, None)
         return source, source == path
+
+    def _found_elsewhere(self, name: str) -> list[tuple[int, Path]]:
+        """The file of ``name`` where the manifest found it in another file's place (a
+        swap), with its write number."""
+        found = []
+        for other, finding in self.blocked.items():
+            if finding.kind is not Kind.SWAPPED or finding.other != name:
+                continue
+            where = self.home / other
+            try:
+                counter = integrity.read_stamp(self.key, where.read_bytes(), where, name)
+            except (OSError, RjfacilError):
+                continue
+            found.append((counter, where))
+        return found
 
     def check_backups(self) -> tuple[int, list[str]]:
         """Decrypt every kept version in backups/ with this vault's key.
@@ -353,7 +389,9 @@ class VaultFolder:
         from rjfacil.vault.rotation import vault_files
 
         good, faults = 0, []
-        for each in vault_files(self.home):
+        files = vault_files(self.home)
+        case_names = sorted({n for each in files for n in each.names if case_id_of(n)})
+        for each in files:
             if not each.kept:
                 continue
             try:
@@ -369,8 +407,27 @@ class VaultFolder:
                 good += 1
                 break
             else:
-                faults.append(f"{each.path}: a backup that does not decrypt with this vault's key")
+                owner = self._sealed_for(data, each.path, case_names, each.names)
+                faults.append(
+                    f"{each.path}: a version of {owner}, kept among another file's backups"
+                    if owner
+                    else f"{each.path}: a backup that does not decrypt with this vault's key"
+                )
         return good, faults
+
+    def _sealed_for(
+        self, data: bytes, path: Path, names: list[str], not_these: tuple[str, ...]
+    ) -> str:
+        """The case file name ``data`` decrypts as, among ``names`` (not ``not_these``)."""
+        for name in names:
+            if name in not_these:
+                continue
+            try:
+                rjv.unseal(self.key, data, path, name)
+            except RjfacilError:
+                continue
+            return name
+        return ""
 
     def check_index(self) -> str | None:
         """None if index.rjv decrypts (or is absent: it is rebuilt), else what is wrong."""

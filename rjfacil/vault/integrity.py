@@ -33,9 +33,19 @@ from uuid import UUID
 
 from rjfacil.errors import RjfacilError
 from rjfacil.store import rjv
-from rjfacil.store.manifest import Entry, ManifestState, key_check, new_journal_id, take_stamp
+from rjfacil.store.durable import backups_of
+from rjfacil.store.manifest import (
+    MANIFEST_NAME,
+    Entry,
+    ManifestState,
+    key_check,
+    new_journal_id,
+    parse_snapshot,
+    take_stamp,
+)
 
 CASES = "cases"
+BACKUPS = "backups"
 INDEX_NAME = "index.rjv"
 
 
@@ -243,3 +253,58 @@ def build(key: bytes, on_disk: dict[str, Path]) -> tuple[ManifestState, list[Fin
         state.files[name] = Entry(counter, rjv.digest(data))
         state.generation = max(state.generation, counter)
     return state, findings
+
+
+def known_elsewhere(key: bytes, home: Path, on_disk: dict[str, Path]) -> dict[str, int]:
+    """Case files that are gone but that the vault still remembers, when its manifest is
+    lost or damaged and is made again from the files present.
+
+    Three witnesses, any one enough: the newest manifest backup that opens (with each
+    file's last write number), the case list's rows (index.rjv), and the kept versions
+    of case files in backups/.
+
+    Returns:
+        Each such case file's logical name, with its last write number known (0 if none).
+    """
+    known: dict[str, int] = {}
+    for backup in backups_of(home / MANIFEST_NAME, home / BACKUPS):
+        try:
+            document = rjv.unseal_json(key, backup.read_bytes(), backup, MANIFEST_NAME)
+            state = parse_snapshot(document, backup)
+        except (OSError, RjfacilError):
+            continue
+        for name, entry in state.files.items():
+            if case_id_of(name) is not None:
+                known[name] = entry.counter
+        break
+    index = on_disk.get(INDEX_NAME)
+    if index is not None:
+        for case_id in _index_case_ids(key, index):
+            known.setdefault(case_name(case_id), 0)
+    try:
+        kept = [entry.name for entry in os.scandir(home / BACKUPS)]
+    except FileNotFoundError:
+        kept = []
+    for file in kept:
+        base, _, number = file.rpartition(".")
+        name = f"{CASES}/{base}"
+        if number.isdigit() and case_id_of(name) is not None:
+            known.setdefault(name, 0)
+    return {name: counter for name, counter in sorted(known.items()) if name not in on_disk}
+
+
+def _index_case_ids(key: bytes, index: Path) -> list[UUID]:
+    """The case ids the case list's rows name, whatever their row format ([] if it does
+    not open)."""
+    try:
+        document = rjv.unseal_json(key, index.read_bytes(), index, INDEX_NAME)
+    except (OSError, RjfacilError):
+        return []
+    rows = document.get("rows") if isinstance(document, dict) else None
+    found = []
+    for raw in rows.values() if isinstance(rows, dict) else []:
+        try:
+            found.append(UUID(str(raw["summary"]["id"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found

@@ -149,13 +149,20 @@ def reencrypt(
     Returns:
         The current files that decrypt with neither key (left as they are). Kept versions
         that decrypt with neither are deleted: they may still be readable with the old key
-        by someone who repairs them.
+        by someone who repairs them. A kept version sealed for another case's file (put
+        among this one's backups by a swap) is intact: it is re-encrypted, never deleted.
     """
     files = vault_files(home)
+    case_names = sorted(
+        {name for each in files for name in each.names if name.startswith("cases/")}
+    )
     problems: list[str] = []
     for done, each in enumerate(files, start=1):
         data = each.path.read_bytes()
         found = _which_key(data, each.path, each.names, [target, source])
+        if found is None and each.kept:
+            others = tuple(name for name in case_names if name not in each.names)
+            found = _which_key(data, each.path, others, [target, source])
         if found is None:
             if each.kept:
                 os.unlink(each.path)
@@ -250,11 +257,14 @@ def _undo(home: Path, header: VaultHeader) -> None:
     tidy_header_backups(home, header)
 
 
-def resume(home: Path, header: VaultHeader, kind: str, secret: bytes) -> tuple[bytes, str]:
+def resume(
+    home: Path, header: VaultHeader, kind: str, secret: bytes, progress: Progress | None = None
+) -> tuple[bytes, str]:
     """Finish or undo the unfinished rotation ``header`` records, with the secret given.
 
     The old secret opens the old slots and undoes it; the new one opens the journal's
-    slots and finishes it.
+    slots and finishes it. Either way every file is re-encrypted, reported to
+    ``progress`` as (files done, files in all), as a passphrase change reports it.
 
     Returns:
         The vault key now in use and "undone" or "finished".
@@ -273,10 +283,10 @@ def resume(home: Path, header: VaultHeader, kind: str, secret: bytes) -> tuple[b
         if not pending:
             raise
         new_key = kdf.open_slot(pending[0], secret, vid)
-        reencrypt(home, _unwrap(new_key, journal.get("old_key"), vid), new_key)
+        reencrypt(home, _unwrap(new_key, journal.get("old_key"), vid), new_key, progress)
         _finish(home, header)
         return new_key, "finished"
-    reencrypt(home, _unwrap(old_key, journal.get("new_key"), vid), old_key)
+    reencrypt(home, _unwrap(old_key, journal.get("new_key"), vid), old_key, progress)
     _undo(home, header)
     return old_key, "undone"
 

@@ -14,8 +14,9 @@ from rjfacil.vault.integrity import INDEX_NAME, Finding, Kind
 Remedy = Literal["cli", "app"]
 RECORD = "the vault's record of its files (manifest.rjv)"
 REPAIRED_FROM_FILES = (
-    "it was made again from the files as they are, so a case file put back from an older "
-    "copy before now would not be noticed"
+    "it was made again from the files as they are (a case file that its backup, the case "
+    "list or the case's backups remember is reported missing), so a case file put back from "
+    "an older copy before now would not be noticed"
 )
 
 
