@@ -250,3 +250,19 @@ class UntrustedJsonError(RjfacilError):
     def __init__(self, message: str, reason: str) -> None:
         self.reason = reason
         super().__init__(message)
+
+
+class BlockingFlagsRaised(RjfacilError):
+    """A stage move to a later stage while a blocking flag is raised, without a reason.
+
+    ``headings`` are the flags as shown ("Stop: ..."); the move is made again with a
+    reason, which the case's history records.
+    """
+
+    def __init__(self, headings: list[str]) -> None:
+        self.headings = headings
+        super().__init__(
+            "Not moved on: "
+            + "; ".join(headings)
+            + ". Resolve it first, or give the reason for going on."
+        )

@@ -208,7 +208,10 @@ class OverviewPane(CasePane):
             summary.update(
                 Content.assemble(
                     ("⚑ ", "bold $warning"),
-                    (" · ".join(flag.title for flag in raised), "bold $warning"),
+                    (
+                        " · ".join(flag.title for flag in raised),
+                        "bold $error" if any(f.blocking for f in raised) else "bold $warning",
+                    ),
                     ("  (details below)", "$foreground-muted"),
                 )
             )
@@ -301,7 +304,7 @@ class OverviewPane(CasePane):
             self.notify("No flags are raised.", markup=False)
             return
         options = [
-            (Content(("Clear: " if state.raised else "Restore: ") + state.flag.title), state)
+            (Content(("Clear: " if state.raised else "Restore: ") + state.flag.heading), state)
             for state in states
         ]
         state = await self.app.push_screen_wait(PickModal("Which flag?", options))
@@ -591,11 +594,15 @@ class CaseScreen(Screen[None]):
                 stage_text(c),
             )
         )
-        raised = [s.flag.title for s in flags(case) if s.raised]
+        states = [s for s in flags(case) if s.raised]
+        raised = [s.flag.heading for s in states]
+        stop = any(s.flag.blocking for s in states)
         badge = self.query_one("#case-flags", Static)
         badge.update(
             Content.styled(
-                f"⚑ {len(raised)} flag{'s' if len(raised) != 1 else ''}", "bold $warning"
+                ("Stop · " if stop else "")
+                + f"⚑ {len(raised)} flag{'s' if len(raised) != 1 else ''}",
+                "bold $error" if stop else "bold $warning",
             )
             if raised
             else ""
@@ -827,8 +834,26 @@ class CaseScreen(Screen[None]):
             )
             if reason is None:
                 return
+        going_on = ""
+        blocking = self.case.blocking_for_move(stage)
+        if blocking:
+            # An absolute limit of the guidance is raised: going on takes a reason, which
+            # the case's history records with the flags.
+            answer = await self.app.push_screen_wait(
+                TextPromptModal(
+                    Content(
+                        "; ".join(flag.heading for flag in blocking)
+                        + f". Move to {stage_label(stage)} anyway?"
+                    ),
+                    help="Give the reason for going on: it is recorded in the case's history.",
+                    placeholder="The reason for going on",
+                )
+            )
+            if answer is None:
+                return
+            going_on = answer
         try:
-            self.case.update_case(stage=stage, closure_reason=reason)
+            self.case.update_case(stage=stage, closure_reason=reason, going_on_because=going_on)
         except RjfacilError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return

@@ -26,6 +26,7 @@ __all__ = [
     "Reason",
     "RecordedAnswer",
     "Via",
+    "blocking_flags",
     "explain",
     "explain_state",
     "explanation_lines",
@@ -44,6 +45,11 @@ def flags(case: CaseFile) -> list[FlagState]:
 
 def raised_flags(case: CaseFile) -> list[str]:
     return [state.flag.id for state in flags(case) if state.raised]
+
+
+def blocking_flags(case: CaseFile) -> list[FlagState]:
+    """The raised flags that stop the case moving to a later stage without a reason."""
+    return [state for state in flags(case) if state.raised and state.flag.blocking]
 
 
 def flags_raised_by(
@@ -106,7 +112,7 @@ class FlagExplanation:
 
     Attributes:
         flag_id: The flag's id.
-        title: Its full title.
+        title: Its full title, as shown: "Stop: ..." for a blocking flag.
         reference: The guidance it comes from.
         meaning: What the guidance says it means.
         asks: What the guidance asks of the facilitator next, step by step.
@@ -114,6 +120,8 @@ class FlagExplanation:
         reasons: The answers that raise it themselves.
         via: The other raised flags that bring it with them, in flags.toml order.
         override: The latest override, if any.
+        blocking: An absolute limit of the guidance: the case does not move to a later
+            stage while it is raised without a recorded reason.
     """
 
     flag_id: str
@@ -125,6 +133,7 @@ class FlagExplanation:
     reasons: list[Reason]
     via: list[Via]
     override: Override | None
+    blocking: bool = False
 
 
 def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation:
@@ -146,7 +155,7 @@ def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation
     override = state.override
     return FlagExplanation(
         flag_id=state.flag.id,
-        title=state.flag.title,
+        title=state.flag.heading,
         reference=state.flag.reference,
         meaning=state.flag.meaning,
         asks=list(state.flag.next_steps),
@@ -158,6 +167,7 @@ def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation
         )
         if override is not None
         else None,
+        blocking=state.flag.blocking,
     )
 
 

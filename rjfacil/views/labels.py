@@ -22,13 +22,21 @@ from rjfacil.views.summary import CaseSummary
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
 FLAG_SHORT_LABELS: dict[str, str] = {
+    "not_by_choice": "Stop: against wishes?",
+    "stop_reassess": "Stop: reassess",
+    "child_protection": "Stop: child protection",
     "sensitive_complex": "Sensitive & complex",
     "co_working_advised": "Co-working",
     "managerial_oversight": "Oversight",
+    "line_manager_oversight": "Endorsement",
+    "rehub_panel": "re:hub panel",
     "specialist_referral": "Specialist referral",
+    "supervisor_section_b": "Supervisor (B)",
     "risk_unmanaged": "Risk not managed",
+    "risk_to_manage": "Risk to manage",
 }
-"""Short labels for the case list; the case view shows each flag's full title."""
+"""Short labels for the case list; the case view shows each flag's full title. A blocking
+flag's label starts "Stop:", as its title does everywhere else."""
 
 UNREADABLE_LABEL = "Unreadable file"
 
