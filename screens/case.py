@@ -30,7 +30,7 @@ from rjfacil.casedoc.model import Case
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
 from rjfacil.views.dates import day_input, show_day
-from rjfacil.views.deadlines import due_dates
+from rjfacil.views.deadlines import due_dates, met_timescales
 from rjfacil.views.flags import explanations, flags
 from rjfacil.views.labels import (
     checklist_stage_label,
@@ -222,7 +222,7 @@ class OverviewPane(CasePane):
         )
 
         due_lines = []
-        for due in due_dates(case)[:6]:
+        for due in [*due_dates(case)[:6], *met_timescales(case)[:3]]:
             status = due.status()
             due_lines.append(
                 Content.assemble(
@@ -232,6 +232,7 @@ class OverviewPane(CasePane):
                     ),
                     plain(due.label, single_line=True),
                     (f"  ({due.reference})" if due.reference else "", "$foreground-muted"),
+                    (f": {status.phrase}" if status.met else "", "$text-success"),
                 )
             )
         if not due_lines:
