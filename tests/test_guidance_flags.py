@@ -319,3 +319,25 @@ def test_a_blocking_flag_reads_stop_in_the_case_list_and_the_supervisor_export(
     summary = supervisor_summary(case)
     assert [f.title for f in summary.flags] == ["Stop: Reassess before going on"]
     assert "Stop: Reassess before going on" in render_markdown(summary_document(summary))
+
+
+# -- 10. help texts cite the paragraph that says it --------------------------------------------
+
+
+def test_closure_help_cites_follow_up_for_evaluation_not_the_targets_paragraph(
+    catalogue: Catalogue,
+) -> None:
+    # closure (A 3(d)): NCJB 3.7.3 is about performance targets, not closure; follow-up
+    # contact for evaluation is A 3(d) 12.
+    closure = catalogue.checklist("closure")
+    assert "NCJB 3.7.3" not in closure.help
+    assert "A 3(d) 12" in closure.help
+
+
+def test_risk_review_help_says_only_what_a_2a_7_says(catalogue: Catalogue) -> None:
+    # risk.last_reviewed (A 2(a) 7: "Continue risk assessment throughout the process"):
+    # "after each contact" is not in the paragraph.
+    item = catalogue.item("risk", "last_reviewed")
+    assert item.reference == "A 2(a) 7"
+    assert "after each contact" not in item.help
+    assert "throughout the process (A 2(a) 7)" in item.help
