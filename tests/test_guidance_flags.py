@@ -341,3 +341,31 @@ def test_risk_review_help_says_only_what_a_2a_7_says(catalogue: Catalogue) -> No
     assert item.reference == "A 2(a) 7"
     assert "after each contact" not in item.help
     assert "throughout the process (A 2(a) 7)" in item.help
+
+
+# -- 11. the demo shows both ------------------------------------------------------------------
+
+
+def test_the_demo_has_a_case_with_a_stop_flag_and_a_met_deadline(vault: Vault) -> None:
+    # risk.child_protection (A 2(a) 5) and referral.referral_made (HMPPS 4.3).
+    from rjfacil.demo import fill_demo_vault
+    from rjfacil.views.deadlines import met_timescales
+
+    fill_demo_vault(vault)
+    rows = {row.reference: row for row in vault.list_cases()}
+    case = vault.open_case(rows["RJ-2026-014"].id)
+    assert [s.flag.id for s in blocking_flags(case)] == ["child_protection"]
+    assert row_labels(rows["RJ-2026-014"])[0] == "Stop: safeguarding"
+    [met] = met_timescales(case)
+    assert met.reference == "HMPPS 4.3"
+    assert met.status().phrase.startswith("met on ")
+    others = [r for ref, r in rows.items() if ref != "RJ-2026-014"]
+    assert not any(flag_label(f).startswith("Stop:") for r in others for f in r.flags)
+
+
+def row_labels(row: object) -> list[str]:
+    from rjfacil.views.labels import row_flag_labels
+    from rjfacil.views.summary import CaseSummary
+
+    assert isinstance(row, CaseSummary)
+    return row_flag_labels(row)

@@ -35,6 +35,7 @@ __all__ = [
     "flags_raised_by",
     "raised_flags",
     "record_answer",
+    "shown_order",
 ]
 
 
@@ -200,8 +201,15 @@ def explain(case: CaseFile, state: FlagState) -> FlagExplanation:
 def explanations(
     case: CaseFile, states: Iterable[FlagState] | None = None
 ) -> list[FlagExplanation]:
-    """Explain the case's flags (or only ``states``), in flags.toml order."""
-    return [explain(case, state) for state in (flags(case) if states is None else states)]
+    """Explain the case's flags (or only ``states``): blocking flags first, then the
+    others, each in flags.toml order."""
+    chosen = flags(case) if states is None else states
+    return [explain(case, state) for state in shown_order(chosen)]
+
+
+def shown_order(states: Iterable[FlagState]) -> list[FlagState]:
+    """Flags in the order they are shown: blocking flags ("Stop: ...") first."""
+    return sorted(states, key=lambda state: not state.flag.blocking)
 
 
 def explanation_lines(explanation: FlagExplanation) -> list[str]:

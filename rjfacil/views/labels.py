@@ -22,9 +22,9 @@ from rjfacil.views.summary import CaseSummary
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
 FLAG_SHORT_LABELS: dict[str, str] = {
-    "not_by_choice": "Stop: against wishes?",
+    "not_by_choice": "Stop: consent",
     "stop_reassess": "Stop: reassess",
-    "child_protection": "Stop: child protection",
+    "child_protection": "Stop: safeguarding",
     "sensitive_complex": "Sensitive & complex",
     "co_working_advised": "Co-working",
     "managerial_oversight": "Oversight",
@@ -83,6 +83,8 @@ def flag_label(flag_id: str) -> str:
 def row_flag_labels(row: CaseSummary) -> list[str]:
     """What the case list says of a case's state: its raised flags, or that it is unreadable."""
     labels = [flag_label(flag) for flag in row.flags]
+    # The absolute limits first, as everywhere flags are shown (their labels say "Stop:").
+    labels.sort(key=lambda label: not label.startswith("Stop:"))
     return [UNREADABLE_LABEL, *labels] if row.unreadable else labels
 
 
