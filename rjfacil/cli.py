@@ -397,7 +397,7 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from rjfacil.views.deadlines import due_dates
+    from rjfacil.views.deadlines import due_dates, met_timescales
     from rjfacil.views.flags import explanation_lines, explanations
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
@@ -446,7 +446,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         dues = due_dates(case)
         print()
         print("Deadlines" if dues else "Deadlines: nothing due")
-        for due in dues:
+        for due in [*dues, *met_timescales(case)]:
             status = due.status()
             reference = f" ({due.reference})" if due.reference else ""
             print(_line(f"  {status.day:<12} {due.label}{reference}: {status.phrase}"))

@@ -88,6 +88,29 @@ def _item_raising(case: CaseFile, checklist_id: str, flag: str, words: str) -> I
     return candidates[0]
 
 
+def _deadline_with_done_by(case: CaseFile, checklist_id: str) -> tuple[Item, Item]:
+    """The first date item of a checklist whose timescale has a ``done_by``, and that item."""
+    checklist = case.catalogue.checklist(checklist_id)
+    for item in checklist.items:
+        if item.deadline is not None and item.deadline.done_by is not None:
+            done = checklist.item(item.deadline.done_by)
+            if done is not None and (item.scope or checklist.scope) == "case":
+                return item, done
+    raise LookupError(f"no timescale with a done_by in {checklist_id}")
+
+
+def _item_raising_blocking(case: CaseFile, checklist_id: str) -> Item:
+    """The first case item of a checklist that raises a blocking flag on "yes"."""
+    checklist = case.catalogue.checklist(checklist_id)
+    for item in checklist.items:
+        if (item.scope or checklist.scope) != "case":
+            continue
+        for rule in item.flags:
+            if case.catalogue.flags[rule.flag].blocking and "yes" in rule.when:
+                return item
+    raise LookupError(f"no item raising a blocking flag in {checklist_id}")
+
+
 def _sensitive_case(vault: Vault) -> None:
     today = clock.today()
     case = vault.new_case(
@@ -117,6 +140,19 @@ def _sensitive_case(vault: Vault) -> None:
         factor.id,
         "yes",
         note="The two are former partners; the burglary followed the end of the relationship.",
+    )
+    # The referral reached the provider within fifteen working days of the request: the
+    # timescale shows as met (HMPPS 4.3).
+    start, done = _deadline_with_done_by(case, "referral")
+    case.answer("referral", start.id, (today - timedelta(days=20)).isoformat())
+    case.answer("referral", done.id, (today - timedelta(days=12)).isoformat())
+    # A concern that stops the case moving on until it is dealt with (A 2(a) 5).
+    concern = _item_raising_blocking(case, "risk")
+    case.answer(
+        "risk",
+        concern.id,
+        "yes",
+        note="Alex's children were at home at the time; to be referred under local procedures.",
     )
     case.add_risk(
         "Contact outside the process could put Alex under pressure.",

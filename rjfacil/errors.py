@@ -262,3 +262,19 @@ class UntrustedJsonError(RjfacilError):
 class InvalidReference(RjfacilError):
     """A case reference was refused (empty, too long, not one line, or id-like): nothing
     was saved."""
+
+
+class BlockingFlagsRaised(RjfacilError):
+    """A stage move to a later stage while a blocking flag is raised, without a reason.
+
+    ``headings`` are the flags as shown ("Stop: ..."); the move is made again with a
+    reason, which the case's history records.
+    """
+
+    def __init__(self, headings: list[str]) -> None:
+        self.headings = headings
+        super().__init__(
+            "Not moved on: "
+            + "; ".join(headings)
+            + ". Resolve it first, or give the reason for going on."
+        )

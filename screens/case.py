@@ -30,7 +30,7 @@ from rjfacil.casedoc.model import Case
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
 from rjfacil.views.dates import day_input, show_day
-from rjfacil.views.deadlines import due_dates
+from rjfacil.views.deadlines import due_dates, met_timescales
 from rjfacil.views.flags import explanations, flags
 from rjfacil.views.labels import (
     checklist_stage_label,
@@ -208,7 +208,10 @@ class OverviewPane(CasePane):
             summary.update(
                 Content.assemble(
                     ("⚑ ", "bold $warning"),
-                    (" · ".join(flag.title for flag in raised), "bold $warning"),
+                    (
+                        " · ".join(flag.title for flag in raised),
+                        "bold $error" if any(f.blocking for f in raised) else "bold $warning",
+                    ),
                     ("  (details below)", "$foreground-muted"),
                 )
             )
@@ -219,7 +222,7 @@ class OverviewPane(CasePane):
         )
 
         due_lines = []
-        for due in due_dates(case)[:6]:
+        for due in [*due_dates(case)[:6], *met_timescales(case)[:3]]:
             status = due.status()
             due_lines.append(
                 Content.assemble(
@@ -229,6 +232,7 @@ class OverviewPane(CasePane):
                     ),
                     plain(due.label, single_line=True),
                     (f"  ({due.reference})" if due.reference else "", "$foreground-muted"),
+                    (f": {status.phrase}" if status.met else "", "$text-success"),
                 )
             )
         if not due_lines:
@@ -301,7 +305,7 @@ class OverviewPane(CasePane):
             self.notify("No flags are raised.", markup=False)
             return
         options = [
-            (Content(("Clear: " if state.raised else "Restore: ") + state.flag.title), state)
+            (Content(("Clear: " if state.raised else "Restore: ") + state.flag.heading), state)
             for state in states
         ]
         state = await self.app.push_screen_wait(PickModal("Which flag?", options))
@@ -591,11 +595,15 @@ class CaseScreen(Screen[None]):
                 stage_text(c),
             )
         )
-        raised = [s.flag.title for s in flags(case) if s.raised]
+        states = [s for s in flags(case) if s.raised]
+        raised = [s.flag.heading for s in states]
+        stop = any(s.flag.blocking for s in states)
         badge = self.query_one("#case-flags", Static)
         badge.update(
             Content.styled(
-                f"⚑ {len(raised)} flag{'s' if len(raised) != 1 else ''}", "bold $warning"
+                ("Stop · " if stop else "")
+                + f"⚑ {len(raised)} flag{'s' if len(raised) != 1 else ''}",
+                "bold $error" if stop else "bold $warning",
             )
             if raised
             else ""
@@ -827,8 +835,26 @@ class CaseScreen(Screen[None]):
             )
             if reason is None:
                 return
+        going_on = ""
+        blocking = self.case.blocking_for_move(stage)
+        if blocking:
+            # An absolute limit of the guidance is raised: going on takes a reason, which
+            # the case's history records with the flags.
+            answer = await self.app.push_screen_wait(
+                TextPromptModal(
+                    Content(
+                        "; ".join(flag.heading for flag in blocking)
+                        + f". Move to {stage_label(stage)} anyway?"
+                    ),
+                    help="Give the reason for going on: it is recorded in the case's history.",
+                    placeholder="The reason for going on",
+                )
+            )
+            if answer is None:
+                return
+            going_on = answer
         try:
-            self.case.update_case(stage=stage, closure_reason=reason)
+            self.case.update_case(stage=stage, closure_reason=reason, going_on_because=going_on)
         except RjfacilError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return

@@ -299,9 +299,9 @@ class ChecklistWalker(Screen[None]):
                 lines.append(Content.assemble(("Note: ", "bold"), plain(current.note)))
             raised, implied = flags_raised_by(case, self.checklist_id, item.id, self.participant_id)
             if raised:
-                text = "⚑ This answer raises: " + ", ".join(s.flag.title for s in raised)
+                text = "⚑ This answer raises: " + ", ".join(s.flag.heading for s in raised)
                 if implied:
-                    text += "; with it: " + ", ".join(s.flag.title for s in implied)
+                    text += "; with it: " + ", ".join(s.flag.heading for s in implied)
                 lines.append(Content.styled(text, "$warning"))
         earlier = [a for a in history[:-1] if a.value is not None][-3:] if history else []
         if current is None:

@@ -432,3 +432,28 @@ def test_the_shipped_set_is_loaded_once_and_shared() -> None:
     assert load_catalogue() is first
     clear_cache()
     assert load_catalogue() is not first
+
+
+def test_a_flag_condition_names_a_known_flag(builtin: Path) -> None:
+    # The condition of a rule (only_if, unless) is a flag of flags.toml, as its flag is.
+    flagged = (
+        GOOD_ITEM
+        + '[[items.flags]]\nflag = "risk_unmanaged"\nwhen = ["yes"]\nonly_if = "scary"\nwhy = "x"\n'
+    )
+    write(builtin, "risk.toml", header() + flagged)
+    assert load_error(builtin) == (
+        "risk.toml: item 'intimidation': unknown flag 'scary' (not in flags.toml)"
+    )
+
+
+def test_a_deadline_is_done_by_a_date_item_of_its_checklist(builtin: Path) -> None:
+    dated = (
+        'id = "asked"\nask = "When?"\nreference = "HMPPS 4.3"\nkind = "date"\n'
+        '[items.deadline]\nworking_days = 15\nlabel = "x"\nreference = "HMPPS 4.3"\n'
+        'done_by = "intimidation"\n'
+    )
+    write(builtin, "risk.toml", header() + GOOD_ITEM + "\n[[items]]\n" + dated)
+    assert load_error(builtin) == (
+        "risk.toml: item 'asked': deadline done_by 'intimidation' must name a "
+        "date item of the same checklist"
+    )

@@ -144,10 +144,13 @@ def test_a_case_walked_from_referral_to_closure(catalogue: Catalogue) -> None:
     def give(checklist: str, item: str, value: bool | str, who: str | None) -> None:
         answers.append(AnswerFact(checklist, item, who, value, "Sam", next(clock)))
 
-    # The facilitator plans a face-to-face meeting, and finds intimidation by the person
-    # responsible: everything else is answered calmly.
+    # The facilitator plans a face-to-face meeting, finds intimidation by the person
+    # responsible (a risk to manage, A 2(a) 3) and complex issues of intimidation (which
+    # make the case sensitive and complex, A 2(a) 4 and B): everything else is answered
+    # calmly, the facilitator having the Section B competencies.
     give("process", "process_type", "face_to_face", None)
     give("risk", "intimidation", "yes", "pr")
+    give("risk", "complex_intimidation", "yes", None)
 
     for stage in WALKED_STAGES:
         while True:
@@ -183,9 +186,14 @@ def test_a_case_walked_from_referral_to_closure(catalogue: Catalogue) -> None:
         "sensitive_complex",
         "co_working_advised",
         "managerial_oversight",
+        "risk_to_manage",
     ]
     sensitive = states[0]
     assert [(r.checklist_id, r.item_id, r.participant_id) for r in sensitive.reasons] == [
+        ("risk", "complex_intimidation", None)
+    ]
+    to_manage = states[-1]
+    assert [(r.checklist_id, r.item_id, r.participant_id) for r in to_manage.reasons] == [
         ("risk", "intimidation", "pr")
     ]
 

@@ -348,3 +348,35 @@ async def test_history_says_what_changed_in_words_and_enter_shows_one_whole(
         await pilot.press("escape")
         await settle(pilot)
         assert "By you" not in squashed(screen_text(app))
+
+
+async def test_moving_on_past_a_stop_flag_asks_for_a_reason_and_records_it(
+    vault: Vault,
+) -> None:
+    # risk.child_protection = yes (A 2(a) 5) raises a blocking flag: the overview says
+    # "Stop", and a move to a later stage asks for the reason, which the history keeps.
+    from rjfacil.views.history import case_history
+    from screens.dialogs import TextPromptModal
+
+    case = vault.new_case("RJ-107")
+    case.answer("risk", "child_protection", "yes")
+    async with case_screen(vault, case.id) as (app, pilot):
+        assert "Stop: Child protection concern" in screen_text(app)
+        await press(pilot, "s")
+        app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TextPromptModal)
+        assert "Stop: Child protection concern" in screen_text(app)
+        await pilot.press("escape")  # no reason: the case stays where it is
+        await settle(pilot)
+        assert case.case.stage is Stage.REFERRAL
+
+        await press(pilot, "s")
+        app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
+        await press(pilot, "enter")
+        await paste(pilot, "Referred to children's services today")
+        await press(pilot, "enter")
+        assert case.case.stage is Stage.ASSESSMENT
+        assert case_history(case)[0].what.endswith(
+            "the reason given: Referred to children's services today"
+        )

@@ -315,9 +315,10 @@ def test_an_explanation_names_the_participant_an_answer_is_about(vault: Vault) -
     case = vault.new_case("RJ-F2")
     _, responsible = people(case)
     case.answer("risk", "intimidation", "yes", participant_id=UUID(responsible))
-    [sensitive] = [each for each in explanations(case) if each.flag_id == "sensitive_complex"]
-    assert [reason.participant for reason in sensitive.reasons] == ["Ben Cole (person responsible)"]
-    assert "for Ben Cole (person responsible)" in explanation_lines(sensitive)[1]
+    # Intimidation is a risk to manage (A 2(a) 3, 6), not a sensitive and complex case.
+    [to_manage] = [each for each in explanations(case) if each.flag_id == "risk_to_manage"]
+    assert [reason.participant for reason in to_manage.reasons] == ["Ben Cole (person responsible)"]
+    assert "for Ben Cole (person responsible)" in explanation_lines(to_manage)[1]
 
 
 def test_an_override_is_part_of_the_explanation(vault: Vault) -> None:

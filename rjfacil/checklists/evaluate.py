@@ -33,7 +33,7 @@ from datetime import datetime
 from functools import cached_property
 
 from rjfacil.checklists.catalogue import AskedItems, Catalogue
-from rjfacil.checklists.schema import Checklist, FlagDef, Item, same_answer
+from rjfacil.checklists.schema import Checklist, FlagDef, FlagRule, Item, same_answer
 from rjfacil.vocab import CHECKLIST_STAGES
 
 
@@ -275,7 +275,9 @@ def evaluate_flags(
     override attached. A clear decided before the newest answer behind the flag no
     longer holds: new information raises the flag again (``override_outdated``).
     Implication follows the answers, not the overrides: clearing a flag does not clear
-    the flags it implies, each of which has its own override.
+    the flags it implies, each of which has its own override. A rule with a condition
+    (``only_if``, ``unless``) reads the flags raised by the rules without one, after
+    overrides: clearing "sensitive and complex" also drops what only applies to such a case.
 
     Args:
         catalogue: The loaded checklists and flags.
@@ -285,16 +287,38 @@ def evaluate_flags(
     Returns:
         One state per flag raised by the answers, in flags.toml order.
     """
+    current = current_answers(catalogue, answers)
+    latest = _latest_overrides(overrides)
+    # First the rules without a condition; then the conditional ones, read against the
+    # flags the first raise (after overrides), so no rule depends on another condition.
+    first = _raise(catalogue, current, latest, conditional=False)
+    if not any(rule.conditional for entry in current for rule in entry.item.flags):
+        return first
+    up = {state.flag.id for state in first if state.raised}
+    return _raise(catalogue, current, latest, conditional=True, up=up)
+
+
+def _raise(
+    catalogue: Catalogue,
+    current: list[AnsweredItem],
+    latest: dict[str, OverrideFact],
+    *,
+    conditional: bool,
+    up: set[str] | None = None,
+) -> list[FlagState]:
+    """The flag states from the rules without a condition, or (``conditional``) from
+    every rule, a conditional rule counting when its condition holds against ``up``."""
     direct: dict[str, list[FlagReason]] = {}
-    for entry in current_answers(catalogue, answers):
+    for entry in current:
         for rule in entry.item.flags:
+            if rule.conditional and (not conditional or not _holds(rule, up or set())):
+                continue
             if any(same_answer(entry.answer.value, each) for each in rule.when):
                 direct.setdefault(rule.flag, []).append(_reason(entry, rule.why))
     implied_by: dict[str, list[str]] = {}
     for flag_id in direct:
         for other in catalogue.implied(flag_id):
             implied_by.setdefault(other, []).append(flag_id)
-    latest = _latest_overrides(overrides)
     states = []
     for flag_id, flag in catalogue.flags.items():
         if flag_id not in direct and flag_id not in implied_by:
@@ -305,6 +329,18 @@ def evaluate_flags(
             reasons.extend(_via(reason, source, title) for reason in direct[source])
         states.append(_state(catalogue, flag, reasons, implied_by, latest.get(flag_id)))
     return states
+
+
+def _holds(rule: FlagRule, up: set[str]) -> bool:
+    """Whether a conditional rule's condition holds, given the flags raised without one."""
+    if rule.only_if is not None and rule.only_if not in up:
+        return False
+    return rule.unless is None or rule.unless not in up
+
+
+def blocking(states: Iterable[FlagState]) -> list[FlagState]:
+    """The raised flags that are absolute limits (``blocking``), in flags.toml order."""
+    return [state for state in states if state.raised and state.flag.blocking]
 
 
 def raised_flags(states: Iterable[FlagState]) -> list[FlagState]:

@@ -152,6 +152,9 @@ class ItemDeadline(_Model):
     working_days: int
     label: Text
     reference: Reference
+    done_by: Id | None = None
+    """A date item of the same checklist that records the duty as done: once it has a
+    date, the deadline is met (on time or late) rather than due or overdue."""
 
     @field_validator("working_days")
     @classmethod
@@ -167,15 +170,26 @@ class FlagRule(_Model):
     flag: Id
     when: list[AnswerValue] = Field(min_length=1)
     why: Text
+    only_if: Id | None = None
+    """Raise it only while this other flag is raised (by rules without a condition)."""
+    unless: Id | None = None
+    """Raise it only while this other flag is not raised (by rules without a condition)."""
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the rule depends on another flag."""
+        return self.only_if is not None or self.unless is not None
 
     @field_validator("when", mode="before")
     @classmethod
     def _when_answers(cls, value: Any) -> Any:
         return _answer_list(value, "when")
 
-    @field_validator("flag")
+    @field_validator("flag", "only_if", "unless")
     @classmethod
-    def _known_flag(cls, value: str, info: ValidationInfo) -> str:
+    def _known_flag(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
         known = (info.context or {}).get("flag_ids")
         if known is not None and value not in known:
             raise ValueError(f"unknown flag {value!r} (not in flags.toml)")
@@ -452,6 +466,14 @@ class FlagDef(_Model):
     meaning: Text
     next_steps: list[str] = Field(default_factory=list)
     implies: list[Id] = Field(default_factory=list)
+    blocking: bool = False
+    """An absolute limit of the guidance: shown as "Stop: ..." everywhere, and moving the
+    case to a later stage while it is raised needs a recorded reason."""
+
+    @property
+    def heading(self) -> str:
+        """The title as shown: "Stop: " before a blocking flag's title."""
+        return f"Stop: {self.title}" if self.blocking else self.title
 
 
 class FlagsFile(_Model):
@@ -506,6 +528,22 @@ def item_problems(scope: Scope, roles: list[Role] | None, items: list[Item]) -> 
                 problems.append(
                     f"item {item.id!r}: role {extra[0].value!r} is not among the checklist's roles"
                 )
+    by_id = {item.id: item for item in items}
+    for item in items:
+        done_by = item.deadline.done_by if item.deadline else None
+        if done_by is None:
+            continue
+        done = by_id.get(done_by)
+        if done is None or done.kind != "date":
+            problems.append(
+                f"item {item.id!r}: deadline done_by {done_by!r} must name a date item "
+                "of the same checklist"
+            )
+        elif (done.scope or scope) != (item.scope or scope):
+            problems.append(
+                f"item {item.id!r}: deadline done_by {done_by!r} must be asked as the "
+                "deadline's item is (both per case, or both per participant)"
+            )
     if not items:
         problems.append("no [[items]]: a checklist needs at least one item")
     return problems

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A date something is due by, started by a date answer."""
+    """A date something is due by, started by a date answer.
+
+    ``done_on`` is the date the duty was recorded as done (the deadline's ``done_by``
+    item), or None while it is still to do.
+    """
 
     due: date
     label: str
@@ -30,6 +34,12 @@ class Deadline:
     checklist_id: str
     item_id: str
     participant_id: str | None = None
+    done_on: date | None = None
+
+    @property
+    def met(self) -> bool:
+        """The duty is recorded as done (on time or late): it is no longer due."""
+        return self.done_on is not None
 
 
 @cache
@@ -78,16 +88,26 @@ def deadlines(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[Deadl
             ``[items.deadline]`` count.
 
     Returns:
-        The deadlines, soonest first.
+        The deadlines, soonest first, each with the date its duty was done, if it was
+        (the date answer named by the deadline's ``done_by``, for the same participant).
     """
     found = []
-    for entry in current_answers(catalogue, answers):
+    current = current_answers(catalogue, answers)
+    dates = {
+        (e.checklist.id, e.item.id, e.answer.participant_id): parse_date(e.answer.value)
+        for e in current
+        if e.item.kind == "date"
+    }
+    for entry in current:
         rule = entry.item.deadline
         if rule is None:
             continue
         start = parse_date(entry.answer.value)
         if start is None:
             continue
+        done_on = None
+        if rule.done_by is not None:
+            done_on = dates.get((entry.checklist.id, rule.done_by, entry.answer.participant_id))
         found.append(
             Deadline(
                 due=add_working_days(start, rule.working_days),
@@ -96,6 +116,7 @@ def deadlines(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[Deadl
                 checklist_id=entry.checklist.id,
                 item_id=entry.item.id,
                 participant_id=entry.answer.participant_id,
+                done_on=done_on,
             )
         )
     return sorted(

@@ -50,10 +50,16 @@ from rjfacil.casedoc.model import (
     team_member_id,
 )
 from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.checklists.evaluate import AnswerFact, AnswerFacts, OverrideFact, ParticipantFact
-from rjfacil.checklists.schema import FACTS, parse_date, same_answer
+from rjfacil.checklists.evaluate import (
+    AnswerFact,
+    AnswerFacts,
+    OverrideFact,
+    ParticipantFact,
+    evaluate_flags,
+)
+from rjfacil.checklists.schema import FACTS, FlagDef, parse_date, same_answer
 from rjfacil.commands.reference import check_reference
-from rjfacil.errors import NotFound, RjfacilError
+from rjfacil.errors import BlockingFlagsRaised, NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
@@ -742,21 +748,32 @@ class CaseFile:
         if any(each not in live for each in ids):
             raise RjfacilError(f"Not saved: {what} can only name participants of this case.")
 
-    def update_case(self, **fields: Any) -> Case:
+    def update_case(self, *, going_on_because: str = "", **fields: Any) -> Case:
         """Change the case's own fields (reference, stage, closure reason, plans).
 
         ``co_worker`` and ``case_supervisor`` take a team member's id, or a name: the team
         member of that name, added to the team if the case has none (empty for nobody).
         A field that a checklist item states (``fact``) answers that item too, in the
         same write.
+
+        Moving to a later open stage while a blocking flag is raised (an absolute limit
+        of the guidance) needs ``going_on_because``, a reason the history records with
+        the flags; closing or withdrawing the case never does.
+
+        Raises:
+            BlockingFlagsRaised: A later stage, a blocking flag raised and no reason.
         """
         if "reference" in fields and fields["reference"] != self.case.reference:
             fields["reference"] = self.check_reference(str(fields["reference"]))
         stage = Stage(fields.get("stage", self.case.stage))
-        reason = fields.get("closure_reason", self.case.closure_reason)
+        blocking = self.blocking_for_move(stage)
+        reason = " ".join(going_on_because.split())
+        if blocking and not reason:
+            raise BlockingFlagsRaised([flag.heading for flag in blocking])
+        closure = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
             fields["closure_reason"] = None
-        elif reason is None:
+        elif closure is None:
             raise RjfacilError(
                 "A closed or withdrawn case needs a closure reason: "
                 + ", ".join(r.label.lower() for r in ClosureReason)
@@ -775,8 +792,22 @@ class CaseFile:
         members = [r for _, r in named if isinstance(r, TeamMember)]
         changes: list[Change] = [("case", case), *named]
         changes += self._fact_changes(before, case, members)
-        self._commit(_case_change_action(before, case), changes)
+        action = _case_change_action(before, case)
+        if blocking:
+            ids = ",".join(flag.id for flag in blocking)
+            action += f" despite the blocking flags {ids}: {reason}"
+        self._commit(action, changes)
         return case
+
+    def blocking_for_move(self, stage: Stage | str) -> list[FlagDef]:
+        """The raised blocking flags that a move to ``stage`` would go past: none unless
+        it is a later open stage (closing or withdrawing is always allowed)."""
+        stage = Stage(stage)
+        order = list(Stage)
+        if not stage.is_open or order.index(stage) <= order.index(self.case.stage):
+            return []
+        states = evaluate_flags(self.catalogue, self.answer_facts(), self.override_facts())
+        return [state.flag for state in states if state.raised and state.flag.blocking]
 
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
         if not name.strip():

@@ -25,10 +25,21 @@ class DueStatus:
 
     due: date
     days: int
+    done_on: date | None = None
+    """When the duty was recorded as done: then it is met, never overdue."""
+
+    @property
+    def met(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def late(self) -> bool:
+        """Done, but after the due date."""
+        return self.done_on is not None and self.done_on > self.due
 
     @property
     def overdue(self) -> bool:
-        return self.days < 0
+        return self.done_on is None and self.days < 0
 
     @property
     def due_today(self) -> bool:
@@ -36,7 +47,11 @@ class DueStatus:
 
     @property
     def phrase(self) -> str:
-        """ "overdue", "due today", "tomorrow" or "in N days"."""
+        """ "met on 3 Mar 2025", "met late, on ...", "overdue", "due today", "tomorrow" or
+        "in N days"."""
+        if self.done_on is not None:
+            done = show_day(self.done_on)
+            return f"met late, on {done}" if self.late else f"met on {done}"
         if self.overdue:
             return "overdue"
         if self.due_today:
@@ -50,13 +65,17 @@ class DueStatus:
 
     @property
     def day_overdue(self) -> str:
-        """The date, with "overdue" after it once it has passed (``3 Mar 2025 overdue``)."""
+        """The date, with "overdue" after it once it has passed (``3 Mar 2025 overdue``),
+        or "met" once done (``3 Mar 2025 met``)."""
+        if self.met:
+            return f"{self.day} met"
         return f"{self.day} overdue" if self.overdue else self.day
 
 
-def due_status(due: date, today: date | None = None) -> DueStatus:
-    """How ``due`` stands against ``today`` (default: the facilitator's today)."""
-    return DueStatus(due, (due - (today or clock.today())).days)
+def due_status(due: date, today: date | None = None, done_on: date | None = None) -> DueStatus:
+    """How ``due`` stands against ``today`` (default: the facilitator's today); a duty
+    done (``done_on``) is met, whatever the day."""
+    return DueStatus(due, (due - (today or clock.today())).days, done_on)
 
 
 @dataclass(frozen=True)
@@ -66,16 +85,28 @@ class Due:
     due: date
     label: str
     reference: str = ""
+    done_on: date | None = None
 
     def status(self, today: date | None = None) -> DueStatus:
-        return due_status(self.due, today)
+        return due_status(self.due, today, self.done_on)
+
+
+def met_timescales(case: CaseFile) -> list[Due]:
+    """The timescales whose duty is recorded as done, soonest due first (HMPPS 4.3, ...)."""
+    return [
+        Due(d.due, d.label, d.reference, d.done_on)
+        for d in answer_deadlines(case.catalogue, case.answer_facts())
+        if d.met
+    ]
 
 
 def due_dates(case: CaseFile) -> list[Due]:
-    """Everything with a date that is still to happen or overdue, soonest first."""
+    """Everything with a date that is still to happen or overdue, soonest first (a
+    timescale whose duty is done is met: see :func:`met_timescales`)."""
     dues = [
         Due(d.due, d.label, d.reference)
         for d in answer_deadlines(case.catalogue, case.answer_facts())
+        if not d.met
     ]
     dues += [
         Due(r.review_date, "Risk review", "A 2(a) 7")

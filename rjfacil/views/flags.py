@@ -26,6 +26,7 @@ __all__ = [
     "Reason",
     "RecordedAnswer",
     "Via",
+    "blocking_flags",
     "explain",
     "explain_state",
     "explanation_lines",
@@ -34,6 +35,7 @@ __all__ = [
     "flags_raised_by",
     "raised_flags",
     "record_answer",
+    "shown_order",
 ]
 
 
@@ -44,6 +46,11 @@ def flags(case: CaseFile) -> list[FlagState]:
 
 def raised_flags(case: CaseFile) -> list[str]:
     return [state.flag.id for state in flags(case) if state.raised]
+
+
+def blocking_flags(case: CaseFile) -> list[FlagState]:
+    """The raised flags that stop the case moving to a later stage without a reason."""
+    return [state for state in flags(case) if state.raised and state.flag.blocking]
 
 
 def flags_raised_by(
@@ -106,7 +113,7 @@ class FlagExplanation:
 
     Attributes:
         flag_id: The flag's id.
-        title: Its full title.
+        title: Its full title, as shown: "Stop: ..." for a blocking flag.
         reference: The guidance it comes from.
         meaning: What the guidance says it means.
         asks: What the guidance asks of the facilitator next, step by step.
@@ -114,6 +121,8 @@ class FlagExplanation:
         reasons: The answers that raise it themselves.
         via: The other raised flags that bring it with them, in flags.toml order.
         override: The latest override, if any.
+        blocking: An absolute limit of the guidance: the case does not move to a later
+            stage while it is raised without a recorded reason.
     """
 
     flag_id: str
@@ -125,6 +134,7 @@ class FlagExplanation:
     reasons: list[Reason]
     via: list[Via]
     override: Override | None
+    blocking: bool = False
 
 
 def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation:
@@ -146,7 +156,7 @@ def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation
     override = state.override
     return FlagExplanation(
         flag_id=state.flag.id,
-        title=state.flag.title,
+        title=state.flag.heading,
         reference=state.flag.reference,
         meaning=state.flag.meaning,
         asks=list(state.flag.next_steps),
@@ -158,6 +168,7 @@ def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation
         )
         if override is not None
         else None,
+        blocking=state.flag.blocking,
     )
 
 
@@ -190,8 +201,15 @@ def explain(case: CaseFile, state: FlagState) -> FlagExplanation:
 def explanations(
     case: CaseFile, states: Iterable[FlagState] | None = None
 ) -> list[FlagExplanation]:
-    """Explain the case's flags (or only ``states``), in flags.toml order."""
-    return [explain(case, state) for state in (flags(case) if states is None else states)]
+    """Explain the case's flags (or only ``states``): blocking flags first, then the
+    others, each in flags.toml order."""
+    chosen = flags(case) if states is None else states
+    return [explain(case, state) for state in shown_order(chosen)]
+
+
+def shown_order(states: Iterable[FlagState]) -> list[FlagState]:
+    """Flags in the order they are shown: blocking flags ("Stop: ...") first."""
+    return sorted(states, key=lambda state: not state.flag.blocking)
 
 
 def explanation_lines(explanation: FlagExplanation) -> list[str]:

@@ -34,6 +34,9 @@ from rjfacil.vocab import ClosureReason, ProcessType, Stage
 
 _ANSWERED = re.compile(r"^answered ([\w-]+)\.([\w-]+)$")
 _CASE_UPDATE = re.compile(r"^updated the case \((.*)\)$")
+_CASE_UPDATE_PAST_BLOCKING = re.compile(
+    r"^updated the case \((.*?)\) despite the blocking flags ([a-z0-9_,]+): (.*)$", re.DOTALL
+)
 _FLAG = re.compile(r"^(cleared|restored) the flag ([\w-]+)$")
 _CONSENT = re.compile(r"^recorded (consent|a withdrawal of consent) \((.+)\)$")
 
@@ -166,6 +169,23 @@ def _case_update(
     return "; ".join(parts) or "updated the case"
 
 
+def _case_update_past_blocking(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    """A stage move made while a blocking flag was raised, with the reason given."""
+    said = _case_update(case, match, record, redactor)
+    ids = match.group(2).split(",")
+    flags = ", ".join(f"“{_heading(case, flag_id)}”" for flag_id in ids)
+    verb = "was" if len(ids) == 1 else "were"
+    reason = redactor.text(match.group(3))
+    return f"{said}, although {flags} {verb} raised; the reason given: {reason}"
+
+
+def _heading(case: CaseFile, flag_id: str) -> str:
+    flag = case.catalogue.flags.get(flag_id)
+    return flag.heading if flag is not None else f"Stop: {flag_label(flag_id)}"
+
+
 def _value(field: str, value: str, redactor: Redactor) -> str:
     """A stored value of a case field in words ("" for none)."""
     if value in ("", "none"):
@@ -224,6 +244,7 @@ def _note(case: CaseFile, match: re.Match[str], record: Record | None, redactor:
 
 _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_ANSWERED, _answered),
+    (_CASE_UPDATE_PAST_BLOCKING, _case_update_past_blocking),
     (_CASE_UPDATE, _case_update),
     (_FLAG, _flag),
     (_CONSENT, _consent),

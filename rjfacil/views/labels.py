@@ -22,13 +22,21 @@ from rjfacil.views.summary import CaseSummary
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
 FLAG_SHORT_LABELS: dict[str, str] = {
+    "not_by_choice": "Stop: consent",
+    "stop_reassess": "Stop: reassess",
+    "child_protection": "Stop: safeguarding",
     "sensitive_complex": "Sensitive & complex",
     "co_working_advised": "Co-working",
     "managerial_oversight": "Oversight",
+    "line_manager_oversight": "Endorsement",
+    "rehub_panel": "re:hub panel",
     "specialist_referral": "Specialist referral",
+    "supervisor_section_b": "Supervisor (B)",
     "risk_unmanaged": "Risk not managed",
+    "risk_to_manage": "Risk to manage",
 }
-"""Short labels for the case list; the case view shows each flag's full title."""
+"""Short labels for the case list; the case view shows each flag's full title. A blocking
+flag's label starts "Stop:", as its title does everywhere else."""
 
 UNREADABLE_LABEL = "Unreadable file"
 
@@ -75,6 +83,8 @@ def flag_label(flag_id: str) -> str:
 def row_flag_labels(row: CaseSummary) -> list[str]:
     """What the case list says of a case's state: its raised flags, or that it is unreadable."""
     labels = [flag_label(flag) for flag in row.flags]
+    # The absolute limits first, as everywhere flags are shown (their labels say "Stop:").
+    labels.sort(key=lambda label: not label.startswith("Stop:"))
     return [UNREADABLE_LABEL, *labels] if row.unreadable else labels
 
 

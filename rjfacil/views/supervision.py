@@ -25,7 +25,13 @@ from rjfacil.casedoc.model import (
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_day_of, show_when
-from rjfacil.views.deadlines import action_status, due_dates, due_status, review_status
+from rjfacil.views.deadlines import (
+    action_status,
+    due_dates,
+    due_status,
+    met_timescales,
+    review_status,
+)
 from rjfacil.views.flags import explanations
 from rjfacil.views.history import case_history
 from rjfacil.views.labels import (
@@ -406,6 +412,10 @@ def supervisor_summary(
     deadlines = [
         DeadlineLine(d.label, d.reference, d.day, d.phrase)
         for d in (_due_line(due.due, due.label, due.reference) for due in dues)
+    ]
+    deadlines += [
+        DeadlineLine(due.label, due.reference, show_day(due.due), due.status().phrase)
+        for due in met_timescales(case)
     ]
     for action in case.actions:
         if action.status is ActionStatus.DONE and action.due:
