@@ -198,6 +198,10 @@ class BusyModal(ModalScreen[None]):
             yield Static(self._text, id="busy-text", classes="dialog-question")
             yield LoadingIndicator(classes="dialog-busy")
 
+    def on_mount(self) -> None:
+        # What was said between compose and mount would otherwise be lost.
+        self.query_one("#busy-text", Static).update(self._text)
+
     def say(self, text: str | Content) -> None:
         """Say how far the work has got ("Re-encrypting files: 3 of 12…")."""
         self._text = _shown(text)
