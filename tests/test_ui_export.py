@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import Input, Select, TextArea
 
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.export import ExportModal
-from tests.pilot_helpers import SIZE, CaseHost, settle, two_people
+from tests.pilot_helpers import SIZE, CaseHost, press, screen_text, settle, two_people
 
 
 def case_with_notes(vault: Vault):  # -> CaseFile
@@ -111,3 +114,42 @@ async def test_a_disclosure_is_chosen_by_participant(vault: Vault) -> None:
         assert "Your information: RJ-EXP/1" in preview
         assert "Information for Ana Silva only." in preview
         assert modal.query_one("#export-path", Input).value.endswith("-disclosure.pdf")
+
+
+async def test_the_app_answers_keys_while_an_export_is_written(
+    vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF takes a moment: the facilitator can move around the case meanwhile."""
+    import screens.case
+
+    started, may_finish = threading.Event(), threading.Event()
+    write = screens.case.export_case
+
+    def slow_export(*args: Any, **kwargs: Any) -> Path:
+        started.set()
+        may_finish.wait(timeout=30)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(screens.case, "export_case", slow_export)
+    case = case_with_notes(vault)
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        modal = await open_dialog(pilot)
+        target = tmp_path / "out.pdf"
+        modal.query_one("#export-path", Input).value = str(target)
+        modal.action_confirm()
+        await settle(pilot)
+        await pilot.click("#yes")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        assert started.is_set() and not target.exists()
+        await press(pilot, "5")  # the notes tab, while the export waits
+        assert "Ana wants to ask a question." in screen_text(app)
+        may_finish.set()
+        for _ in range(500):
+            if any("Exported to" in str(n.message) for n in app._notifications):
+                break
+            await pilot.pause(0.01)
+        assert target.exists()
