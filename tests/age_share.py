@@ -1,13 +1,11 @@
 """Share-passphrase bundles made cheaply, for tests whose subject is not the work factor.
 
-pyrage calibrates scrypt to about a second on the machine it runs on, and has no parameter
-to choose the work factor, so every share-passphrase bundle costs a second to make and
-another to open. Tests of what rjfacil does with such a bundle (the command line, a
-refusal) take the fixture ``cheap_share_passphrase`` (tests/conftest.py): pyrage's
-passphrase encryption is replaced, for that test only, by the corpus's independent age
-encoder at scrypt 2^10. Decryption stays pyrage's. The real, calibrated work factor is
-still used by tests/test_agefile.py::test_passphrase_round_trip and the age interoperability
-tests.
+rjfacil seals a share passphrase at scrypt 2^18 (age's own work factor: about a second to
+make a bundle and another to open it). Tests of what rjfacil does with such a bundle (the
+command line, a refusal) take the fixture ``cheap_share_passphrase`` (tests/conftest.py),
+which lowers it to 2^10 for that test only. Decryption is pyrage's either way. The real
+work factor is used by tests/test_agefile.py::test_passphrase_round_trip and the age
+interoperability tests. The corpus's independent age encoder is loaded from here too.
 """
 
 from __future__ import annotations
@@ -32,11 +30,3 @@ def load_corpus_generator() -> ModuleType:
     sys.modules["make_corpus"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
-
-
-def seal_cheaply(plaintext: bytes, passphrase: str, armored: bool = False) -> bytes:
-    """What ``pyrage.passphrase.encrypt`` returns, but at scrypt 2^10 (milliseconds)."""
-    if armored:
-        raise NotImplementedError("rjfacil writes binary age files only")
-    generator = load_corpus_generator()
-    return bytes(generator.sealed_to_passphrase(bytes(plaintext), passphrase, CHEAP_LOG_N))

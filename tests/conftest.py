@@ -76,12 +76,12 @@ def passphrase_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cheap_share_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Share-passphrase bundles at scrypt 2^10 instead of pyrage's ~1 s (tests/age_share.py)."""
-    import pyrage  # type: ignore[import-untyped]
+    """Share-passphrase bundles at scrypt 2^10 instead of age's 2^18 (about a second each
+    way), for tests whose subject is not the work factor (tests/age_share.py)."""
+    from rjfacil.store import agepass
+    from tests.age_share import CHEAP_LOG_N
 
-    from tests.age_share import seal_cheaply
-
-    monkeypatch.setattr(pyrage.passphrase, "encrypt", seal_cheaply)
+    monkeypatch.setattr(agepass, "SHARE_LOG_N", CHEAP_LOG_N)
 
 
 def case_with_old_reference(vault: Any, reference: str, **fields: Any) -> Any:

@@ -37,6 +37,7 @@ import pyrage  # type: ignore[import-untyped]
 
 from rjfacil.errors import BundleError
 from rjfacil.sanitize import visible
+from rjfacil.store import agepass
 
 MB = 1_000_000
 MAX_FILE_BYTES = 50 * MB
@@ -229,8 +230,9 @@ def encrypt_with_passphrase(
 ) -> bytes:
     """Encrypt ``data`` as a binary age file to a share passphrase (scrypt).
 
-    The work factor is pyrage's, calibrated to about a second of derivation on this
-    machine; a file this machine could not itself reopen under ``limits`` is refused.
+    The work factor is age's own, 2^18, whatever else the machine is doing (see
+    :mod:`rjfacil.store.agepass`); a file this machine could not itself reopen under
+    ``limits`` is refused.
 
     Raises:
         BundleError: the passphrase is empty, or ``data`` is over the plaintext limit.
@@ -238,11 +240,13 @@ def encrypt_with_passphrase(
     _check_plaintext_size(data, limits)
     if not isinstance(passphrase, str) or not passphrase:
         raise BundleError("The share passphrase is empty: choose one.", Refusal.BAD_PASSPHRASE)
-    sealed = bytes(pyrage.passphrase.encrypt(bytes(data), passphrase))
+    sealed = agepass.seal(bytes(data), passphrase)
     log_n = _scrypt_log_n(_parse_header(sealed, "the new bundle", limits), "the new bundle")
-    if log_n is None or log_n > limits.max_scrypt_log_n:  # pragma: no cover - a fast machine
+    if (
+        log_n is None or log_n > limits.max_scrypt_log_n
+    ):  # pragma: no cover - limits below age's own
         raise BundleError(
-            f"pyrage chose a passphrase work factor (2^{log_n}) above what rjfacil accepts "
+            f"The passphrase work factor (2^{log_n}) is above what rjfacil accepts "
             f"(2^{limits.max_scrypt_log_n}); send the bundle to the co-worker's recipient instead.",
             Refusal.TOO_COSTLY,
         )
