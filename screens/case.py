@@ -494,6 +494,7 @@ class CaseScreen(Screen[None]):
         self.initial_tab = tab if tab in PANES else "overview"
         self.walk = walk
         self._case: CaseFile | None = None
+        self._focus_on_show: str | None = None  # a tab chosen by its key, to focus when shown
 
     @property
     def case(self) -> CaseFile:
@@ -613,6 +614,20 @@ class CaseScreen(Screen[None]):
     def _pane(self, tab_id: str) -> CasePane:
         return self.query_one(f"#pane-{tab_id}", CasePane)
 
+    def _focus_pane(self, tab_id: str, again: bool = True) -> None:
+        """Focus the shown tab's main widget, and check after the next refresh that it
+        kept it: hiding the tab left behind resets the focus, and on a busy machine that
+        can come after the new focus, leaving none (the tab's keys then do nothing)."""
+        if self.active_tab != tab_id:
+            return
+        pane = self._pane(tab_id)
+        focused = self.app.focused
+        if focused is not None and pane in focused.ancestors_with_self:
+            return
+        pane.focus_main()
+        if again:
+            self.call_after_refresh(self._focus_pane, tab_id, False)
+
     def _show_active(self, focus: bool = False) -> None:
         pane = self._pane(self.active_tab)
         if pane.stale:
@@ -625,6 +640,9 @@ class CaseScreen(Screen[None]):
         event.stop()
         if self._case is not None:
             self._show_active()
+        if self._focus_on_show == self.active_tab:
+            self._focus_on_show = None
+            self.call_after_refresh(self._focus_pane, self.active_tab)
 
     @on(CaseChanged)
     def _case_changed(self, event: CaseChanged) -> None:
@@ -641,9 +659,18 @@ class CaseScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------
 
     def action_tab(self, number: int) -> None:
-        if 1 <= number <= len(TABS):
-            self.query_one(TabbedContent).active = TABS[number - 1][0]
-            self.call_after_refresh(self._pane(TABS[number - 1][0]).focus_main)
+        if not 1 <= number <= len(TABS):
+            return
+        tab_id = TABS[number - 1][0]
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == tab_id:
+            self._pane(tab_id).focus_main()
+            return
+        # Focused once the tab is shown (see _tab_activated): focusing it before, as a busy
+        # machine could, left the focus nowhere and the tab's keys did nothing.
+        self._focus_on_show = tab_id
+        self.set_focus(None)  # not left to the hidden tab, whose reset could come later
+        tabs.active = tab_id
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
-from screens.case import CaseScreen
+from screens.case import TABS, CaseScreen
 from screens.case_list import CaseListScreen
 from screens.readonly import READ_ONLY
 from screens.unlock import UnlockScreen
@@ -101,6 +101,17 @@ EDIT_KEYS = [
 ]
 
 
+async def focus_reaches(pilot: Pilot[Any], pane_id: str) -> None:
+    """Wait until the focus is in the tab just chosen (it moves there after a refresh,
+    which a busy machine can delay past a settle): its keys act only from there."""
+    for _ in range(200):
+        focused = pilot.app.focused
+        if focused is not None and any(node.id == pane_id for node in focused.ancestors_with_self):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"the focus did not reach {pane_id}: it is on {pilot.app.focused}")
+
+
 async def test_every_way_into_a_change_is_refused_before_a_form_opens(
     stick: Path, frozen: int
 ) -> None:
@@ -115,6 +126,7 @@ async def test_every_way_into_a_change_is_refused_before_a_form_opens(
             for tab, keys in EDIT_KEYS:
                 await pilot.press(str(tab))
                 await settle(pilot)
+                await focus_reaches(pilot, f"pane-{TABS[tab - 1][0]}")
                 for key in keys:
                     notices.messages.clear()
                     await pilot.press(key)
