@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from rich.color_triplet import ColorTriplet
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList
 
+from rjfacil.casedoc.model import ShareHow
 from rjfacil.workspace import Vault
+from screens.notes import NoteEditor
 from screens.settings import SettingsScreen
-from tests.pilot_helpers import hosted, paste, screen_text, settle
+from screens.themes import RJFACIL_THEMES
+from tests.pilot_helpers import (
+    case_screen,
+    hosted,
+    open_with,
+    paste,
+    press,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -24,3 +39,74 @@ async def test_the_idle_lock_box_shows_all_of_120(vault: Vault, size: tuple[int,
         assert idle.value == "120"
         line = next(line for line in screen_text(app).splitlines() if "Lock after" in line)
         assert "120" in line, line
+
+
+# -- 2. ticks and choices show their state by a glyph, visible in every theme ------------------
+
+
+def _glyph_colours(widget: Widget, glyphs: str) -> list[tuple[str, float]]:
+    """Each state glyph the widget paints, with its contrast against what is behind it."""
+    found = []
+    for y in range(widget.size.height):
+        for segment in widget.render_line(y):
+            for glyph in glyphs:
+                if glyph in segment.text and segment.style is not None:
+                    style = segment.style
+                    fore = style.color.get_truecolor() if style.color else None
+                    back = style.bgcolor.get_truecolor() if style.bgcolor else None
+                    assert fore is not None and back is not None, segment
+                    contrast = _luminance(fore) - _luminance(back)
+                    found.append((glyph, abs(contrast)))
+    return found
+
+
+def _luminance(colour: ColorTriplet) -> float:
+    red, green, blue = colour.normalized
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+@pytest.mark.parametrize("theme", [theme.name for theme in RJFACIL_THEMES])
+async def test_ticks_and_choices_show_their_state_by_a_glyph(vault: Vault, theme: str) -> None:
+    case = vault.new_case("RJ-201")
+    two_people(case)
+    async with case_screen(vault, case.id, "notes") as (app, pilot):
+        app.theme = theme
+        editor = await open_with(pilot, "a", NoteEditor)
+        shown = screen_text(app)
+        assert "☐ Only for me" in shown, shown
+        assert "○ " in shown and "● " in shown, shown  # where a note came from: one of two
+        private = editor.query_one("#note-private", Checkbox)
+        for glyph, contrast in _glyph_colours(private, "☐☑"):
+            assert glyph == "☐"
+            assert contrast > 0.3, (theme, glyph, contrast)
+        source = editor.query_one("#note-source", RadioSet)
+        glyphs = [
+            glyph
+            for button in source.query(RadioButton)
+            for glyph, contrast in _glyph_colours(button, "○●")
+            if contrast > 0.3
+        ]
+        assert sorted(glyphs) == ["○", "●"], (theme, glyphs)
+        private.focus()
+        await press(pilot, "space")
+        assert private.value
+        assert "☑ Only for me" in screen_text(app)
+        assert [glyph for glyph, _ in _glyph_colours(private, "☐☑")] == ["☑"]
+        await press(pilot, "space")  # not private after all: it may be shared
+        # With whom a note may be shared: a tick before each person.
+        editor.query_one("#note-share-how", Select).value = ShareHow.SUMMARY.value
+        await settle(pilot)
+        whom = editor.query_one("#note-share-with", SelectionList)
+        assert "☐ " in squashed(screen_text(app)), screen_text(app)
+        whom.focus()
+        await press(pilot, "space")
+        assert whom.selected
+        assert "☑ " in squashed(screen_text(app)), screen_text(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_theme_choice_shows_which_is_chosen(vault: Vault, size: tuple[int, int]) -> None:
+    async with hosted(vault, SettingsScreen, size=size) as (app, _pilot):
+        shown = screen_text(app)
+        assert "● Calm dark (default)" in shown, shown
+        assert "○ Light" in shown and "○ High contrast" in shown, shown
