@@ -23,7 +23,7 @@ from textual.widgets import (
 
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from rjfacil.errors import RjfacilError
-from rjfacil.views.dates import show_day_of, show_when
+from rjfacil.views.dates import show_when
 from rjfacil.views.labels import note_source_label, share_how_label
 from screens.dialogs import ConfirmModal
 from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
@@ -304,14 +304,14 @@ class NotesPane(RecordsPane[Note]):
         self.records = {str(n.id): n for n in notes}
         names = {p.id: p.name for p in case.participants}
         table = self.query_one(RecordTable)
-        room = max(24, table.size.width - 62) if table.size.width else 40
+        room = max(24, table.size.width - 68) if table.size.width else 40
         select = self.take_select()
         texts = case.note_texts()
         rows = [
             (
                 str(n.id),
                 (
-                    show_day_of(n.created_at),
+                    show_when(n.created_at),
                     first_line(
                         names.get(n.participant_id, "someone removed")
                         if n.participant_id
@@ -368,7 +368,10 @@ class NotesPane(RecordsPane[Note]):
                 _who(case, note.participant_id),
                 (f" · {note_source_label(note.source)} · ", "$foreground-muted"),
                 plain(sharing_label(case, note), single_line=True),
-                (f" · {case.author(note.created_by)}{revised}", "$foreground-muted"),
+                (
+                    f" · {case.author(note.created_by)}, {show_when(note.created_at)}{revised}",
+                    "$foreground-muted",
+                ),
             )
         )
         text.update(plain(case.note_text(note.id)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from rich.color_triplet import ColorTriplet
 from textual.widget import Widget
@@ -110,3 +112,19 @@ async def test_the_theme_choice_shows_which_is_chosen(vault: Vault, size: tuple[
         shown = screen_text(app)
         assert "● Calm dark (default)" in shown, shown
         assert "○ Light" in shown and "○ High contrast" in shown, shown
+
+
+# -- 3. notes show the time they were written, not only the day -------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_notes_show_the_time_as_well_as_the_day(
+    vault: Vault, frozen_clock: datetime, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-203")
+    two_people(case)
+    case.add_note("Called Ana about the meeting.")
+    async with case_screen(vault, case.id, "notes", size=size) as (app, _pilot):
+        shown = screen_text(app)
+        row = next(line for line in shown.splitlines() if "Called Ana" in line)
+        assert "3 Mar 2025 10:00" in row, shown
