@@ -7,11 +7,12 @@ from datetime import datetime
 import pytest
 from rich.color_triplet import ColorTriplet
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
 
 from rjfacil.casedoc.model import ShareHow
 from rjfacil.workspace import Vault
 from screens.notes import NoteEditor
+from screens.participants import ParticipantEditor
 from screens.settings import SettingsScreen
 from screens.themes import RJFACIL_THEMES
 from tests.pilot_helpers import (
@@ -128,3 +129,35 @@ async def test_notes_show_the_time_as_well_as_the_day(
         shown = screen_text(app)
         row = next(line for line in shown.splitlines() if "Called Ana" in line)
         assert "3 Mar 2025 10:00" in row, shown
+
+
+# -- 5. pasted control characters show as symbols and never reach the terminal ----------------
+
+PASTED = "Ana \x1b[31mred\x1b[0m\x07 Silva"
+SHOWN = "Ana ␛[31mred␛[0m␇ Silva"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_pasted_escapes_show_as_symbols_in_a_line_and_in_a_text(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-205")
+    async with case_screen(vault, case.id, "participants", size=size) as (app, pilot):
+        editor = await open_with(pilot, "a", ParticipantEditor)
+        name = editor.query_one("#p-name", Input)
+        name.focus()
+        await paste(pilot, PASTED)
+        await settle(pilot)
+        assert name.value == SHOWN
+        access = editor.query_one("#p-access", TextArea)
+        access.focus()
+        await paste(pilot, "Needs\x1b[2J a ramp\n\x9bsecond line\twith a tab")
+        await settle(pilot)
+        assert access.text == "Needs␛[2J a ramp\n<U+009B>second line\twith a tab"
+        access.clear()
+        await paste(pilot, "one\r\ntwo\rthree")  # a terminal's and Windows' line ends
+        await settle(pilot)
+        assert access.text == "one\ntwo\nthree"
+        shown = screen_text(app)
+        assert SHOWN in shown, shown
+        assert "\x1b" not in shown and "\x07" not in shown
