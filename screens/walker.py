@@ -12,7 +12,7 @@ from uuid import UUID
 
 from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -33,11 +33,13 @@ from screens.host import VaultHost
 from screens.readonly import READ_ONLY, ReadOnlyBanner, edits, read_only, refused
 from screens.safe import plain
 from screens.widgets import (
+    HELP_IN_FOOTER,
     LOCK_IN_FOOTER,
     DateValidator,
     FlagBanner,
     PickModal,
     editable,
+    keys_first,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +98,7 @@ class ChecklistWalker(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
+        HELP_IN_FOOTER,
         Binding("y", "key('y')", "Yes", id="walker.yes", tooltip="Answer yes (saved at once)"),
         Binding("n", "key('n')", "No", id="walker.no", tooltip="Answer no (saved at once)"),
         Binding("u", "key('u')", "Unknown", id="walker.unknown", tooltip="Answer unknown"),
@@ -121,9 +124,23 @@ class ChecklistWalker(Screen[None]):
         Binding("enter", "pick", "Pick", id="walker.pick", tooltip="Pick from the list of answers"),
         Binding("a", "note", "Note", id="walker.note", tooltip="Add a note to this answer"),
         Binding(
-            "left", "move(-1)", "Back", key_display="←", id="walker.back", tooltip="Previous item"
+            "left",
+            "move(-1)",
+            "Previous item",
+            key_display="←",
+            show=False,
+            id="walker.back",
+            tooltip="Previous item",
         ),
-        Binding("right", "move(1)", "Next", key_display="→", id="walker.next", tooltip="Next item"),
+        # One footer entry for both arrows: at 80 columns the footer has no room for two.
+        Binding(
+            "right",
+            "move(1)",
+            "Move",
+            key_display="←→",
+            id="walker.next",
+            tooltip="Next item (← the previous one)",
+        ),
         Binding(
             "pageup",
             "move(-1)",
@@ -152,6 +169,13 @@ class ChecklistWalker(Screen[None]):
         Binding("x", "clear", "Clear", show=False, id="walker.clear", tooltip="Clear this answer"),
         Binding("escape", "close", "Case", id="walker.close", tooltip="Back to the case"),
     ]
+
+    # At 80 columns the footer cuts the last keys: back, help and lock come first always.
+    FOOTER_FIRST = ("walker.close", "screen.help", "screen.lock")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return keys_first(super().active_bindings, self.FOOTER_FIRST)
 
     def __init__(
         self,

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.color_triplet import ColorTriplet
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
 
 from rjfacil.casedoc.model import ShareHow
 from rjfacil.workspace import Vault
+from screens.app import RjfacilApp
+from screens.case import CaseScreen
+from screens.case_list import CaseListScreen, SearchScreen
 from screens.notes import NoteEditor
 from screens.participants import ParticipantEditor
 from screens.settings import SettingsScreen
 from screens.themes import RJFACIL_THEMES
+from screens.walker import ChecklistWalker
+from tests.conftest import OWNER, PASSPHRASE
 from tests.pilot_helpers import (
     case_screen,
     hosted,
@@ -28,6 +38,15 @@ from tests.pilot_helpers import (
 )
 
 SIZES = [(80, 24), (120, 40)]
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    """Pause until ``condition()`` holds (the vault opens in a worker thread), or fail."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out; the screen shows:\n{screen_text(pilot.app)}")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -161,3 +180,50 @@ async def test_pasted_escapes_show_as_symbols_in_a_line_and_in_a_text(
         shown = screen_text(app)
         assert SHOWN in shown, shown
         assert "\x1b" not in shown and "\x07" not in shown
+
+
+# -- 6. Esc and Help stay in the footer at 80 columns on every screen ---------------------------
+
+
+def _footer(app: App[Any]) -> str:
+    return squashed(screen_text(app).splitlines()[-1])
+
+
+async def test_esc_and_help_are_in_the_footer_at_80_columns_on_every_screen(
+    isolated_home: Path,
+) -> None:
+    vault, _code = Vault.create(isolated_home, PASSPHRASE, OWNER)
+    with vault:
+        case = vault.new_case("RJ-206")
+        two_people(case)
+    app = RjfacilApp(home=isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await paste(pilot, PASSPHRASE)
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await settle(pilot)
+        footers = {"cases": _footer(app)}
+        await press(pilot, "f2")
+        footers["settings"] = _footer(app)
+        await press(pilot, "escape")
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await settle(pilot)
+        footers["case"] = _footer(app)
+        await press(pilot, "3")  # the checklists
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, ChecklistWalker))
+        await settle(pilot)
+        footers["walker"] = _footer(app)
+        await press(pilot, "escape")
+        await press(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await press(pilot, "s")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await settle(pilot)
+        footers["search"] = _footer(app)
+    for where, shown in footers.items():
+        assert "f1 Help" in shown, (where, shown)
+        if where != "cases":  # the list of cases is where Esc leads; it has no Esc itself
+            assert "esc " in shown, (where, shown)
