@@ -27,6 +27,7 @@ from screens.walker import ChecklistWalker
 from tests.conftest import OWNER, PASSPHRASE
 from tests.pilot_helpers import (
     case_screen,
+    frozen_clock,
     hosted,
     open_with,
     paste,
@@ -36,6 +37,8 @@ from tests.pilot_helpers import (
     squashed,
     two_people,
 )
+
+__all__ = ["frozen_clock"]  # the fixture, used by name below
 
 SIZES = [(80, 24), (120, 40)]
 
