@@ -426,8 +426,10 @@ class CaseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
         HELP_IN_FOOTER,
+        # g ("go to a stage"), not s: s is Search on the list of cases and Skip was s in
+        # the walker; one key means one thing wherever a facilitator presses it.
         Binding(
-            "s",
+            "g",
             "stage",
             "Stage",
             id="case.stage",

@@ -1,7 +1,7 @@
 """The checklist walker: one item at a time, each answer saved as it is given.
 
 Single keys answer (y/n/u, space, 1-9), ``a`` adds a note to the answer, ← and → move,
-``s`` skips to the next unanswered item. A flag newly raised by an answer is shown at
+``j`` jumps to the next unanswered item. A flag newly raised by an answer is shown at
 once, with what it means and what the guidance asks next.
 """
 
@@ -159,12 +159,13 @@ class ChecklistWalker(Screen[None]):
             id="walker.next2",
             tooltip="Next item (also while typing)",
         ),
+        # j, not s: s is Search on the list of cases (one key, one meaning).
         Binding(
-            "s",
+            "j",
             "skip",
-            "Skip",
+            "Jump",
             id="walker.skip",
-            tooltip="Leave this unanswered; go to the next unanswered item",
+            tooltip="Leave this unanswered; jump to the next unanswered item",
         ),
         Binding("x", "clear", "Clear", show=False, id="walker.clear", tooltip="Clear this answer"),
         Binding("escape", "close", "Case", id="walker.close", tooltip="Back to the case"),

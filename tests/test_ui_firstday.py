@@ -24,6 +24,7 @@ from screens.participants import ParticipantEditor
 from screens.settings import SettingsScreen
 from screens.themes import RJFACIL_THEMES
 from screens.walker import ChecklistWalker
+from screens.widgets import PickModal, RecordTable
 from tests.conftest import OWNER, PASSPHRASE
 from tests.pilot_helpers import (
     case_screen,
@@ -230,3 +231,49 @@ async def test_esc_and_help_are_in_the_footer_at_80_columns_on_every_screen(
         assert "f1 Help" in shown, (where, shown)
         if where != "cases":  # the list of cases is where Esc leads; it has no Esc itself
             assert "esc " in shown, (where, shown)
+
+
+# -- 7. one key, one meaning; one label for each stage -------------------------------------------
+
+
+def _footer_keys(app: App[Any]) -> dict[str, str]:
+    """Each key the active screen offers, with what it does (its description)."""
+    return {
+        active.binding.key: active.binding.description
+        for active in app.screen.active_bindings.values()
+        if active.binding.show
+    }
+
+
+async def test_s_means_search_only_stage_and_skip_have_their_own_keys(vault: Vault) -> None:
+    case = vault.new_case("RJ-207")
+    two_people(case)
+    async with case_screen(vault, case.id) as (app, pilot):
+        keys = _footer_keys(app)
+        assert keys.get("g") == "Stage", keys
+        assert "s" not in keys, keys
+        await press(pilot, "g")
+        assert isinstance(app.screen, PickModal)
+        await press(pilot, "escape")
+        await press(pilot, "3")  # the checklists
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ChecklistWalker)
+        keys = _footer_keys(app)
+        assert keys.get("j") == "Jump", keys
+        assert "s" not in keys, keys
+        first = app.screen.item.id
+        await press(pilot, "j")
+        assert app.screen.item.id != first
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_checklists_tab_names_stages_as_the_stage_list_does(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-207b")
+    two_people(case)
+    async with case_screen(vault, case.id, "checklists", size=size) as (app, _pilot):
+        table = app.screen.query_one("#checklists-table", RecordTable)
+        stages = {table.get_row_at(i)[2].plain for i in range(table.row_count)}
+        assert {"Follow-up", "Outcome agreement"} <= stages, stages
+        assert not {"Follow up", "Agreement"} & stages, stages

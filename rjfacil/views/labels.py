@@ -91,9 +91,12 @@ def stage_text(case: Case) -> str:
 
 
 def checklist_stage_label(stage: str) -> str:
-    """The stage a checklist belongs to (case stages, and closure and supervision), as the
-    checklists table names it: "Follow up"."""
-    return _words(stage)
+    """The stage a checklist belongs to (case stages, and closure and supervision): a case
+    stage as the stage list names it ("Follow-up", "Outcome agreement"), else "Closure"."""
+    try:
+        return stage_label(Stage(stage))
+    except ValueError:
+        return _words(stage)
 
 
 def closure_label(reason: ClosureReason) -> str:
