@@ -74,12 +74,12 @@ from screens.widgets import (
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
 
-# At narrow widths the tabs take shorter labels so that all nine fit in 80 columns.
+# At narrow widths the tabs sit closer together so that all nine fit in 80 columns. The
+# People tab has one name at every width (it was "Participants" when wide).
 NARROW = 92
-SHORT_TITLES = {"participants": "People"}
 TABS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
-    ("participants", "Participants"),
+    ("participants", "People"),
     ("checklists", "Checklists"),
     ("risks", "Risks"),
     ("notes", "Notes"),
@@ -271,9 +271,7 @@ class OverviewPane(CasePane):
         self.query_one("#ov-people", Static).update(
             Content("\n").join(names)
             if names
-            else Content.styled(
-                "No participants yet (Participants tab, a adds).", "$foreground-muted"
-            )
+            else Content.styled("No one added yet (People tab, a adds).", "$foreground-muted")
         )
 
     @on(OptionList.OptionSelected, "#ov-next")
@@ -579,10 +577,6 @@ class CaseScreen(Screen[None]):
         if narrow == self.has_class("-narrow"):
             return
         self.set_class(narrow, "-narrow")
-        tabs = self.query_one(TabbedContent)
-        for tab_id, title in TABS:
-            label = SHORT_TITLES.get(tab_id, title) if narrow else title
-            tabs.get_tab(tab_id).label = Content(label)
 
     def _refresh_title(self, case: CaseFile) -> None:
         c = case.case

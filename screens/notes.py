@@ -24,7 +24,12 @@ from textual.widgets import (
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import show_when
-from rjfacil.views.labels import note_source_label, share_how_label
+from rjfacil.views.labels import (
+    NOT_SHARED_WORD,
+    PRIVATE_WORD,
+    note_source_label,
+    share_how_label,
+)
 from screens.dialogs import ConfirmModal
 from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
 from screens.readonly import edits
@@ -50,7 +55,7 @@ def _who(case: CaseFile, participant_id: UUID | None) -> Content:
 def sharing_label(case: CaseFile, note: Note) -> str:
     """How a note may be shared, and with whom, in words."""
     if note.private:
-        return "Private to the facilitator"
+        return f"{PRIVATE_WORD}: only for the facilitator"
     if note.share_how is ShareHow.NOT_SHARED:
         return share_how_label(ShareHow.NOT_SHARED)
     names = [case.participant_label(pid) for pid in note.share_with]
@@ -104,7 +109,7 @@ class NoteEditor(EditorModal[Note]):
             frozenset(str(pid) for pid in note.share_with) if note else frozenset(),
         )
         self.private = Tick(
-            "Private",
+            PRIVATE_WORD,
             "note-private",
             "Only for me: never exported or bundled",
             note.private if note else False,
@@ -249,8 +254,8 @@ class NotesPane(RecordsPane[Note]):
     SHARING = (
         ("Any sharing", "any"),
         ("May be shared", "shared"),
-        ("Not to be shared", "not_shared"),
-        ("Private", "private"),
+        (NOT_SHARED_WORD, "not_shared"),
+        (PRIVATE_WORD, "private"),
     )
 
     def compose(self) -> ComposeResult:
@@ -439,9 +444,9 @@ class NotesPane(RecordsPane[Note]):
 
 def _short_sharing(note: Note) -> str:
     if note.private:
-        return "Private"
+        return PRIVATE_WORD
     return {
-        ShareHow.NOT_SHARED: "Not shared",
+        ShareHow.NOT_SHARED: NOT_SHARED_WORD,
         ShareHow.AS_WRITTEN: "As written",
         ShareHow.SUMMARY: "In summary",
     }[note.share_how]

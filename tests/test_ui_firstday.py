@@ -12,13 +12,23 @@ from rich.color_triplet import ColorTriplet
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
+from textual.widgets import (
+    Checkbox,
+    Input,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from rjfacil.casedoc.model import ShareHow
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
 from screens.case_list import CaseListScreen, SearchScreen
+from screens.help import HelpScreen, collect_keys
 from screens.notes import NoteEditor
 from screens.participants import ParticipantEditor
 from screens.settings import SettingsScreen
@@ -277,3 +287,26 @@ async def test_the_checklists_tab_names_stages_as_the_stage_list_does(
         stages = {table.get_row_at(i)[2].plain for i in range(table.row_count)}
         assert {"Follow-up", "Outcome agreement"} <= stages, stages
         assert not {"Follow up", "Agreement"} & stages, stages
+
+
+# -- 8. one name for the People tab; "not shared" and "private", each explained -------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_people_is_one_name_and_the_sharing_words_are_explained_in_help(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-208")
+    async with case_screen(vault, case.id, size=size) as (app, pilot):
+        shown = screen_text(app)
+        assert " People " in shown and "Participants" not in shown, shown
+        await press(pilot, "5")  # the notes
+        sharing = app.screen.query_one("#notes-sharing", Select)
+        words = [str(prompt) for prompt, _ in sharing._options]
+        assert "Not shared" in words and "Private" in words, words
+        assert not any("Not to be shared" in word for word in words), words
+        app.push_screen(HelpScreen(collect_keys(app, app.screen)))
+        await settle(pilot)
+        help_text = squashed(" ".join(str(each.render()) for each in app.screen.query(Static)))
+        assert "Not shared: " in help_text and "Private: " in help_text, help_text
+        assert "People: " in help_text, help_text

@@ -32,6 +32,28 @@ FLAG_SHORT_LABELS: dict[str, str] = {
 
 UNREADABLE_LABEL = "Unreadable file"
 
+NOT_SHARED_WORD = "Not shared"
+PRIVATE_WORD = "Private"
+WORDS: tuple[tuple[str, str], ...] = (
+    (
+        "People",
+        "Everyone taking part in the case: the person harmed, the person responsible, "
+        "supporters and others (the People tab).",
+    ),
+    (
+        NOT_SHARED_WORD,
+        "A note for the facilitator's information only: no other participant is told of "
+        "it. It still goes with the case to co-workers and can appear in a supervisor "
+        "summary.",
+    ),
+    (
+        PRIVATE_WORD,
+        "A note only for you: never exported, bundled or shown to anyone, until you "
+        "release it (r on the Notes tab).",
+    ),
+)
+"""The words the screens use that a newcomer may not know, each explained (shown in help)."""
+
 LETTER_STATUS_LABELS: dict[LetterStatus, str] = {
     LetterStatus.DRAFT: "Draft",
     LetterStatus.UNDER_REVIEW: "Being vetted",
