@@ -141,6 +141,15 @@ class OverviewPane(CasePane):
     """Stage, flags with their reasons and next steps, people, and what is next."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The flags' details are below the next steps and the people: one key brings them
+        # into view (before, only Tab Tab PgDn did, and nothing said so).
+        Binding(
+            "f",
+            "flags",
+            "Flags",
+            id="overview.flags",
+            tooltip="Show each flag's details: why it is raised and what the guidance asks next",
+        ),
         Binding(
             "o",
             "override",
@@ -209,7 +218,7 @@ class OverviewPane(CasePane):
                 Content.assemble(
                     ("⚑ ", "bold $warning"),
                     (" · ".join(flag.title for flag in raised), "bold $warning"),
-                    ("  (details below)", "$foreground-muted"),
+                    ("  (f: details)", "$foreground-muted"),
                 )
             )
         else:
@@ -287,6 +296,15 @@ class OverviewPane(CasePane):
             next_list.focus(scroll_visible=False)
         else:
             self.query_one("#overview-scroll").focus(scroll_visible=False)
+
+    def action_flags(self) -> None:
+        banner = self.query_one("#ov-flags", FlagBanner)
+        if not banner.has_class("-shown"):
+            self.notify("No flags are raised.", markup=False)
+            return
+        scroll = self.query_one("#overview-scroll", VerticalScroll)
+        scroll.focus(scroll_visible=False)
+        scroll.scroll_to_widget(banner, top=True, animate=False)
 
     @edits
     def action_override(self) -> None:

@@ -310,3 +310,24 @@ async def test_people_is_one_name_and_the_sharing_words_are_explained_in_help(
         help_text = squashed(" ".join(str(each.render()) for each in app.screen.query(Static)))
         assert "Not shared: " in help_text and "Private: " in help_text, help_text
         assert "People: " in help_text, help_text
+
+
+# -- 9. the flags' details are one key away, and the footer says which ---------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_f_shows_the_flags_details_on_the_overview(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-209")
+    harmed, _ = two_people(case)
+    for item in ("intimidation", "emotional_impact"):
+        case.answer("risk", item, "yes", participant_id=harmed)
+    for step in range(12):
+        case.add_action(f"Step {step} of the plan", by_whom=harmed)
+    async with case_screen(vault, case.id, size=size) as (app, pilot):
+        assert "f Flags" in _footer(app), _footer(app)
+        await press(pilot, "f")
+        shown = screen_text(app)
+        assert "Flags: why, and what the guidance asks next" in shown, shown
+        assert "Raised by these answers:" in shown, shown
