@@ -328,9 +328,14 @@ class ChecklistWalker(Screen[None]):
                 if implied:
                     text += "; with it: " + ", ".join(s.flag.title for s in implied)
                 lines.append(Content.styled(text, "$warning"))
-        earlier = [a for a in history[:-1] if a.value is not None][-3:] if history else []
-        if current is None:
-            earlier = [a for a in history if a.value is not None][-3:]
+        # Earlier answers are earlier values: a note added to an answer records it again
+        # with the same value, which is not an earlier answer (each run of one value shows
+        # once, when it was first given; the current value's run is the answer above).
+        given = [a for a in history if a.value is not None]
+        runs = [a for n, a in enumerate(given) if n == 0 or given[n - 1].value != a.value]
+        if current is not None and runs and runs[-1].value == current.value:
+            runs = runs[:-1]
+        earlier = runs[-3:]
         for old in reversed(earlier):
             lines.append(
                 Content.assemble(

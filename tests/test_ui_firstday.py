@@ -331,3 +331,26 @@ async def test_f_shows_the_flags_details_on_the_overview(
         shown = screen_text(app)
         assert "Flags: why, and what the guidance asks next" in shown, shown
         assert "Raised by these answers:" in shown, shown
+
+
+# -- 10. a note added to an answer is not shown as an earlier answer ------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_note_on_an_answer_adds_no_earlier_line(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-210")
+    walker = lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")  # noqa: E731
+    async with hosted(vault, walker, size=size) as (app, pilot):
+        await press(pilot, "u")
+        await press(pilot, "left")
+        await press(pilot, "y")
+        await press(pilot, "left")
+        await press(pilot, "a")
+        await paste(pilot, "Checked with the police officer.")
+        await press(pilot, "enter")
+        shown = squashed(screen_text(app))
+        assert "Note: Checked with the police officer." in shown, shown
+        assert "Earlier: unknown (Sam Okafor" in shown, shown  # a real change still shows
+        assert "Earlier: yes" not in shown, shown
