@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rich.color_triplet import ColorTriplet
 from textual.app import App
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import (
@@ -354,3 +355,30 @@ async def test_a_note_on_an_answer_adds_no_earlier_line(
         assert "Note: Checked with the police officer." in shown, shown
         assert "Earlier: unknown (Sam Okafor" in shown, shown  # a real change still shows
         assert "Earlier: yes" not in shown, shown
+
+
+# -- 11. the command palette finds the case screen's actions, as help says ------------------------
+
+
+async def test_the_palette_finds_the_case_screens_actions(isolated_home: Path) -> None:
+    vault, _code = Vault.create(isolated_home, PASSPHRASE, OWNER)
+    with vault:
+        vault.new_case("RJ-211")
+    app = RjfacilApp(home=isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await paste(pilot, PASSPHRASE)
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await settle(pilot)
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await paste(pilot, "move the case to another stage")
+        await until(pilot, lambda: "Stage" in screen_text(app))
+        await settle(pilot)
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, PickModal))
+        assert "Referral" in screen_text(app)
