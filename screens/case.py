@@ -89,6 +89,7 @@ TABS: tuple[tuple[str, str], ...] = (
     ("history", "History"),
 )
 NO_PROCESS = "none"
+ATTENTION = "⚠"  # the Checklists tab's heading for answers that need attention
 
 
 class CaseDetailsEditor(EditorModal[Case]):
@@ -351,7 +352,9 @@ class ChecklistsPane(CasePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="checklists-stage")
-        yield WalkTable("Answered", "Attention", "Stage", "Checklist", id="checklists-table")
+        # ⚠ counts the answers that need attention (the line above says so in words): a
+        # narrow heading leaves the checklist's name room at 80 columns.
+        yield WalkTable("Answered", ATTENTION, "Stage", "Checklist", id="checklists-table")
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
@@ -363,7 +366,9 @@ class ChecklistsPane(CasePane):
                     (f"This stage ({stage_label(case.case.stage).lower()}): ", "bold"),
                     f"{stage.answered} of {stage.total} answered",
                     (
-                        f" · {stage.attention} need attention" if stage.attention else "",
+                        f" · {stage.attention} need attention ({ATTENTION})"
+                        if stage.attention
+                        else "",
                         "$text-warning",
                     ),
                 )
@@ -631,6 +636,17 @@ class CaseScreen(Screen[None]):
         event.stop()
         if self._case is not None:
             self._show_active()
+
+    def on_screen_resume(self) -> None:
+        # A table filled while a walker or a dialog was on top was measured hidden: its
+        # columns came out as narrow as their headings. Draw the visible tab's tables again
+        # once this screen is laid out (before, only a tab switch put them right).
+        if self._case is not None:
+            self.call_after_refresh(self._redraw_tables)
+
+    def _redraw_tables(self) -> None:
+        for table in self._pane(self.active_tab).query(RecordTable):
+            table.redraw()
 
     @on(CaseChanged)
     def _case_changed(self, event: CaseChanged) -> None:

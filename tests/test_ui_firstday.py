@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     Input,
+    OptionList,
     RadioButton,
     RadioSet,
     Select,
@@ -25,6 +26,7 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import ShareHow
+from rjfacil.vocab import Stage
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
@@ -382,3 +384,39 @@ async def test_the_palette_finds_the_case_screens_actions(isolated_home: Path) -
         await press(pilot, "enter")
         await until(pilot, lambda: isinstance(app.screen, PickModal))
         assert "Referral" in screen_text(app)
+
+
+# -- 12. tables keep their columns after walking a checklist or changing the stage ---------------
+
+
+def _table_lines(app: App[Any], heading: str) -> list[str]:
+    lines = screen_text(app).splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip().startswith(heading))
+    return lines[start : start + 4]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_tables_keep_their_columns_after_a_walk_and_a_stage_change(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-212")
+    two_people(case)
+    async with case_screen(vault, case.id, "checklists", size=size) as (app, pilot):
+        before = _table_lines(app, "Answered")
+        assert "Referral: Ben Cole (person responsible)" in "\n".join(before), before
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ChecklistWalker)
+        await press(pilot, "n")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, CaseScreen)
+        after = _table_lines(app, "Answered")
+        assert "Referral: Ben Cole (person responsible)" in "\n".join(after), after
+        await press(pilot, "g")
+        app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
+        await press(pilot, "enter")
+        assert case.case.stage is Stage.ASSESSMENT
+        after = _table_lines(app, "Answered")
+        assert "Referral: Ben Cole (person responsible)" in "\n".join(after), after
+        await press(pilot, "2")  # the people
+        people = _table_lines(app, "Name")
+        assert "Ben Cole" in "\n".join(people) and "Role" in people[0], people
