@@ -26,7 +26,7 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import ShareHow
-from rjfacil.vocab import Stage
+from rjfacil.vocab import Role, Stage
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case import CaseScreen
@@ -420,3 +420,21 @@ async def test_tables_keep_their_columns_after_a_walk_and_a_stage_change(
         await press(pilot, "2")  # the people
         people = _table_lines(app, "Name")
         assert "Ben Cole" in "\n".join(people) and "Role" in people[0], people
+
+
+# -- 13. a long name is cut in the People table; every column stays on screen --------------------
+
+LONG_NAME = "Alexandra Wilhelmina Montgomery-Fitzwilliam de la Cruz Hernández-Oyelaran"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_long_name_leaves_role_and_the_rest_on_screen(
+    vault: Vault, size: tuple[int, int]
+) -> None:
+    case = vault.new_case("RJ-213")
+    case.add_participant(Role.PERSON_HARMED, LONG_NAME, address_as="Alexandra Wilhelmina")
+    async with case_screen(vault, case.id, "participants", size=size) as (app, _pilot):
+        lines = _table_lines(app, "Name")
+        assert "Role" in lines[0] and "Taking part" in lines[0], lines
+        assert "Person harmed" in lines[1], lines
+        assert LONG_NAME in squashed(screen_text(app))  # whole, below the table
