@@ -499,7 +499,8 @@ class CaseScreen(Screen[None]):
 
     # At 80 columns the footer has room for about eight keys: these come first on every
     # tab, whatever has focus; each tab's own keys follow (all are in F1's list).
-    FOOTER_FIRST = ("case.close", "screen.help", "case.export", "screen.lock")
+    # The app's own Lock (a priority binding) is the one active in the app: rank both ids.
+    FOOTER_FIRST = ("case.close", "screen.help", "case.export", "screen.lock", "app.lock")
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -172,7 +172,7 @@ class ChecklistWalker(Screen[None]):
     ]
 
     # At 80 columns the footer cuts the last keys: back, help and lock come first always.
-    FOOTER_FIRST = ("walker.close", "screen.help", "screen.lock")
+    FOOTER_FIRST = ("walker.close", "screen.help", "screen.lock", "app.lock")
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -244,6 +244,8 @@ async def test_esc_and_help_are_in_the_footer_at_80_columns_on_every_screen(
         assert "f1 Help" in shown, (where, shown)
         if where != "cases":  # the list of cases is where Esc leads; it has no Esc itself
             assert "esc " in shown, (where, shown)
+        if where in ("case", "walker"):  # the busiest screens keep Lock in view too
+            assert "^l Lock" in shown, (where, shown)
 
 
 # -- 7. one key, one meaning; one label for each stage -------------------------------------------
