@@ -646,6 +646,8 @@ class CaseScreen(Screen[None]):
             self.call_after_refresh(self._redraw_tables)
 
     def _redraw_tables(self) -> None:
+        if not self.is_attached or not self.query(TabbedContent):
+            return  # locked or closed meanwhile: nothing left to draw
         for table in self._pane(self.active_tab).query(RecordTable):
             table.redraw()
 
