@@ -74,12 +74,12 @@ from screens.widgets import (
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
 
-# At narrow widths the tabs take shorter labels so that all nine fit in 80 columns.
+# At narrow widths the tabs sit closer together so that all nine fit in 80 columns. The
+# People tab has one name at every width (it was "Participants" when wide).
 NARROW = 92
-SHORT_TITLES = {"participants": "People"}
 TABS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
-    ("participants", "Participants"),
+    ("participants", "People"),
     ("checklists", "Checklists"),
     ("risks", "Risks"),
     ("notes", "Notes"),
@@ -89,6 +89,7 @@ TABS: tuple[tuple[str, str], ...] = (
     ("history", "History"),
 )
 NO_PROCESS = "none"
+ATTENTION = "⚠"  # the Checklists tab's heading for answers that need attention
 
 
 class CaseDetailsEditor(EditorModal[Case]):
@@ -141,6 +142,15 @@ class OverviewPane(CasePane):
     """Stage, flags with their reasons and next steps, people, and what is next."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The flags' details are below the next steps and the people: one key brings them
+        # into view (before, only Tab Tab PgDn did, and nothing said so).
+        Binding(
+            "f",
+            "flags",
+            "Flags",
+            id="overview.flags",
+            tooltip="Show each flag's details: why it is raised and what the guidance asks next",
+        ),
         Binding(
             "o",
             "override",
@@ -212,7 +222,7 @@ class OverviewPane(CasePane):
                         " · ".join(flag.title for flag in raised),
                         "bold $error" if any(f.blocking for f in raised) else "bold $warning",
                     ),
-                    ("  (details below)", "$foreground-muted"),
+                    ("  (f: details)", "$foreground-muted"),
                 )
             )
         else:
@@ -275,9 +285,7 @@ class OverviewPane(CasePane):
         self.query_one("#ov-people", Static).update(
             Content("\n").join(names)
             if names
-            else Content.styled(
-                "No participants yet (Participants tab, a adds).", "$foreground-muted"
-            )
+            else Content.styled("No one added yet (People tab, a adds).", "$foreground-muted")
         )
 
     @on(OptionList.OptionSelected, "#ov-next")
@@ -293,6 +301,15 @@ class OverviewPane(CasePane):
             next_list.focus(scroll_visible=False)
         else:
             self.query_one("#overview-scroll").focus(scroll_visible=False)
+
+    def action_flags(self) -> None:
+        banner = self.query_one("#ov-flags", FlagBanner)
+        if not banner.has_class("-shown"):
+            self.notify("No flags are raised.", markup=False)
+            return
+        scroll = self.query_one("#overview-scroll", VerticalScroll)
+        scroll.focus(scroll_visible=False)
+        scroll.scroll_to_widget(banner, top=True, animate=False)
 
     @edits
     def action_override(self) -> None:
@@ -339,7 +356,9 @@ class ChecklistsPane(CasePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="checklists-stage")
-        yield WalkTable("Answered", "Attention", "Stage", "Checklist", id="checklists-table")
+        # ⚠ counts the answers that need attention (the line above says so in words): a
+        # narrow heading leaves the checklist's name room at 80 columns.
+        yield WalkTable("Answered", ATTENTION, "Stage", "Checklist", id="checklists-table")
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
@@ -351,7 +370,9 @@ class ChecklistsPane(CasePane):
                     (f"This stage ({stage_label(case.case.stage).lower()}): ", "bold"),
                     f"{stage.answered} of {stage.total} answered",
                     (
-                        f" · {stage.attention} need attention" if stage.attention else "",
+                        f" · {stage.attention} need attention ({ATTENTION})"
+                        if stage.attention
+                        else "",
                         "$text-warning",
                     ),
                 )
@@ -430,8 +451,10 @@ class CaseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
         HELP_IN_FOOTER,
+        # g ("go to a stage"), not s: s is Search on the list of cases and Skip was s in
+        # the walker; one key means one thing wherever a facilitator presses it.
         Binding(
-            "s",
+            "g",
             "stage",
             "Stage",
             id="case.stage",
@@ -480,7 +503,8 @@ class CaseScreen(Screen[None]):
 
     # At 80 columns the footer has room for about eight keys: these come first on every
     # tab, whatever has focus; each tab's own keys follow (all are in F1's list).
-    FOOTER_FIRST = ("case.close", "screen.help", "case.export", "screen.lock")
+    # The app's own Lock (a priority binding) is the one active in the app: rank both ids.
+    FOOTER_FIRST = ("case.close", "screen.help", "case.export", "screen.lock", "app.lock")
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -582,10 +606,6 @@ class CaseScreen(Screen[None]):
         if narrow == self.has_class("-narrow"):
             return
         self.set_class(narrow, "-narrow")
-        tabs = self.query_one(TabbedContent)
-        for tab_id, title in TABS:
-            label = SHORT_TITLES.get(tab_id, title) if narrow else title
-            tabs.get_tab(tab_id).label = Content(label)
 
     def _refresh_title(self, case: CaseFile) -> None:
         c = case.case
@@ -643,6 +663,19 @@ class CaseScreen(Screen[None]):
         if self._focus_on_show == self.active_tab:
             self._focus_on_show = None
             self.call_after_refresh(self._focus_pane, self.active_tab)
+
+    def on_screen_resume(self) -> None:
+        # A table filled while a walker or a dialog was on top was measured hidden: its
+        # columns came out as narrow as their headings. Draw the visible tab's tables again
+        # once this screen is laid out (before, only a tab switch put them right).
+        if self._case is not None:
+            self.call_after_refresh(self._redraw_tables)
+
+    def _redraw_tables(self) -> None:
+        if not self.is_attached or not self.query(TabbedContent):
+            return  # locked or closed meanwhile: nothing left to draw
+        for table in self._pane(self.active_tab).query(RecordTable):
+            table.redraw()
 
     @on(CaseChanged)
     def _case_changed(self, event: CaseChanged) -> None:

@@ -40,20 +40,7 @@ class RjfacilCommands(Provider):
         if app.unlocked:
             yield "New case", "Start a case with a new reference", app.action_new_case
             yield "Search all cases", "Notes, names and references", app.action_search
-            export = getattr(self.screen, "action_export", None)
-            if export is not None:  # on a case's screen
-                yield (
-                    "Export this case…",
-                    "A supervisor summary or a participant's own information",
-                    export,
-                )
-            send = getattr(self.screen, "action_send_bundle", None)
-            if send is not None:  # on a case's screen
-                yield (
-                    "Send this case to a co-worker…",
-                    "An encrypted case file, to their key or a share passphrase",
-                    send,
-                )
+            yield from self._screen_actions()
             yield (
                 "Import a co-worker's case file",
                 "Preview what it adds, changes and sets aside, then confirm",
@@ -75,6 +62,31 @@ class RjfacilCommands(Provider):
         for name, label in THEME_LABELS.items():
             yield f"Theme: {label}", "Remembered for next time", partial(app.set_theme, name)
         yield "Quit", "Close rjfacil (everything is already saved)", app.action_quit
+
+    def _screen_actions(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        """Every action of the screen the palette was opened on (its keys, the focused
+        pane's and the screen's own, shown in the footer or not): help says the palette
+        finds any action by name."""
+        app = self.host
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if (
+                active.node is app
+                or not binding.id
+                or binding.id in seen
+                or not active.enabled
+                or not (binding.description or binding.tooltip)
+                or binding.action.startswith("app.")
+            ):
+                continue
+            seen.add(binding.id)
+            title = binding.description or binding.tooltip
+            if binding.id == "case.tab1":
+                title = "Go to the Overview tab"  # shown as "1-9 Tabs" in the footer
+            help_text = binding.tooltip if binding.tooltip != title else ""
+            node, action = active.node, binding.action
+            yield title, help_text, partial(app.run_action, action, node)
 
     def _cases(self) -> list[CaseSummary]:
         vault = self.host.vault_if_unlocked
@@ -98,7 +110,9 @@ class RjfacilCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._actions():
-            score = matcher.match(title)
+            # A key's name is short ("Stage"): its tooltip says what it does, and is
+            # searched too.
+            score = max(matcher.match(title), matcher.match(f"{title} {help_text}"))
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
         for row in self._cases():

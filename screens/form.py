@@ -29,7 +29,6 @@ from textual.widgets import (
     Checkbox,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Select,
     SelectionList,
@@ -41,6 +40,7 @@ from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import DATE_FORMS, parse_day
 from screens.dialogs import ConfirmModal
 from screens.safe import plain
+from screens.toggles import ChoiceButton, PickList, TickBox
 from screens.widgets import DateValidator
 
 if TYPE_CHECKING:
@@ -206,7 +206,7 @@ class OneOf(Field[str, RadioSet]):
     def build(self) -> RadioSet:
         return RadioSet(
             *(
-                RadioButton(Content(caption), value=value == self.start, id=value)
+                ChoiceButton(Content(caption), value=value == self.start, id=value)
                 for caption, value in self.options
             ),
             compact=True,
@@ -229,7 +229,7 @@ class Tick(Field[bool, Checkbox]):
         self.caption = caption
 
     def build(self) -> Checkbox:
-        return Checkbox(Content(self.caption), value=self.start, compact=True, id=self.id)
+        return TickBox(Content(self.caption), value=self.start, compact=True, id=self.id)
 
     def read(self, widget: Checkbox) -> bool:
         return widget.value
@@ -248,7 +248,7 @@ class Picks(Field[frozenset[str], SelectionList[str]]):
         self.options = [(_shown(prompt), value) for prompt, value in options]
 
     def build(self) -> SelectionList[str]:
-        return SelectionList[str](
+        return PickList[str](
             *((prompt, value, value in self.start) for prompt, value in self.options),
             compact=True,
             id=self.id,

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from rjfacil.views.labels import WORDS
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
@@ -80,6 +82,7 @@ def collect_keys(app: App[Any], screen: Screen[Any]) -> list[Section]:
         sections.append(("On this screen", here))
     sections.append(("Everywhere", everywhere))
     sections.append(("Moving around", MOVING_AROUND))
+    sections.append(("Words used", [(f"{word}:", meaning) for word, meaning in WORDS]))
     return sections
 
 

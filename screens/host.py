@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 
 from rjfacil.errors import RjfacilError
+from rjfacil.sanitize import visible
 
 if TYPE_CHECKING:
     from rjfacil.workspace import LockedVault, Vault
@@ -36,6 +38,16 @@ class NotUnlocked(RjfacilError):
 
 class VaultHost(App[None]):
     """An app that holds the vault: the rjfacil app, and the test hosts of single screens."""
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text reaches an Input or a TextArea as it is, and they draw it as it is:
+        # an escape sequence in it would go to the terminal and garble the screen. Control
+        # characters become their visible symbols (␛) before any field sees the paste, as
+        # stored text does when it is edited (screens.widgets.editable). Line ends stay
+        # line ends: terminals send a pasted newline as CR, or CR LF from Windows.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = visible(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+        await super().on_event(event)
 
     vault: Vault | LockedVault | None = None
     """None (no vault yet), a LockedVault (held, locked) or a Vault (unlocked)."""

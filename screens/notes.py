@@ -23,8 +23,13 @@ from textual.widgets import (
 
 from rjfacil.casedoc.model import Note, NoteSource, ShareHow
 from rjfacil.errors import RjfacilError
-from rjfacil.views.dates import show_day_of, show_when
-from rjfacil.views.labels import note_source_label, share_how_label
+from rjfacil.views.dates import show_when
+from rjfacil.views.labels import (
+    NOT_SHARED_WORD,
+    PRIVATE_WORD,
+    note_source_label,
+    share_how_label,
+)
 from screens.dialogs import ConfirmModal
 from screens.form import Choice, EditorModal, Form, OneOf, Picks, Text, Tick
 from screens.readonly import edits
@@ -50,7 +55,7 @@ def _who(case: CaseFile, participant_id: UUID | None) -> Content:
 def sharing_label(case: CaseFile, note: Note) -> str:
     """How a note may be shared, and with whom, in words."""
     if note.private:
-        return "Private to the facilitator"
+        return f"{PRIVATE_WORD}: only for the facilitator"
     if note.share_how is ShareHow.NOT_SHARED:
         return share_how_label(ShareHow.NOT_SHARED)
     names = [case.participant_label(pid) for pid in note.share_with]
@@ -104,7 +109,7 @@ class NoteEditor(EditorModal[Note]):
             frozenset(str(pid) for pid in note.share_with) if note else frozenset(),
         )
         self.private = Tick(
-            "Private",
+            PRIVATE_WORD,
             "note-private",
             "Only for me: never exported or bundled",
             note.private if note else False,
@@ -249,8 +254,8 @@ class NotesPane(RecordsPane[Note]):
     SHARING = (
         ("Any sharing", "any"),
         ("May be shared", "shared"),
-        ("Not to be shared", "not_shared"),
-        ("Private", "private"),
+        (NOT_SHARED_WORD, "not_shared"),
+        (PRIVATE_WORD, "private"),
     )
 
     def compose(self) -> ComposeResult:
@@ -304,14 +309,14 @@ class NotesPane(RecordsPane[Note]):
         self.records = {str(n.id): n for n in notes}
         names = {p.id: p.name for p in case.participants}
         table = self.query_one(RecordTable)
-        room = max(24, table.size.width - 62) if table.size.width else 40
+        room = max(24, table.size.width - 68) if table.size.width else 40
         select = self.take_select()
         texts = case.note_texts()
         rows = [
             (
                 str(n.id),
                 (
-                    show_day_of(n.created_at),
+                    show_when(n.created_at),
                     first_line(
                         names.get(n.participant_id, "someone removed")
                         if n.participant_id
@@ -368,7 +373,10 @@ class NotesPane(RecordsPane[Note]):
                 _who(case, note.participant_id),
                 (f" · {note_source_label(note.source)} · ", "$foreground-muted"),
                 plain(sharing_label(case, note), single_line=True),
-                (f" · {case.author(note.created_by)}{revised}", "$foreground-muted"),
+                (
+                    f" · {case.author(note.created_by)}, {show_when(note.created_at)}{revised}",
+                    "$foreground-muted",
+                ),
             )
         )
         text.update(plain(case.note_text(note.id)))
@@ -436,9 +444,9 @@ class NotesPane(RecordsPane[Note]):
 
 def _short_sharing(note: Note) -> str:
     if note.private:
-        return "Private"
+        return PRIVATE_WORD
     return {
-        ShareHow.NOT_SHARED: "Not shared",
+        ShareHow.NOT_SHARED: NOT_SHARED_WORD,
         ShareHow.AS_WRITTEN: "As written",
         ShareHow.SUMMARY: "In summary",
     }[note.share_how]

@@ -35,12 +35,14 @@ from screens.form import (
 )
 from screens.readonly import edits
 from screens.safe import plain
-from screens.widgets import PickModal, RecordsPane, RecordTable, editable
+from screens.widgets import PickModal, RecordsPane, RecordTable, editable, first_line
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
 
 ANY_FORM = "any"  # the Select value for "every form of the process"
+
+NAME_WIDTH, ADDRESS_WIDTH = 24, 14  # the People table's name columns, in cells
 
 
 class ParticipantEditor(EditorModal[Participant]):
@@ -277,9 +279,11 @@ class ParticipantsPane(RecordsPane[Participant]):
                 (
                     str(person.id),
                     (
-                        plain(person.name, single_line=True),
+                        # Cut to fit, so Role and the rest stay on screen at 80 columns;
+                        # the whole name shows below the table.
+                        first_line(person.name, NAME_WIDTH),
                         role_label(person.role),
-                        plain(person.address_as, single_line=True),
+                        first_line(person.address_as, ADDRESS_WIDTH),
                         self._taking_part(person.id),
                     ),
                 )

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Header, Input, RadioSet, Static
 
 from rjfacil.errors import RjfacilError
 from rjfacil.settings import THEMES, Settings, load_settings
@@ -24,6 +24,7 @@ from screens.host import VaultHost
 from screens.readonly import ReadOnlyBanner, edits
 from screens.safe import plain
 from screens.themes import THEME_LABELS
+from screens.toggles import ChoiceButton
 from screens.unlock import REKEYING, ChangePassphraseModal, RecoveryCodeScreen, reencrypting
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class SettingsScreen(Screen[None]):
                 yield Static(Content("Theme"), classes="setting-title")
                 with RadioSet(id="theme"):
                     for name in THEMES:
-                        yield RadioButton(
+                        yield ChoiceButton(
                             Content(THEME_LABELS.get(name, name)),
                             value=name == self._settings.theme,
                             name=name,

@@ -1,7 +1,7 @@
 """The checklist walker: one item at a time, each answer saved as it is given.
 
 Single keys answer (y/n/u, space, 1-9), ``a`` adds a note to the answer, ← and → move,
-``s`` skips to the next unanswered item. A flag newly raised by an answer is shown at
+``j`` jumps to the next unanswered item. A flag newly raised by an answer is shown at
 once, with what it means and what the guidance asks next.
 """
 
@@ -12,7 +12,7 @@ from uuid import UUID
 
 from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -33,11 +33,13 @@ from screens.host import VaultHost
 from screens.readonly import READ_ONLY, ReadOnlyBanner, edits, read_only, refused
 from screens.safe import plain
 from screens.widgets import (
+    HELP_IN_FOOTER,
     LOCK_IN_FOOTER,
     DateValidator,
     FlagBanner,
     PickModal,
     editable,
+    keys_first,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +98,7 @@ class ChecklistWalker(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         LOCK_IN_FOOTER,
+        HELP_IN_FOOTER,
         Binding("y", "key('y')", "Yes", id="walker.yes", tooltip="Answer yes (saved at once)"),
         Binding("n", "key('n')", "No", id="walker.no", tooltip="Answer no (saved at once)"),
         Binding("u", "key('u')", "Unknown", id="walker.unknown", tooltip="Answer unknown"),
@@ -121,9 +124,23 @@ class ChecklistWalker(Screen[None]):
         Binding("enter", "pick", "Pick", id="walker.pick", tooltip="Pick from the list of answers"),
         Binding("a", "note", "Note", id="walker.note", tooltip="Add a note to this answer"),
         Binding(
-            "left", "move(-1)", "Back", key_display="←", id="walker.back", tooltip="Previous item"
+            "left",
+            "move(-1)",
+            "Previous item",
+            key_display="←",
+            show=False,
+            id="walker.back",
+            tooltip="Previous item",
         ),
-        Binding("right", "move(1)", "Next", key_display="→", id="walker.next", tooltip="Next item"),
+        # One footer entry for both arrows: at 80 columns the footer has no room for two.
+        Binding(
+            "right",
+            "move(1)",
+            "Move",
+            key_display="←→",
+            id="walker.next",
+            tooltip="Next item (← the previous one)",
+        ),
         Binding(
             "pageup",
             "move(-1)",
@@ -142,16 +159,24 @@ class ChecklistWalker(Screen[None]):
             id="walker.next2",
             tooltip="Next item (also while typing)",
         ),
+        # j, not s: s is Search on the list of cases (one key, one meaning).
         Binding(
-            "s",
+            "j",
             "skip",
-            "Skip",
+            "Jump",
             id="walker.skip",
-            tooltip="Leave this unanswered; go to the next unanswered item",
+            tooltip="Leave this unanswered; jump to the next unanswered item",
         ),
         Binding("x", "clear", "Clear", show=False, id="walker.clear", tooltip="Clear this answer"),
         Binding("escape", "close", "Case", id="walker.close", tooltip="Back to the case"),
     ]
+
+    # At 80 columns the footer cuts the last keys: back, help and lock come first always.
+    FOOTER_FIRST = ("walker.close", "screen.help", "screen.lock", "app.lock")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return keys_first(super().active_bindings, self.FOOTER_FIRST)
 
     def __init__(
         self,
@@ -303,9 +328,14 @@ class ChecklistWalker(Screen[None]):
                 if implied:
                     text += "; with it: " + ", ".join(s.flag.heading for s in implied)
                 lines.append(Content.styled(text, "$warning"))
-        earlier = [a for a in history[:-1] if a.value is not None][-3:] if history else []
-        if current is None:
-            earlier = [a for a in history if a.value is not None][-3:]
+        # Earlier answers are earlier values: a note added to an answer records it again
+        # with the same value, which is not an earlier answer (each run of one value shows
+        # once, when it was first given; the current value's run is the answer above).
+        given = [a for a in history if a.value is not None]
+        runs = [a for n, a in enumerate(given) if n == 0 or given[n - 1].value != a.value]
+        if current is not None and runs and runs[-1].value == current.value:
+            runs = runs[:-1]
+        earlier = runs[-3:]
         for old in reversed(earlier):
             lines.append(
                 Content.assemble(

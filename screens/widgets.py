@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from uuid import UUID
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -201,17 +202,33 @@ class RecordTable(DataTable[Any]):
         self._table_rows = [(key, [self.cell(value) for value in cells]) for key, cells in rows]
         self._draw(select or self.current_key)
 
+    def redraw(self) -> None:
+        """Draw the rows again at the table's width now (their columns sized afresh)."""
+        if self._table_rows:
+            self._drawn_width = self.size.width
+            self._draw(self.current_key)
+
     def _draw(self, kept: str | None) -> None:
         data = self._table_rows
         room = self._last_column_room(data)
         # Columns only ever widen: start them again so a cut last column fits.
         self.clear(columns=True)
-        self.add_columns(*self._column_labels)
+        rows = []
         for key, cells in data:
             if room is not None and cells and cells[-1].cell_len > room:
                 last = cells[-1].copy()
                 last.truncate(room, overflow="ellipsis")
                 cells = [*cells[:-1], last]
+            rows.append((key, cells))
+        # Each column as wide as its widest cell, set here: DataTable measures its own
+        # on an idle moment, which a table filled under a walker or a dialog may not get
+        # before it is seen (its columns then showed as narrow as their headings).
+        for index, label in enumerate(self._column_labels):
+            widest = max(
+                (cells[index].cell_len for _, cells in rows if index < len(cells)), default=0
+            )
+            self.add_column(label, width=max(cell_len(label), widest))
+        for key, cells in rows:
             self.add_row(*cells, key=key)
         if kept is not None and kept in self.rows:
             self.move_cursor(row=self.get_row_index(kept), animate=False)

@@ -157,7 +157,7 @@ async def test_record_and_withdraw_consent_and_see_the_history(vault: Vault) -> 
 async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
     case = vault.new_case("RJ-106")
     async with case_screen(vault, case.id) as (app, pilot):
-        await press(pilot, "s")
+        await press(pilot, "g")
         assert isinstance(app.screen, PickModal)
         options = app.screen.query_one(OptionList)
         options.highlighted = list(Stage).index(Stage.CLOSED)
@@ -168,7 +168,7 @@ async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
         await settle(pilot)
         assert case.case.stage is Stage.REFERRAL
 
-        await press(pilot, "s")
+        await press(pilot, "g")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.WITHDRAWN)
         await press(pilot, "enter")
         reasons = list(ClosureReason)
@@ -180,7 +180,7 @@ async def test_closing_a_case_asks_the_closure_reason(vault: Vault) -> None:
         assert case.case.closure_reason is ClosureReason.WITHDREW_PERSON_HARMED
         assert "Withdrawn: the person harmed withdrew" in screen_text(app)
 
-        await press(pilot, "s")
+        await press(pilot, "g")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
         await press(pilot, "enter")
         assert case.case.stage is Stage.ASSESSMENT and case.case.closure_reason is None

@@ -49,6 +49,7 @@ async def test_release_a_private_note_after_saying_what_it_means(vault: Vault) -
         await pilot.press("n")  # changed my mind: nothing happens
         await settle(pilot)
         assert case.note(private.id).private
+        assert "Private: only for the facilitator" in squashed(screen_text(app))
 
         await pilot.press("r")
         await settle(pilot)
@@ -60,5 +61,5 @@ async def test_release_a_private_note_after_saying_what_it_means(vault: Vault) -
             str(n.message).startswith("Note released: it now goes with the case")
             for n in app._notifications
         )
-        assert "Private to the facilitator" not in squashed(screen_text(app))
+        assert "Private: only for the facilitator" not in squashed(screen_text(app))
         assert "Release" not in footer_keys(app)

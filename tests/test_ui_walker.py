@@ -54,7 +54,7 @@ async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> No
         assert not walker.query_one(FlagBanner).has_class("-shown")
 
         # Skip the second; answer yes to the third kind of risk that raises the flag.
-        await press(pilot, "s")
+        await press(pilot, "j")
         assert walker.item.id == items[2].id
         walker.index = [i.id for i in items].index("manipulation")
         walker.show_item()

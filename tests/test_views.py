@@ -370,7 +370,10 @@ def test_labels_come_from_one_place(vault: Vault) -> None:
     case.update_case(stage=Stage.WITHDRAWN, closure_reason=ClosureReason.WITHDREW_PERSON_HARMED)
     assert labels.stage_text(case.case) == "Withdrawn: the person harmed withdrew"
     assert labels.stage_label(Stage.AGREEMENT) == "Outcome agreement"
-    assert labels.checklist_stage_label("follow_up") == "Follow up"
+    # A checklist's stage is named as the stage list names it; closure is not a case stage.
+    assert labels.checklist_stage_label("follow_up") == "Follow-up"
+    assert labels.checklist_stage_label("agreement") == "Outcome agreement"
+    assert labels.checklist_stage_label("closure") == "Closure"
     assert labels.role_label(Role.PERSON_RESPONSIBLE) == "Person responsible"
     assert labels.process_label(None) == "Not chosen yet"
     assert labels.process_label(ProcessType.FACE_TO_FACE) == "Face to face"

@@ -40,6 +40,28 @@ flag's label starts "Stop:", as its title does everywhere else."""
 
 UNREADABLE_LABEL = "Unreadable file"
 
+NOT_SHARED_WORD = "Not shared"
+PRIVATE_WORD = "Private"
+WORDS: tuple[tuple[str, str], ...] = (
+    (
+        "People",
+        "Everyone taking part in the case: the person harmed, the person responsible, "
+        "supporters and others (the People tab).",
+    ),
+    (
+        NOT_SHARED_WORD,
+        "A note for the facilitator's information only: no other participant is told of "
+        "it. It still goes with the case to co-workers and can appear in a supervisor "
+        "summary.",
+    ),
+    (
+        PRIVATE_WORD,
+        "A note only for you: never exported, bundled or shown to anyone, until you "
+        "release it (r on the Notes tab).",
+    ),
+)
+"""The words the screens use that a newcomer may not know, each explained (shown in help)."""
+
 LETTER_STATUS_LABELS: dict[LetterStatus, str] = {
     LetterStatus.DRAFT: "Draft",
     LetterStatus.UNDER_REVIEW: "Being vetted",
@@ -101,9 +123,12 @@ def stage_text(case: Case) -> str:
 
 
 def checklist_stage_label(stage: str) -> str:
-    """The stage a checklist belongs to (case stages, and closure and supervision), as the
-    checklists table names it: "Follow up"."""
-    return _words(stage)
+    """The stage a checklist belongs to (case stages, and closure and supervision): a case
+    stage as the stage list names it ("Follow-up", "Outcome agreement"), else "Closure"."""
+    try:
+        return stage_label(Stage(stage))
+    except ValueError:
+        return _words(stage)
 
 
 def closure_label(reason: ClosureReason) -> str:
