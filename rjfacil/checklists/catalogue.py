@@ -47,7 +47,10 @@ class Catalogue:
     )
     # Items asked per (checklist id, role; None for the case's own), with each item's place
     # among them: filled on first use (every case-list row counts them).
-    _asked: dict[tuple[str, str | None], AskedItems] = field(init=False, repr=False, compare=False)
+    _asked: dict[tuple[str, str | None, frozenset[str]], AskedItems] = field(
+        init=False, repr=False, compare=False
+    )
+    _conditional: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {each.id: each for each in self.checklists})
@@ -59,6 +62,11 @@ class Catalogue:
         }
         object.__setattr__(self, "_items", items)
         object.__setattr__(self, "_asked", {})
+        conditional = {
+            checklist.id: tuple(item for item in checklist.items if item.applies_when is not None)
+            for checklist in self.checklists
+        }
+        object.__setattr__(self, "_conditional", conditional)
         implied = {flag_id: _closure(flag_id, self.flags) for flag_id in self.flags}
         object.__setattr__(self, "_implied", implied)
         facts = {
@@ -104,15 +112,25 @@ class Catalogue:
         """The checklist and item, or None when either is unknown (no exception)."""
         return self._items.get((checklist_id, item_id))
 
-    def asked(self, checklist: Checklist, role: str | None) -> AskedItems:
+    def asked(
+        self, checklist: Checklist, role: str | None, skipped: frozenset[str] = frozenset()
+    ) -> AskedItems:
         """The items of a checklist asked of a participant in ``role``, or of the case
-        (None): :meth:`Checklist.items_for`, with each item's place, worked out once."""
-        key = (checklist.id, role)
+        (None): :meth:`Checklist.items_for` less the ids in ``skipped`` (items that do
+        not apply to the case), with each item's place, worked out once."""
+        key = (checklist.id, role, skipped)
         found = self._asked.get(key)
         if found is None:
-            items = tuple(checklist.items_for(role))
+            items = tuple(item for item in checklist.items_for(role) if item.id not in skipped)
             found = AskedItems(items, {item.id: (place, item) for place, item in enumerate(items)})
             self._asked[key] = found
+        return found
+
+    def conditional(self, checklist: Checklist) -> tuple[Item, ...]:
+        """The checklist's items that apply only under a condition (``applies_when``)."""
+        found = self._conditional.get(checklist.id)
+        if found is None:  # a checklist outside the catalogue
+            return tuple(item for item in checklist.items if item.applies_when is not None)
         return found
 
     def flag(self, flag_id: str) -> FlagDef:

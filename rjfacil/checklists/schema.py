@@ -197,10 +197,23 @@ class FlagRule(_Model):
 
 
 class AppliesWhen(_Model):
-    """Offer the checklist only when the answer to ``item`` is one of ``any_of``."""
+    """When a checklist or an item applies: while the answer to ``item`` is one of ``any_of``.
+
+    ``if_not_known`` says what holds while that answer is not known yet (unanswered, or
+    answered "unknown"): "skip" (the default) leaves the checklist or item out until it
+    is known; "ask" asks it, so nothing is hidden on a guess.
+    """
 
     item: str
     any_of: list[AnswerValue] = Field(min_length=1)
+    if_not_known: Literal["ask", "skip"] = "skip"
+
+    @field_validator("if_not_known", mode="before")
+    @classmethod
+    def _known_if_not_known(cls, value: Any) -> Any:
+        if value not in ("ask", "skip"):
+            raise ValueError(f'if_not_known must be "ask" or "skip", not {value!r}')
+        return value
 
     @field_validator("item")
     @classmethod
@@ -270,6 +283,8 @@ class Item(_Scoped):
     deadline: ItemDeadline | None = None
     flags: list[FlagRule] = Field(default_factory=list)
     fact: str | None = None
+    applies_when: AppliesWhen | None = None
+    """Ask the item only while this condition holds (checked across files at load)."""
 
     @field_validator("kind", mode="before")
     @classmethod
