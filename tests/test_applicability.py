@@ -20,6 +20,7 @@ from rjfacil.checklists.locate import builtin_dir
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import ChecklistError
 from rjfacil.views.deadlines import due_dates
+from rjfacil.views.flags import flags as case_flags
 from rjfacil.views.next_steps import next_steps
 from rjfacil.views.progress import case_progress, first_unanswered, walk_target
 from rjfacil.vocab import ProcessType, Role
@@ -216,3 +217,34 @@ def test_a_wrong_item_condition_is_refused_with_the_file_and_item(
 
 def test_the_shipped_files_stay_valid() -> None:
     assert validate_files([]) == []
+
+
+def test_re_hub_is_raised_on_the_hmpps_route_only(vault: Vault) -> None:
+    """sensitive.factor_sexual_violence (HMPPS 4.4) raises 're:hub and the approval panel'
+    (HMPPS 4.5, 6.16) while the route is HMPPS or not known yet, never once the case is
+    known to come through another service; the sensitive-and-complex flag (B) stays."""
+    case = letter_case(vault, "RJ-F7")
+    case.answer("sensitive", "factor_sexual_violence", "yes")
+    raised = {state.flag.id for state in case_flags(case) if state.raised}
+    assert {"rehub_panel", "sensitive_complex"} <= raised
+    case.answer("facts", "route", "other_service")
+    raised = {state.flag.id for state in case_flags(case) if state.raised}
+    assert "rehub_panel" not in raised and "sensitive_complex" in raised
+    case.answer("facts", "route", "hmpps")
+    assert "rehub_panel" in {state.flag.id for state in case_flags(case) if state.raised}
+    help_text = case.catalogue.item("sensitive", "factor_sexual_violence").help
+    assert "on the HMPPS route only" in help_text
+
+
+def test_a_wrong_flag_condition_is_refused_with_the_file_item_and_flag(tmp_path: Path) -> None:
+    folder = copy_shipped(tmp_path)
+    sensitive = folder / "sensitive.toml"
+    text = sensitive.read_text(encoding="utf-8")
+    text = text.replace('any_of = ["hmpps"], if_not_known', 'any_of = ["prison"], if_not_known', 1)
+    sensitive.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as error:
+        load_catalogue(folder)
+    assert str(error.value).startswith(
+        "sensitive.toml: item 'factor_sexual_violence': flag 'rehub_panel': applies_when: "
+        "'prison' is not an answer to 'facts.route'"
+    )

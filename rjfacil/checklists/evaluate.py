@@ -305,19 +305,26 @@ def evaluate_flags(
     """
     current = current_answers(catalogue, answers)
     latest = _latest_overrides(overrides)
+    # A rule with applies_when counts only while its condition on the answers holds.
+    chosen = (
+        _chosen(current)
+        if any(rule.applies_when for entry in current for rule in entry.item.flags)
+        else {}
+    )
     # First the rules without a condition; then the conditional ones, read against the
     # flags the first raise (after overrides), so no rule depends on another condition.
-    first = _raise(catalogue, current, latest, conditional=False)
+    first = _raise(catalogue, current, latest, chosen, conditional=False)
     if not any(rule.conditional for entry in current for rule in entry.item.flags):
         return first
     up = {state.flag.id for state in first if state.raised}
-    return _raise(catalogue, current, latest, conditional=True, up=up)
+    return _raise(catalogue, current, latest, chosen, conditional=True, up=up)
 
 
 def _raise(
     catalogue: Catalogue,
     current: list[AnsweredItem],
     latest: dict[str, OverrideFact],
+    chosen: dict[tuple[str, str], list[Value]],
     *,
     conditional: bool,
     up: set[str] | None = None,
@@ -328,6 +335,8 @@ def _raise(
     for entry in current:
         for rule in entry.item.flags:
             if rule.conditional and (not conditional or not _holds(rule, up or set())):
+                continue
+            if rule.applies_when is not None and not _holds_on(rule.applies_when, chosen):
                 continue
             if any(same_answer(entry.answer.value, each) for each in rule.when):
                 direct.setdefault(rule.flag, []).append(_reason(entry, rule.why))

@@ -376,6 +376,13 @@ def _applies_when_problem(checklist: Checklist, checklists: dict[str, Checklist]
         message = _condition_problem(item.applies_when, checklists)
         if message:
             return f"item '{item.id}': applies_when: {message}"
+    for item in checklist.items:
+        for rule in item.flags:
+            if rule.applies_when is None:
+                continue
+            message = _condition_problem(rule.applies_when, checklists)
+            if message:
+                return f"item '{item.id}': flag '{rule.flag}': applies_when: {message}"
     return None
 
 

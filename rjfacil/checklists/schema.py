@@ -164,38 +164,6 @@ class ItemDeadline(_Model):
         return value
 
 
-class FlagRule(_Model):
-    """A flag an item raises when its answer is one of ``when``."""
-
-    flag: Id
-    when: list[AnswerValue] = Field(min_length=1)
-    why: Text
-    only_if: Id | None = None
-    """Raise it only while this other flag is raised (by rules without a condition)."""
-    unless: Id | None = None
-    """Raise it only while this other flag is not raised (by rules without a condition)."""
-
-    @property
-    def conditional(self) -> bool:
-        """Whether the rule depends on another flag."""
-        return self.only_if is not None or self.unless is not None
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _when_answers(cls, value: Any) -> Any:
-        return _answer_list(value, "when")
-
-    @field_validator("flag", "only_if", "unless")
-    @classmethod
-    def _known_flag(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None:
-            return value
-        known = (info.context or {}).get("flag_ids")
-        if known is not None and value not in known:
-            raise ValueError(f"unknown flag {value!r} (not in flags.toml)")
-        return value
-
-
 class AppliesWhen(_Model):
     """When a checklist or an item applies: while the answer to ``item`` is one of ``any_of``.
 
@@ -238,6 +206,41 @@ class AppliesWhen(_Model):
     @property
     def item_id(self) -> str:
         return self.item.split(".")[1]
+
+
+class FlagRule(_Model):
+    """A flag an item raises when its answer is one of ``when``."""
+
+    flag: Id
+    when: list[AnswerValue] = Field(min_length=1)
+    why: Text
+    only_if: Id | None = None
+    """Raise it only while this other flag is raised (by rules without a condition)."""
+    unless: Id | None = None
+    """Raise it only while this other flag is not raised (by rules without a condition)."""
+    applies_when: AppliesWhen | None = None
+    """Raise it only while this condition on the case's answers holds (an HMPPS duty on
+    the HMPPS route, say)."""
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the rule depends on another flag."""
+        return self.only_if is not None or self.unless is not None
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when_answers(cls, value: Any) -> Any:
+        return _answer_list(value, "when")
+
+    @field_validator("flag", "only_if", "unless")
+    @classmethod
+    def _known_flag(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        known = (info.context or {}).get("flag_ids")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown flag {value!r} (not in flags.toml)")
+        return value
 
 
 class _Scoped(_Model):
