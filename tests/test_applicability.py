@@ -248,3 +248,29 @@ def test_a_wrong_flag_condition_is_refused_with_the_file_item_and_flag(tmp_path:
         "sensitive.toml: item 'factor_sexual_violence': flag 'rehub_panel': applies_when: "
         "'prison' is not an answer to 'facts.route'"
     )
+
+
+def test_a_fact_asked_twice_has_one_home(vault: Vault) -> None:
+    """risk.complex_vulnerability (A 2(a) 4) is the home of sensitive.particular_vulnerability
+    (B), risk.complex_intimidation (A 2(a) 4) of sensitive.manipulation (B 2): once the risk
+    assessment answers, Section B does not ask again, and an answer already given there is
+    kept and still raises its flag."""
+    case = letter_case(vault, "RJ-F8")
+    assert {("sensitive", "particular_vulnerability"), ("sensitive", "manipulation")} <= asked(case)
+    case.answer("sensitive", "manipulation", "yes")
+    case.answer("risk", "complex_vulnerability", "yes")
+    case.answer("risk", "complex_intimidation", "no")
+    now = asked(case)
+    assert ("sensitive", "particular_vulnerability") not in now
+    assert ("sensitive", "manipulation") not in now
+    assert case.answers()[("sensitive", "manipulation", None)].value == "yes"
+    reasons = {
+        (reason.checklist_id, reason.item_id)
+        for state in case_flags(case)
+        if state.flag.id == "sensitive_complex"
+        for reason in state.reasons
+    }
+    assert reasons == {("risk", "complex_vulnerability"), ("sensitive", "manipulation")}
+    # "Unknown" in the risk assessment: Section B asks again.
+    case.answer("risk", "complex_vulnerability", "unknown")
+    assert ("sensitive", "particular_vulnerability") in asked(case)
