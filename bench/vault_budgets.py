@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rjfacil.store import kdf
-from rjfacil.vocab import ProcessType, Role
+from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 
 PASSPHRASE = "bench passphrase"
@@ -43,12 +43,6 @@ def build_vault(home: Path, cases: int, notes_per_case: int, params: kdf.KdfPara
     vault, _ = Vault.create(home, PASSPHRASE, "Bench Facilitator", params)
     template = vault.new_case("TEMPLATE")
     person = template.add_participant(Role.PERSON_HARMED, "Pat Example")
-    # A few case facts, so the index rebuild reads the checklists' conditions as a real
-    # case does (the HMPPS route left out, a letter-only process, one who declined).
-    template.update_case(process=ProcessType.LETTER)
-    template.answer("facts", "route", "other_service")
-    template.answer("coworking", "co_worked", "no")
-    template.answer("informing", "decision", "declined", person.id)
     for number in range(notes_per_case):
         template.add_note(
             f"Visit {number}: talked about what happened and what would help. " * 3,

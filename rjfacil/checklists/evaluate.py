@@ -400,14 +400,11 @@ def _applicable(
     chosen = _chosen(current)
     own: dict[tuple[str, str, str | None], list[Value]] | None = None
     targets = []
-    for checklist in catalogue.checklists:
-        if not _applies(checklist, chosen):
-            continue
-        skipped = _skipped(catalogue, checklist, chosen)
+    for checklist, skipped in _plan(catalogue, chosen):
         asked = catalogue.asked(checklist, None, skipped)
         if asked.items:
             targets.append((ChecklistTarget(checklist, None, skipped), asked))
-        per_participant = _reads_participants(catalogue, checklist)
+        per_participant = catalogue.reads_participants(checklist)
         if per_participant and own is None:
             own = _own(current)
         for participant in participants:
@@ -421,6 +418,28 @@ def _applicable(
             if asked.items:
                 targets.append((ChecklistTarget(checklist, participant, theirs), asked))
     return targets
+
+
+Plan = tuple[tuple[Checklist, frozenset[str]], ...]
+_PLANS = 1024
+
+
+def _plan(catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]) -> Plan:
+    """The checklists that apply, each with the ids of its items that do not (for the
+    case). Worked out once per state of the answers the conditions read: cases share a
+    few patterns of case facts, and an index rebuild reads every case."""
+    signature = tuple(tuple(chosen.get(key, ())) for key in catalogue.condition_keys)
+    found = catalogue.plans.get(signature)
+    if found is None:
+        found = tuple(
+            (checklist, _skipped(catalogue, checklist, chosen))
+            for checklist in catalogue.checklists
+            if _applies(checklist, chosen)
+        )
+        if len(catalogue.plans) >= _PLANS:
+            catalogue.plans.clear()
+        catalogue.plans[signature] = found
+    return found  # type: ignore[return-value]
 
 
 def skipped_items(
@@ -455,34 +474,37 @@ def _skipped(
     """The ids of the conditional items whose condition does not hold. For a participant,
     a condition on a participant item reads only that participant's answer; otherwise
     (and for the case) it reads every answer to the item."""
-    conditional = catalogue.conditional(checklist)
-    if not conditional:
+    conditions = catalogue.conditions(checklist)
+    if not conditions:
         return frozenset()
-    skipped = []
-    for item in conditional:
-        rule = item.applies_when
-        assert rule is not None  # conditional items have one
+    skipped: list[str] = []
+    for condition in conditions:
+        rule = condition.rule
         values: Sequence[Value] = chosen.get((rule.checklist_id, rule.item_id), ())
-        if participant_id is not None and own is not None and _participant_item(catalogue, rule):
+        if participant_id is not None and own is not None and condition.per_participant:
             values = own.get((rule.checklist_id, rule.item_id, participant_id), ())
         if not _holds_for(rule, values):
-            skipped.append(item.id)
+            skipped.extend(condition.item_ids)
     return frozenset(skipped)
 
 
 def known_not_to_apply(
-    catalogue: Catalogue, current: Sequence[AnsweredItem]
+    catalogue: Catalogue,
+    current: Sequence[AnsweredItem],
+    among: Sequence[AnsweredItem] | None = None,
 ) -> set[tuple[str, str]]:
     """The (checklist, item) pairs with an answer whose checklist or item is known not to
     apply: a condition that does not hold on answers given, not one merely not known yet.
 
     Args:
         catalogue: The loaded checklists.
-        current: The case's :func:`current_answers`.
+        current: The case's :func:`current_answers` (the conditions read them).
+        among: The answers to look at; default all of ``current``.
     """
+    del catalogue  # the answers carry their checklists and items
     chosen = _chosen(current)
     out: set[tuple[str, str]] = set()
-    for entry in current:
+    for entry in current if among is None else among:
         rules = (entry.checklist.applies_when, entry.item.applies_when)
         for rule in rules:
             if rule is None:
@@ -491,21 +513,6 @@ def known_not_to_apply(
             if any(_known(value) for value in values) and not _holds_for(rule, values):
                 out.add((entry.checklist.id, entry.item.id))
     return out
-
-
-def _participant_item(catalogue: Catalogue, rule: AppliesWhen) -> bool:
-    found = catalogue.find(rule.checklist_id, rule.item_id)
-    return found is not None and found[1].scope == "participant"
-
-
-def _reads_participants(catalogue: Catalogue, checklist: Checklist) -> bool:
-    """Whether an item's condition reads a participant's own answer."""
-    return any(
-        item.applies_when is not None
-        and item.scope == "participant"
-        and _participant_item(catalogue, item.applies_when)
-        for item in catalogue.conditional(checklist)
-    )
 
 
 def _own(current: Iterable[AnsweredItem]) -> dict[tuple[str, str, str | None], list[Value]]:
@@ -641,6 +648,8 @@ def _holds_on(rule: AppliesWhen, chosen: dict[tuple[str, str], list[Value]]) -> 
 def _holds_for(rule: AppliesWhen, values: Sequence[Value]) -> bool:
     """Whether a condition holds: one of ``values`` (the current answers to its item) is
     one of ``any_of``, or (``if_not_known = "ask"``) none of them is known yet."""
+    if not values:  # most conditions of most cases
+        return rule.if_not_known == "ask"
     if any(same_answer(value, each) for value in values for each in rule.any_of):
         return True
     return rule.if_not_known == "ask" and not any(_known(value) for value in values)

@@ -96,13 +96,16 @@ def deadlines(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[Deadl
     """
     found = []
     current = current_answers(catalogue, answers)
-    ruled_out = known_not_to_apply(catalogue, current)
+    starting = [entry for entry in current if entry.item.deadline is not None]
+    if not starting:  # most cases, most of the time
+        return []
+    ruled_out = known_not_to_apply(catalogue, current, starting)
     dates = {
         (e.checklist.id, e.item.id, e.answer.participant_id): parse_date(e.answer.value)
         for e in current
         if e.item.kind == "date"
     }
-    for entry in current:
+    for entry in starting:
         rule = entry.item.deadline
         if rule is None or (entry.checklist.id, entry.item.id) in ruled_out:
             continue
