@@ -264,3 +264,21 @@ async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         assert any("no longer in the case" in message for message in notices.messages)
+
+
+async def test_answering_a_case_fact_drops_the_items_that_no_longer_apply(vault: Vault) -> None:
+    """coworking.co_worked (D) answered "no" in the walker: the co-working questions after
+    it (coworking.coworker, "Skip if working alone" before) are not walked."""
+    case = vault.new_case("RJ-210")
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "coworking", item_id="co_worked")
+    ) as (app, pilot):
+        total = len(case.catalogue.checklist("coworking").items)
+        assert f"5 of {total}" in squashed(screen_text(app))
+        await press(pilot, "n")
+        shown = squashed(screen_text(app))
+        assert "5 of 5" in shown
+        assert "That was the last item" in shown
+        await press(pilot, "y")
+        # Co-worked after all: the next question is who the co-worker is.
+        assert "Who is my co-worker?" in squashed(screen_text(app))
