@@ -274,3 +274,39 @@ def test_a_fact_asked_twice_has_one_home(vault: Vault) -> None:
     # "Unknown" in the risk assessment: Section B asks again.
     case.answer("risk", "complex_vulnerability", "unknown")
     assert ("sensitive", "particular_vulnerability") in asked(case)
+
+
+def test_no_shipped_item_says_skip_if() -> None:
+    """Every "Skip if..." of the shipped checklists became a condition or was reworded."""
+    catalogue = load_catalogue()
+    found = [
+        f"{checklist.id}.{item.id}"
+        for checklist in catalogue.checklists
+        for item in checklist.items
+        if "skip if" in (item.ask + " " + item.help).lower()
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("process", "asked_in"),
+    [
+        (None, "letters"),
+        (ProcessType.LETTER, "letters"),
+        (ProcessType.SHUTTLE, "letters"),
+        (ProcessType.FACE_TO_FACE, "meeting"),
+        (ProcessType.FAMILY_GROUP_CONFERENCE, "meeting"),
+    ],
+)
+def test_changed_mind_is_asked_once_for_the_process(
+    vault: Vault, process: ProcessType | None, asked_in: str
+) -> None:
+    """letters.changed_mind (A 3(a) 2) and meeting.changed_mind (A 3(b) 1): the letters
+    checklist applies to an indirect process (and while the process is not known), the
+    direct meeting's to a meeting, so a participant is asked once."""
+    case = vault.new_case(f"RJ-G{process.value if process else 'none'}")
+    case.add_participant(Role.PERSON_HARMED, "Ana Silva")
+    if process is not None:
+        case.update_case(process=process)
+    where = {checklist for checklist, item in asked(case) if item == "changed_mind"}
+    assert where == {asked_in}
