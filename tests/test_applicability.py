@@ -2,7 +2,7 @@
 
 A facilitator on a letter-only case between two adults, outside HMPPS, was asked 328
 items (the HMPPS referral checklist and co-working, outcome agreement and follow-up items
-among them); with the case facts answered they are asked 249, and every "Skip if..."
+among them); with the case facts answered they are asked 248, and every "Skip if..."
 became a condition (checklists/README.md, "When a checklist or item applies").
 """
 
@@ -58,12 +58,12 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
 ) -> None:
     """Letter-only, two adults, another service, not co-worked, no agreement (facts.route,
     coworking.co_worked D, facts.agreement_made A 3(c) 1, facts.child_or_adult_at_risk
-    A 2(c) 15): 328 items asked before the case facts, 296 with the facts not yet known
-    (the HMPPS referral checklist is left out until the route is HMPPS), 249 with them
+    A 2(c) 15): 328 items asked before the case facts, 295 with the facts not yet known
+    (the HMPPS referral checklist is left out until the route is HMPPS), 248 with them
     answered."""
     case = letter_case(vault, "RJ-F1")
     unknown = case_progress(case).total
-    assert unknown == 296
+    assert unknown == 295
     assert not any(checklist == "referral" for checklist, _ in asked(case))
     # Not known yet: ask rather than hide (co-working D, outcome agreement A 3(c)).
     assert ("coworking", "reasons") in asked(case)
@@ -73,13 +73,16 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     case.answer("facts", "agreement_made", "no")
     case.answer("facts", "child_or_adult_at_risk", "no")
     report = case_progress(case)
-    assert report.total == 249
+    assert report.total == 248
     now = asked(case)
     assert ("coworking", "reasons") not in now  # D: working alone
     assert ("meeting", "cofacilitator_protocol") not in now
     assert not any(checklist == "agreement" for checklist, _ in now)  # A 3(c)
     assert ("followup", "completion") not in now  # A 3(d) 2
     assert ("followup", "hmpps_outcomes_recorded") not in now  # HMPPS only
+    # HMPPS 4.4's screening factor; vulnerability is the risk assessment's (A 2(a) 4).
+    assert ("sensitive", "factor_specific_vulnerability") not in now
+    assert ("risk", "complex_vulnerability") in now
     assert ("fgc", "child_protection_known") not in now
     assert ("letters", "relayed_as_asked") in now  # A 3(a): the process is letters
     assert ("coworking", "co_worked") in now  # the fact itself stays asked
@@ -99,6 +102,7 @@ def test_an_hmpps_case_still_gets_the_hmpps_referral_items(vault: Vault) -> None
     assert ("referral", "referral_requested") in now  # HMPPS 4.3
     assert ("referral", "understands_voluntary") in now  # HMPPS 6.19, per participant
     assert ("followup", "hmpps_outcomes_recorded") in now
+    assert ("sensitive", "factor_specific_vulnerability") in now  # HMPPS 4.4 screening
     # The Victim Contact Scheme items (HMPPS 4.6) are asked until it is known not to apply.
     assert ("referral", "vlo_notified") in now
     case.answer("referral", "person_harmed_in_vcs", "no")
