@@ -31,7 +31,7 @@ How scope works, everywhere in this module:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -413,7 +413,7 @@ def _applicable(
                 continue
             theirs = skipped
             if per_participant:
-                theirs = _skipped(catalogue, checklist, chosen, own, participant.id)
+                theirs = _skipped_for(catalogue, checklist, chosen, own, participant.id)
             asked = catalogue.asked(checklist, participant.role, theirs)
             if asked.items:
                 targets.append((ChecklistTarget(checklist, participant, theirs), asked))
@@ -428,7 +428,7 @@ def _plan(catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]) -> P
     """The checklists that apply, each with the ids of its items that do not (for the
     case). Worked out once per state of the answers the conditions read: cases share a
     few patterns of case facts, and an index rebuild reads every case."""
-    signature = tuple(tuple(chosen.get(key, ())) for key in catalogue.condition_keys)
+    signature = _signature(catalogue.condition_keys, chosen)
     found = catalogue.plans.get(signature)
     if found is None:
         found = tuple(
@@ -439,6 +439,45 @@ def _plan(catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]) -> P
         if len(catalogue.plans) >= _PLANS:
             catalogue.plans.clear()
         catalogue.plans[signature] = found
+    return found  # type: ignore[return-value]
+
+
+def _signature(
+    keys: Sequence[tuple[str, str]], values: Mapping[tuple[str, str], list[Value]]
+) -> tuple[object, ...]:
+    """The answers (of ``values``) to the items a set of conditions reads, as a key."""
+    if not values:  # a case with no answers yet
+        return ()
+    return tuple(tuple(values.get(key, ())) for key in keys)
+
+
+def _skipped_for(
+    catalogue: Catalogue,
+    checklist: Checklist,
+    chosen: dict[tuple[str, str], list[Value]],
+    own: dict[tuple[str, str, str | None], list[Value]] | None,
+    participant_id: str,
+) -> frozenset[str]:
+    """:func:`_skipped` for one participant, worked out once per state of what the
+    checklist's conditions read (every answer, and the participant's own)."""
+    conditions = catalogue.conditions(checklist)
+    theirs = tuple(
+        tuple((own or {}).get((c.rule.checklist_id, c.rule.item_id, participant_id), ()))
+        for c in conditions
+        if c.per_participant
+    )
+    shared = tuple(
+        tuple(chosen.get((c.rule.checklist_id, c.rule.item_id), ()))
+        for c in conditions
+        if not c.per_participant
+    )
+    key = ("participant", checklist.id, shared, theirs)
+    found = catalogue.plans.get(key)
+    if found is None:
+        found = _skipped(catalogue, checklist, chosen, own, participant_id)
+        if len(catalogue.plans) >= _PLANS:
+            catalogue.plans.clear()
+        catalogue.plans[key] = found
     return found  # type: ignore[return-value]
 
 
