@@ -141,6 +141,8 @@ def _sensitive_case(vault: Vault) -> None:
         "yes",
         note="The two are former partners; the burglary followed the end of the relationship.",
     )
+    # Referred through probation: the HMPPS duties apply (the case facts, HMPPS 1.4).
+    case.answer("facts", "route", "hmpps")
     # The referral reached the provider within fifteen working days of the request: the
     # timescale shows as met (HMPPS 4.3).
     start, done = _deadline_with_done_by(case, "referral")
@@ -196,6 +198,7 @@ def _co_worked_case(vault: Vault) -> None:
         )
     case.record_consent(supporter.id, ConsentPurpose.TAKE_PART)
     _answer_plainly(case, "coworking", 4)
+    case.answer("coworking", "co_worked", "yes")
     _answer_plainly(case, "informing", 4, participant_id=harmed.id)
     case.add_note(
         "Priya prepared Casey alone on Tuesday; notes to compare before the joint meeting.",

@@ -534,6 +534,7 @@ class ChecklistWalker(Screen[None]):
             self._status(str(error), error=True)
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
+        self._reread_items(item)
         new = saved.newly_raised
         if new:
             self.show_item()
@@ -552,6 +553,18 @@ class ChecklistWalker(Screen[None]):
                 self._status("Saved. That was the last item: Escape returns to the case.")
             else:
                 self._status("Saved." if value is not None else "Answer cleared.")
+
+    def _reread_items(self, item: Item) -> None:
+        """An answer can change which items apply (a case fact): from now on ask only those."""
+        try:
+            target = walk_target(self.case, self.checklist_id, self.participant_id)
+        except RjfacilError:
+            return
+        ids = [each.id for each in target.items]
+        if item.id in ids:
+            self.target = target
+            self.items = target.items
+            self.index = ids.index(item.id)
 
     # -- locking ------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from rjfacil import clock
 from rjfacil.casedoc.model import ActionStatus, RiskRating
-from rjfacil.checklists.schema import Item, same_answer
+from rjfacil.checklists.schema import AppliesWhen, Item, same_answer
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.demo import fill_demo_vault
 from rjfacil.views.progress import case_progress
@@ -62,18 +62,32 @@ def plain_counts(case: CaseFile) -> tuple[dict[str, tuple[int, int]], int]:
         and (found[1].scope == "participant") == (key[2] is not None)
     }
 
-    def chosen(checklist_id: str, item_id: str) -> list[Any]:
-        return [v for (c, i, _p), v in current.items() if (c, i) == (checklist_id, item_id)]
+    def chosen(checklist_id: str, item_id: str, whose: uuid.UUID | None = None) -> list[Any]:
+        return [
+            v
+            for (c, i, p), v in current.items()
+            if (c, i) == (checklist_id, item_id) and (whose is None or p == whose)
+        ]
+
+    def holds(rule: AppliesWhen | None, whose: uuid.UUID | None = None) -> bool:
+        # A condition holds while an answer to its item is one of any_of; with
+        # if_not_known = "ask", also while no answer to it is known (none, "unknown").
+        # A participant's item reads that participant's answer to a participant item.
+        if rule is None:
+            return True
+        found = case.catalogue.find(rule.checklist_id, rule.item_id)
+        if whose is not None and found is not None and found[1].scope != "participant":
+            whose = None
+        values = chosen(rule.checklist_id, rule.item_id, whose)
+        if any(same_answer(value, each) for value in values for each in rule.any_of):
+            return True
+        known = [v for v in values if v not in (None, False, "", "unknown")]
+        return rule.if_not_known == "ask" and not known
 
     stages: dict[str, tuple[int, int]] = {}
     attention = 0
     for checklist in case.catalogue.checklists:
-        rule = checklist.applies_when
-        if rule is not None and not any(
-            same_answer(value, each)
-            for value in chosen(rule.checklist_id, rule.item_id)
-            for each in rule.any_of
-        ):
+        if not holds(checklist.applies_when):
             continue
         askers: list[tuple[uuid.UUID | None, Role | None]] = [(None, None)]
         askers += [
@@ -90,6 +104,7 @@ def plain_counts(case: CaseFile) -> tuple[dict[str, tuple[int, int]], int]:
                     if person is None
                     else item.scope == "participant" and (item.roles is None or role in item.roles)
                 )
+                and holds(item.applies_when, person)
             ]
             answered = 0
             for item in items:
@@ -269,9 +284,10 @@ def test_a_generated_case_gives_the_same_row_read_in_part_or_in_full(
         # Half the answers go to items that do something: raise a flag, need attention,
         # start a timescale, state a case fact or decide whether a checklist applies.
         deciding = {
-            (c.applies_when.checklist_id, c.applies_when.item_id)
+            (rule.checklist_id, rule.item_id)
             for c in case.catalogue.checklists
-            if c.applies_when
+            for rule in [c.applies_when, *(item.applies_when for item in c.items)]
+            if rule
         }
         telling = [
             (checklist_id, item)

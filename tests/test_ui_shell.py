@@ -467,6 +467,8 @@ async def test_create_a_case_from_the_list(home: Path, made: dict) -> None:
 async def test_a_wide_list_shows_how_much_of_each_stage_is_answered(home: Path, made: dict) -> None:
     with Vault.open(home).unlock(PASSPHRASE) as vault:
         case = vault.open_case(made["ids"]["RJ-2026-002"])
+        # The referral checklist is asked on the HMPPS route (facts.route, HMPPS 1.4).
+        case.answer("facts", "route", "hmpps")
         case.answer("referral", case.catalogue.checklist("referral").items[0].id, "yes")
         total = summarise(case).stage_total
     app = app_for(home)
@@ -475,7 +477,7 @@ async def test_a_wide_list_shows_how_much_of_each_stage_is_answered(home: Path, 
         text = shown(app)
         assert "Answered" in text
         row = next(line for line in text.splitlines() if "RJ-2026-002" in line)
-        assert f"1/{total}" in row
+        assert f"2/{total}" in row  # the route and the first referral item
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.2)
         assert "Answered" not in shown(app)  # no room at 80 columns: the other columns stay

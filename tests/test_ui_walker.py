@@ -11,6 +11,7 @@ from textual.widgets import Input
 from rjfacil import clock
 from rjfacil.errors import RjfacilError
 from rjfacil.views.flags import raised_flags
+from rjfacil.views.progress import walk_target
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import TextPromptModal
@@ -34,7 +35,9 @@ from tests.pilot_helpers import (
 async def test_walk_the_sensitive_checklist_to_a_raised_flag(vault: Vault) -> None:
     case = vault.new_case("RJ-201")
     two_people(case)
-    items = case.catalogue.checklist("sensitive").items
+    # The items that apply: HMPPS 4.4's specific-vulnerability factor waits for the route.
+    items = walk_target(case, "sensitive", None).items
+    assert len(items) == len(case.catalogue.checklist("sensitive").items) - 1
     async with case_screen(vault, case.id, "checklists") as (app, pilot):
         table = app.screen.query_one("#checklists-table")
         labels = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
@@ -264,3 +267,21 @@ async def test_the_walker_closes_kindly_for_a_participant_no_longer_in_the_case(
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         assert any("no longer in the case" in message for message in notices.messages)
+
+
+async def test_answering_a_case_fact_drops_the_items_that_no_longer_apply(vault: Vault) -> None:
+    """coworking.co_worked (D) answered "no" in the walker: the co-working questions after
+    it (coworking.coworker, "Skip if working alone" before) are not walked."""
+    case = vault.new_case("RJ-210")
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "coworking", item_id="co_worked")
+    ) as (app, pilot):
+        total = len(case.catalogue.checklist("coworking").items)
+        assert f"5 of {total}" in squashed(screen_text(app))
+        await press(pilot, "n")
+        shown = squashed(screen_text(app))
+        assert "5 of 5" in shown
+        assert "That was the last item" in shown
+        await press(pilot, "y")
+        # Co-worked after all: the next question is who the co-worker is.
+        assert "Who is my co-worker?" in squashed(screen_text(app))

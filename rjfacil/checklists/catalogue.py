@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rjfacil.checklists.schema import Checklist, FlagDef, Item
+from rjfacil.checklists.schema import AppliesWhen, Checklist, FlagDef, Item
 from rjfacil.errors import ChecklistError
 from rjfacil.vocab import CHECKLIST_STAGES
 
@@ -29,6 +29,23 @@ class AskedItems:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One condition (``applies_when``) and the items of a checklist that share it.
+
+    Attributes:
+        rule: The condition.
+        item_ids: The items it decides, in file order.
+        per_participant: The condition reads a participant item, and at least one of
+            ``item_ids`` is a participant item: asked of a participant, it reads their
+            own answer.
+    """
+
+    rule: AppliesWhen
+    item_ids: tuple[str, ...]
+    per_participant: bool
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Every checklist (guidance and organisation) and every flag, validated.
 
@@ -47,7 +64,18 @@ class Catalogue:
     )
     # Items asked per (checklist id, role; None for the case's own), with each item's place
     # among them: filled on first use (every case-list row counts them).
-    _asked: dict[tuple[str, str | None], AskedItems] = field(init=False, repr=False, compare=False)
+    _asked: dict[tuple[str, str | None, frozenset[str]], AskedItems] = field(
+        init=False, repr=False, compare=False
+    )
+    _conditional: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
+    _conditions: dict[str, tuple[Condition, ...]] = field(init=False, repr=False, compare=False)
+    _condition_keys: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    _reads_participants: frozenset[str] = field(init=False, repr=False, compare=False)
+    plans: dict[tuple[object, ...], object] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    """What applies, per state of the answers the conditions read: filled by
+    :mod:`rjfacil.checklists.evaluate` (cases share a few patterns of case facts)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {each.id: each for each in self.checklists})
@@ -59,6 +87,31 @@ class Catalogue:
         }
         object.__setattr__(self, "_items", items)
         object.__setattr__(self, "_asked", {})
+        conditional = {
+            checklist.id: tuple(item for item in checklist.items if item.applies_when is not None)
+            for checklist in self.checklists
+        }
+        object.__setattr__(self, "_conditional", conditional)
+        object.__setattr__(
+            self,
+            "_conditions",
+            {checklist_id: self._group(items) for checklist_id, items in conditional.items()},
+        )
+        keys: dict[tuple[str, str], None] = {}
+        for checklist in self.checklists:
+            rules = [checklist.applies_when] + [
+                condition.rule for condition in self._conditions[checklist.id]
+            ]
+            for rule in rules:
+                if rule is not None:
+                    keys[(rule.checklist_id, rule.item_id)] = None
+        object.__setattr__(self, "_condition_keys", tuple(keys))
+        reads = frozenset(
+            checklist_id
+            for checklist_id, conditions in self._conditions.items()
+            if any(condition.per_participant for condition in conditions)
+        )
+        object.__setattr__(self, "_reads_participants", reads)
         implied = {flag_id: _closure(flag_id, self.flags) for flag_id in self.flags}
         object.__setattr__(self, "_implied", implied)
         facts = {
@@ -104,15 +157,63 @@ class Catalogue:
         """The checklist and item, or None when either is unknown (no exception)."""
         return self._items.get((checklist_id, item_id))
 
-    def asked(self, checklist: Checklist, role: str | None) -> AskedItems:
+    def asked(
+        self, checklist: Checklist, role: str | None, skipped: frozenset[str] = frozenset()
+    ) -> AskedItems:
         """The items of a checklist asked of a participant in ``role``, or of the case
-        (None): :meth:`Checklist.items_for`, with each item's place, worked out once."""
-        key = (checklist.id, role)
+        (None): :meth:`Checklist.items_for` less the ids in ``skipped`` (items that do
+        not apply to the case), with each item's place, worked out once."""
+        key = (checklist.id, role, skipped)
         found = self._asked.get(key)
         if found is None:
-            items = tuple(checklist.items_for(role))
+            items = tuple(item for item in checklist.items_for(role) if item.id not in skipped)
             found = AskedItems(items, {item.id: (place, item) for place, item in enumerate(items)})
             self._asked[key] = found
+        return found
+
+    def _group(self, items: tuple[Item, ...]) -> tuple[Condition, ...]:
+        """The items' conditions, each once, with the items that share it."""
+        groups: dict[tuple[object, ...], tuple[AppliesWhen, list[Item]]] = {}
+        for item in items:
+            rule = item.applies_when
+            assert rule is not None  # only conditional items are grouped
+            key = (rule.item, tuple((type(v), v) for v in rule.any_of), rule.if_not_known)
+            groups.setdefault(key, (rule, []))[1].append(item)
+        conditions = []
+        for rule, members in groups.values():
+            found = self._items.get((rule.checklist_id, rule.item_id))
+            reads_participant = found is not None and found[1].scope == "participant"
+            per_participant = reads_participant and any(
+                member.scope == "participant" for member in members
+            )
+            conditions.append(
+                Condition(rule, tuple(member.id for member in members), per_participant)
+            )
+        return tuple(conditions)
+
+    @property
+    def condition_keys(self) -> tuple[tuple[str, str], ...]:
+        """Every (checklist id, item id) a condition of a checklist or an item reads."""
+        return self._condition_keys
+
+    def reads_participants(self, checklist: Checklist) -> bool:
+        """Whether a condition of the checklist's items reads a participant's own answer."""
+        if checklist.id in self._conditions:
+            return checklist.id in self._reads_participants
+        return any(condition.per_participant for condition in self.conditions(checklist))
+
+    def conditions(self, checklist: Checklist) -> tuple[Condition, ...]:
+        """The conditions of the checklist's items, each once (:class:`Condition`)."""
+        found = self._conditions.get(checklist.id)
+        if found is None:  # a checklist outside the catalogue
+            return self._group(self.conditional(checklist))
+        return found
+
+    def conditional(self, checklist: Checklist) -> tuple[Item, ...]:
+        """The checklist's items that apply only under a condition (``applies_when``)."""
+        found = self._conditional.get(checklist.id)
+        if found is None:  # a checklist outside the catalogue
+            return tuple(item for item in checklist.items if item.applies_when is not None)
         return found
 
     def flag(self, flag_id: str) -> FlagDef:

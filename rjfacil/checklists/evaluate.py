@@ -17,7 +17,11 @@ How scope works, everywhere in this module:
   none means every role) and who has at least one item: an item with ``roles`` is asked
   only of those roles.
 - A checklist with ``applies_when`` is offered only while a current answer to the named
-  item (any participant's, for a participant item) is one of ``any_of``.
+  item (any participant's, for a participant item) is one of ``any_of``; an item with
+  ``applies_when`` is asked only then. While that answer is not known (unanswered, or
+  "unknown"), ``if_not_known = "ask"`` asks it anyway; "skip" (the default) leaves it
+  out. An item that does not apply is not asked, not counted and not a next step; an
+  answer already given to it is kept, and still raises its flags.
 - An answer naming an unknown checklist or item, or whose ``participant_id`` does not
   fit its item's scope, is ignored everywhere.
 - Flags and deadlines come from every current answer, including answers to a checklist
@@ -27,13 +31,20 @@ How scope works, everywhere in this module:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
 from rjfacil.checklists.catalogue import AskedItems, Catalogue
-from rjfacil.checklists.schema import Checklist, FlagDef, FlagRule, Item, same_answer
+from rjfacil.checklists.schema import (
+    AppliesWhen,
+    Checklist,
+    FlagDef,
+    FlagRule,
+    Item,
+    same_answer,
+)
 from rjfacil.vocab import CHECKLIST_STAGES
 
 
@@ -133,6 +144,8 @@ class ChecklistTarget:
 
     checklist: Checklist
     participant: ParticipantFact | None = None
+    skipped: frozenset[str] = frozenset()
+    """Ids of the items that do not apply to the case (``applies_when``): not asked."""
 
     @property
     def participant_id(self) -> str | None:
@@ -140,8 +153,11 @@ class ChecklistTarget:
 
     @cached_property
     def items(self) -> list[Item]:
-        """The items answered for this target, in file order."""
-        return self.checklist.items_for(self.participant.role if self.participant else None)
+        """The items asked for this target, in file order (those that apply)."""
+        items = self.checklist.items_for(self.participant.role if self.participant else None)
+        if not self.skipped:
+            return items
+        return [item for item in items if item.id not in self.skipped]
 
     @property
     def label(self) -> str:
@@ -289,19 +305,26 @@ def evaluate_flags(
     """
     current = current_answers(catalogue, answers)
     latest = _latest_overrides(overrides)
+    # A rule with applies_when counts only while its condition on the answers holds.
+    chosen = (
+        _chosen(current)
+        if any(rule.applies_when for entry in current for rule in entry.item.flags)
+        else {}
+    )
     # First the rules without a condition; then the conditional ones, read against the
     # flags the first raise (after overrides), so no rule depends on another condition.
-    first = _raise(catalogue, current, latest, conditional=False)
+    first = _raise(catalogue, current, latest, chosen, conditional=False)
     if not any(rule.conditional for entry in current for rule in entry.item.flags):
         return first
     up = {state.flag.id for state in first if state.raised}
-    return _raise(catalogue, current, latest, conditional=True, up=up)
+    return _raise(catalogue, current, latest, chosen, conditional=True, up=up)
 
 
 def _raise(
     catalogue: Catalogue,
     current: list[AnsweredItem],
     latest: dict[str, OverrideFact],
+    chosen: dict[tuple[str, str], list[Value]],
     *,
     conditional: bool,
     up: set[str] | None = None,
@@ -312,6 +335,8 @@ def _raise(
     for entry in current:
         for rule in entry.item.flags:
             if rule.conditional and (not conditional or not _holds(rule, up or set())):
+                continue
+            if rule.applies_when is not None and not _holds_on(rule.applies_when, chosen):
                 continue
             if any(same_answer(entry.answer.value, each) for each in rule.when):
                 direct.setdefault(rule.flag, []).append(_reason(entry, rule.why))
@@ -373,21 +398,169 @@ def _applicable(
 ) -> list[tuple[ChecklistTarget, AskedItems]]:
     """:func:`applicable`'s targets, each with the items it asks."""
     chosen = _chosen(current)
+    own: dict[tuple[str, str, str | None], list[Value]] | None = None
     targets = []
-    for checklist in catalogue.checklists:
-        if not _applies(checklist, chosen):
-            continue
-        asked = catalogue.asked(checklist, None)
+    for checklist, skipped in _plan(catalogue, chosen):
+        asked = catalogue.asked(checklist, None, skipped)
         if asked.items:
-            targets.append((ChecklistTarget(checklist), asked))
+            targets.append((ChecklistTarget(checklist, None, skipped), asked))
+        per_participant = catalogue.reads_participants(checklist)
+        if per_participant and own is None:
+            own = _own(current)
         for participant in participants:
             # Only participant checklists have roles (the schema refuses others).
             if checklist.roles is not None and participant.role not in checklist.roles:
                 continue
-            asked = catalogue.asked(checklist, participant.role)
+            theirs = skipped
+            if per_participant:
+                theirs = _skipped_for(catalogue, checklist, chosen, own, participant.id)
+            asked = catalogue.asked(checklist, participant.role, theirs)
             if asked.items:
-                targets.append((ChecklistTarget(checklist, participant), asked))
+                targets.append((ChecklistTarget(checklist, participant, theirs), asked))
     return targets
+
+
+Plan = tuple[tuple[Checklist, frozenset[str]], ...]
+_PLANS = 1024
+
+
+def _plan(catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]) -> Plan:
+    """The checklists that apply, each with the ids of its items that do not (for the
+    case). Worked out once per state of the answers the conditions read: cases share a
+    few patterns of case facts, and an index rebuild reads every case."""
+    signature = _signature(catalogue.condition_keys, chosen)
+    found = catalogue.plans.get(signature)
+    if found is None:
+        found = tuple(
+            (checklist, _skipped(catalogue, checklist, chosen))
+            for checklist in catalogue.checklists
+            if _applies(checklist, chosen)
+        )
+        if len(catalogue.plans) >= _PLANS:
+            catalogue.plans.clear()
+        catalogue.plans[signature] = found
+    return found  # type: ignore[return-value]
+
+
+def _signature(
+    keys: Sequence[tuple[str, str]], values: Mapping[tuple[str, str], list[Value]]
+) -> tuple[object, ...]:
+    """The answers (of ``values``) to the items a set of conditions reads, as a key."""
+    if not values:  # a case with no answers yet
+        return ()
+    return tuple(tuple(values.get(key, ())) for key in keys)
+
+
+def _skipped_for(
+    catalogue: Catalogue,
+    checklist: Checklist,
+    chosen: dict[tuple[str, str], list[Value]],
+    own: dict[tuple[str, str, str | None], list[Value]] | None,
+    participant_id: str,
+) -> frozenset[str]:
+    """:func:`_skipped` for one participant, worked out once per state of what the
+    checklist's conditions read (every answer, and the participant's own)."""
+    conditions = catalogue.conditions(checklist)
+    theirs = tuple(
+        tuple((own or {}).get((c.rule.checklist_id, c.rule.item_id, participant_id), ()))
+        for c in conditions
+        if c.per_participant
+    )
+    shared = tuple(
+        tuple(chosen.get((c.rule.checklist_id, c.rule.item_id), ()))
+        for c in conditions
+        if not c.per_participant
+    )
+    key = ("participant", checklist.id, shared, theirs)
+    found = catalogue.plans.get(key)
+    if found is None:
+        found = _skipped(catalogue, checklist, chosen, own, participant_id)
+        if len(catalogue.plans) >= _PLANS:
+            catalogue.plans.clear()
+        catalogue.plans[key] = found
+    return found  # type: ignore[return-value]
+
+
+def skipped_items(
+    catalogue: Catalogue,
+    checklist: Checklist,
+    answers: Iterable[AnswerFact],
+    participant_id: str | None = None,
+) -> frozenset[str]:
+    """Ids of the checklist's items that do not apply now (``applies_when``), for the
+    case (``participant_id`` None) or for one participant.
+
+    Args:
+        catalogue: The loaded checklists.
+        checklist: The checklist.
+        answers: The case's current answers (the conditions read them).
+        participant_id: The participant the checklist is answered for, if any: a
+            condition on a participant's item reads that participant's own answer.
+    """
+    if not catalogue.conditional(checklist):
+        return frozenset()
+    current = current_answers(catalogue, answers)
+    return _skipped(catalogue, checklist, _chosen(current), _own(current), participant_id)
+
+
+def _skipped(
+    catalogue: Catalogue,
+    checklist: Checklist,
+    chosen: dict[tuple[str, str], list[Value]],
+    own: dict[tuple[str, str, str | None], list[Value]] | None = None,
+    participant_id: str | None = None,
+) -> frozenset[str]:
+    """The ids of the conditional items whose condition does not hold. For a participant,
+    a condition on a participant item reads only that participant's answer; otherwise
+    (and for the case) it reads every answer to the item."""
+    conditions = catalogue.conditions(checklist)
+    if not conditions:
+        return frozenset()
+    skipped: list[str] = []
+    for condition in conditions:
+        rule = condition.rule
+        values: Sequence[Value] = chosen.get((rule.checklist_id, rule.item_id), ())
+        if participant_id is not None and own is not None and condition.per_participant:
+            values = own.get((rule.checklist_id, rule.item_id, participant_id), ())
+        if not _holds_for(rule, values):
+            skipped.extend(condition.item_ids)
+    return frozenset(skipped)
+
+
+def known_not_to_apply(
+    catalogue: Catalogue,
+    current: Sequence[AnsweredItem],
+    among: Sequence[AnsweredItem] | None = None,
+) -> set[tuple[str, str]]:
+    """The (checklist, item) pairs with an answer whose checklist or item is known not to
+    apply: a condition that does not hold on answers given, not one merely not known yet.
+
+    Args:
+        catalogue: The loaded checklists.
+        current: The case's :func:`current_answers` (the conditions read them).
+        among: The answers to look at; default all of ``current``.
+    """
+    del catalogue  # the answers carry their checklists and items
+    chosen = _chosen(current)
+    out: set[tuple[str, str]] = set()
+    for entry in current if among is None else among:
+        rules = (entry.checklist.applies_when, entry.item.applies_when)
+        for rule in rules:
+            if rule is None:
+                continue
+            values = chosen.get((rule.checklist_id, rule.item_id), ())
+            if any(_known(value) for value in values) and not _holds_for(rule, values):
+                out.add((entry.checklist.id, entry.item.id))
+    return out
+
+
+def _own(current: Iterable[AnsweredItem]) -> dict[tuple[str, str, str | None], list[Value]]:
+    """The current answers' values per (checklist, item, participant)."""
+    own: dict[tuple[str, str, str | None], list[Value]] = {}
+    for entry in current:
+        key = (entry.checklist.id, entry.item.id, entry.answer.participant_id)
+        own.setdefault(key, []).append(entry.answer.value)
+    return own
 
 
 def progress(
@@ -443,7 +616,7 @@ def target_progress(
     return _progress(
         by_target.get((target.checklist.id, target.participant_id)),
         target,
-        catalogue.asked(target.checklist, role),
+        catalogue.asked(target.checklist, role, target.skipped),
     )
 
 
@@ -504,13 +677,28 @@ def _chosen(current: Iterable[AnsweredItem]) -> dict[tuple[str, str], list[Value
 
 def _applies(checklist: Checklist, chosen: dict[tuple[str, str], list[Value]]) -> bool:
     rule = checklist.applies_when
-    if rule is None:
+    return rule is None or _holds_on(rule, chosen)
+
+
+def _holds_on(rule: AppliesWhen, chosen: dict[tuple[str, str], list[Value]]) -> bool:
+    return _holds_for(rule, chosen.get((rule.checklist_id, rule.item_id), ()))
+
+
+def _holds_for(rule: AppliesWhen, values: Sequence[Value]) -> bool:
+    """Whether a condition holds: one of ``values`` (the current answers to its item) is
+    one of ``any_of``, or (``if_not_known = "ask"``) none of them is known yet."""
+    if not values:  # most conditions of most cases
+        return rule.if_not_known == "ask"
+    if any(same_answer(value, each) for value in values for each in rule.any_of):
         return True
-    return any(
-        same_answer(value, each)
-        for value in chosen.get((rule.checklist_id, rule.item_id), ())
-        for each in rule.any_of
-    )
+    return rule.if_not_known == "ask" and not any(_known(value) for value in values)
+
+
+def _known(value: Value) -> bool:
+    """Whether an answer states something (not None, empty text or "unknown")."""
+    if value is None or value is False:
+        return False
+    return not (isinstance(value, str) and value.strip() in ("", "unknown"))
 
 
 def _reason(entry: AnsweredItem, why: str) -> FlagReason:

@@ -25,6 +25,7 @@ from rjfacil import paths
 from rjfacil.checklists.catalogue import Catalogue, catalogue_order
 from rjfacil.checklists.locate import builtin_dir
 from rjfacil.checklists.schema import (
+    AppliesWhen,
     Checklist,
     ChecklistExtension,
     FlagDef,
@@ -362,22 +363,43 @@ def _extend(each: _Parsed, checklists: dict[str, Checklist], problems: list[Prob
 
 
 def _applies_when_problem(checklist: Checklist, checklists: dict[str, Checklist]) -> str | None:
-    rule = checklist.applies_when
-    if rule is None:
-        return None
+    """The first thing wrong with the checklist's condition or its items' conditions."""
+    if checklist.applies_when is not None:
+        message = _condition_problem(checklist.applies_when, checklists)
+        if message:
+            return f"applies_when: {message}"
+    for item in checklist.items:
+        if item.applies_when is None:
+            continue
+        if item.applies_when.item == f"{checklist.id}.{item.id}":
+            return f"item '{item.id}': applies_when names the item itself"
+        message = _condition_problem(item.applies_when, checklists)
+        if message:
+            return f"item '{item.id}': applies_when: {message}"
+    for item in checklist.items:
+        for rule in item.flags:
+            if rule.applies_when is None:
+                continue
+            message = _condition_problem(rule.applies_when, checklists)
+            if message:
+                return f"item '{item.id}': flag '{rule.flag}': applies_when: {message}"
+    return None
+
+
+def _condition_problem(rule: AppliesWhen, checklists: dict[str, Checklist]) -> str | None:
     other = checklists.get(rule.checklist_id)
     if other is None:
-        return f"applies_when: there is no checklist '{rule.checklist_id}'"
+        return f"there is no checklist '{rule.checklist_id}'"
     item = other.item(rule.item_id)
     if item is None:
-        return f"applies_when: the checklist '{rule.checklist_id}' has no item '{rule.item_id}'"
+        return f"the checklist '{rule.checklist_id}' has no item '{rule.item_id}'"
     allowed = item.fixed_answers()
     if allowed is None:
-        return f"applies_when: '{rule.item}' is a {item.kind} item, which has no fixed answers"
+        return f"'{rule.item}' is a {item.kind} item, which has no fixed answers"
     for value in rule.any_of:
         if not any(same_answer(value, each) for each in allowed):
             shown = ", ".join(repr(each) for each in allowed)
-            return f"applies_when: {value!r} is not an answer to '{rule.item}' (use {shown})"
+            return f"{value!r} is not an answer to '{rule.item}' (use {shown})"
     return None
 
 

@@ -164,43 +164,24 @@ class ItemDeadline(_Model):
         return value
 
 
-class FlagRule(_Model):
-    """A flag an item raises when its answer is one of ``when``."""
-
-    flag: Id
-    when: list[AnswerValue] = Field(min_length=1)
-    why: Text
-    only_if: Id | None = None
-    """Raise it only while this other flag is raised (by rules without a condition)."""
-    unless: Id | None = None
-    """Raise it only while this other flag is not raised (by rules without a condition)."""
-
-    @property
-    def conditional(self) -> bool:
-        """Whether the rule depends on another flag."""
-        return self.only_if is not None or self.unless is not None
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _when_answers(cls, value: Any) -> Any:
-        return _answer_list(value, "when")
-
-    @field_validator("flag", "only_if", "unless")
-    @classmethod
-    def _known_flag(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None:
-            return value
-        known = (info.context or {}).get("flag_ids")
-        if known is not None and value not in known:
-            raise ValueError(f"unknown flag {value!r} (not in flags.toml)")
-        return value
-
-
 class AppliesWhen(_Model):
-    """Offer the checklist only when the answer to ``item`` is one of ``any_of``."""
+    """When a checklist or an item applies: while the answer to ``item`` is one of ``any_of``.
+
+    ``if_not_known`` says what holds while that answer is not known yet (unanswered, or
+    answered "unknown"): "skip" (the default) leaves the checklist or item out until it
+    is known; "ask" asks it, so nothing is hidden on a guess.
+    """
 
     item: str
     any_of: list[AnswerValue] = Field(min_length=1)
+    if_not_known: Literal["ask", "skip"] = "skip"
+
+    @field_validator("if_not_known", mode="before")
+    @classmethod
+    def _known_if_not_known(cls, value: Any) -> Any:
+        if value not in ("ask", "skip"):
+            raise ValueError(f'if_not_known must be "ask" or "skip", not {value!r}')
+        return value
 
     @field_validator("item")
     @classmethod
@@ -225,6 +206,41 @@ class AppliesWhen(_Model):
     @property
     def item_id(self) -> str:
         return self.item.split(".")[1]
+
+
+class FlagRule(_Model):
+    """A flag an item raises when its answer is one of ``when``."""
+
+    flag: Id
+    when: list[AnswerValue] = Field(min_length=1)
+    why: Text
+    only_if: Id | None = None
+    """Raise it only while this other flag is raised (by rules without a condition)."""
+    unless: Id | None = None
+    """Raise it only while this other flag is not raised (by rules without a condition)."""
+    applies_when: AppliesWhen | None = None
+    """Raise it only while this condition on the case's answers holds (an HMPPS duty on
+    the HMPPS route, say)."""
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the rule depends on another flag."""
+        return self.only_if is not None or self.unless is not None
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when_answers(cls, value: Any) -> Any:
+        return _answer_list(value, "when")
+
+    @field_validator("flag", "only_if", "unless")
+    @classmethod
+    def _known_flag(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        known = (info.context or {}).get("flag_ids")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown flag {value!r} (not in flags.toml)")
+        return value
 
 
 class _Scoped(_Model):
@@ -270,6 +286,8 @@ class Item(_Scoped):
     deadline: ItemDeadline | None = None
     flags: list[FlagRule] = Field(default_factory=list)
     fact: str | None = None
+    applies_when: AppliesWhen | None = None
+    """Ask the item only while this condition holds (checked across files at load)."""
 
     @field_validator("kind", mode="before")
     @classmethod

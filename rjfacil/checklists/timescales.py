@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.checklists.evaluate import AnswerFact, current_answers
+from rjfacil.checklists.evaluate import AnswerFact, current_answers, known_not_to_apply
 from rjfacil.checklists.schema import parse_date
 
 if TYPE_CHECKING:
@@ -90,17 +90,24 @@ def deadlines(catalogue: Catalogue, answers: Iterable[AnswerFact]) -> list[Deadl
     Returns:
         The deadlines, soonest first, each with the date its duty was done, if it was
         (the date answer named by the deadline's ``done_by``, for the same participant).
+        A date on a checklist or item known not to apply to the case (an HMPPS
+        timescale once the route is known to be another service) starts none; while
+        that is not known yet, the date still counts.
     """
     found = []
     current = current_answers(catalogue, answers)
+    starting = [entry for entry in current if entry.item.deadline is not None]
+    if not starting:  # most cases, most of the time
+        return []
+    ruled_out = known_not_to_apply(catalogue, current, starting)
     dates = {
         (e.checklist.id, e.item.id, e.answer.participant_id): parse_date(e.answer.value)
         for e in current
         if e.item.kind == "date"
     }
-    for entry in current:
+    for entry in starting:
         rule = entry.item.deadline
-        if rule is None:
+        if rule is None or (entry.checklist.id, entry.item.id) in ruled_out:
             continue
         start = parse_date(entry.answer.value)
         if start is None:

@@ -55,20 +55,25 @@ def target_progress(case: CaseFile, target: ChecklistTarget) -> TargetProgress:
 
 
 def walk_target(case: CaseFile, checklist_id: str, participant_id: UUID | None) -> ChecklistTarget:
-    """The target a facilitator walks: a checklist, for the case or for one participant.
+    """The target a facilitator walks: a checklist, for the case or for one participant,
+    asking only the items that apply to the case now.
 
     Raises:
         ChecklistError: No such checklist (an organisation's file was removed).
         NotFound: The participant is no longer in the case.
     """
     checklist = case.catalogue.checklist(checklist_id)
+    facts = case.answer_facts()
     if participant_id is None:
-        return ChecklistTarget(checklist)
+        return ChecklistTarget(
+            checklist, None, evaluate.skipped_items(case.catalogue, checklist, facts)
+        )
     wanted = str(participant_id)
     participant = next((p for p in case.participant_facts() if p.id == wanted), None)
     if participant is None:
         raise NotFound("That participant is no longer in the case.")
-    return ChecklistTarget(checklist, participant)
+    skipped = evaluate.skipped_items(case.catalogue, checklist, facts, wanted)
+    return ChecklistTarget(checklist, participant, skipped)
 
 
 def first_unanswered(case: CaseFile, target: ChecklistTarget, after: int = -1) -> int | None:
