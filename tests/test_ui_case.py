@@ -365,7 +365,7 @@ async def test_moving_on_past_a_stop_flag_asks_for_a_reason_and_records_it(
     case.answer("risk", "child_protection", "yes")
     async with case_screen(vault, case.id) as (app, pilot):
         assert "Stop: Child protection concern" in screen_text(app)
-        await press(pilot, "s")
+        await press(pilot, "g")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
         await press(pilot, "enter")
         assert isinstance(app.screen, TextPromptModal)
@@ -374,7 +374,7 @@ async def test_moving_on_past_a_stop_flag_asks_for_a_reason_and_records_it(
         await settle(pilot)
         assert case.case.stage is Stage.REFERRAL
 
-        await press(pilot, "s")
+        await press(pilot, "g")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
         await press(pilot, "enter")
         await paste(pilot, "Referred to children's services today")

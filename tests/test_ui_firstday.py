@@ -405,20 +405,20 @@ async def test_tables_keep_their_columns_after_a_walk_and_a_stage_change(
     two_people(case)
     async with case_screen(vault, case.id, "checklists", size=size) as (app, pilot):
         before = _table_lines(app, "Answered")
-        assert "Referral: Ben Cole (person responsible)" in "\n".join(before), before
+        assert "Risk assessment: Ana Silva (person harme" in "\n".join(before), before
         await press(pilot, "enter")
         assert isinstance(app.screen, ChecklistWalker)
         await press(pilot, "n")
         await press(pilot, "escape")
         assert isinstance(app.screen, CaseScreen)
         after = _table_lines(app, "Answered")
-        assert "Referral: Ben Cole (person responsible)" in "\n".join(after), after
+        assert "Risk assessment: Ana Silva (person harme" in "\n".join(after), after
         await press(pilot, "g")
         app.screen.query_one(OptionList).highlighted = list(Stage).index(Stage.ASSESSMENT)
         await press(pilot, "enter")
         assert case.case.stage is Stage.ASSESSMENT
         after = _table_lines(app, "Answered")
-        assert "Referral: Ben Cole (person responsible)" in "\n".join(after), after
+        assert "Risk assessment: Ana Silva (person harme" in "\n".join(after), after
         await press(pilot, "2")  # the people
         people = _table_lines(app, "Name")
         assert "Ben Cole" in "\n".join(people) and "Role" in people[0], people
