@@ -58,9 +58,10 @@ from rjfacil.views.integrity_words import Backup, Remedy, case_line, vault_line
 from rjfacil.views.merge_words import describe_merge
 from rjfacil.views.summary import (
     ROW_FORMAT,
+    UNCHECKED_TABLES,
     CaseSummary,
-    checked_ids,
     record_id_prefixes,
+    stored_ids,
     summarise,
     summarise_stored,
     unpacked_prefixes,
@@ -801,7 +802,7 @@ class Vault:
         keep the start of every record id: only a case whose row matches (or has no ids,
         being unreadable) is decrypted, to check exactly.
         """
-        ids = set(checked_ids(incoming.records))
+        ids = set(stored_ids(incoming))
         wanted = record_id_prefixes(ids)
         # Every case file has a row (the index is brought up to date at unlock, and every
         # case made or imported since gets one).
@@ -809,7 +810,7 @@ class Vault:
             if other == case_id:
                 continue
             if other in self._open:
-                held = set(checked_ids(self._open[other].document.records))
+                held = set(stored_ids(self._open[other].document))
                 if held & ids:
                     raise _collision()
                 continue
@@ -826,7 +827,7 @@ class Vault:
                 continue
             text_ids = {str(each) for each in ids}
             for table, records in raw.items():
-                if table in ("team", "meta") or not isinstance(records, dict):
+                if table in UNCHECKED_TABLES or not isinstance(records, dict):
                     continue
                 if any(
                     str(r.get("id")) in text_ids for r in records.values() if isinstance(r, dict)

@@ -242,9 +242,8 @@ def encrypt_with_passphrase(
         raise BundleError("The share passphrase is empty: choose one.", Refusal.BAD_PASSPHRASE)
     sealed = agepass.seal(bytes(data), passphrase)
     log_n = _scrypt_log_n(_parse_header(sealed, "the new bundle", limits), "the new bundle")
-    if (
-        log_n is None or log_n > limits.max_scrypt_log_n
-    ):  # pragma: no cover - limits below age's own
+    # Only limits set below age's own work factor can refuse what this wrote.
+    if log_n is None or log_n > limits.max_scrypt_log_n:  # pragma: no cover
         raise BundleError(
             f"The passphrase work factor (2^{log_n}) is above what rjfacil accepts "
             f"(2^{limits.max_scrypt_log_n}); send the bundle to the co-worker's recipient instead.",

@@ -95,15 +95,9 @@ def unpacked_prefixes(packed: str) -> set[bytes]:
     return {data[at : at + size] for at in range(0, len(data) - size + 1, size)}
 
 
-def checked_ids(records: dict[str, dict[UUID, Any]]) -> Iterator[UUID]:
-    """The record ids an import must not reuse from another case: all but the team's."""
-    for table, by_id in records.items():
-        if table not in UNCHECKED_TABLES:
-            yield from by_id
-
-
 def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
-    """:func:`checked_ids` of the known tables as stored, validated or not.
+    """The record ids an import must not reuse from another case (all but the team's), from
+    the known tables as stored, validated or not.
 
     A row rebuilt from a partly read document must list the same ids as the row of the
     case opened in full, so the ids come from the stored records, not the validated ones.
