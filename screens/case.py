@@ -634,20 +634,6 @@ class CaseScreen(Screen[None]):
     def _pane(self, tab_id: str) -> CasePane:
         return self.query_one(f"#pane-{tab_id}", CasePane)
 
-    def _focus_pane(self, tab_id: str, again: bool = True) -> None:
-        """Focus the shown tab's main widget, and check after the next refresh that it
-        kept it: hiding the tab left behind resets the focus, and on a busy machine that
-        can come after the new focus, leaving none (the tab's keys then do nothing)."""
-        if self.active_tab != tab_id:
-            return
-        pane = self._pane(tab_id)
-        focused = self.app.focused
-        if focused is not None and pane in focused.ancestors_with_self:
-            return
-        pane.focus_main()
-        if again:
-            self.call_after_refresh(self._focus_pane, tab_id, False)
-
     def _show_active(self, focus: bool = False) -> None:
         pane = self._pane(self.active_tab)
         if pane.stale:
@@ -662,7 +648,7 @@ class CaseScreen(Screen[None]):
             self._show_active()
         if self._focus_on_show == self.active_tab:
             self._focus_on_show = None
-            self.call_after_refresh(self._focus_pane, self.active_tab)
+            self.call_after_refresh(self._pane(self.active_tab).focus_main)
 
     def on_screen_resume(self) -> None:
         # A table filled while a walker or a dialog was on top was measured hidden: its
