@@ -32,6 +32,7 @@ from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.host import VaultHost
 from screens.readonly import READ_ONLY, ReadOnlyBanner, edits, read_only, refused
 from screens.safe import plain
+from screens.toggles import TICKED, UNTICKED
 from screens.widgets import (
     HELP_IN_FOOTER,
     LOCK_IN_FOOTER,
@@ -607,7 +608,7 @@ def _options(item: Item, value: bool | str | None) -> Content:
         ticked = value is True
         return Content("  ").join(
             [
-                option("space", "☑ Ticked" if ticked else "☐ Not ticked", ticked),
+                option("space", f"{TICKED} Ticked" if ticked else f"{UNTICKED} Not ticked", ticked),
                 option("y/n", "tick / untick", False),
             ]
         )
