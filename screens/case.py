@@ -18,7 +18,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import (
     DataTable,
-    Footer,
     OptionList,
     Static,
     TabbedContent,
@@ -46,6 +45,7 @@ from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
+from screens.footer import KeyFooter
 from screens.form import Choice, Day, EditorModal, Form, Line, Text, changes
 from screens.history import HistoryPane
 from screens.host import VaultHost
@@ -536,7 +536,7 @@ class CaseScreen(Screen[None]):
             for tab_id, title in TABS:
                 with TabPane(title, id=tab_id):
                     yield PANES[tab_id](id=f"pane-{tab_id}")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         try:

@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from rjfacil.errors import RjfacilError
@@ -28,6 +28,7 @@ from rjfacil.sanitize import visible
 from rjfacil.views.dates import ago, relative_day
 from rjfacil.views.deadlines import due_status
 from rjfacil.views.labels import row_flag_labels, search_where_label, stage_label
+from screens.footer import KeyFooter
 from screens.host import VaultHost
 from screens.readonly import ReadOnlyBanner
 from screens.safe import plain
@@ -224,7 +225,7 @@ class CaseListScreen(Screen[None]):
         yield CaseTable(cursor_type="row", zebra_stripes=True, id="cases")
         yield Static(Content("No cases yet. Press n to start one."), id="empty", classes="hidden")
         yield Static("", id="count")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def vault(self) -> Vault | None:
@@ -465,7 +466,7 @@ class SearchScreen(Screen[None]):
             id="search-status",
         )
         yield ResultsTable(cursor_type="row", zebra_stripes=True, id="results")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def vault(self) -> Vault | None:

@@ -13,10 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from rjfacil.errors import RjfacilError
 from rjfacil.views.merge_words import ConflictView, conflict_view
+from screens.footer import KeyFooter
 from screens.readonly import ReadOnlyBanner, refused
 from screens.safe import plain
 
@@ -59,7 +60,7 @@ class ConflictsScreen(Screen[None]):
         yield ReadOnlyBanner()
         yield Static(Content(""), id="conflicts-status")
         yield VerticalScroll(id="conflicts-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_list()

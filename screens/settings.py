@@ -16,10 +16,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, RadioSet, Static
+from textual.widgets import Button, Header, Input, RadioSet, Static
 
 from rjfacil.errors import RjfacilError
 from rjfacil.settings import THEMES, Settings, load_settings
+from screens.footer import KeyFooter
 from screens.host import VaultHost
 from screens.readonly import ReadOnlyBanner, edits
 from screens.safe import plain
@@ -108,7 +109,7 @@ class SettingsScreen(Screen[None]):
                 )
                 yield Static(Content(self._recipient()), id="recipient")
                 yield Button(Content("Copy"), id="copy-recipient")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def vault(self) -> Vault | None:

@@ -18,9 +18,10 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
+from screens.footer import KeyFooter
 from screens.safe import plain
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class UnlockScreen(Screen[None]):
                     Content("Demo vault: its passphrase is ") + plain(self._demo),
                     id="demo-hint",
                 )
-        yield Footer()
+        yield KeyFooter()
 
     # -- from the app --------------------------------------------------------------
 
@@ -357,7 +358,7 @@ class CreateVaultScreen(Screen[Created]):
             yield Static("", id="message")
             with Horizontal(id="create-buttons"):
                 yield Button(Content("Create the vault"), id="create", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._learn_minimum()
@@ -510,7 +511,7 @@ class RecoveryCodeScreen(Screen[None]):
                 classes="recovery-text",
             )
             yield Static(Content("Press c when it is stored safely."), id="recovery-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def action_stored(self) -> None:
         self._code = ""

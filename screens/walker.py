@@ -16,7 +16,7 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import DATE_FORMS, DATE_HINT, parse_day, show_when
@@ -29,6 +29,7 @@ from rjfacil.views.progress import (
     walk_target,
 )
 from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.footer import KeyFooter
 from screens.host import VaultHost
 from screens.readonly import READ_ONLY, ReadOnlyBanner, edits, read_only, refused
 from screens.safe import plain
@@ -219,7 +220,7 @@ class ChecklistWalker(Screen[None]):
             yield Static(id="walk-answer")
             yield Static(id="walk-status")
             yield FlagBanner(id="walk-flags")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         try:

@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
 
 from rjfacil.workspace import Vault
 from screens.case import TABS, CaseScreen
+from screens.footer import KeyFooter
 from tests.pilot_helpers import SIZE, CaseHost, screen_text, settle, squashed, two_people
 
 
@@ -29,3 +35,34 @@ async def test_esc_help_export_and_lock_are_in_the_footer_at_80_columns(
             assert key in shown, (tab, shown)
         # The first keys, in this order, whatever the tab.
         assert shown.startswith("esc Cases f1 Help x Export ^l Lock"), shown
+
+
+class _Notes(Static, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "new_note", "New note")]
+
+
+class _Fields(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+l", "lock", "Lock")]
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="first")
+        yield Input(id="second")
+        yield _Notes("notes", id="notes")
+        yield KeyFooter()
+
+
+async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() -> None:
+    app = _Fields()
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_focus(app.query_one("#first"))
+        await settle(pilot)
+        keys = list(app.query_one(KeyFooter).children)
+        app.set_focus(app.query_one("#second"))
+        await settle(pilot)
+        # The same keys on show: the footer is not rebuilt (and does not flicker).
+        assert list(app.query_one(KeyFooter).children) == keys
+        assert "n New note" not in squashed(screen_text(app).splitlines()[-1])
+        app.set_focus(app.query_one("#notes"))
+        await settle(pilot)
+        shown = squashed(screen_text(app).splitlines()[-1])
+        assert "n New note" in shown and "^l Lock" in shown, shown
