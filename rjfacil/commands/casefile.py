@@ -32,6 +32,9 @@ from rjfacil.casedoc.model import (
     ConflictResolution,
     Consent,
     ConsentPurpose,
+    Decision,
+    DecisionOutcome,
+    DecisionPoint,
     Facilitator,
     FlagOverride,
     Letter,
@@ -85,6 +88,12 @@ MESSAGES = {
     "empty_risk": "Describe the risk first.",
     "no_name": "A participant needs a name (or the name they are known by).",
     "no_date": "The consent needs the date it was given or withdrawn.",
+    "decision_reason": "A decision needs its reason: say why it was taken.",
+    "decision_by": "Not saved: a decision is taken by someone in the case's team.",
+    "decision_date": "A decision needs the date it was taken, not a day still to come.",
+    "oversight_pair": "Give both the manager who gave oversight and the date they gave it.",
+    "oversight_hmpps": "This case came through HMPPS: record the manager who gave oversight, "
+    "and when (HMPPS 4.4, 4.21, 4.22).",
 }
 
 
@@ -423,6 +432,18 @@ class CaseFile:
     @property
     def overrides(self) -> list[FlagOverride]:
         return sorted(self._records["flag_overrides"].values(), key=lambda o: o.created_at)  # type: ignore[arg-type]
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """Every suitability and go/no-go decision, oldest first (a later one at the same
+        point supersedes an earlier one)."""
+        return sorted(self._records["decisions"].values(), key=lambda d: d.created_at)  # type: ignore[arg-type]
+
+    @property
+    def on_hmpps_route(self) -> bool:
+        """Whether the case facts say the case came through HMPPS (HMPPS 1.4)."""
+        route = self.answers().get(("facts", "route", None))
+        return route is not None and route.value == "hmpps"
 
     @property
     def audit_log(self) -> list[AuditEntry]:
@@ -1071,6 +1092,53 @@ class CaseFile:
         verb = "cleared" if cleared else "restored"
         self._commit(f"{verb} the flag {flag}", [("flag_overrides", override)])
         return override
+
+    def record_decision(
+        self,
+        point: DecisionPoint | str,
+        outcome: DecisionOutcome | str,
+        decided_by: UUID,
+        decided_on: date,
+        reason: str,
+        oversight_by: UUID | None = None,
+        oversight_on: date | None = None,
+    ) -> Decision:
+        """Record a suitability or go/no-go decision: who in the team took it, when, why;
+        and the manager who gave oversight and when (required on the HMPPS route: HMPPS
+        4.4, 4.21, 4.22). A decision is never edited: a new one at the same point
+        supersedes it.
+
+        Raises:
+            RjfacilError: No reason, a decider outside the team, a day to come, or
+                oversight half given (or missing on the HMPPS route); nothing is written.
+        """
+        if not reason.strip():
+            raise RjfacilError(MESSAGES["decision_reason"])
+        team = {m.id for m in self.team} | {self.owner.id}
+        if decided_by not in team or (oversight_by is not None and oversight_by not in team):
+            raise RjfacilError(MESSAGES["decision_by"])
+        today = clock.today()
+        if decided_on > today or (oversight_on is not None and oversight_on > today):
+            raise RjfacilError(MESSAGES["decision_date"])
+        if (oversight_by is None) != (oversight_on is None):
+            raise RjfacilError(MESSAGES["oversight_pair"])
+        if oversight_by is None and self.on_hmpps_route:
+            raise RjfacilError(MESSAGES["oversight_hmpps"])
+        decision = self._new(
+            Decision,
+            point=point,
+            outcome=outcome,
+            decided_by=decided_by,
+            decided_on=decided_on,
+            reason=reason.strip(),
+            oversight_by=oversight_by,
+            oversight_on=oversight_on,
+        )
+        self._commit(
+            f"recorded a decision ({decision.point.value}: {decision.outcome.value})",
+            [("decisions", decision)],
+        )
+        return decision
 
     def record_export(
         self,

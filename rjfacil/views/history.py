@@ -20,6 +20,7 @@ from rjfacil.casedoc.model import (
     Answer,
     AuditEntry,
     Consent,
+    Decision,
     FlagOverride,
     Note,
     NoteRevision,
@@ -28,6 +29,7 @@ from rjfacil.casedoc.model import (
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
+from rjfacil.views.decisions import decision_sentence
 from rjfacil.views.labels import flag_label
 from rjfacil.views.redaction import Redactor, redactor_for
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
@@ -242,6 +244,14 @@ def _note(case: CaseFile, match: re.Match[str], record: Record | None, redactor:
     return ""
 
 
+def _decision(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if isinstance(record, Decision):
+        return decision_sentence(case, record, redactor)
+    return "recorded a decision"
+
+
 _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_ANSWERED, _answered),
     (_CASE_UPDATE_PAST_BLOCKING, _case_update_past_blocking),
@@ -250,4 +260,5 @@ _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_CONSENT, _consent),
     (re.compile(r"^(added|updated|removed) a participant\b.*$"), _about_participant),
     (re.compile(r"^added a note$"), _note),
+    (re.compile(r"^recorded a decision \(.*\)$"), _decision),
 ]
