@@ -31,6 +31,7 @@ from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
 from rjfacil.views.dates import day_input, show_day
 from rjfacil.views.deadlines import due_dates, met_timescales
+from rjfacil.views.decisions import decision_lines, waiting_for_decision
 from rjfacil.views.flags import explanations, flags
 from rjfacil.views.labels import (
     checklist_stage_label,
@@ -44,6 +45,7 @@ from rjfacil.views.next_steps import NextStep, next_steps
 from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
+from screens.decisions import DecisionEditor
 from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
 from screens.form import Choice, Day, EditorModal, Form, Line, Text, changes
@@ -154,9 +156,17 @@ class OverviewPane(CasePane):
         Binding(
             "o",
             "override",
-            "Clear flag",
+            "Clear",
             id="overview.override",
             tooltip="Record a decision to clear a flag (or restore one), with its reason",
+        ),
+        Binding(
+            "d",
+            "decision",
+            "Decision",
+            id="overview.decision",
+            tooltip="Record a suitability or go/no-go decision: who, when, why, and the "
+            "manager's oversight",
         ),
         Binding(
             "e",
@@ -176,6 +186,8 @@ class OverviewPane(CasePane):
             yield NextSteps(id="ov-next")
             yield Static(Content("People"), classes="ov-heading")
             yield Static(id="ov-people")
+            yield Static(Content("Decisions"), classes="ov-heading")
+            yield Static(id="ov-decisions")
             yield FlagBanner(id="ov-flags")
 
     def show(self, case: CaseFile) -> None:
@@ -288,6 +300,8 @@ class OverviewPane(CasePane):
             else Content.styled("No one added yet (People tab, a adds).", "$foreground-muted")
         )
 
+        self.query_one("#ov-decisions", Static).update(decisions_content(case))
+
     @on(OptionList.OptionSelected, "#ov-next")
     def _walk(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -342,6 +356,15 @@ class OverviewPane(CasePane):
         )
 
     @edits
+    def action_decision(self) -> None:
+        def saved(decision: object) -> None:
+            if decision is not None:
+                self.notify("Decision recorded.", markup=False)
+                self.changed()
+
+        self.app.push_screen(DecisionEditor(self.case), callback=saved)
+
+    @edits
     def action_details(self) -> None:
         def saved(case: Case | None) -> None:
             if case is not None:
@@ -349,6 +372,34 @@ class OverviewPane(CasePane):
                 self.changed()
 
         self.app.push_screen(CaseDetailsEditor(self.case), callback=saved)
+
+
+def decisions_content(case: CaseFile) -> Content:
+    """The overview's decisions: the current one at each point, then those still waiting."""
+    lines = []
+    for line in decision_lines(case):
+        if not line.current:
+            continue
+        said = f"{line.decided_by}, {line.decided_on}: {line.reason}"
+        if line.oversight:
+            said += f" ({line.oversight})"
+        lines.append(
+            Content.assemble(
+                (f"{line.point}: ", "bold"),
+                (line.outcome, "bold"),
+                " — ",
+                plain(said, single_line=True),
+            )
+        )
+    waiting = waiting_for_decision(case)
+    if waiting:
+        lines.append(
+            Content.styled(
+                "No decision yet: " + ", ".join(w.lower() for w in waiting) + " (d records one).",
+                "$foreground-muted",
+            )
+        )
+    return Content("\n").join(lines)
 
 
 class ChecklistsPane(CasePane):

@@ -152,3 +152,44 @@ def test_the_supervisor_summary_has_a_decisions_section(vault: Vault) -> None:
     assert decision["outcome"] == "Go ahead"
     assert decision["reason"] == "Safe to contact."
     assert data["decisions_waiting"] == ["Before any direct communication", "Before a meeting"]
+
+
+def test_a_manager_named_for_the_first_time_joins_the_team_as_line_manager(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-DEC-10")
+    case.answer("facts", "route", "hmpps")
+    decision = case.record_decision(
+        "first_contact", "go", vault.owner.id, DAY, "Oversight given.", "Lee Manager", DAY
+    )
+    assert case.person_label(decision.oversight_by) == "Lee Manager (line manager)"
+
+
+async def test_d_on_the_overview_records_a_decision_and_the_overview_shows_it(
+    vault: Vault,
+) -> None:
+    """The flow a facilitator follows: d (shown in the footer), the reason typed, Ctrl+S;
+    the overview then says the decision, who took it and why."""
+    from textual.widgets import TextArea
+
+    from screens.decisions import DecisionEditor
+    from tests.pilot_helpers import case_screen, open_with, paste, press, screen_text, squashed
+
+    case = vault.new_case("RJ-DEC-UI")
+    async with case_screen(vault, case.id) as (app, pilot):
+        footer = squashed(screen_text(app))
+        assert "d Decision" in footer, footer[-300:]
+        editor = await open_with(pilot, "d", DecisionEditor)
+        editor.query_one("#dec-reason", TextArea).focus()
+        await paste(pilot, "Both willing; risk assessments read.")
+        await press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, DecisionEditor)
+        scroll = app.screen.query_one("#overview-scroll")
+        scroll.scroll_to_widget(app.screen.query_one("#ov-decisions"), animate=False, top=True)
+        await press(pilot)
+        shown = squashed(screen_text(app))
+        assert "Before first contact: Go ahead" in shown
+        assert "Both willing; risk assessments read." in shown
+    assert [d.reason for d in vault.open_case(case.id).decisions] == [
+        "Both willing; risk assessments read."
+    ]

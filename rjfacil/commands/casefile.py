@@ -1100,13 +1100,14 @@ class CaseFile:
         decided_by: UUID,
         decided_on: date,
         reason: str,
-        oversight_by: UUID | None = None,
+        oversight_by: UUID | str | None = None,
         oversight_on: date | None = None,
     ) -> Decision:
         """Record a suitability or go/no-go decision: who in the team took it, when, why;
         and the manager who gave oversight and when (required on the HMPPS route: HMPPS
         4.4, 4.21, 4.22). A decision is never edited: a new one at the same point
-        supersedes it.
+        supersedes it. ``oversight_by`` is a team member's id, or a name: the team member
+        of that name, added to the team as a line manager if the case has none.
 
         Raises:
             RjfacilError: No reason, a decider outside the team, a day to come, or
@@ -1114,7 +1115,10 @@ class CaseFile:
         """
         if not reason.strip():
             raise RjfacilError(MESSAGES["decision_reason"])
-        team = {m.id for m in self.team} | {self.owner.id}
+        named: list[Change] = []
+        if isinstance(oversight_by, str):
+            oversight_by, named = self._team_member_named(oversight_by, TeamRole.LINE_MANAGER)
+        team = {m.id for m in self.team} | {self.owner.id} | {r.id for _, r in named}
         if decided_by not in team or (oversight_by is not None and oversight_by not in team):
             raise RjfacilError(MESSAGES["decision_by"])
         today = clock.today()
@@ -1136,7 +1140,7 @@ class CaseFile:
         )
         self._commit(
             f"recorded a decision ({decision.point.value}: {decision.outcome.value})",
-            [("decisions", decision)],
+            [("decisions", decision), *named],
         )
         return decision
 
