@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 from rjfacil.casedoc.model import Case
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
-from rjfacil.views.dates import day_input, show_day
+from rjfacil.views.dates import day_input, parse_day, show_day, today_input
 from rjfacil.views.deadlines import due_dates, met_timescales
 from rjfacil.views.decisions import decision_lines, waiting_for_decision
 from rjfacil.views.flags import explanations, flags
@@ -351,8 +351,35 @@ class OverviewPane(CasePane):
         )
         if reason is None:
             return
+        manager: str | None = None
+        on = None
+        if state.raised and state.flag.needs_manager:
+            # A manager's decision (managerial oversight, a Stop flag): who, when, why.
+            manager = await self.app.push_screen_wait(
+                TextPromptModal(
+                    "Who cleared it? (the manager's name)",
+                    help="A flag like this is cleared by a manager's decision.",
+                )
+            )
+            if manager is None:
+                return
+            error = ""
+            while on is None:
+                typed = await self.app.push_screen_wait(
+                    TextPromptModal("On which day?", value=today_input(), error=error)
+                )
+                if typed is None:
+                    return
+                try:
+                    on = parse_day(typed)
+                except ValueError as bad:
+                    error = str(bad)
+                else:
+                    error = "" if on else "Give the day it was cleared."
         self.save_change(
-            lambda: self.case.override_flag(state.flag.id, reason, cleared=state.raised)
+            lambda: self.case.override_flag(
+                state.flag.id, reason, cleared=state.raised, cleared_by=manager, cleared_on=on
+            )
         )
 
     @edits

@@ -272,11 +272,17 @@ class AgreementAction(MutableRecord):
 
 
 class FlagOverride(Record):
-    """A recorded, attributed decision to clear (or restore) a flag, with its reason."""
+    """A recorded, attributed decision to clear (or restore) a flag, with its reason.
+
+    A flag that needs a manager (managerial oversight, every blocking flag) is cleared
+    only with who cleared it (``cleared_by``, a team member) and when (``cleared_on``).
+    """
 
     flag: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     cleared: bool = True
     reason: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    cleared_by: UUID | None = None
+    cleared_on: date | None = None
 
 
 class DecisionPoint(StrEnum):

@@ -553,7 +553,7 @@ class CaseFile:
                 flag=o.flag,
                 cleared=o.cleared,
                 reason=o.reason,
-                by=self.author(o.created_by),
+                by=self.person_name(o.cleared_by) if o.cleared_by else self.author(o.created_by),
                 at=o.created_at,
             )
             for o in self.overrides
@@ -1082,15 +1082,50 @@ class CaseFile:
         self._commit("updated an agreement action", [("actions", edited)])
         return edited
 
-    def override_flag(self, flag: str, reason: str, cleared: bool = True) -> FlagOverride:
-        """Clear (or restore) a flag by a recorded, attributed decision with a reason."""
-        if flag not in self.catalogue.flags:
+    def override_flag(
+        self,
+        flag: str,
+        reason: str,
+        cleared: bool = True,
+        cleared_by: UUID | str | None = None,
+        cleared_on: date | None = None,
+    ) -> FlagOverride:
+        """Clear (or restore) a flag by a recorded, attributed decision with a reason.
+
+        A flag that needs a manager (managerial oversight, every blocking flag) is cleared
+        only with the manager who cleared it (a team member's id, or a name: added to the
+        team as line manager if new) and the day they did.
+
+        Raises:
+            RjfacilError: No reason, or a manager's flag cleared without who and when.
+        """
+        definition = self.catalogue.flags.get(flag)
+        if definition is None:
             raise NotFound(f"No flag '{flag}'.")
         if not reason.strip():
             raise RjfacilError("An override needs a reason.")
-        override = self._new(FlagOverride, flag=flag, cleared=cleared, reason=reason)
+        named: list[Change] = []
+        if isinstance(cleared_by, str):
+            cleared_by, named = self._team_member_named(cleared_by, TeamRole.LINE_MANAGER)
+        if cleared and definition.needs_manager and (cleared_by is None or cleared_on is None):
+            raise RjfacilError(
+                f"“{definition.heading}” is cleared by a manager's decision: record who "
+                "cleared it, when, and why."
+            )
+        if cleared_by is not None and not named:
+            self._check_person(cleared_by)
+        if cleared_on is not None and cleared_on > clock.today():
+            raise RjfacilError(MESSAGES["decision_date"])
+        override = self._new(
+            FlagOverride,
+            flag=flag,
+            cleared=cleared,
+            reason=reason,
+            cleared_by=cleared_by,
+            cleared_on=cleared_on,
+        )
         verb = "cleared" if cleared else "restored"
-        self._commit(f"{verb} the flag {flag}", [("flag_overrides", override)])
+        self._commit(f"{verb} the flag {flag}", [("flag_overrides", override), *named])
         return override
 
     def record_decision(

@@ -208,8 +208,14 @@ def _value(field: str, value: str, redactor: Redactor) -> str:
 
 
 def _flag(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
-    said = f"{match.group(1)} the flag “{flag_label(match.group(2))}”"
+    flag = case.catalogue.flags.get(match.group(2))
+    said = f"{match.group(1)} the flag “{flag.heading if flag else flag_label(match.group(2))}”"
     if isinstance(record, FlagOverride):
+        if record.cleared_by is not None:
+            who = redactor.person(record.cleared_by, case.person_name(record.cleared_by))
+            said += f", {match.group(1)} by {who}"
+            if record.cleared_on is not None:
+                said += f" on {show_day(record.cleared_on)}"
         said += f": {redactor.text(record.reason)}"
     return said
 
