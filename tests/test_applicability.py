@@ -314,3 +314,27 @@ def test_changed_mind_is_asked_once_for_the_process(
         case.update_case(process=process)
     where = {checklist for checklist, item in asked(case) if item == "changed_mind"}
     assert where == {asked_in}
+
+
+def test_safeguarding_items_apply_only_where_a_participant_is_a_child_or_adult_at_risk(
+    vault: Vault,
+) -> None:
+    """safeguarding (A 2(c) 15: legal requirements, involving parents; A 2(a) 5: refer
+    every child protection concern): referral made, to whom and when; a parent's or
+    carer's consent; an appropriate adult. Asked only when facts.child_or_adult_at_risk
+    is yes."""
+    case = letter_case(vault, "RJ-F9")
+    assert not any(checklist == "safeguarding" for checklist, _ in asked(case))
+    case.answer("facts", "child_or_adult_at_risk", "no")
+    assert not any(checklist == "safeguarding" for checklist, _ in asked(case))
+    case.answer("facts", "child_or_adult_at_risk", "yes")
+    now = asked(case)
+    assert {("safeguarding", "parent_consent"), ("safeguarding", "appropriate_adult")} <= now
+    assert ("safeguarding", "referral_made") in now  # the concern is not known yet: ask
+    assert ("safeguarding", "referral_to") not in now
+    case.answer("safeguarding", "concern", "yes")
+    case.answer("safeguarding", "referral_made", "yes")
+    now = asked(case)
+    assert {("safeguarding", "referral_to"), ("safeguarding", "referral_on")} <= now
+    case.answer("safeguarding", "concern", "no")
+    assert ("safeguarding", "referral_made") not in asked(case)
