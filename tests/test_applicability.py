@@ -60,10 +60,11 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     coworking.co_worked D, facts.agreement_made A 3(c) 1, facts.child_or_adult_at_risk
     A 2(c) 15): 328 items asked before the case facts, 295 with the facts not yet known
     (the HMPPS referral checklist is left out until the route is HMPPS), 248 with them
-    answered."""
+    answered. The missing content added since (issue 11: E 5, E 7, NCJB 3.6.4 while the
+    agreement is not known, NCJB 3.7.5) makes them 299 and 251."""
     case = letter_case(vault, "RJ-F1")
     unknown = case_progress(case).total
-    assert unknown == 295
+    assert unknown == 299
     assert not any(checklist == "referral" for checklist, _ in asked(case))
     # Not known yet: ask rather than hide (co-working D, outcome agreement A 3(c)).
     assert ("coworking", "reasons") in asked(case)
@@ -73,7 +74,9 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     case.answer("facts", "agreement_made", "no")
     case.answer("facts", "child_or_adult_at_risk", "no")
     report = case_progress(case)
-    assert report.total == 248
+    # 251 since the missing content of issue 11 (supervision E 5 and E 7, closure
+    # NCJB 3.7.5): 248 before it.
+    assert report.total == 251
     now = asked(case)
     assert ("coworking", "reasons") not in now  # D: working alone
     assert ("meeting", "cofacilitator_protocol") not in now
@@ -86,6 +89,12 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     assert ("fgc", "child_protection_known") not in now
     assert ("letters", "relayed_as_asked") in now  # A 3(a): the process is letters
     assert ("coworking", "co_worked") in now  # the fact itself stays asked
+    assert ("supervision", "line_manager_relationship") in now  # E 5
+    assert ("supervision", "restorative_supervision") in now  # E 7
+    assert ("closure", "confidential_feedback") in now  # NCJB 3.7.5
+    assert ("followup", "completion_noted") not in now  # NCJB 3.6.4: no agreement
+    assert ("meeting", "communication") not in now  # A 3(b) 6: no meeting
+    assert not any(checklist == "safeguarding" for checklist, _ in now)  # two adults
     # Stages that could never honestly be complete can now be: none asks what does not apply.
     assert not any(
         "Skip if" in item.help or "Skip if" in item.ask
@@ -105,6 +114,10 @@ def test_an_hmpps_case_still_gets_the_hmpps_referral_items(vault: Vault) -> None
     assert ("sensitive", "factor_specific_vulnerability") in now  # HMPPS 4.4 screening
     # The Victim Contact Scheme items (HMPPS 4.6) are asked until it is known not to apply.
     assert ("referral", "vlo_notified") in now
+    assert ("referral", "rehub_applied") in now  # HMPPS 4.5
+    assert ("referral", "panel_decision") in now  # HMPPS 6.17, 6.18
+    assert ("referral", "routed_through_pom") in now  # HMPPS 4.12, 4.13
+    assert ("referral", "victim_request_recorded") in now  # HMPPS 4.18
     case.answer("referral", "person_harmed_in_vcs", "no")
     assert ("referral", "vlo_notified") not in asked(case)
     case.answer("facts", "route", "other_service")
