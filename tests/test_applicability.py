@@ -351,3 +351,22 @@ def test_safeguarding_items_apply_only_where_a_participant_is_a_child_or_adult_a
     assert {("safeguarding", "referral_to"), ("safeguarding", "referral_on")} <= now
     case.answer("safeguarding", "concern", "no")
     assert ("safeguarding", "referral_made") not in asked(case)
+
+
+def test_competence_is_asked_once_the_practitioners_answer_serves_the_supervisor(
+    vault: Vault,
+) -> None:
+    """sensitive.own_competence (B) and supervision.skills_sufficient (E 2: the supervisor
+    identifies it with the practitioner) were the same fact asked twice: the supervision
+    question is asked only until the practitioner's answer is given."""
+    case = letter_case(vault, "RJ-F10")
+    assert ("supervision", "skills_sufficient") in asked(case)
+    case.answer("sensitive", "own_competence", "no")
+    assert ("supervision", "skills_sufficient") not in asked(case)
+    # E 2's support for a sensitive and complex case follows from the one answer.
+    case.answer("sensitive", "motivation_ability_to_harm", "yes")
+    raised = {s.flag.id for s in case_flags(case) if s.raised}
+    assert {"specialist_referral", "co_working_advised"} <= raised
+    assert ("supervision", "support_secured") in asked(case)  # E 2: help secure support
+    case.answer("sensitive", "own_competence", "yes")
+    assert ("supervision", "support_secured") not in asked(case)
