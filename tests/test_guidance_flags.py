@@ -357,7 +357,10 @@ def test_the_demo_has_a_case_with_a_stop_flag_and_a_met_deadline(vault: Vault) -
     rows = {row.reference: row for row in vault.list_cases()}
     case = vault.open_case(rows["RJ-2026-014"].id)
     assert [s.flag.id for s in blocking_flags(case)] == ["child_protection"]
-    assert row_labels(rows["RJ-2026-014"])[0] == "Stop: safeguarding"
+    # One label (issue 11): the case list says what the flag's own title says.
+    heading = case.catalogue.flags["child_protection"].heading
+    assert heading == "Stop: Child protection concern"
+    assert row_labels(rows["RJ-2026-014"])[0] == heading
     [met] = met_timescales(case)
     assert met.reference == "HMPPS 4.3"
     assert met.status().phrase.startswith("met on ")
