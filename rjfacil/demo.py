@@ -16,6 +16,8 @@ from rjfacil import clock
 from rjfacil.casedoc.model import (
     ActionStatus,
     ConsentPurpose,
+    DecisionOutcome,
+    DecisionPoint,
     LetterStatus,
     NoteSource,
     RiskRating,
@@ -148,6 +150,26 @@ def _sensitive_case(vault: Vault) -> None:
     start, done = _deadline_with_done_by(case, "referral")
     case.answer("referral", start.id, (today - timedelta(days=20)).isoformat())
     case.answer("referral", done.id, (today - timedelta(days=12)).isoformat())
+    # Decisions as records (A 2(a) 2, 6): who decided, when, why; on the HMPPS route with
+    # the manager who gave oversight (HMPPS 4.4, 4.22), named here for the first time.
+    case.record_decision(
+        DecisionPoint.FIRST_CONTACT,
+        DecisionOutcome.GO,
+        vault.owner.id,
+        today - timedelta(days=11),
+        "Risk assessments read; probation confirmed both may be contacted.",
+        oversight_by="Rowan Hale",
+        oversight_on=today - timedelta(days=13),
+    )
+    case.record_decision(
+        DecisionPoint.DIRECT_COMMUNICATION,
+        DecisionOutcome.WAIT,
+        vault.owner.id,
+        today - timedelta(days=2),
+        "Not until the child protection concern is referred and the risk reviewed.",
+        oversight_by=next(m.id for m in case.team if m.name == "Rowan Hale"),
+        oversight_on=today - timedelta(days=2),
+    )
     # A concern that stops the case moving on until it is dealt with (A 2(a) 5).
     concern = _item_raising_blocking(case, "risk")
     case.answer(

@@ -348,7 +348,7 @@ def test_risk_review_help_says_only_what_a_2a_7_says(catalogue: Catalogue) -> No
 # -- 11. the demo shows both ------------------------------------------------------------------
 
 
-def test_the_demo_has_a_case_with_a_stop_flag_and_a_met_deadline(vault: Vault) -> None:
+def test_the_demo_has_a_case_with_a_stop_flag_a_manager_decision_and_a_met_deadline(vault: Vault) -> None:
     # risk.child_protection (A 2(a) 5) and referral.referral_made (HMPPS 4.3).
     from rjfacil.demo import fill_demo_vault
     from rjfacil.views.deadlines import met_timescales
@@ -364,6 +364,16 @@ def test_the_demo_has_a_case_with_a_stop_flag_and_a_met_deadline(vault: Vault) -
     [met] = met_timescales(case)
     assert met.reference == "HMPPS 4.3"
     assert met.status().phrase.startswith("met on ")
+    # Issue 11: a recorded manager decision (HMPPS 4.4: oversight, with who and when).
+    from rjfacil.views.decisions import decision_lines
+
+    decisions = decision_lines(case)
+    assert [(d.point, d.outcome) for d in decisions] == [
+        ("Before any direct communication", "Wait"),
+        ("Before first contact", "Go ahead"),
+    ]
+    assert all(d.oversight.startswith("oversight given by Rowan Hale on ") for d in decisions)
+    assert case.person_label(case.decisions[0].oversight_by) == "Rowan Hale (line manager)"
     others = [r for ref, r in rows.items() if ref != "RJ-2026-014"]
     assert not any(flag_label(f).startswith("Stop:") for r in others for f in r.flags)
 
