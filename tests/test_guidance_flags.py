@@ -348,7 +348,9 @@ def test_risk_review_help_says_only_what_a_2a_7_says(catalogue: Catalogue) -> No
 # -- 11. the demo shows both ------------------------------------------------------------------
 
 
-def test_the_demo_has_a_case_with_a_stop_flag_a_manager_decision_and_a_met_deadline(vault: Vault) -> None:
+def test_the_demo_has_a_case_with_a_stop_flag_a_manager_decision_and_a_met_deadline(
+    vault: Vault,
+) -> None:
     # risk.child_protection (A 2(a) 5) and referral.referral_made (HMPPS 4.3).
     from rjfacil.demo import fill_demo_vault
     from rjfacil.views.deadlines import met_timescales
