@@ -270,6 +270,13 @@ def _letter_case(vault: Vault) -> None:
     )
     harmed = case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Taylor Quinn", address_as="Taylor")
+    case.record_decision(
+        DecisionPoint.FIRST_CONTACT,
+        DecisionOutcome.GO,
+        vault.owner.id,
+        today - timedelta(days=40),
+        "No concerns in the referral; the group asked to be contacted by email first.",
+    )
     case.update_case(stage=Stage.COMMUNICATION, process=ProcessType.LETTER)
     case.record_consent(
         harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="written"
@@ -303,6 +310,14 @@ def _follow_up_case(vault: Vault) -> None:
     )
     harmed = case.add_participant(Role.PERSON_HARMED, "Nadia Begum", address_as="Mrs Begum")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Chris Parry", address_as="Chris")
+    for point, days, why in (
+        (DecisionPoint.FIRST_CONTACT, 110, "Assessments read; both may be contacted."),
+        (DecisionPoint.DIRECT_COMMUNICATION, 70, "Both wish to meet; measures agreed."),
+        (DecisionPoint.MEETING, 42, "Risk reviewed after the last home visits: still safe."),
+    ):
+        case.record_decision(
+            point, DecisionOutcome.GO, vault.owner.id, today - timedelta(days=days), why
+        )
     case.update_case(stage=Stage.FOLLOW_UP, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")

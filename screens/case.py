@@ -27,6 +27,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from rjfacil.casedoc.model import Case
+from rjfacil.commands.casefile import no_go_ahead
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
 from rjfacil.views.dates import day_input, parse_day, show_day, today_input
@@ -960,16 +961,14 @@ class CaseScreen(Screen[None]):
             if reason is None:
                 return
         going_on = ""
-        blocking = self.case.blocking_for_move(stage)
-        if blocking:
-            # An absolute limit of the guidance is raised: going on takes a reason, which
-            # the case's history records with the flags.
+        # An absolute limit of the guidance is raised, or a point of the case has no
+        # decision to go ahead: going on takes a reason, which the history records.
+        holding = [flag.heading for flag in self.case.blocking_for_move(stage)]
+        holding += [no_go_ahead(p) for p in self.case.decisions_missing_for_move(stage)]
+        if holding:
             answer = await self.app.push_screen_wait(
                 TextPromptModal(
-                    Content(
-                        "; ".join(flag.heading for flag in blocking)
-                        + f". Move to {stage_label(stage)} anyway?"
-                    ),
+                    Content("; ".join(holding) + f". Move to {stage_label(stage)} anyway?"),
                     help="Give the reason for going on: it is recorded in the case's history.",
                     placeholder="The reason for going on",
                 )

@@ -193,3 +193,30 @@ async def test_d_on_the_overview_records_a_decision_and_the_overview_shows_it(
     assert [d.reason for d in vault.open_case(case.id).decisions] == [
         "Both willing; risk assessments read."
     ]
+
+
+def test_moving_into_communication_without_a_go_ahead_asks_for_a_reason(vault: Vault) -> None:
+    """A gate (A 2(a) 2, 6-8): moving a case into communication between the participants,
+    or later, lists each point with no decision to go ahead; going on takes a reason,
+    which the history records in words."""
+    from rjfacil.errors import BlockingFlagsRaised
+    from rjfacil.vocab import Stage
+
+    case = vault.new_case("RJ-DEC-11")
+    case.update_case(process="letter", stage=Stage.PREPARATION)  # before: no gate
+    case.record_decision("first_contact", "wait", vault.owner.id, DAY, "Ask the supervisor.")
+    with pytest.raises(BlockingFlagsRaised) as raised:
+        case.update_case(stage=Stage.COMMUNICATION)
+    assert raised.value.headings == ["No go-ahead recorded before first contact"]
+    case.update_case(stage=Stage.COMMUNICATION, going_on_because="The supervisor agreed by phone")
+    what = case_history(case)[0].what
+    assert what == (
+        "Changed the stage from Preparation to Communication, although no go-ahead was "
+        "recorded before first contact; the reason given: The supervisor agreed by phone"
+    )
+    other = vault.new_case("RJ-DEC-12")
+    other.update_case(process="face_to_face")
+    for point in ("first_contact", "direct_communication", "meeting"):
+        other.record_decision(point, "go", vault.owner.id, DAY, "Measures in place.")
+    other.update_case(stage=Stage.COMMUNICATION)  # every point has its go-ahead
+    assert other.case.stage is Stage.COMMUNICATION

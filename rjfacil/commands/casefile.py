@@ -97,6 +97,17 @@ MESSAGES = {
 }
 
 
+# The processes with direct communication between participants, and a meeting.
+DIRECT_PROCESSES = frozenset(
+    {ProcessType.FACE_TO_FACE, ProcessType.VIDEO_CONFERENCE, ProcessType.FAMILY_GROUP_CONFERENCE}
+)
+
+
+def no_go_ahead(point: DecisionPoint) -> str:
+    """What a stage move lists for a point with no decision to go ahead."""
+    return f"No go-ahead recorded {point.label.lower()}"
+
+
 # The shortest start of a note's id that names it on the command line.
 MIN_NOTE_PREFIX = 4
 
@@ -788,9 +799,15 @@ class CaseFile:
             fields["reference"] = self.check_reference(str(fields["reference"]))
         stage = Stage(fields.get("stage", self.case.stage))
         blocking = self.blocking_for_move(stage)
+        process = fields.get("process", self.case.process)
+        undecided = self.decisions_missing_for_move(
+            stage, ProcessType(process) if process else None
+        )
         reason = " ".join(going_on_because.split())
-        if blocking and not reason:
-            raise BlockingFlagsRaised([flag.heading for flag in blocking])
+        if (blocking or undecided) and not reason:
+            raise BlockingFlagsRaised(
+                [flag.heading for flag in blocking] + [no_go_ahead(p) for p in undecided]
+            )
         closure = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
             fields["closure_reason"] = None
@@ -815,10 +832,41 @@ class CaseFile:
         changes += self._fact_changes(before, case, members)
         action = _case_change_action(before, case)
         if blocking:
-            ids = ",".join(flag.id for flag in blocking)
-            action += f" despite the blocking flags {ids}: {reason}"
+            action += f" despite the blocking flags {','.join(flag.id for flag in blocking)}"
+        if undecided:
+            action += f" without a go-ahead ({','.join(p.value for p in undecided)})"
+        if blocking or undecided:
+            action += f": {reason}"
         self._commit(action, changes)
         return case
+
+    def decision_points(self, process: ProcessType | None = None) -> list[DecisionPoint]:
+        """The points of this case (with ``process``, else its own) that need a decision:
+        before first contact always; before any direct communication and before a meeting
+        unless the process is known to be indirect (letters, recorded messages, shuttle)."""
+        process = process or self.case.process
+        if process is not None and process not in DIRECT_PROCESSES:
+            return [DecisionPoint.FIRST_CONTACT]
+        return list(DecisionPoint)
+
+    def decisions_missing_for_move(
+        self, stage: Stage | str, process: ProcessType | None = None
+    ) -> list[DecisionPoint]:
+        """The points without a current decision to go ahead that a move to ``stage``
+        would go past: a move into communication between the participants, or later,
+        needs one at each point of the case (A 2(a) 2, 6-8); closing never does."""
+        stage = Stage(stage)
+        order = list(Stage)
+        if (
+            not stage.is_open
+            or order.index(stage) <= order.index(self.case.stage)
+            or order.index(stage) < order.index(Stage.COMMUNICATION)
+        ):
+            return []
+        current = {d.point: d.outcome for d in self.decisions}
+        return [
+            p for p in self.decision_points(process) if current.get(p) is not DecisionOutcome.GO
+        ]
 
     def blocking_for_move(self, stage: Stage | str) -> list[FlagDef]:
         """The raised blocking flags that a move to ``stage`` would go past: none unless

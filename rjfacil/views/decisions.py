@@ -16,16 +16,6 @@ from rjfacil.casedoc.model import Decision, DecisionPoint
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day
 from rjfacil.views.redaction import Redactor, redactor_for
-from rjfacil.vocab import ProcessType
-
-# The processes with direct communication between participants, and a meeting.
-DIRECT = frozenset(
-    {
-        ProcessType.FACE_TO_FACE,
-        ProcessType.VIDEO_CONFERENCE,
-        ProcessType.FAMILY_GROUP_CONFERENCE,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -54,12 +44,8 @@ class DecisionLine:
 
 
 def decision_points(case: CaseFile) -> list[DecisionPoint]:
-    """The points of this case that need a decision: before first contact always; before
-    direct communication and before a meeting unless the process is known to be indirect."""
-    process = case.case.process
-    if process is not None and process not in DIRECT:
-        return [DecisionPoint.FIRST_CONTACT]
-    return list(DecisionPoint)
+    """The points of this case that need a decision (see CaseFile.decision_points)."""
+    return case.decision_points()
 
 
 def oversight_words(case: CaseFile, decision: Decision, redactor: Redactor) -> str:

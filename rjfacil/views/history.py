@@ -21,6 +21,7 @@ from rjfacil.casedoc.model import (
     AuditEntry,
     Consent,
     Decision,
+    DecisionPoint,
     FlagOverride,
     Note,
     NoteRevision,
@@ -37,7 +38,9 @@ from rjfacil.vocab import ClosureReason, ProcessType, Stage
 _ANSWERED = re.compile(r"^answered ([\w-]+)\.([\w-]+)$")
 _CASE_UPDATE = re.compile(r"^updated the case \((.*)\)$")
 _CASE_UPDATE_PAST_BLOCKING = re.compile(
-    r"^updated the case \((.*?)\) despite the blocking flags ([a-z0-9_,]+): (.*)$", re.DOTALL
+    r"^updated the case \((.*?)\)(?: despite the blocking flags ([a-z0-9_,]+))?"
+    r"(?: without a go-ahead \(([a-z_,]+)\))?: (.*)$",
+    re.DOTALL,
 )
 _FLAG = re.compile(r"^(cleared|restored) the flag ([\w-]+)$")
 _CONSENT = re.compile(r"^recorded (consent|a withdrawal of consent) \((.+)\)$")
@@ -174,13 +177,24 @@ def _case_update(
 def _case_update_past_blocking(
     case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
 ) -> str:
-    """A stage move made while a blocking flag was raised, with the reason given."""
+    """A stage move made while a blocking flag was raised, or without a decision to go
+    ahead at a point of the case, with the reason given."""
     said = _case_update(case, match, record, redactor)
-    ids = match.group(2).split(",")
-    flags = ", ".join(f"“{_heading(case, flag_id)}”" for flag_id in ids)
-    verb = "was" if len(ids) == 1 else "were"
-    reason = redactor.text(match.group(3))
-    return f"{said}, although {flags} {verb} raised; the reason given: {reason}"
+    although = []
+    if match.group(2):
+        ids = match.group(2).split(",")
+        flags = ", ".join(f"“{_heading(case, flag_id)}”" for flag_id in ids)
+        although.append(f"{flags} {'was' if len(ids) == 1 else 'were'} raised")
+    if match.group(3):
+        points = []
+        for value in match.group(3).split(","):
+            try:
+                points.append(DecisionPoint(value).label.lower())
+            except ValueError:
+                points.append("a point of the case")
+        although.append("no go-ahead was recorded " + " or ".join(points))
+    reason = redactor.text(match.group(4))
+    return f"{said}, although {' and '.join(although)}; the reason given: {reason}"
 
 
 def _heading(case: CaseFile, flag_id: str) -> str:
