@@ -205,18 +205,17 @@ def summary_document(summary: SupervisorSummary) -> Document:
     )
     decisions: list[Any] = [
         Table(
-            header=("Before", "Decision", "Who and when", "Why", "Manager's oversight"),
+            header=("Decision", "Who and when", "Why", "Manager's oversight"),
             rows=tuple(
                 (
-                    d.point + ("" if d.current else " (superseded)"),
-                    d.outcome,
+                    f"{d.point}: {d.outcome}" + ("" if d.current else " (superseded)"),
                     f"{d.decided_by}, {d.decided_on}",
                     d.reason,
-                    d.oversight or "Not recorded",
+                    d.oversight[:1].upper() + d.oversight[1:] if d.oversight else "Not recorded",
                 )
                 for d in s.decisions
             ),
-            wide=(3,),
+            wide=(0, 2),
             empty="No decisions recorded.",
         )
     ]
