@@ -398,6 +398,7 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.deadlines import due_dates, met_timescales
+    from rjfacil.views.decisions import decision_lines, waiting_for_decision
     from rjfacil.views.flags import explanation_lines, explanations
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
@@ -450,6 +451,19 @@ def cmd_show(args: argparse.Namespace) -> int:
             status = due.status()
             reference = f" ({due.reference})" if due.reference else ""
             print(_line(f"  {status.day:<12} {due.label}{reference}: {status.phrase}"))
+        recorded = [d for d in decision_lines(case) if d.current]
+        print()
+        print("Decisions" if recorded else "Decisions: none recorded")
+        for decision in recorded:
+            oversight = f"; {decision.oversight}" if decision.oversight else ""
+            print(
+                _line(
+                    f"  {decision.point}: {decision.outcome} — {decision.decided_by}, "
+                    f"{decision.decided_on}: {decision.reason}{oversight}"
+                )
+            )
+        for waiting in waiting_for_decision(case):
+            print(_line(f"  {waiting}: no decision yet"))
     return 0
 
 

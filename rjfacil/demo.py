@@ -16,6 +16,8 @@ from rjfacil import clock
 from rjfacil.casedoc.model import (
     ActionStatus,
     ConsentPurpose,
+    DecisionOutcome,
+    DecisionPoint,
     LetterStatus,
     NoteSource,
     RiskRating,
@@ -148,6 +150,26 @@ def _sensitive_case(vault: Vault) -> None:
     start, done = _deadline_with_done_by(case, "referral")
     case.answer("referral", start.id, (today - timedelta(days=20)).isoformat())
     case.answer("referral", done.id, (today - timedelta(days=12)).isoformat())
+    # Decisions as records (A 2(a) 2, 6): who decided, when, why; on the HMPPS route with
+    # the manager who gave oversight (HMPPS 4.4, 4.22), named here for the first time.
+    case.record_decision(
+        DecisionPoint.FIRST_CONTACT,
+        DecisionOutcome.GO,
+        vault.owner.id,
+        today - timedelta(days=11),
+        "Risk assessments read; probation confirmed both may be contacted.",
+        oversight_by="Rowan Hale",
+        oversight_on=today - timedelta(days=13),
+    )
+    case.record_decision(
+        DecisionPoint.DIRECT_COMMUNICATION,
+        DecisionOutcome.WAIT,
+        vault.owner.id,
+        today - timedelta(days=2),
+        "Not until the child protection concern is referred and the risk reviewed.",
+        oversight_by=next(m.id for m in case.team if m.name == "Rowan Hale"),
+        oversight_on=today - timedelta(days=2),
+    )
     # A concern that stops the case moving on until it is dealt with (A 2(a) 5).
     concern = _item_raising_blocking(case, "risk")
     case.answer(
@@ -248,6 +270,13 @@ def _letter_case(vault: Vault) -> None:
     )
     harmed = case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Taylor Quinn", address_as="Taylor")
+    case.record_decision(
+        DecisionPoint.FIRST_CONTACT,
+        DecisionOutcome.GO,
+        vault.owner.id,
+        today - timedelta(days=40),
+        "No concerns in the referral; the group asked to be contacted by email first.",
+    )
     case.update_case(stage=Stage.COMMUNICATION, process=ProcessType.LETTER)
     case.record_consent(
         harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="written"
@@ -281,6 +310,14 @@ def _follow_up_case(vault: Vault) -> None:
     )
     harmed = case.add_participant(Role.PERSON_HARMED, "Nadia Begum", address_as="Mrs Begum")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Chris Parry", address_as="Chris")
+    for point, days, why in (
+        (DecisionPoint.FIRST_CONTACT, 110, "Assessments read; both may be contacted."),
+        (DecisionPoint.DIRECT_COMMUNICATION, 70, "Both wish to meet; measures agreed."),
+        (DecisionPoint.MEETING, 42, "Risk reviewed after the last home visits: still safe."),
+    ):
+        case.record_decision(
+            point, DecisionOutcome.GO, vault.owner.id, today - timedelta(days=days), why
+        )
     case.update_case(stage=Stage.FOLLOW_UP, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")

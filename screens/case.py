@@ -26,10 +26,12 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from rjfacil.casedoc.model import Case
+from rjfacil.commands.casefile import no_go_ahead
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import export_case
-from rjfacil.views.dates import day_input, show_day
+from rjfacil.views.dates import day_input, parse_day, show_day, today_input
 from rjfacil.views.deadlines import due_dates, met_timescales
+from rjfacil.views.decisions import decision_lines, waiting_for_decision
 from rjfacil.views.flags import explanations, flags
 from rjfacil.views.labels import (
     checklist_stage_label,
@@ -43,6 +45,7 @@ from rjfacil.views.next_steps import NextStep, next_steps
 from rjfacil.views.progress import case_progress, stage_progress
 from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
+from screens.decisions import DecisionEditor
 from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
 from screens.footer import KeyFooter
@@ -154,9 +157,17 @@ class OverviewPane(CasePane):
         Binding(
             "o",
             "override",
-            "Clear flag",
+            "Clear",
             id="overview.override",
             tooltip="Record a decision to clear a flag (or restore one), with its reason",
+        ),
+        Binding(
+            "d",
+            "decision",
+            "Decision",
+            id="overview.decision",
+            tooltip="Record a suitability or go/no-go decision: who, when, why, and the "
+            "manager's oversight",
         ),
         Binding(
             "e",
@@ -176,6 +187,8 @@ class OverviewPane(CasePane):
             yield NextSteps(id="ov-next")
             yield Static(Content("People"), classes="ov-heading")
             yield Static(id="ov-people")
+            yield Static(Content("Decisions"), classes="ov-heading")
+            yield Static(id="ov-decisions")
             yield FlagBanner(id="ov-flags")
 
     def show(self, case: CaseFile) -> None:
@@ -288,6 +301,8 @@ class OverviewPane(CasePane):
             else Content.styled("No one added yet (People tab, a adds).", "$foreground-muted")
         )
 
+        self.query_one("#ov-decisions", Static).update(decisions_content(case))
+
     @on(OptionList.OptionSelected, "#ov-next")
     def _walk(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -337,9 +352,45 @@ class OverviewPane(CasePane):
         )
         if reason is None:
             return
+        manager: str | None = None
+        on = None
+        if state.raised and state.flag.needs_manager:
+            # A manager's decision (managerial oversight, a Stop flag): who, when, why.
+            manager = await self.app.push_screen_wait(
+                TextPromptModal(
+                    "Who cleared it? (the manager's name)",
+                    help="A flag like this is cleared by a manager's decision.",
+                )
+            )
+            if manager is None:
+                return
+            error = ""
+            while on is None:
+                typed = await self.app.push_screen_wait(
+                    TextPromptModal("On which day?", value=today_input(), error=error)
+                )
+                if typed is None:
+                    return
+                try:
+                    on = parse_day(typed)
+                except ValueError as bad:
+                    error = str(bad)
+                else:
+                    error = "" if on else "Give the day it was cleared."
         self.save_change(
-            lambda: self.case.override_flag(state.flag.id, reason, cleared=state.raised)
+            lambda: self.case.override_flag(
+                state.flag.id, reason, cleared=state.raised, cleared_by=manager, cleared_on=on
+            )
         )
+
+    @edits
+    def action_decision(self) -> None:
+        def saved(decision: object) -> None:
+            if decision is not None:
+                self.notify("Decision recorded.", markup=False)
+                self.changed()
+
+        self.app.push_screen(DecisionEditor(self.case), callback=saved)
 
     @edits
     def action_details(self) -> None:
@@ -349,6 +400,34 @@ class OverviewPane(CasePane):
                 self.changed()
 
         self.app.push_screen(CaseDetailsEditor(self.case), callback=saved)
+
+
+def decisions_content(case: CaseFile) -> Content:
+    """The overview's decisions: the current one at each point, then those still waiting."""
+    lines = []
+    for line in decision_lines(case):
+        if not line.current:
+            continue
+        said = f"{line.decided_by}, {line.decided_on}: {line.reason}"
+        if line.oversight:
+            said += f" ({line.oversight})"
+        lines.append(
+            Content.assemble(
+                (f"{line.point}: ", "bold"),
+                (line.outcome, "bold"),
+                " — ",
+                plain(said, single_line=True),
+            )
+        )
+    waiting = waiting_for_decision(case)
+    if waiting:
+        lines.append(
+            Content.styled(
+                "No decision yet: " + ", ".join(w.lower() for w in waiting) + " (d records one).",
+                "$foreground-muted",
+            )
+        )
+    return Content("\n").join(lines)
 
 
 class ChecklistsPane(CasePane):
@@ -882,16 +961,14 @@ class CaseScreen(Screen[None]):
             if reason is None:
                 return
         going_on = ""
-        blocking = self.case.blocking_for_move(stage)
-        if blocking:
-            # An absolute limit of the guidance is raised: going on takes a reason, which
-            # the case's history records with the flags.
+        # An absolute limit of the guidance is raised, or a point of the case has no
+        # decision to go ahead: going on takes a reason, which the history records.
+        holding = [flag.heading for flag in self.case.blocking_for_move(stage)]
+        holding += [no_go_ahead(p) for p in self.case.decisions_missing_for_move(stage)]
+        if holding:
             answer = await self.app.push_screen_wait(
                 TextPromptModal(
-                    Content(
-                        "; ".join(flag.heading for flag in blocking)
-                        + f". Move to {stage_label(stage)} anyway?"
-                    ),
+                    Content("; ".join(holding) + f". Move to {stage_label(stage)} anyway?"),
                     help="Give the reason for going on: it is recorded in the case's history.",
                     placeholder="The reason for going on",
                 )

@@ -60,10 +60,11 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     coworking.co_worked D, facts.agreement_made A 3(c) 1, facts.child_or_adult_at_risk
     A 2(c) 15): 328 items asked before the case facts, 295 with the facts not yet known
     (the HMPPS referral checklist is left out until the route is HMPPS), 248 with them
-    answered."""
+    answered. The missing content added since (issue 11: E 5, E 7, NCJB 3.6.4 while the
+    agreement is not known, NCJB 3.7.5) makes them 299 and 251."""
     case = letter_case(vault, "RJ-F1")
     unknown = case_progress(case).total
-    assert unknown == 295
+    assert unknown == 299
     assert not any(checklist == "referral" for checklist, _ in asked(case))
     # Not known yet: ask rather than hide (co-working D, outcome agreement A 3(c)).
     assert ("coworking", "reasons") in asked(case)
@@ -73,7 +74,9 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     case.answer("facts", "agreement_made", "no")
     case.answer("facts", "child_or_adult_at_risk", "no")
     report = case_progress(case)
-    assert report.total == 248
+    # 251 since the missing content of issue 11 (supervision E 5 and E 7, closure
+    # NCJB 3.7.5): 248 before it.
+    assert report.total == 251
     now = asked(case)
     assert ("coworking", "reasons") not in now  # D: working alone
     assert ("meeting", "cofacilitator_protocol") not in now
@@ -86,6 +89,12 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     assert ("fgc", "child_protection_known") not in now
     assert ("letters", "relayed_as_asked") in now  # A 3(a): the process is letters
     assert ("coworking", "co_worked") in now  # the fact itself stays asked
+    assert ("supervision", "line_manager_relationship") in now  # E 5
+    assert ("supervision", "restorative_supervision") in now  # E 7
+    assert ("closure", "confidential_feedback") in now  # NCJB 3.7.5
+    assert ("followup", "completion_noted") not in now  # NCJB 3.6.4: no agreement
+    assert ("meeting", "communication") not in now  # A 3(b) 6: no meeting
+    assert not any(checklist == "safeguarding" for checklist, _ in now)  # two adults
     # Stages that could never honestly be complete can now be: none asks what does not apply.
     assert not any(
         "Skip if" in item.help or "Skip if" in item.ask
@@ -105,6 +114,10 @@ def test_an_hmpps_case_still_gets_the_hmpps_referral_items(vault: Vault) -> None
     assert ("sensitive", "factor_specific_vulnerability") in now  # HMPPS 4.4 screening
     # The Victim Contact Scheme items (HMPPS 4.6) are asked until it is known not to apply.
     assert ("referral", "vlo_notified") in now
+    assert ("referral", "rehub_applied") in now  # HMPPS 4.5
+    assert ("referral", "panel_decision") in now  # HMPPS 6.17, 6.18
+    assert ("referral", "routed_through_pom") in now  # HMPPS 4.12, 4.13
+    assert ("referral", "victim_request_recorded") in now  # HMPPS 4.18
     case.answer("referral", "person_harmed_in_vcs", "no")
     assert ("referral", "vlo_notified") not in asked(case)
     case.answer("facts", "route", "other_service")
@@ -314,3 +327,46 @@ def test_changed_mind_is_asked_once_for_the_process(
         case.update_case(process=process)
     where = {checklist for checklist, item in asked(case) if item == "changed_mind"}
     assert where == {asked_in}
+
+
+def test_safeguarding_items_apply_only_where_a_participant_is_a_child_or_adult_at_risk(
+    vault: Vault,
+) -> None:
+    """safeguarding (A 2(c) 15: legal requirements, involving parents; A 2(a) 5: refer
+    every child protection concern): referral made, to whom and when; a parent's or
+    carer's consent; an appropriate adult. Asked only when facts.child_or_adult_at_risk
+    is yes."""
+    case = letter_case(vault, "RJ-F9")
+    assert not any(checklist == "safeguarding" for checklist, _ in asked(case))
+    case.answer("facts", "child_or_adult_at_risk", "no")
+    assert not any(checklist == "safeguarding" for checklist, _ in asked(case))
+    case.answer("facts", "child_or_adult_at_risk", "yes")
+    now = asked(case)
+    assert {("safeguarding", "parent_consent"), ("safeguarding", "appropriate_adult")} <= now
+    assert ("safeguarding", "referral_made") in now  # the concern is not known yet: ask
+    assert ("safeguarding", "referral_to") not in now
+    case.answer("safeguarding", "concern", "yes")
+    case.answer("safeguarding", "referral_made", "yes")
+    now = asked(case)
+    assert {("safeguarding", "referral_to"), ("safeguarding", "referral_on")} <= now
+    case.answer("safeguarding", "concern", "no")
+    assert ("safeguarding", "referral_made") not in asked(case)
+
+
+def test_competence_is_asked_once_the_practitioners_answer_serves_the_supervisor(
+    vault: Vault,
+) -> None:
+    """sensitive.own_competence (B) and supervision.skills_sufficient (E 2: the supervisor
+    identifies it with the practitioner) were the same fact asked twice: the supervision
+    question is asked only until the practitioner's answer is given."""
+    case = letter_case(vault, "RJ-F10")
+    assert ("supervision", "skills_sufficient") in asked(case)
+    case.answer("sensitive", "own_competence", "no")
+    assert ("supervision", "skills_sufficient") not in asked(case)
+    # E 2's support for a sensitive and complex case follows from the one answer.
+    case.answer("sensitive", "motivation_ability_to_harm", "yes")
+    raised = {s.flag.id for s in case_flags(case) if s.raised}
+    assert {"specialist_referral", "co_working_advised"} <= raised
+    assert ("supervision", "support_secured") in asked(case)  # E 2: help secure support
+    case.answer("sensitive", "own_competence", "yes")
+    assert ("supervision", "support_secured") not in asked(case)

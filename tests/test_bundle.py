@@ -344,3 +344,26 @@ def test_a_co_worker_named_before_their_file_was_merged_is_reported_once(
     b.open_case(case.id).add_note("Blessing met Ben.")
     send(b, case.id, a, tmp_path / "2.age")
     assert dict(supervisor_summary(case).coworking)["Co-worker"] == BLESSING
+
+
+def test_a_decision_goes_to_the_co_worker_and_a_case_without_one_has_no_new_table(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    """Decisions (issue 11) are a table added without a new case format: a bundle carries
+    it only when the case has a decision, so an rjfacil that does not know the table still
+    imports every case without one."""
+    from datetime import date
+
+    from rjfacil.casedoc import bundle
+
+    a, b = pair
+    plain = a.new_case("RJ-8")
+    body = json.loads(bundle.to_json(plain.document, a.owner, plain.case.created_at))
+    assert "decisions" not in body["tables"]
+    case = a.new_case("RJ-9")
+    case.record_decision("first_contact", "go", a.owner.id, date(2026, 3, 2), "Safe to call.")
+    lines = send(a, case.id, b, tmp_path / "rj9.age")
+    assert "1 recorded decision" in " ".join(lines)
+    got = b.open_case(case.id)
+    assert [d.reason for d in got.decisions] == ["Safe to call."]
+    assert got.chain_problems() == []

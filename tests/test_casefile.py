@@ -72,6 +72,7 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
     action = case.add_action("Apology letter", by_whom=responsible.id, due=date(2026, 12, 5))
     case.update_action(action.id, status=ActionStatus.DONE)
     case.override_flag("co_working_advised", "Supervisor agreed a lone facilitator is safe")
+    case.record_decision("first_contact", "go", case.owner.id, date(2026, 11, 3), "Safe to call")
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
 
     before = dump_everything(vault, case.id)

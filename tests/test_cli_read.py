@@ -93,6 +93,19 @@ def test_show_lists_raised_flags_with_their_reasons_and_dates_with_due_status(
     assert "Risk review (A 2(a) 7): overdue" in out
 
 
+def test_show_says_the_decisions_recorded_and_those_still_waiting(cli, vault_home: Path) -> None:
+    # Issue 11: decisions are records (A 2(a) 2): show says who decided, when and why.
+    from datetime import date
+
+    with Vault.open(vault_home).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-5"))
+        case.record_decision("first_contact", "go", vault.owner.id, date(2026, 3, 2), "Safe.")
+    code, out, _ = cli("show", "RJ-5")
+    assert code == 0
+    assert "Before first contact: Go ahead — " in out and ", 2 Mar 2026: Safe." in out
+    assert "Before a meeting: no decision yet" in out
+
+
 def test_note_add_about_a_participant_shared_with_another_then_note_list(
     cli, vault_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

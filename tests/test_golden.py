@@ -11,6 +11,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from rjfacil.casedoc.codec import CURRENT_FORMAT
 from rjfacil.casedoc.model import ConsentPurpose, LetterStatus, ShareHow, TeamRole
 from rjfacil.commands.casefile import CaseFile
@@ -222,3 +224,36 @@ def test_the_golden_manifest_vault_opens_with_its_last_save_recorded(tmp_path: P
         assert vault.findings == [] and vault.verify().ok
         texts = vault.open_case(vault.find_case("MAN-1")).note_texts().values()
         assert sorted(texts)[-1] == "Second visit: Hana would consider a letter."
+
+
+def test_the_golden_decisions_vault_reads_round_trips_and_keeps_its_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decisions (issue 11) are a table of their own in case format 3, added without a
+    format bump: this version reads them, a change keeps them, and a reader that does not
+    know the table (an older rjfacil of format 3) writes it back unchanged."""
+    from rjfacil.casedoc import codec
+    from rjfacil.views.decisions import decision_lines
+
+    home = _copy(tmp_path, "decisions-v3")
+    with Vault.open(home).unlock("golden decisions passphrase") as vault:
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        newest, older = decision_lines(case)
+        assert (newest.point, newest.outcome, newest.current) == (
+            "Before first contact",
+            "Go ahead",
+            True,
+        )
+        assert newest.reason == "Oversight given; risk assessments read."
+        assert newest.oversight == "oversight given by Lee Manager on 3 Mar 2026"
+        assert (older.outcome, older.current) == ("Wait", False)
+        case.add_note("A change after the decisions.")
+        raw = vault.open_case(row.id).document.tables
+        assert len(raw["decisions"]) == 2
+        assert vault.verify().ok
+    older_tables = {name: kind for name, kind in codec.TABLES.items() if name != "decisions"}
+    monkeypatch.setattr(codec, "TABLES", older_tables)
+    document = codec.decode(raw, "DEC-1")
+    assert document.unknown_tables == ["decisions"]
+    assert codec.encode(document)["decisions"] == raw["decisions"]

@@ -14,7 +14,7 @@ from rjfacil.checklists.evaluate import AnswerFact, OverrideFact, evaluate_flags
 from rjfacil.checklists.load import load_catalogue
 from rjfacil.checklists.locate import builtin_dir
 from rjfacil.commands.casefile import CaseFile
-from rjfacil.errors import BlockingFlagsRaised
+from rjfacil.errors import BlockingFlagsRaised, RjfacilError
 from rjfacil.views.flags import blocking_flags, explanation_lines, explanations
 from rjfacil.views.history import case_history
 from rjfacil.views.labels import flag_label
@@ -298,7 +298,9 @@ def test_a_cleared_blocking_flag_no_longer_holds_the_case(case: CaseFile) -> Non
     # informing.decision_free = no (HMPPS 6.1), resolved with a recorded reason.
     participant = case.participants[0].id
     case.answer("informing", "decision_free", "no", participant_id=UUID(str(participant)))
-    case.override_flag("not_by_choice", "Spoke with her alone: her own decision")
+    case.override_flag(
+        "not_by_choice", "Spoke with her alone: her own decision", True, "Lee Manager", T0.date()
+    )
     case.update_case(stage=Stage.ASSESSMENT)
     assert case.case.stage is Stage.ASSESSMENT
 
@@ -346,7 +348,9 @@ def test_risk_review_help_says_only_what_a_2a_7_says(catalogue: Catalogue) -> No
 # -- 11. the demo shows both ------------------------------------------------------------------
 
 
-def test_the_demo_has_a_case_with_a_stop_flag_and_a_met_deadline(vault: Vault) -> None:
+def test_the_demo_has_a_case_with_a_stop_flag_a_manager_decision_and_a_met_deadline(
+    vault: Vault,
+) -> None:
     # risk.child_protection (A 2(a) 5) and referral.referral_made (HMPPS 4.3).
     from rjfacil.demo import fill_demo_vault
     from rjfacil.views.deadlines import met_timescales
@@ -355,10 +359,23 @@ def test_the_demo_has_a_case_with_a_stop_flag_and_a_met_deadline(vault: Vault) -
     rows = {row.reference: row for row in vault.list_cases()}
     case = vault.open_case(rows["RJ-2026-014"].id)
     assert [s.flag.id for s in blocking_flags(case)] == ["child_protection"]
-    assert row_labels(rows["RJ-2026-014"])[0] == "Stop: safeguarding"
+    # One label (issue 11): the case list says what the flag's own title says.
+    heading = case.catalogue.flags["child_protection"].heading
+    assert heading == "Stop: Child protection concern"
+    assert row_labels(rows["RJ-2026-014"])[0] == heading
     [met] = met_timescales(case)
     assert met.reference == "HMPPS 4.3"
     assert met.status().phrase.startswith("met on ")
+    # Issue 11: a recorded manager decision (HMPPS 4.4: oversight, with who and when).
+    from rjfacil.views.decisions import decision_lines
+
+    decisions = decision_lines(case)
+    assert [(d.point, d.outcome) for d in decisions] == [
+        ("Before any direct communication", "Wait"),
+        ("Before first contact", "Go ahead"),
+    ]
+    assert all(d.oversight.startswith("oversight given by Rowan Hale on ") for d in decisions)
+    assert case.person_label(case.decisions[0].oversight_by) == "Rowan Hale (line manager)"
     others = [r for ref, r in rows.items() if ref != "RJ-2026-014"]
     assert not any(flag_label(f).startswith("Stop:") for r in others for f in r.flags)
 
@@ -369,3 +386,45 @@ def row_labels(row: object) -> list[str]:
 
     assert isinstance(row, CaseSummary)
     return row_flag_labels(row)
+
+
+# -- a flag that needs a manager is cleared only with who, when and why (issue 11) ----------
+
+
+@pytest.mark.parametrize(
+    "flag",
+    ["managerial_oversight", "line_manager_oversight", "child_protection", "not_by_choice"],
+)
+def test_a_flag_that_needs_a_manager_is_not_cleared_without_who_and_when(
+    case: CaseFile, flag: str
+) -> None:
+    # HMPPS 4.4, 4.21, 4.22: oversight is the manager's; A 2(a) 5, A 2(c) 7: the absolute
+    # limits. Clearing records the manager who cleared it, the day and the reason.
+    assert case.catalogue.flags[flag].needs_manager
+    with pytest.raises(RjfacilError, match="manager's decision"):
+        case.override_flag(flag, "Discussed")
+    assert case.overrides == []
+
+
+def test_a_manager_clearing_a_flag_is_said_in_words_in_the_history(case: CaseFile) -> None:
+    # A 2(a) 5: a child protection concern, referred; the manager clears the Stop flag.
+    case.answer("risk", "child_protection", "yes")
+    case.override_flag(
+        "child_protection",
+        "Referred to children's services on 2 March; safe to go on",
+        cleared_by="Lee Manager",
+        cleared_on=T0.date(),
+    )
+    what = case_history(case)[0].what
+    assert what == (
+        "Cleared the flag “Stop: Child protection concern”, cleared by Lee Manager on "
+        "2 Mar 2026: Referred to children's services on 2 March; safe to go on"
+    )
+    assert "child_protection" not in what and "cleared_by" not in what
+    assert not blocking_flags(case)
+
+
+def test_other_flags_are_cleared_with_a_reason_alone(case: CaseFile) -> None:
+    assert not case.catalogue.flags["co_working_advised"].needs_manager
+    case.override_flag("co_working_advised", "One facilitator is enough here")
+    assert len(case.overrides) == 1

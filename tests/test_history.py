@@ -59,7 +59,7 @@ def test_no_history_line_shows_a_field_name_or_an_id(vault: Vault) -> None:
     assert "Recorded Ann Ode's withdrawal of consent: sharing information" in lines
     assert "Added a note about Ann Ode" in lines
     assert any(line.startswith("Answered “") and line.endswith(": yes") for line in lines)
-    assert "Cleared the flag “Co-working”: Discussed with the line manager" in lines
+    assert "Cleared the flag “Co-working advised”: Discussed with the line manager" in lines
 
 
 def test_the_facilitator_reads_you_and_a_summary_reads_their_name(vault: Vault) -> None:

@@ -321,7 +321,9 @@ def test_a_generated_case_gives_the_same_row_read_in_part_or_in_full(
             )
         if draw(st.booleans()):
             flag = draw(st.sampled_from(list(case.catalogue.flags)))
-            case.override_flag(flag, "Discussed with the case supervisor", draw(st.booleans()))
+            case.override_flag(
+                flag, "Discussed with the case supervisor", draw(st.booleans()), "Lee", TODAY
+            )
         if draw(st.booleans()):
             case.add_note("Spoke on the phone.", participant_id=people[0] if people else None)
         if people and draw(st.booleans()):

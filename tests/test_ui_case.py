@@ -318,6 +318,28 @@ async def test_a_flag_is_cleared_by_a_recorded_decision_with_its_reason(vault: V
         assert "⚑ 1 flag" not in screen_text(app)
 
 
+async def test_a_stop_flag_is_cleared_with_the_managers_name_and_day(vault: Vault) -> None:
+    """Issue 11: a flag that needs a manager (here A 2(a) 5's child protection concern) is
+    cleared only by recording who cleared it, when and why."""
+    case = vault.new_case("RJ-114")
+    case.answer("risk", "child_protection", "yes")
+    async with case_screen(vault, case.id) as (app, pilot):
+        await press(pilot, "o")
+        assert "Clear: Stop: Child protection concern" in screen_text(app)
+        await press(pilot, "enter")
+        await paste(pilot, "Referred to children's services")
+        await press(pilot, "enter")
+        assert "the manager's name" in screen_text(app)
+        await paste(pilot, "Lee Manager")
+        await press(pilot, "enter")
+        assert "On which day?" in screen_text(app)
+        await press(pilot, "enter")  # today, as offered
+        [override] = case.overrides
+        assert case.person_name(override.cleared_by) == "Lee Manager"
+        assert override.cleared_on is not None
+        assert raised_flags(case) == []
+
+
 async def test_a_case_that_cannot_be_opened_says_why(vault: Vault) -> None:
     missing = uuid4()
     app = CaseHost(vault, lambda: CaseScreen(missing))

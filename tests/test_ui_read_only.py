@@ -91,7 +91,7 @@ async def test_the_case_list_shows_the_banner_and_refuses_a_new_case(
 
 # Each tab's keys that would open a form or change something (the tab's number, keys).
 EDIT_KEYS = [
-    (1, ["o", "e", "g"]),  # overview: override a flag, the case's details; the stage
+    (1, ["o", "e", "g", "d"]),  # overview: override a flag, details, the stage, a decision
     (2, ["a", "e", "c", "w", "delete"]),  # participants
     (4, ["a", "e", "r"]),  # risks
     (5, ["a", "e"]),  # notes

@@ -324,15 +324,21 @@ def test_an_explanation_names_the_participant_an_answer_is_about(vault: Vault) -
 def test_an_override_is_part_of_the_explanation(vault: Vault) -> None:
     case = vault.new_case("RJ-F3")
     case.answer("sensitive", "manipulation", "yes")
-    case.override_flag("managerial_oversight", "Manager reviewed it on the phone")
+    case.override_flag(
+        "managerial_oversight",
+        "Manager reviewed it on the phone",
+        True,
+        "Lee Manager",
+        date(2025, 3, 3),
+    )
     state = next(s for s in flags(case) if s.flag.id == "managerial_oversight")
     explained = explain(case, state)
     assert not explained.raised
     assert explained.override is not None
-    assert (explained.override.by, explained.override.cleared) == ("Sam Okafor", True)
+    assert (explained.override.by, explained.override.cleared) == ("Lee Manager", True)
     assert not explained.override.outdated
     assert explanation_lines(explained)[-1] == (
-        "Cleared by Sam Okafor on 3 Mar 2025: Manager reviewed it on the phone"
+        "Cleared by Lee Manager on 3 Mar 2025: Manager reviewed it on the phone"
     )
 
 

@@ -47,6 +47,9 @@ SCHEMA = f"{SCHEMA_PREFIX}{SCHEMA_VERSION}"
 FUTURE_SLACK = timedelta(days=1)
 # The tables a bundle carries, in this order; conflicts stay in the vault that found them.
 BUNDLE_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "conflicts")
+# Tables added after bundle schema 1 without a new case format: written only when they hold
+# records, so an rjfacil that does not know them still imports every case that has none.
+LATER_TABLES = frozenset({"decisions"})
 _WHEN = TypeAdapter(datetime)
 
 
@@ -93,7 +96,8 @@ def to_json(document: codec.CaseDocument, exporter: Facilitator, now: datetime) 
             if isinstance(record, NoteRevision) and record.note_id in private:
                 continue
             rows.append(document.tables[table][document.places[(table, record.id)]])
-        tables[table] = rows
+        if rows or table not in LATER_TABLES:
+            tables[table] = rows
     meta = document.meta
     body = {
         "schema": SCHEMA,

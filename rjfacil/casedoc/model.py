@@ -272,11 +272,69 @@ class AgreementAction(MutableRecord):
 
 
 class FlagOverride(Record):
-    """A recorded, attributed decision to clear (or restore) a flag, with its reason."""
+    """A recorded, attributed decision to clear (or restore) a flag, with its reason.
+
+    A flag that needs a manager (managerial oversight, every blocking flag) is cleared
+    only with who cleared it (``cleared_by``, a team member) and when (``cleared_on``).
+    """
 
     flag: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     cleared: bool = True
     reason: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    cleared_by: UUID | None = None
+    cleared_on: date | None = None
+
+
+class DecisionPoint(StrEnum):
+    """Where in a case a suitability or go/no-go decision is taken."""
+
+    FIRST_CONTACT = "first_contact"
+    DIRECT_COMMUNICATION = "direct_communication"
+    MEETING = "meeting"
+
+    @property
+    def label(self) -> str:
+        return {
+            "first_contact": "Before first contact",
+            "direct_communication": "Before any direct communication",
+            "meeting": "Before a meeting",
+        }[self.value]
+
+    @property
+    def reference(self) -> str:
+        """The guidance that asks for the decision at this point."""
+        return {
+            "first_contact": "A 2(a) 2, HMPPS 4.4",
+            "direct_communication": "A 2(a) 6, A 2(c) 7",
+            "meeting": "A 2(a) 7-8, A 3(b)",
+        }[self.value]
+
+
+class DecisionOutcome(StrEnum):
+    GO = "go"
+    NO_GO = "no_go"
+    WAIT = "wait"
+
+    @property
+    def label(self) -> str:
+        return {"go": "Go ahead", "no_go": "Do not go ahead", "wait": "Wait"}[self.value]
+
+
+class Decision(Record):
+    """A suitability or go/no-go decision, recorded (not a checklist answer): who decided,
+    when and why; where HMPPS 4.4 and 4.21/4.22 ask for it, the manager who gave
+    oversight and when. Append-only: a later decision at the same point supersedes it.
+    Kept in the ``decisions`` table, which case format 3 readers that do not know it
+    carry through unchanged.
+    """
+
+    point: DecisionPoint
+    outcome: DecisionOutcome
+    decided_by: UUID  # a team member
+    decided_on: date
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    oversight_by: UUID | None = None  # a team member: the manager who gave oversight
+    oversight_on: date | None = None
 
 
 class AuditEntry(Record):
@@ -334,6 +392,7 @@ TABLES: dict[str, type[Record]] = {
     "letter_versions": LetterVersion,
     "actions": AgreementAction,
     "flag_overrides": FlagOverride,
+    "decisions": Decision,
     "audit": AuditEntry,
     "conflicts": Conflict,
 }

@@ -487,6 +487,14 @@ class FlagDef(_Model):
     blocking: bool = False
     """An absolute limit of the guidance: shown as "Stop: ..." everywhere, and moving the
     case to a later stage while it is raised needs a recorded reason."""
+    manager_clears: bool = False
+    """Cleared only by recording the manager who cleared it, when and why (as every
+    blocking flag is): see :attr:`needs_manager`."""
+
+    @property
+    def needs_manager(self) -> bool:
+        """Whether clearing it records who cleared it and when: a manager's decision."""
+        return self.manager_clears or self.blocking
 
     @property
     def heading(self) -> str:

@@ -32,6 +32,9 @@ from rjfacil.casedoc.model import (
     ConflictResolution,
     Consent,
     ConsentPurpose,
+    Decision,
+    DecisionOutcome,
+    DecisionPoint,
     Facilitator,
     FlagOverride,
     Letter,
@@ -85,7 +88,24 @@ MESSAGES = {
     "empty_risk": "Describe the risk first.",
     "no_name": "A participant needs a name (or the name they are known by).",
     "no_date": "The consent needs the date it was given or withdrawn.",
+    "decision_reason": "A decision needs its reason: say why it was taken.",
+    "decision_by": "Not saved: a decision is taken by someone in the case's team.",
+    "decision_date": "A decision needs the date it was taken, not a day still to come.",
+    "oversight_pair": "Give both the manager who gave oversight and the date they gave it.",
+    "oversight_hmpps": "This case came through HMPPS: record the manager who gave oversight, "
+    "and when (HMPPS 4.4, 4.21, 4.22).",
 }
+
+
+# The processes with direct communication between participants, and a meeting.
+DIRECT_PROCESSES = frozenset(
+    {ProcessType.FACE_TO_FACE, ProcessType.VIDEO_CONFERENCE, ProcessType.FAMILY_GROUP_CONFERENCE}
+)
+
+
+def no_go_ahead(point: DecisionPoint) -> str:
+    """What a stage move lists for a point with no decision to go ahead."""
+    return f"No go-ahead recorded {point.label.lower()}"
 
 
 # The shortest start of a note's id that names it on the command line.
@@ -425,6 +445,18 @@ class CaseFile:
         return sorted(self._records["flag_overrides"].values(), key=lambda o: o.created_at)  # type: ignore[arg-type]
 
     @property
+    def decisions(self) -> list[Decision]:
+        """Every suitability and go/no-go decision, oldest first (a later one at the same
+        point supersedes an earlier one)."""
+        return sorted(self._records["decisions"].values(), key=lambda d: d.created_at)  # type: ignore[arg-type]
+
+    @property
+    def on_hmpps_route(self) -> bool:
+        """Whether the case facts say the case came through HMPPS (HMPPS 1.4)."""
+        route = self.answers().get(("facts", "route", None))
+        return route is not None and route.value == "hmpps"
+
+    @property
     def audit_log(self) -> list[AuditEntry]:
         return self._doc.in_stored_order("audit")  # type: ignore[return-value]
 
@@ -532,7 +564,7 @@ class CaseFile:
                 flag=o.flag,
                 cleared=o.cleared,
                 reason=o.reason,
-                by=self.author(o.created_by),
+                by=self.person_name(o.cleared_by) if o.cleared_by else self.author(o.created_by),
                 at=o.created_at,
             )
             for o in self.overrides
@@ -767,9 +799,15 @@ class CaseFile:
             fields["reference"] = self.check_reference(str(fields["reference"]))
         stage = Stage(fields.get("stage", self.case.stage))
         blocking = self.blocking_for_move(stage)
+        process = fields.get("process", self.case.process)
+        undecided = self.decisions_missing_for_move(
+            stage, ProcessType(process) if process else None
+        )
         reason = " ".join(going_on_because.split())
-        if blocking and not reason:
-            raise BlockingFlagsRaised([flag.heading for flag in blocking])
+        if (blocking or undecided) and not reason:
+            raise BlockingFlagsRaised(
+                [flag.heading for flag in blocking] + [no_go_ahead(p) for p in undecided]
+            )
         closure = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
             fields["closure_reason"] = None
@@ -794,10 +832,41 @@ class CaseFile:
         changes += self._fact_changes(before, case, members)
         action = _case_change_action(before, case)
         if blocking:
-            ids = ",".join(flag.id for flag in blocking)
-            action += f" despite the blocking flags {ids}: {reason}"
+            action += f" despite the blocking flags {','.join(flag.id for flag in blocking)}"
+        if undecided:
+            action += f" without a go-ahead ({','.join(p.value for p in undecided)})"
+        if blocking or undecided:
+            action += f": {reason}"
         self._commit(action, changes)
         return case
+
+    def decision_points(self, process: ProcessType | None = None) -> list[DecisionPoint]:
+        """The points of this case (with ``process``, else its own) that need a decision:
+        before first contact always; before any direct communication and before a meeting
+        unless the process is known to be indirect (letters, recorded messages, shuttle)."""
+        process = process or self.case.process
+        if process is not None and process not in DIRECT_PROCESSES:
+            return [DecisionPoint.FIRST_CONTACT]
+        return list(DecisionPoint)
+
+    def decisions_missing_for_move(
+        self, stage: Stage | str, process: ProcessType | None = None
+    ) -> list[DecisionPoint]:
+        """The points without a current decision to go ahead that a move to ``stage``
+        would go past: a move into communication between the participants, or later,
+        needs one at each point of the case (A 2(a) 2, 6-8); closing never does."""
+        stage = Stage(stage)
+        order = list(Stage)
+        if (
+            not stage.is_open
+            or order.index(stage) <= order.index(self.case.stage)
+            or order.index(stage) < order.index(Stage.COMMUNICATION)
+        ):
+            return []
+        current = {d.point: d.outcome for d in self.decisions}
+        return [
+            p for p in self.decision_points(process) if current.get(p) is not DecisionOutcome.GO
+        ]
 
     def blocking_for_move(self, stage: Stage | str) -> list[FlagDef]:
         """The raised blocking flags that a move to ``stage`` would go past: none unless
@@ -1061,16 +1130,102 @@ class CaseFile:
         self._commit("updated an agreement action", [("actions", edited)])
         return edited
 
-    def override_flag(self, flag: str, reason: str, cleared: bool = True) -> FlagOverride:
-        """Clear (or restore) a flag by a recorded, attributed decision with a reason."""
-        if flag not in self.catalogue.flags:
+    def override_flag(
+        self,
+        flag: str,
+        reason: str,
+        cleared: bool = True,
+        cleared_by: UUID | str | None = None,
+        cleared_on: date | None = None,
+    ) -> FlagOverride:
+        """Clear (or restore) a flag by a recorded, attributed decision with a reason.
+
+        A flag that needs a manager (managerial oversight, every blocking flag) is cleared
+        only with the manager who cleared it (a team member's id, or a name: added to the
+        team as line manager if new) and the day they did.
+
+        Raises:
+            RjfacilError: No reason, or a manager's flag cleared without who and when.
+        """
+        definition = self.catalogue.flags.get(flag)
+        if definition is None:
             raise NotFound(f"No flag '{flag}'.")
         if not reason.strip():
             raise RjfacilError("An override needs a reason.")
-        override = self._new(FlagOverride, flag=flag, cleared=cleared, reason=reason)
+        named: list[Change] = []
+        if isinstance(cleared_by, str):
+            cleared_by, named = self._team_member_named(cleared_by, TeamRole.LINE_MANAGER)
+        if cleared and definition.needs_manager and (cleared_by is None or cleared_on is None):
+            raise RjfacilError(
+                f"“{definition.heading}” is cleared by a manager's decision: record who "
+                "cleared it, when, and why."
+            )
+        if cleared_by is not None and not named:
+            self._check_person(cleared_by)
+        if cleared_on is not None and cleared_on > clock.today():
+            raise RjfacilError(MESSAGES["decision_date"])
+        override = self._new(
+            FlagOverride,
+            flag=flag,
+            cleared=cleared,
+            reason=reason,
+            cleared_by=cleared_by,
+            cleared_on=cleared_on,
+        )
         verb = "cleared" if cleared else "restored"
-        self._commit(f"{verb} the flag {flag}", [("flag_overrides", override)])
+        self._commit(f"{verb} the flag {flag}", [("flag_overrides", override), *named])
         return override
+
+    def record_decision(
+        self,
+        point: DecisionPoint | str,
+        outcome: DecisionOutcome | str,
+        decided_by: UUID,
+        decided_on: date,
+        reason: str,
+        oversight_by: UUID | str | None = None,
+        oversight_on: date | None = None,
+    ) -> Decision:
+        """Record a suitability or go/no-go decision: who in the team took it, when, why;
+        and the manager who gave oversight and when (required on the HMPPS route: HMPPS
+        4.4, 4.21, 4.22). A decision is never edited: a new one at the same point
+        supersedes it. ``oversight_by`` is a team member's id, or a name: the team member
+        of that name, added to the team as a line manager if the case has none.
+
+        Raises:
+            RjfacilError: No reason, a decider outside the team, a day to come, or
+                oversight half given (or missing on the HMPPS route); nothing is written.
+        """
+        if not reason.strip():
+            raise RjfacilError(MESSAGES["decision_reason"])
+        named: list[Change] = []
+        if isinstance(oversight_by, str):
+            oversight_by, named = self._team_member_named(oversight_by, TeamRole.LINE_MANAGER)
+        team = {m.id for m in self.team} | {self.owner.id} | {r.id for _, r in named}
+        if decided_by not in team or (oversight_by is not None and oversight_by not in team):
+            raise RjfacilError(MESSAGES["decision_by"])
+        today = clock.today()
+        if decided_on > today or (oversight_on is not None and oversight_on > today):
+            raise RjfacilError(MESSAGES["decision_date"])
+        if (oversight_by is None) != (oversight_on is None):
+            raise RjfacilError(MESSAGES["oversight_pair"])
+        if oversight_by is None and self.on_hmpps_route:
+            raise RjfacilError(MESSAGES["oversight_hmpps"])
+        decision = self._new(
+            Decision,
+            point=point,
+            outcome=outcome,
+            decided_by=decided_by,
+            decided_on=decided_on,
+            reason=reason.strip(),
+            oversight_by=oversight_by,
+            oversight_on=oversight_on,
+        )
+        self._commit(
+            f"recorded a decision ({decision.point.value}: {decision.outcome.value})",
+            [("decisions", decision), *named],
+        )
+        return decision
 
     def record_export(
         self,

@@ -203,6 +203,25 @@ def summary_document(summary: SupervisorSummary) -> Document:
         wide=(0,),
         empty="No outcome agreement actions recorded.",
     )
+    decisions: list[Any] = [
+        Table(
+            header=("Decision", "Who and when", "Why", "Manager's oversight"),
+            rows=tuple(
+                (
+                    f"{d.point}: {d.outcome}" + ("" if d.current else " (superseded)"),
+                    f"{d.decided_by}, {d.decided_on}",
+                    d.reason,
+                    d.oversight[:1].upper() + d.oversight[1:] if d.oversight else "Not recorded",
+                )
+                for d in s.decisions
+            ),
+            wide=(0, 2),
+            empty="No decisions recorded.",
+        )
+    ]
+    if s.decisions_waiting:
+        decisions.append(Paragraph("No decision recorded yet:"))
+        decisions.append(BulletList(s.decisions_waiting))
     deadlines = Table(
         header=("What", "Guidance", "Date", "Status"),
         rows=tuple((d.label, d.reference, d.due, d.status) for d in s.deadlines),
@@ -220,6 +239,13 @@ def summary_document(summary: SupervisorSummary) -> Document:
             lead="Guidance E 1 and A 2(a) 6: measures in place for every important risk.",
         ),
         Section("Flags", tuple(flags), empty="No flags raised."),
+        Section(
+            "Decisions",
+            tuple(decisions),
+            lead="Suitability and go/no-go decisions: before first contact, before any direct "
+            "communication, before a meeting (A 2(a) 2, 6-8); on the HMPPS route, with the "
+            "manager's oversight (HMPPS 4.4, 4.21, 4.22).",
+        ),
         Section("Risks and how they are managed", (risks,)),
         Section("The process chosen, and why", tuple(process)),
         Section("Who is involved, and who is not", tuple(people)),
@@ -396,6 +422,20 @@ def summary_json(summary: SupervisorSummary) -> dict[str, Any]:
         ],
         "notes": _notes_json(s.notes),
         "history": [{"when": h.when, "who": h.who, "what": h.what} for h in s.history],
+        "decisions": [
+            {
+                "point": d.point,
+                "reference": d.reference,
+                "outcome": d.outcome,
+                "decided_by": d.decided_by,
+                "decided_on": d.decided_on,
+                "reason": d.reason,
+                "oversight": d.oversight,
+                "current": d.current,
+            }
+            for d in s.decisions
+        ],
+        "decisions_waiting": list(s.decisions_waiting),
     }
 
 

@@ -20,6 +20,8 @@ from rjfacil.casedoc.model import (
     Answer,
     AuditEntry,
     Consent,
+    Decision,
+    DecisionPoint,
     FlagOverride,
     Note,
     NoteRevision,
@@ -28,6 +30,7 @@ from rjfacil.casedoc.model import (
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
+from rjfacil.views.decisions import decision_sentence
 from rjfacil.views.labels import flag_label
 from rjfacil.views.redaction import Redactor, redactor_for
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
@@ -35,7 +38,9 @@ from rjfacil.vocab import ClosureReason, ProcessType, Stage
 _ANSWERED = re.compile(r"^answered ([\w-]+)\.([\w-]+)$")
 _CASE_UPDATE = re.compile(r"^updated the case \((.*)\)$")
 _CASE_UPDATE_PAST_BLOCKING = re.compile(
-    r"^updated the case \((.*?)\) despite the blocking flags ([a-z0-9_,]+): (.*)$", re.DOTALL
+    r"^updated the case \((.*?)\)(?: despite the blocking flags ([a-z0-9_,]+))?"
+    r"(?: without a go-ahead \(([a-z_,]+)\))?: (.*)$",
+    re.DOTALL,
 )
 _FLAG = re.compile(r"^(cleared|restored) the flag ([\w-]+)$")
 _CONSENT = re.compile(r"^recorded (consent|a withdrawal of consent) \((.+)\)$")
@@ -172,13 +177,24 @@ def _case_update(
 def _case_update_past_blocking(
     case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
 ) -> str:
-    """A stage move made while a blocking flag was raised, with the reason given."""
+    """A stage move made while a blocking flag was raised, or without a decision to go
+    ahead at a point of the case, with the reason given."""
     said = _case_update(case, match, record, redactor)
-    ids = match.group(2).split(",")
-    flags = ", ".join(f"“{_heading(case, flag_id)}”" for flag_id in ids)
-    verb = "was" if len(ids) == 1 else "were"
-    reason = redactor.text(match.group(3))
-    return f"{said}, although {flags} {verb} raised; the reason given: {reason}"
+    although = []
+    if match.group(2):
+        ids = match.group(2).split(",")
+        flags = ", ".join(f"“{_heading(case, flag_id)}”" for flag_id in ids)
+        although.append(f"{flags} {'was' if len(ids) == 1 else 'were'} raised")
+    if match.group(3):
+        points = []
+        for value in match.group(3).split(","):
+            try:
+                points.append(DecisionPoint(value).label.lower())
+            except ValueError:
+                points.append("a point of the case")
+        although.append("no go-ahead was recorded " + " or ".join(points))
+    reason = redactor.text(match.group(4))
+    return f"{said}, although {' and '.join(although)}; the reason given: {reason}"
 
 
 def _heading(case: CaseFile, flag_id: str) -> str:
@@ -206,8 +222,14 @@ def _value(field: str, value: str, redactor: Redactor) -> str:
 
 
 def _flag(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
-    said = f"{match.group(1)} the flag “{flag_label(match.group(2))}”"
+    flag = case.catalogue.flags.get(match.group(2))
+    said = f"{match.group(1)} the flag “{flag.heading if flag else flag_label(match.group(2))}”"
     if isinstance(record, FlagOverride):
+        if record.cleared_by is not None:
+            who = redactor.person(record.cleared_by, case.person_name(record.cleared_by))
+            said += f", {match.group(1)} by {who}"
+            if record.cleared_on is not None:
+                said += f" on {show_day(record.cleared_on)}"
         said += f": {redactor.text(record.reason)}"
     return said
 
@@ -242,6 +264,14 @@ def _note(case: CaseFile, match: re.Match[str], record: Record | None, redactor:
     return ""
 
 
+def _decision(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if isinstance(record, Decision):
+        return decision_sentence(case, record, redactor)
+    return "recorded a decision"
+
+
 _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_ANSWERED, _answered),
     (_CASE_UPDATE_PAST_BLOCKING, _case_update_past_blocking),
@@ -250,4 +280,5 @@ _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_CONSENT, _consent),
     (re.compile(r"^(added|updated|removed) a participant\b.*$"), _about_participant),
     (re.compile(r"^added a note$"), _note),
+    (re.compile(r"^recorded a decision \(.*\)$"), _decision),
 ]

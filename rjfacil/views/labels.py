@@ -24,7 +24,7 @@ from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 FLAG_SHORT_LABELS: dict[str, str] = {
     "not_by_choice": "Stop: consent",
     "stop_reassess": "Stop: reassess",
-    "child_protection": "Stop: safeguarding",
+    "child_protection": "Stop: Child protection concern",
     "sensitive_complex": "Sensitive & complex",
     "co_working_advised": "Co-working",
     "managerial_oversight": "Oversight",

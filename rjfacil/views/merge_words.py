@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "letter_versions": ("letter draft", "letter drafts"),
     "actions": ("agreement action", "agreement actions"),
     "flag_overrides": ("flag decision", "flag decisions"),
+    "decisions": ("recorded decision", "recorded decisions"),
     "conflicts": ("conflict", "conflicts"),
     "audit": ("history entry", "history entries"),
 }

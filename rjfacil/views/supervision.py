@@ -32,6 +32,7 @@ from rjfacil.views.deadlines import (
     met_timescales,
     review_status,
 )
+from rjfacil.views.decisions import DecisionLine, decision_lines, waiting_for_decision
 from rjfacil.views.flags import explanations
 from rjfacil.views.history import case_history
 from rjfacil.views.labels import (
@@ -179,6 +180,10 @@ class SupervisorSummary:
     deadlines: tuple[DeadlineLine, ...]
     notes: tuple[NoteLine, ...]
     history: tuple[HistoryLine, ...]
+    decisions: tuple[DecisionLine, ...] = ()
+    """Suitability and go/no-go decisions, newest first."""
+    decisions_waiting: tuple[str, ...] = ()
+    """The points of the case with no decision recorded yet."""
 
 
 def export_facts(case: CaseFile, redactor: Redactor) -> ExportFacts:
@@ -455,6 +460,8 @@ def supervisor_summary(
         )
         if history > 0
         else (),
+        decisions=tuple(decision_lines(case, redactor)),
+        decisions_waiting=tuple(waiting_for_decision(case)),
     )
 
 
