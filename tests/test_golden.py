@@ -222,3 +222,13 @@ def test_the_golden_manifest_vault_opens_with_its_last_save_recorded(tmp_path: P
         assert vault.findings == [] and vault.verify().ok
         texts = vault.open_case(vault.find_case("MAN-1")).note_texts().values()
         assert sorted(texts)[-1] == "Second visit: Hana would consider a letter."
+
+
+def test_the_golden_letters_vault_opens_with_its_letters(tmp_path: Path) -> None:
+    """Case format 3, written before letters were vetted per version."""
+    home = _copy(tmp_path, "letters-v3")
+    with Vault.open(home).unlock("golden letters passphrase") as vault:
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        assert [len(case.letter_versions(letter.id)) for letter in case.letters] == [2, 1, 1]
+        assert vault.verify().ok
