@@ -31,12 +31,24 @@ ROW_FORMAT = 4
 ID_PREFIX_BYTES = 4
 
 # The tables a row is made from (what summarise reads of a case: its record, people,
-# answers, risks, agreement actions and flag overrides), and the table of which it reads
-# only the newest record (when the case last changed). A case is summarised from these
-# alone when the list is rebuilt: notes, their revisions, consents, letters and the
-# history are not validated for it (opening the case or verify does that).
+# answers, risks, agreement actions, flag overrides, and the letters with their versions
+# and vettings, whose answers raise flags too), and the table of which it reads only the
+# newest record (when the case last changed). A case is summarised from these alone when
+# the list is rebuilt: notes, their revisions, consents, letter reviews and the history
+# are not validated for it (opening the case or verify does that).
 ROW_TABLES = frozenset(
-    {"case", "team", "participants", "answers", "risks", "actions", "flag_overrides"}
+    {
+        "case",
+        "team",
+        "participants",
+        "answers",
+        "risks",
+        "actions",
+        "flag_overrides",
+        "letters",
+        "letter_versions",
+        "letter_vettings",
+    }
 )
 ROW_NEWEST = ("audit",)
 # Tables whose ids an import may share with another case: one person is on many cases.

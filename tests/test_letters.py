@@ -1,0 +1,131 @@
+"""Letters vetted per version, reviewed by the team, handed over only when vetted and agreed
+to (Best Practice Guidance A 3(a) 11-12)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from rjfacil import clock
+from rjfacil.casedoc.model import LetterStatus, VettingDecision
+from rjfacil.commands.casefile import CaseFile
+from rjfacil.errors import RjfacilError
+from rjfacil.views.flags import raised_flags
+from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
+
+VETTED_AT = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+
+
+def _letter_case(vault: Vault) -> tuple[CaseFile, object, object]:
+    case = vault.new_case("LET-1")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Hana Gold", address_as="Hana")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Rory Gold")
+    return case, harmed, responsible
+
+
+def test_a_changed_text_cannot_be_handed_over_on_an_earlier_approval(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana, I am sorry.", to_participant=harmed.id)
+    case.record_recipient_agreement(letter.id, date(2026, 11, 2))
+    # Before format 4 this was set_letter_status(APPROVED); now approval is a vetting.
+    _vetted(case, letter.id)
+    case.revise_letter(letter.id, "Dear Hana, I am sorry. I know where you live now.")
+    with pytest.raises(RjfacilError, match="its text changed after it was vetted"):
+        case.set_letter_status(letter.id, LetterStatus.DELIVERED)
+    with pytest.raises(RjfacilError, match="vet its current version first"):
+        case.set_letter_status(letter.id, LetterStatus.APPROVED)
+    assert case.letters[0].status is LetterStatus.UNDER_REVIEW
+
+
+def _vetted(
+    case: CaseFile, letter_id: object, reasons: str = "Read it with Hana's worries."
+) -> None:
+    case.vet_letter(
+        letter_id,
+        {"letter_own_views": "yes", "letter_hidden_messages": "no", "letter_checked": "yes"},
+        VettingDecision.VETTED,
+        reasons,
+    )
+
+
+def test_each_version_is_vetted_on_its_own_and_records_who_and_when(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana, I am sorry.", to_participant=harmed.id)
+    with clock.frozen(VETTED_AT):
+        _vetted(case, letter.id)
+    records = case.letter_records(letter.id)
+    [first] = records.versions
+    vetting = records.vetting_of(first)
+    assert vetting is not None
+    assert (vetting.created_by, vetting.created_at) == (vault.owner.id, VETTED_AT)
+    assert vetting.answers["letter_hidden_messages"] == "no"
+    assert case.letters[0].status is LetterStatus.APPROVED
+    second = case.revise_letter(letter.id, "Dear Hana, I am so sorry.")
+    records = case.letter_records(letter.id)
+    assert records.vetting_of(second) is None and not records.current_vetted
+    assert case.letters[0].status is LetterStatus.UNDER_REVIEW
+    # The case's own walk no longer asks the letter items: they belong to each version.
+    with pytest.raises(RjfacilError, match="each version of a letter"):
+        case.answer("letters", "letter_checked", "yes")
+
+
+def test_a_hidden_message_found_in_a_version_raises_its_flag(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    other = case.add_letter(harmed.id, "Dear Rory.", to_participant=responsible.id)
+    case.vet_letter(letter.id, {"letter_hidden_messages": "yes"}, VettingDecision.WITHHOLD)
+    case.vet_letter(other.id, {"letter_hidden_messages": "no"}, VettingDecision.VETTED)
+    assert "risk_to_manage" in raised_flags(case)
+
+
+def test_a_co_worker_reviews_a_version_in_their_own_words(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    case.update_case(co_worker="Priya Shah")
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    review = case.review_letter(
+        letter.id, case.case.co_worker, "Reads as his own words.", date(2026, 11, 4)
+    )
+    records = case.letter_records(letter.id)
+    assert records.reviews_of(records.versions[0]) == [review]
+    assert case.person_name(review.reviewer) == "Priya Shah"
+    with pytest.raises(RjfacilError, match="member of the case's team"):
+        case.review_letter(letter.id, harmed.id, "I like it.")
+
+
+def test_a_letter_goes_between_any_two_different_participants(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    supporter = case.add_participant(Role.SUPPORTER, "Sam Gold")
+    letter = case.add_letter(harmed.id, "Dear Rory.", to_participant=responsible.id)
+    assert (letter.from_participant, letter.to_participant) == (harmed.id, responsible.id)
+    moved = case.address_letter(letter.id, supporter.id, harmed.id)
+    assert (moved.from_participant, moved.to_participant) == (supporter.id, harmed.id)
+    with pytest.raises(RjfacilError, match="choose someone else"):
+        case.address_letter(letter.id, harmed.id, harmed.id)
+    assert case.letters[0].to_participant == harmed.id
+
+
+def test_a_reply_links_to_the_letter_it_answers(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    reply = case.add_letter(harmed.id, "Rory, thank you.", responsible.id, in_reply_to=letter.id)
+    assert case.letter_records(reply.id).letter.in_reply_to == letter.id
+
+
+def test_a_letter_is_handed_over_only_vetted_and_agreed_to(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana.")
+    with pytest.raises(RjfacilError) as refused:
+        case.set_letter_status(letter.id, LetterStatus.DELIVERED)
+    message = str(refused.value)
+    assert "not addressed to anyone" in message and "not vetted" in message
+    assert "agreement to receive it is not recorded" in message
+    case.address_letter(letter.id, responsible.id, harmed.id)
+    _vetted(case, letter.id)
+    with pytest.raises(RjfacilError, match="agreement to receive it is not recorded"):
+        case.set_letter_status(letter.id, LetterStatus.DELIVERED)
+    case.record_recipient_agreement(letter.id, date(2026, 11, 5))
+    handed = case.set_letter_status(letter.id, LetterStatus.DELIVERED, "In person at her home.")
+    assert handed.status is LetterStatus.DELIVERED
+    assert handed.handed_over_version == case.letter_versions(letter.id)[-1].id
