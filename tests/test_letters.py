@@ -3,6 +3,7 @@ to (Best Practice Guidance A 3(a) 11-12)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,7 +12,9 @@ from rjfacil import clock
 from rjfacil.casedoc.model import LetterStatus, VettingDecision
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import RjfacilError
+from rjfacil.export.summary import ExportOptions, render_export
 from rjfacil.views.flags import raised_flags
+from rjfacil.views.supervision import supervisor_summary
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 
@@ -129,3 +132,30 @@ def test_a_letter_is_handed_over_only_vetted_and_agreed_to(vault: Vault) -> None
     handed = case.set_letter_status(letter.id, LetterStatus.DELIVERED, "In person at her home.")
     assert handed.status is LetterStatus.DELIVERED
     assert handed.handed_over_version == case.letter_versions(letter.id)[-1].id
+
+
+def test_the_supervisor_summary_shows_each_versions_vetting_and_reviews(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    case.update_case(case_supervisor="Dana Whitfield")
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    _vetted(case, letter.id, reasons="Rory Gold wrote it himself.")
+    case.revise_letter(letter.id, "Dear Hana, again.")
+    case.review_letter(letter.id, case.case.case_supervisor, "Fine, but ask Rory Gold why.")
+    summary = supervisor_summary(case, redaction="names")
+    [line] = summary.letters
+    assert line.title == "From Person responsible R. to Person harmed H."
+    assert line.status == "Changed since it was vetted: vet the new version"
+    second, first = line.versions
+    assert (second.status, second.vetted_by) == ("Not vetted", "")
+    assert first.status == "Vetted: fit to hand over"
+    assert first.vetted_by == case.owner.name and first.vetted_at
+    assert first.reasons == "Person responsible R. wrote it himself."
+    [review] = second.reviews
+    assert (review.role, review.view) == (
+        "Case supervisor",
+        "Fine, but ask Person responsible R. why.",
+    )
+    data = json.loads(render_export(case, ExportOptions(fmt="json")))
+    assert data["letters"][0]["versions"][1]["vetting"] == "Vetted: fit to hand over"
+    markdown = render_export(case, ExportOptions(fmt="md")).decode()
+    assert "Letters and their vetting" in markdown and "Case supervisor" in markdown

@@ -41,6 +41,7 @@ from rjfacil.views.labels import (
     share_how_label,
     stage_text,
 )
+from rjfacil.views.letters import LetterLine, letter_line
 from rjfacil.views.progress import CaseProgress, case_progress
 from rjfacil.views.redaction import Redaction, Redactor, redaction_label, redactor_for
 from rjfacil.views.team import co_workers, review_waiting_label
@@ -179,6 +180,8 @@ class SupervisorSummary:
     deadlines: tuple[DeadlineLine, ...]
     notes: tuple[NoteLine, ...]
     history: tuple[HistoryLine, ...]
+    # Letters (A 3(a) 11-12): each version's vetting, who vetted it, and reviews.
+    letters: tuple[LetterLine, ...] = ()
 
 
 def export_facts(case: CaseFile, redactor: Redactor) -> ExportFacts:
@@ -455,6 +458,7 @@ def supervisor_summary(
         )
         if history > 0
         else (),
+        letters=tuple(letter_line(case, letter, redactor) for letter in case.letters),
     )
 
 
