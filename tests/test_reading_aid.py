@@ -75,3 +75,8 @@ def test_a_name_spelt_by_the_first_letters_of_words_is_found() -> None:
     hidden = [p for p in read_letter(text, ("Hana Gold",)) if p.kind is PassageKind.HIDDEN]
     assert [p.excerpt for p in hidden] == ["Hope all now are"]
     assert kinds(text) == set()  # without the name, nothing
+
+
+def test_a_passage_broken_across_lines_is_still_found() -> None:
+    [passage] = read_letter("It was only a bit of\nfun that went too far.")
+    assert (passage.kind, passage.excerpt) == (PassageKind.MINIMISING, "only a bit of\nfun")

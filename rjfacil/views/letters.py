@@ -170,8 +170,9 @@ def letter_line(case: CaseFile, letter: Letter, redactor: Redactor | None = None
     reply_to = ""
     if letter.in_reply_to is not None:
         answered = next((each for each in case.letters if each.id == letter.in_reply_to), None)
+        title = letter_title(case, answered, redactor) if answered is not None else ""
         reply_to = (
-            f"In reply to the letter {letter_title(case, answered, redactor).lower()}"
+            f"In reply to the letter {title[:1].lower()}{title[1:]}"
             if answered is not None
             else "In reply to a letter no longer in the case"
         )

@@ -68,10 +68,17 @@ class Passage:
 
 
 _I = re.IGNORECASE
+
+
+def _spaced(pattern: str) -> str:
+    """A pattern whose spaces match any run of spaces or a line break (a letter wraps)."""
+    return re.sub(r" (?!\?)", r"\\s+", pattern)
+
+
 # Each kind's patterns. They match words as written in a letter, never a participant.
 PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
     PassageKind.MINIMISING: [
-        re.compile(p, _I)
+        re.compile(_spaced(p), _I)
         for p in (
             r"\b(?:only|just) (?:a |a bit of |a little |some )?(?:scratch|bruise|joke|laugh|game|"
             r"bit of fun|few quid|small thing|little thing|minor|tiny|bit of damage)\b",
@@ -91,7 +98,7 @@ PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
         )
     ],
     PassageKind.BLAMING: [
-        re.compile(p, _I)
+        re.compile(_spaced(p), _I)
         for p in (
             r"\byou (?:made|drove|forced|pushed) me\b",
             r"\b(?:your|your own) fault\b",
@@ -103,7 +110,7 @@ PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
         )
     ],
     PassageKind.PRESSURE: [
-        re.compile(p, _I)
+        re.compile(_spaced(p), _I)
         for p in (
             r"\bforgiv\w*",
             r"\bmeet(?:ing)? (?:me|up|you|in person|face to face)\b",
@@ -135,7 +142,7 @@ PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
         re.compile(r"\b(?:flat|apartment|unit) \d+\b", _I),
     ],
     PassageKind.PLACE_TIME: [
-        re.compile(p, _I)
+        re.compile(_spaced(p), _I)
         for p in (
             r"\b\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b",
             r"\b\d{1,2}:\d{2}\b",
@@ -152,7 +159,7 @@ PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
         )
     ],
     PassageKind.FAMILY_HOME: [
-        re.compile(p, _I)
+        re.compile(_spaced(p), _I)
         for p in (
             r"\byour (?:mum|mother|dad|father|parents?|kids?|children|child|son|daughter|"
             r"husband|wife|partner|boyfriend|girlfriend|family|sister|brother|baby|nan|gran|"

@@ -1,0 +1,64 @@
+"""The letters of a case as a facilitator works them (A 3(a) 11-12): vet a version in the
+letter's own checklist, see a changed text lose its vetting and its handover refused, and
+read the letter beside the reading aid."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+
+from rjfacil.casedoc.model import LetterStatus, VettingDecision
+from rjfacil.workspace import Vault
+from screens.plans import LetterEditor, LetterView, VettingEditor
+from tests.pilot_helpers import (
+    Notices,
+    case_screen,
+    open_with,
+    press,
+    screen_of,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
+
+
+async def test_a_letter_is_vetted_per_version_and_read_beside_the_reading_aid(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-801")
+    harmed, responsible = two_people(case)
+    letter = case.add_letter(responsible, "Dear Ana, I am sorry.", to_participant=harmed)
+    notices = Notices()
+    async with case_screen(vault, case.id, "agreement", size=(120, 40), message_hook=notices) as (
+        app,
+        pilot,
+    ):
+        await press(pilot, "tab")  # to the letters
+        vetting = await open_with(pilot, "v", VettingEditor)
+        vetting.query_one("#v-decision", Select).value = VettingDecision.VETTED.value
+        vetting.query_one("#v-item-5", Select).value = "no"  # no hidden message
+        await press(pilot, "ctrl+s")
+        records = case.letter_records(letter.id)
+        assert records.current_vetted and case.letters[0].status is LetterStatus.APPROVED
+        assert "Vetted: waiting for the recipient's agreement" in squashed(screen_text(app))
+        # A new text is not vetted: the handover is refused, with the reason, in words.
+        editor = await open_with(pilot, "e", LetterEditor)
+        editor.text.widget.text = "Dear Ana, I am sorry. Meet me at the park on Friday."
+        await press(pilot, "ctrl+s")
+        assert "Changed since it was vetted" in squashed(screen_text(app))
+        notices.messages.clear()
+        await press(pilot, "o")
+        [refusal] = notices.messages
+        assert "its text changed after it was vetted" in refusal
+        assert "agreement to receive it is not recorded" in refusal
+        assert case.letters[0].status is LetterStatus.UNDER_REVIEW
+        # The reading aid points, beside the text, each passage with its reason.
+        await press(pilot, "h")
+        screen_of(app, LetterView)
+        shown = squashed(screen_text(app))
+        assert "Worth a second look" in shown
+        assert "May press the reader" in shown and "“Meet me”" in shown
+        assert "A place or a time" in shown and "“Friday”" in shown
+        assert "Dear Ana, I am sorry. Meet me at the park on Friday." in shown
+        await press(pilot, "escape")
+        await settle(pilot)
