@@ -396,6 +396,46 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letters(args: argparse.Namespace) -> int:
+    from rjfacil.views.letters import letter_line, letter_passages
+
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        if not case.letters:
+            print("No letters in this case.")
+            return 0
+        for number, letter in enumerate(case.letters, start=1):
+            line = letter_line(case, letter)
+            print(_line(f"Letter {number}: {line.title}"))
+            print(_line(f"  Status: {line.status}"))
+            if line.reply_to:
+                print(_line(f"  {line.reply_to}"))
+            print(_line(f"  Recipient agreed to receive it: {line.recipient_agreed}"))
+            if line.handover_blocked:
+                print(_line(f"  Not yet to be handed over: {'; '.join(line.handover_blocked)}"))
+            for version in line.versions:
+                print(_line(f"  Version {version.number} ({version.written}): {version.status}"))
+                if version.vetted_by:
+                    print(_line(f"    Vetted by {version.vetted_by}, {version.vetted_at}"))
+                if version.reasons:
+                    print(_line(f"    Reasons: {version.reasons}"))
+                for review in version.reviews:
+                    print(
+                        _line(
+                            f"    Review by {review.who} ({review.role}), {review.given_on}: "
+                            f"{review.view}"
+                        )
+                    )
+            _, passages = letter_passages(case, letter)
+            if passages:
+                print("  Worth a second look in the current version (the reading aid points;")
+                print("  it never decides):")
+            for passage in passages:
+                print(_line(f"    {passage.reason}: “{passage.excerpt}”"))
+            print()
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.deadlines import due_dates, met_timescales
     from rjfacil.views.flags import explanation_lines, explanations
@@ -890,6 +930,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p_add.add_argument("--name", required=True, help="their name, or the name they go by")
     show = add("show", cmd_show, "a case's overview: stage, flags, people, next steps, dates")
     show.add_argument("case", help="the case id (or its start) or reference")
+    letters = add(
+        "letters",
+        cmd_letters,
+        "a case's letters: each version's vetting and reviews, and the reading aid's pointers",
+    )
+    letters.add_argument("case", help="the case id (or its start) or reference")
     export = add(
         "export",
         cmd_export,

@@ -255,7 +255,7 @@ def _letter_case(vault: Vault) -> None:
     case.record_consent(
         harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="written"
     )
-    case.update_case(co_worker="Sam Okafor", case_supervisor="Dana Whitfield")
+    case.update_case(co_worker="Priya Shah", case_supervisor="Dana Whitfield")
     # Each version is vetted on its own (A 3(a) 11-12): the letter checklist's questions,
     # the decision and the reasons, with who vetted it and when.
     answers: dict[str, AnswerValue] = {

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from rjfacil import clock
 from rjfacil.casedoc.model import LetterStatus, VettingDecision
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.demo import fill_demo_vault
 from rjfacil.errors import RjfacilError
 from rjfacil.export.summary import ExportOptions, render_export
 from rjfacil.views.flags import raised_flags
+from rjfacil.views.letters import letter_line, letter_passages
+from rjfacil.views.reading_aid import PassageKind
 from rjfacil.views.supervision import supervisor_summary
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
+from tests.bundle_helpers import make_vault, send
 
 VETTED_AT = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
@@ -159,3 +164,44 @@ def test_the_supervisor_summary_shows_each_versions_vetting_and_reviews(vault: V
     assert data["letters"][0]["versions"][1]["vetting"] == "Vetted: fit to hand over"
     markdown = render_export(case, ExportOptions(fmt="md")).decode()
     assert "Letters and their vetting" in markdown and "Case supervisor" in markdown
+
+
+def test_a_co_workers_review_comes_back_in_their_file(tmp_path: Path) -> None:
+    """The co-worker reviews the version in their own vault; their file brings the review,
+    with the vetting, back to the facilitator's (bundle tables letter_vettings and
+    letter_reviews)."""
+    mine, theirs = make_vault(tmp_path / "a", "Alex Rivera"), make_vault(tmp_path / "b", "Sam Ng")
+    try:
+        case, harmed, responsible = _letter_case(mine)
+        letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+        _vetted(case, letter.id)
+        send(mine, case.id, theirs, tmp_path / "to-sam.age")
+        copy = theirs.open_case(case.id)
+        copy.review_letter(letter.id, theirs.owner.id, "His own words; fine to hand over.")
+        lines = send(theirs, case.id, mine, tmp_path / "to-alex.age")
+        assert any("review of a letter" in line for line in lines), lines
+        back = mine.open_case(case.id)
+        records = back.letter_records(letter.id)
+        [review] = records.reviews_of(records.versions[0])
+        assert back.person_name(review.reviewer) == "Sam Ng"
+        assert records.current_vetted
+        assert mine.verify().ok
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def test_the_demo_shows_every_letter_feature(vault: Vault) -> None:
+    fill_demo_vault(vault)
+    case = vault.open_case(vault.find_case("RJ-2026-011"))
+    lines = {line.status: line for line in (letter_line(case, each) for each in case.letters)}
+    handed = lines["Handed over (version 1)"]
+    changed = lines["Changed since it was vetted: vet the new version"]
+    second, first = changed.versions
+    assert first.status == "Vetted: fit to hand over" and first.vetted_by
+    assert second.status == "Not vetted" and second.reviews[0].role == "Co-worker"
+    assert any(line.reply_to for line in lines.values())
+    assert handed.versions[0].handed_over
+    rewritten = next(each for each in case.letters if len(case.letter_versions(each.id)) == 2)
+    _, passages = letter_passages(case, rewritten)
+    assert {p.kind for p in passages} >= {PassageKind.MINIMISING, PassageKind.PRESSURE}
