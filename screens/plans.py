@@ -506,6 +506,35 @@ class ReviewEditor(EditorModal[LetterReview]):
         )
 
 
+class HandOverEditor(EditorModal[Letter]):
+    """Record that a letter was handed over (A 3(a) 12). The core refuses it until the
+    current version is vetted and the recipient's agreement is recorded; the editor says
+    which is missing as soon as it opens, and again if saved."""
+
+    DISCARD_QUESTION = "Discard this? The letter is not marked handed over."
+
+    def __init__(self, case: CaseFile, letter: Letter) -> None:
+        self.case = case
+        self.letter = letter
+        self.how = Text("How and when", "h-how", editable(letter.vetting_note))
+        super().__init__("Hand the letter over", Form(self.how))
+
+    def form(self) -> ComposeResult:
+        yield Static(
+            plain(letter_title(self.case, self.letter), single_line=True), classes="form-hint"
+        )
+        yield from super().form()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        problems = handover_problems(self.case.letter_records(self.letter.id))
+        if problems:  # the rule the core enforces, said before anything is typed
+            self.show_error(handover_refusal(problems))
+
+    def save(self) -> Letter:
+        return self.case.set_letter_status(self.letter.id, LetterStatus.DELIVERED, self.how.value)
+
+
 class LetterView(ModalScreen[None]):
     """The letter's current text with the reading aid beside it (A 3(a) 11-12): passages
     worth a second look are highlighted, each listed with its reason. It never decides:
@@ -903,7 +932,7 @@ class AgreementPane(CasePane):
         elif what == "agreed" and (letter := self._selected_letter()):
             self._agreed(letter)
         elif what == "hand_over" and (letter := self._selected_letter()):
-            self._hand_over(letter)
+            self.app.push_screen(HandOverEditor(case, letter), callback=self._saved)
 
     def _set_action_status(self, action: AgreementAction) -> None:
         def picked(status: ActionStatus | None) -> None:
@@ -940,32 +969,11 @@ class AgreementPane(CasePane):
             return
         self.save_change(lambda: self.case.record_recipient_agreement(letter.id, on))
 
-    @work(exclusive=True, group="letters-hand-over")
-    async def _hand_over(self, letter: Letter) -> None:
-        problems = handover_problems(self.case.letter_records(letter.id))
-        if problems:  # the same rule the core enforces, shown before asking anything
-            self.notify(
-                handover_refusal(problems), title="Not handed over", severity="error", markup=False
-            )
-            return
-        note = await self.app.push_screen_wait(
-            TextPromptModal(
-                "Handed over: how and when",
-                value=editable(letter.vetting_note),
-                allow_empty=True,
-                help="In person, once vetted and agreed to (A 3(a) 12)",
-            )
-        )
-        if note is None:
-            return
-        self.save_change(
-            lambda: self.case.set_letter_status(letter.id, LetterStatus.DELIVERED, note)
-        )
-
     def _saved(
-        self, saved: AgreementAction | LetterVersion | LetterVetting | LetterReview | None
+        self,
+        saved: AgreementAction | LetterVersion | LetterVetting | LetterReview | Letter | None,
     ) -> None:
         if saved is not None:
             self.notify("Saved.", markup=False)
-            key = saved.id if isinstance(saved, AgreementAction) else saved.letter_id
+            key = saved.id if isinstance(saved, AgreementAction | Letter) else saved.letter_id
             self.changed(select=key)

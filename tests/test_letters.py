@@ -205,3 +205,12 @@ def test_the_demo_shows_every_letter_feature(vault: Vault) -> None:
     rewritten = next(each for each in case.letters if len(case.letter_versions(each.id)) == 2)
     _, passages = letter_passages(case, rewritten)
     assert {p.kind for p in passages} >= {PassageKind.MINIMISING, PassageKind.PRESSURE}
+
+
+def test_search_finds_a_vettings_reasons_and_a_review(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    _vetted(case, letter.id, reasons="Checked the lighthouse reference.")
+    case.review_letter(letter.id, vault.owner.id, "The harbour line worries me.")
+    assert [h.where for h in vault.search("lighthouse")] == ["letter"]
+    assert [h.where for h in vault.search("harbour")] == ["letter"]

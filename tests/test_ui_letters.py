@@ -8,9 +8,8 @@ from textual.widgets import Select
 
 from rjfacil.casedoc.model import LetterStatus, VettingDecision
 from rjfacil.workspace import Vault
-from screens.plans import LetterEditor, LetterView, VettingEditor
+from screens.plans import HandOverEditor, LetterEditor, LetterView, VettingEditor
 from tests.pilot_helpers import (
-    Notices,
     case_screen,
     open_with,
     press,
@@ -28,11 +27,7 @@ async def test_a_letter_is_vetted_per_version_and_read_beside_the_reading_aid(
     case = vault.new_case("RJ-801")
     harmed, responsible = two_people(case)
     letter = case.add_letter(responsible, "Dear Ana, I am sorry.", to_participant=harmed)
-    notices = Notices()
-    async with case_screen(vault, case.id, "agreement", size=(120, 40), message_hook=notices) as (
-        app,
-        pilot,
-    ):
+    async with case_screen(vault, case.id, "agreement", size=(120, 40)) as (app, pilot):
         await press(pilot, "tab")  # to the letters
         vetting = await open_with(pilot, "v", VettingEditor)
         vetting.query_one("#v-decision", Select).value = VettingDecision.VETTED.value
@@ -46,12 +41,15 @@ async def test_a_letter_is_vetted_per_version_and_read_beside_the_reading_aid(
         editor.text.widget.text = "Dear Ana, I am sorry. Meet me at the park on Friday."
         await press(pilot, "ctrl+s")
         assert "Changed since it was vetted" in squashed(screen_text(app))
-        notices.messages.clear()
-        await press(pilot, "o")
-        [refusal] = notices.messages
+        await open_with(pilot, "o", HandOverEditor)
+        await press(pilot, "ctrl+s")
+        screen_of(app, HandOverEditor)  # refused: the editor stays open and says why
+        refusal = squashed(screen_text(app))
         assert "its text changed after it was vetted" in refusal
         assert "agreement to receive it is not recorded" in refusal
         assert case.letters[0].status is LetterStatus.UNDER_REVIEW
+        await press(pilot, "escape")
+        await settle(pilot)
         # The reading aid points, beside the text, each passage with its reason.
         await press(pilot, "h")
         screen_of(app, LetterView)

@@ -336,6 +336,8 @@ _SEARCHED = (
     ("consent", "consents", ("information", "note")),
     ("risk", "risks", ("description", "mitigation")),
     ("letter", "letters", ("vetting_note",)),
+    ("letter", "letter_vettings", ("reasons",)),
+    ("letter", "letter_reviews", ("view",)),
     ("action", "actions", ("description",)),
     ("override", "flag_overrides", ("reason",)),
 )
