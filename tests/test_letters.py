@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
 from rjfacil import clock
+from rjfacil.casedoc.bundle import BundleRefused, from_json, to_json
 from rjfacil.casedoc.model import LetterStatus, VettingDecision
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.demo import fill_demo_vault
@@ -214,3 +216,26 @@ def test_search_finds_a_vettings_reasons_and_a_review(vault: Vault) -> None:
     case.review_letter(letter.id, vault.owner.id, "The harbour line worries me.")
     assert [h.where for h in vault.search("lighthouse")] == ["letter"]
     assert [h.where for h in vault.search("harbour")] == ["letter"]
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "refusal"),
+    [
+        ("letter_reviews", "reviewer", "names a team member the file does not hold"),
+        ("letter_vettings", "letter_id", "names a letter the file does not hold"),
+        ("letters", "in_reply_to", "names a letter the file does not hold"),
+    ],
+)
+def test_a_co_workers_file_naming_a_letter_or_reviewer_it_lacks_is_refused(
+    vault: Vault, table: str, field: str, refusal: str
+) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    case.add_letter(harmed.id, "Dear Rory.", responsible.id, in_reply_to=letter.id)
+    _vetted(case, letter.id)
+    case.review_letter(letter.id, vault.owner.id, "Fine.")
+    body = json.loads(to_json(case.document, vault.owner, clock.now()))
+    row = next(r for r in body["tables"][table] if field in r and r[field])
+    row[field] = str(uuid4())
+    with pytest.raises(BundleRefused, match=refusal):
+        from_json(json.dumps(body).encode(), "the file", clock.now())
