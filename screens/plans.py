@@ -38,7 +38,7 @@ from rjfacil.views.letters import (
     letter_passages,
     letter_title,
     replies_to,
-    status_words,
+    short_status,
     vetting_items,
 )
 from rjfacil.views.reading_aid import Passage
@@ -832,9 +832,9 @@ class AgreementPane(CasePane):
             (
                 str(letter.id),
                 (
-                    first_line(letter_title(case, letter), 56),
+                    first_line(letter_title(case, letter), 42),
                     str(len(case.letter_versions(letter.id))),
-                    status_words(case.letter_records(letter.id)),
+                    short_status(case.letter_records(letter.id)),
                 ),
             )
             for letter in case.letters

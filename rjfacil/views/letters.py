@@ -105,6 +105,22 @@ def status_words(records: rules.LetterRecords) -> str:
     return "Being vetted"
 
 
+def short_status(records: rules.LetterRecords) -> str:
+    """Where a letter is, in a few words (a table column); :func:`status_words` in full."""
+    letter = records.letter
+    if letter.status is LetterStatus.DELIVERED:
+        return "Handed over"
+    if letter.status is LetterStatus.WITHHELD:
+        return "Withheld"
+    if records.current_vetted:
+        return "Ready to hand over" if letter.recipient_agreed_on else "Vetted, not agreed"
+    if records.vetted_earlier:
+        return "Changed since vetted"
+    if letter.status is LetterStatus.DRAFT and not records.vettings:
+        return "Not vetted"
+    return "Being vetted"
+
+
 def vetting_items(case: CaseFile) -> list[Item]:
     """The questions asked when vetting a version: the letters checklist's items asked per
     letter, less those the letter's own record answers (agreement, handover)."""
