@@ -354,22 +354,20 @@ class LetterEditor(EditorModal[LetterVersion]):
         if reply_to is not None:  # a reply goes back the other way
             sender = str(reply_to.to_participant or sender)
             to = str(reply_to.from_participant)
+        if letter is not None:
+            sender = str(letter.from_participant)
+            to = str(letter.to_participant) if letter.to_participant else NOBODY
         self.sender = Choice("From", "l-from", people, sender)
         self.to = Choice(
             "To", "l-to", [(Content("Not addressed to anyone yet"), NOBODY), *people], to
         )
-        # A new version keeps who the letter is from and to: only its text is asked.
-        fields = Form(self.text) if letter else Form(self.sender, self.to, self.text)
-        title = "New version of the letter" if letter else "New letter"
+        fields = Form(self.sender, self.to, self.text)
+        title = "New version of the letter, or who it is from and to" if letter else "New letter"
         if reply_to is not None:
             title = "Reply to a letter"
         super().__init__(title, fields)
 
     def form(self) -> ComposeResult:
-        if self.letter is not None:
-            yield Static(
-                plain(letter_title(self.case, self.letter), single_line=True), classes="form-hint"
-            )
         if self.reply_to is not None:
             title = letter_title(self.case, self.reply_to)
             answered = title[:1].lower() + title[1:]
@@ -383,11 +381,18 @@ class LetterEditor(EditorModal[LetterVersion]):
 
     def save(self) -> LetterVersion:
         text = self.text.value
+        to = self.to.value
         if self.letter is not None:
-            return self.case.revise_letter(self.letter.id, text)
+            addressed = self.sender.changed or self.to.changed
+            if addressed:  # a no-op when a retry finds it already saved
+                self.case.address_letter(
+                    self.letter.id, UUID(self.sender.value), None if to == NOBODY else UUID(to)
+                )
+            if self.text.changed or not addressed:
+                return self.case.revise_letter(self.letter.id, text)
+            return self.case.letter_versions(self.letter.id)[-1]
         if not self.sender.value:
             raise ValueError("Add the participant who writes the letter first.")
-        to = self.to.value
         self.letter = self.case.add_letter(
             UUID(self.sender.value),
             text,

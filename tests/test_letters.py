@@ -235,7 +235,16 @@ def test_a_co_workers_file_naming_a_letter_or_reviewer_it_lacks_is_refused(
     _vetted(case, letter.id)
     case.review_letter(letter.id, vault.owner.id, "Fine.")
     body = json.loads(to_json(case.document, vault.owner, clock.now()))
-    row = next(r for r in body["tables"][table] if field in r and r[field])
+    row = next(r for r in body["tables"][table] if r.get(field))
     row[field] = str(uuid4())
     with pytest.raises(BundleRefused, match=refusal):
         from_json(json.dumps(body).encode(), "the file", clock.now())
+
+
+def test_a_new_recipient_has_not_agreed_to_receive_it(vault: Vault) -> None:
+    case, harmed, responsible = _letter_case(vault)
+    supporter = case.add_participant(Role.SUPPORTER, "Sam Gold")
+    letter = case.add_letter(responsible.id, "Dear Hana.", to_participant=harmed.id)
+    case.record_recipient_agreement(letter.id, date(2026, 11, 2))
+    moved = case.address_letter(letter.id, responsible.id, supporter.id)
+    assert moved.recipient_agreed_on is None

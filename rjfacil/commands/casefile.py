@@ -1116,12 +1116,18 @@ class CaseFile:
             raise RjfacilError(MESSAGES["letter_to_self"])
 
     def address_letter(self, letter_id: UUID, from_participant: UUID, to: UUID | None) -> Letter:
-        """Set who a letter is from and to: any two different participants."""
+        """Set who a letter is from and to: any two different participants. A new
+        recipient has not agreed to receive it: the agreement recorded is cleared."""
         letter = self._letter(letter_id)
         self._check_letter_people(from_participant, to)
         if (letter.from_participant, letter.to_participant) == (from_participant, to):
             return letter
-        changed = self._edit(letter, {"from_participant": from_participant, "to_participant": to})
+        if letter.status is LetterStatus.DELIVERED:
+            raise RjfacilError("Not saved: this letter has been handed over already.")
+        fields: dict[str, Any] = {"from_participant": from_participant, "to_participant": to}
+        if to != letter.to_participant:
+            fields["recipient_agreed_on"] = None
+        changed = self._edit(letter, fields)
         self._commit("changed who a letter is from or to", [("letters", changed)])
         return changed
 
