@@ -23,7 +23,9 @@ from rjfacil.vocab import Stage
 # The row format: raise it whenever CaseSummary gains or changes a field, so index rows
 # written before are rebuilt from their case files instead of read with defaults.
 # 3: record_ids. 4: record_ids of every stored record (3 left out unvalidated tables).
-ROW_FORMAT = 4
+# 5: case format 4 asks the letter items per letter version, not per case: a letters
+# case's progress and flags change without its file changing.
+ROW_FORMAT = 5
 # How much of each record id a row keeps. A match is checked against the case file
 # itself, so a chance match costs one decryption: with 4 bytes, a file of 1,000 records
 # meets one in a vault of 200,000 records about once in 20 imports. More bytes would
