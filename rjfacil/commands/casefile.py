@@ -1203,15 +1203,8 @@ class CaseFile:
             reasons=reasons,
         )
         changes: list[Change] = [("letter_vettings", vetting)]
-        status = (
-            {
-                VettingDecision.VETTED: LetterStatus.APPROVED,
-                VettingDecision.CHANGES_NEEDED: LetterStatus.UNDER_REVIEW,
-                VettingDecision.WITHHOLD: LetterStatus.WITHHELD,
-            }.get(vetting.decision)
-            if vetting.decision
-            else None
-        )
+        decided = vetting.decision
+        status = letter_rules.DECISION_STATUS[decided] if decided is not None else None
         letter = records.letter
         if status is None and letter.status is LetterStatus.DRAFT:
             status = LetterStatus.UNDER_REVIEW

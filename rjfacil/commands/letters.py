@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rjfacil.casedoc.model import (
     Letter,
     LetterReview,
+    LetterStatus,
     LetterVersion,
     LetterVetting,
     VettingDecision,
@@ -25,6 +26,12 @@ from rjfacil.casedoc.model import (
 LETTER_FIELD_ITEMS: dict[str, str] = {
     "letter_recipient_agreed": "recipient_agreed_on",
     "letter_handed_over": "handed_over_version",
+}
+# The letter's status each vetting decision sets.
+DECISION_STATUS: dict[VettingDecision, LetterStatus] = {
+    VettingDecision.VETTED: LetterStatus.APPROVED,
+    VettingDecision.CHANGES_NEEDED: LetterStatus.UNDER_REVIEW,
+    VettingDecision.WITHHOLD: LetterStatus.WITHHELD,
 }
 # The checklist whose "letter" items are the vetting checklist.
 LETTERS_CHECKLIST = "letters"
