@@ -8,7 +8,14 @@ from textual.widgets import Select
 
 from rjfacil.casedoc.model import LetterStatus, VettingDecision
 from rjfacil.workspace import Vault
-from screens.plans import HandOverEditor, LetterEditor, LetterView, VettingEditor
+from screens.dialogs import TextPromptModal
+from screens.plans import (
+    HandOverEditor,
+    LetterEditor,
+    LetterView,
+    ReviewEditor,
+    VettingEditor,
+)
 from tests.pilot_helpers import (
     case_screen,
     open_with,
@@ -60,3 +67,33 @@ async def test_a_letter_is_vetted_per_version_and_read_beside_the_reading_aid(
         assert "Dear Ana, I am sorry. Meet me at the park on Friday." in shown
         await press(pilot, "escape")
         await settle(pilot)
+
+
+async def test_a_reply_a_review_the_agreement_and_the_handover(vault: Vault) -> None:
+    case = vault.new_case("RJ-802", co_worker="Priya Shah")
+    harmed, responsible = two_people(case)
+    letter = case.add_letter(responsible, "Dear Ana, I am sorry.", to_participant=harmed)
+    case.vet_letter(letter.id, {"letter_checked": "yes"}, VettingDecision.VETTED)
+    async with case_screen(vault, case.id, "agreement", size=(120, 40)) as (app, pilot):
+        await press(pilot, "tab")
+        review = await open_with(pilot, "w", ReviewEditor)
+        assert review.reviewer.value == str(case.case.co_worker)  # the co-worker first
+        review.view.widget.text = "His own words."
+        await press(pilot, "ctrl+s")
+        [saved] = case.letter_records(letter.id).reviews
+        assert (case.person_name(saved.reviewer), saved.view) == ("Priya Shah", "His own words.")
+        await open_with(pilot, "y", TextPromptModal)
+        await press(pilot, "enter")  # today, as offered
+        assert case.letters[0].recipient_agreed_on is not None
+        editor = await open_with(pilot, "o", HandOverEditor)
+        editor.how.widget.text = "In person at the centre."
+        await press(pilot, "ctrl+s")
+        assert case.letters[0].status is LetterStatus.DELIVERED
+        reply = await open_with(pilot, "r", LetterEditor)
+        # A reply goes back the other way, and names the letter it answers.
+        assert (reply.sender.value, reply.to.value) == (str(harmed), str(responsible))
+        assert "Answers the letter from Ben Cole" in screen_text(app)
+        reply.text.widget.text = "Thank you, Ben."
+        await press(pilot, "ctrl+s")
+        answer = next(each for each in case.letters if each.id != letter.id)
+        assert answer.in_reply_to == letter.id
