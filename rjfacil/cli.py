@@ -804,6 +804,7 @@ EXAMPLES = {
     "note release": "rjfacil note release RJ-2026-015 3f2a",
     "participant add": "rjfacil participant add RJ-2026-015 --role person-harmed --name 'Ann Ode'",
     "show": "rjfacil show RJ-2026-015",
+    "letters": "rjfacil letters RJ-2026-011",
     "export": "rjfacil export RJ-2026-015 --format html --out summary.html",
     "whoami": "rjfacil whoami",
     "bundle export": "rjfacil bundle export RJ-2026-015 --to age1... --out case.age",
