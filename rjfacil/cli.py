@@ -396,6 +396,46 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letters(args: argparse.Namespace) -> int:
+    from rjfacil.views.letters import letter_line, letter_passages
+
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        if not case.letters:
+            print("No letters in this case.")
+            return 0
+        for number, letter in enumerate(case.letters, start=1):
+            line = letter_line(case, letter)
+            print(_line(f"Letter {number}: {line.title}"))
+            print(_line(f"  Status: {line.status}"))
+            if line.reply_to:
+                print(_line(f"  {line.reply_to}"))
+            print(_line(f"  Recipient agreed to receive it: {line.recipient_agreed}"))
+            if line.handover_blocked:
+                print(_line(f"  Not yet to be handed over: {'; '.join(line.handover_blocked)}"))
+            for version in line.versions:
+                print(_line(f"  Version {version.number} ({version.written}): {version.status}"))
+                if version.vetted_by:
+                    print(_line(f"    Vetted by {version.vetted_by}, {version.vetted_at}"))
+                if version.reasons:
+                    print(_line(f"    Reasons: {version.reasons}"))
+                for review in version.reviews:
+                    print(
+                        _line(
+                            f"    Review by {review.who} ({review.role}), {review.given_on}: "
+                            f"{review.view}"
+                        )
+                    )
+            _, passages = letter_passages(case, letter)
+            if passages:
+                print("  Worth a second look in the current version (the reading aid points;")
+                print("  it never decides):")
+            for passage in passages:
+                print(_line(f"    {passage.reason}: “{passage.excerpt}”"))
+            print()
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.deadlines import due_dates, met_timescales
     from rjfacil.views.decisions import decision_lines, waiting_for_decision
@@ -778,6 +818,7 @@ EXAMPLES = {
     "note release": "rjfacil note release RJ-2026-015 3f2a",
     "participant add": "rjfacil participant add RJ-2026-015 --role person-harmed --name 'Ann Ode'",
     "show": "rjfacil show RJ-2026-015",
+    "letters": "rjfacil letters RJ-2026-011",
     "export": "rjfacil export RJ-2026-015 --format html --out summary.html",
     "whoami": "rjfacil whoami",
     "bundle export": "rjfacil bundle export RJ-2026-015 --to age1... --out case.age",
@@ -904,6 +945,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p_add.add_argument("--name", required=True, help="their name, or the name they go by")
     show = add("show", cmd_show, "a case's overview: stage, flags, people, next steps, dates")
     show.add_argument("case", help="the case id (or its start) or reference")
+    letters = add(
+        "letters",
+        cmd_letters,
+        "a case's letters: each version's vetting and reviews, and the reading aid's pointers",
+    )
+    letters.add_argument("case", help="the case id (or its start) or reference")
     export = add(
         "export",
         cmd_export,

@@ -15,6 +15,7 @@ from uuid import UUID
 from rjfacil import clock
 from rjfacil.casedoc.model import (
     ActionStatus,
+    AnswerValue,
     ConsentPurpose,
     DecisionOutcome,
     DecisionPoint,
@@ -22,10 +23,12 @@ from rjfacil.casedoc.model import (
     NoteSource,
     RiskRating,
     ShareHow,
+    VettingDecision,
 )
 from rjfacil.checklists.schema import Item
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.store import kdf
+from rjfacil.views.letters import vetting_items
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 from rjfacil.workspace import Vault
 
@@ -281,21 +284,66 @@ def _letter_case(vault: Vault) -> None:
     case.record_consent(
         harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="written"
     )
-    letter = case.add_letter(
+    case.update_case(co_worker="Priya Shah", case_supervisor="Dana Whitfield")
+    # Each version is vetted on its own (A 3(a) 11-12): the letter checklist's questions,
+    # the decision and the reasons, with who vetted it and when.
+    answers: dict[str, AnswerValue] = {
+        item.id: ("yes" if item.kind == "yes_no_unknown" else True) for item in vetting_items(case)
+    }
+    answers["letter_hidden_messages"] = "no"
+    first = case.add_letter(
         responsible.id,
-        "Dear Lee Ann, I am writing to say what happened that night and why...",
+        "Dear Lee Ann,\n"
+        "I am writing to say sorry for what happened to the garden that night.\n"
+        "I know how much work your group put into it, and that some of the young people\n"
+        "who planted it were upset when they saw the damage.\n"
+        "I was not thinking about anyone but myself.",
         to_participant=harmed.id,
     )
-    case.revise_letter(
-        letter.id,
-        "Dear Lee Ann, I want to explain what happened that night, and to say sorry for "
-        "the damage to the garden your group built.",
+    case.vet_letter(
+        first.id,
+        answers,
+        VettingDecision.VETTED,
+        "His own words, read with him in two sessions; nothing in it could identify the "
+        "group's members or where they live.",
     )
-    case.set_letter_status(
-        letter.id,
-        LetterStatus.UNDER_REVIEW,
-        vetting_note="Second draft: check it contains nothing that could identify the group's "
-        "members' addresses before it is passed on.",
+    case.record_recipient_agreement(first.id, today - timedelta(days=20))
+    case.set_letter_status(first.id, LetterStatus.DELIVERED, "Handed to Lee Ann in person.")
+    # The group's reply, linked to the letter it answers.
+    case.add_letter(
+        harmed.id,
+        "Taylor, thank you for your letter. We would like to know why our garden was "
+        "chosen. We are not ready to meet.",
+        to_participant=responsible.id,
+        in_reply_to=first.id,
+    )
+    # Taylor's answer: its first version was vetted; he then rewrote it, so the new text is
+    # not vetted, and the reading aid points at the minimising, the pressure to forgive
+    # and to meet, and the place and time it names.
+    second = case.add_letter(
+        responsible.id,
+        "Dear Lee Ann,\n"
+        "You asked why it was your garden. It was on my way home and I was angry about\n"
+        "something else; it had nothing to do with any of you.",
+        to_participant=harmed.id,
+    )
+    case.vet_letter(second.id, answers, VettingDecision.VETTED, "Answers her question plainly.")
+    case.revise_letter(
+        second.id,
+        "Dear Lee Ann,\n"
+        "You asked why it was your garden. It was on my way home and it was only a bit of\n"
+        "fun that went too far. I would like to meet you at the garden on Saturday at 10am\n"
+        "to help put it right, so please forgive me.",
+    )
+    co_worker = case.case.co_worker
+    assert co_worker is not None
+    case.review_letter(
+        second.id,
+        co_worker,
+        "The first version was his answer to her question; this one plays it down and asks "
+        "her to meet at the garden, which the group has said it is not ready for. Talk it "
+        "through with Taylor before it is vetted again.",
+        today - timedelta(days=2),
     )
 
 

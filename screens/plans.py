@@ -10,19 +10,38 @@ from uuid import UUID
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from rjfacil.casedoc.model import ActionStatus, AgreementAction, Letter, LetterVersion
-from rjfacil.views.dates import DATE_FORMS, day_input, parse_day, show_day, show_when
-from rjfacil.views.deadlines import action_status
-from rjfacil.views.labels import (
-    ACTION_STATUS_LABELS,
-    LETTER_STATUS_LABELS,
-    action_status_label,
-    letter_status_label,
+from rjfacil.casedoc.model import (
+    ActionStatus,
+    AgreementAction,
+    AnswerValue,
+    Letter,
+    LetterReview,
+    LetterStatus,
+    LetterVersion,
+    LetterVetting,
+    VettingDecision,
 )
+from rjfacil.checklists.schema import Item
+from rjfacil.commands.letters import handover_problems, handover_refusal
+from rjfacil.views.dates import DATE_FORMS, day_input, parse_day, show_day, today_input
+from rjfacil.views.deadlines import action_status
+from rjfacil.views.labels import ACTION_STATUS_LABELS, action_status_label
+from rjfacil.views.letters import (
+    LetterLine,
+    letter_line,
+    letter_passages,
+    letter_title,
+    replies_to,
+    short_status,
+    vetting_items,
+)
+from rjfacil.views.reading_aid import Passage
 from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
 from screens.form import Choice, Day, EditorModal, Form, Text, add_or_update
@@ -32,7 +51,6 @@ from screens.widgets import (
     CasePane,
     PickModal,
     RecordTable,
-    TextModal,
     WalkRequested,
     WalkTable,
     editable,
@@ -312,7 +330,8 @@ class ActionEditor(EditorModal[AgreementAction]):
 
 
 class LetterEditor(EditorModal[LetterVersion]):
-    """Write a letter (or message) from one participant, or a new version of one."""
+    """Write a letter (or message) from one participant to another, a reply to one, or a
+    new version of one. From and to are any two different participants."""
 
     DEFAULT_CSS = """
     LetterEditor .form-row > #l-text { height: 12; }
@@ -321,24 +340,39 @@ class LetterEditor(EditorModal[LetterVersion]):
     DISCARD_QUESTION = "Discard this letter? What you typed is not saved."
     draft_of = "a letter"
 
-    def __init__(self, case: CaseFile, letter: Letter | None = None) -> None:
+    def __init__(
+        self, case: CaseFile, letter: Letter | None = None, reply_to: Letter | None = None
+    ) -> None:
         self.case = case
         self.letter = letter
+        self.reply_to = reply_to
         versions = case.letter_versions(letter.id) if letter else []
         self.text = Text("Text", "l-text", editable(versions[-1].text) if versions else "")
         people = [(case.participant_label(p.id), str(p.id)) for p in case.participants]
-        self.sender = Choice("From", "l-from", people, people[0][1] if people else "")
+        sender = people[0][1] if people else ""
+        to = NOBODY
+        if reply_to is not None:  # a reply goes back the other way
+            sender = str(reply_to.to_participant or sender)
+            to = str(reply_to.from_participant)
+        if letter is not None:
+            sender = str(letter.from_participant)
+            to = str(letter.to_participant) if letter.to_participant else NOBODY
+        self.sender = Choice("From", "l-from", people, sender)
         self.to = Choice(
-            "To", "l-to", [(Content("Not addressed to anyone yet"), NOBODY), *people], NOBODY
+            "To", "l-to", [(Content("Not addressed to anyone yet"), NOBODY), *people], to
         )
-        # A new version keeps who the letter is from and to: only its text is asked.
-        fields = Form(self.text) if letter else Form(self.sender, self.to, self.text)
-        super().__init__("New version of the letter" if letter else "New letter", fields)
+        fields = Form(self.sender, self.to, self.text)
+        title = "New version of the letter, or who it is from and to" if letter else "New letter"
+        if reply_to is not None:
+            title = "Reply to a letter"
+        super().__init__(title, fields)
 
     def form(self) -> ComposeResult:
-        if self.letter is not None:
+        if self.reply_to is not None:
+            title = letter_title(self.case, self.reply_to)
+            answered = title[:1].lower() + title[1:]
             yield Static(
-                plain(_letter_title(self.case, self.letter), single_line=True), classes="form-hint"
+                plain(f"Answers the letter {answered}", single_line=True), classes="form-hint"
             )
         yield from super().form()
 
@@ -347,13 +381,23 @@ class LetterEditor(EditorModal[LetterVersion]):
 
     def save(self) -> LetterVersion:
         text = self.text.value
+        to = self.to.value
         if self.letter is not None:
-            return self.case.revise_letter(self.letter.id, text)
+            addressed = self.sender.changed or self.to.changed
+            if addressed:  # a no-op when a retry finds it already saved
+                self.case.address_letter(
+                    self.letter.id, UUID(self.sender.value), None if to == NOBODY else UUID(to)
+                )
+            if self.text.changed or not addressed:
+                return self.case.revise_letter(self.letter.id, text)
+            return self.case.letter_versions(self.letter.id)[-1]
         if not self.sender.value:
             raise ValueError("Add the participant who writes the letter first.")
-        to = self.to.value
         self.letter = self.case.add_letter(
-            UUID(self.sender.value), text, None if to == NOBODY else UUID(to)
+            UUID(self.sender.value),
+            text,
+            None if to == NOBODY else UUID(to),
+            in_reply_to=self.reply_to.id if self.reply_to else None,
         )
         return self.case.letter_versions(self.letter.id)[-1]
 
@@ -362,11 +406,266 @@ class LetterEditor(EditorModal[LetterVersion]):
         return self.text.value if self.text.changed else ""
 
 
-def _letter_title(case: CaseFile, letter: Letter) -> str:
-    sender = case.participant_label(letter.from_participant)
-    if letter.to_participant is None:
-        return f"From {sender}, not addressed yet"
-    return f"From {sender} to {case.participant_label(letter.to_participant)}"
+ANSWER_WORDS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
+UNANSWERED = "unanswered"
+
+
+class VettingEditor(EditorModal[LetterVetting]):
+    """Vet the current version of a letter: the letters checklist's questions for each
+    version (A 3(a) 11-12), the decision and its reasons."""
+
+    DEFAULT_CSS = """
+    VettingEditor .vet-ask { margin-left: 0; margin-bottom: 0; color: $text; }
+    VettingEditor .form-row > #v-reasons { height: 4; }
+    """
+
+    DISCARD_QUESTION = "Discard this vetting? What you chose is not saved."
+    draft_of = "a letter's vetting"
+
+    def __init__(self, case: CaseFile, letter: Letter) -> None:
+        self.case = case
+        self.letter = letter
+        records = case.letter_records(letter.id)
+        earlier = records.vetting_of(records.current)
+        given = earlier.answers if earlier else {}
+        self.number = len(records.versions)
+        self.items = vetting_items(case)
+        self.questions: list[tuple[Item, Choice]] = []
+        for number, item in enumerate(self.items):
+            options: list[tuple[Content | str, str]] = [(Content("Not answered"), UNANSWERED)]
+            if item.kind == "check":
+                options += [(Content("Done"), "true")]
+                start = "true" if given.get(item.id) is True else UNANSWERED
+            else:
+                options += [(Content(words), value) for value, words in ANSWER_WORDS.items()]
+                value = given.get(item.id)
+                start = value if isinstance(value, str) and value in ANSWER_WORDS else UNANSWERED
+            self.questions.append(
+                (item, Choice(item.reference, f"v-item-{number}", options, start))
+            )
+        self.decision = Choice(
+            "Decision",
+            "v-decision",
+            [(Content("No decision yet"), UNANSWERED)]
+            + [(Content(d.label), d.value) for d in VettingDecision],
+            earlier.decision.value if earlier and earlier.decision else UNANSWERED,
+        )
+        self.reasons = Text("Reasons", "v-reasons", editable(earlier.reasons) if earlier else "")
+        super().__init__(
+            f"Vet version {self.number} of the letter",
+            Form(*(choice for _, choice in self.questions), self.decision, self.reasons),
+        )
+
+    def form(self) -> ComposeResult:
+        yield Static(
+            plain(letter_title(self.case, self.letter), single_line=True), classes="form-hint"
+        )
+        for item, choice in self.questions:
+            yield Static(plain(item.ask), classes="vet-ask")
+            yield choice.row()
+        yield self.decision.row()
+        yield self.reasons.row()
+
+    def save(self) -> LetterVetting:
+        answers: dict[str, AnswerValue] = {}
+        for item, choice in self.questions:
+            if choice.value == UNANSWERED:
+                continue
+            answers[item.id] = True if choice.value == "true" else choice.value
+        decision = None if self.decision.value == UNANSWERED else self.decision.value
+        return self.case.vet_letter(self.letter.id, answers, decision, self.reasons.value)
+
+
+class ReviewEditor(EditorModal[LetterReview]):
+    """A co-worker's or case supervisor's own review of the letter's current version."""
+
+    DISCARD_QUESTION = "Discard this review? What you typed is not saved."
+    draft_of = "a review of a letter"
+
+    def __init__(self, case: CaseFile, letter: Letter) -> None:
+        self.case = case
+        self.letter = letter
+        members = [m for m in case.team if m.id != case.owner.id] or list(case.team)
+        start = str(case.case.co_worker or case.case.case_supervisor or "")
+        options = [(case.person_label(m.id), str(m.id)) for m in members]
+        if start not in {value for _, value in options}:
+            start = options[0][1] if options else ""
+        self.reviewer = Choice("Reviewer", "r-who", options, start)
+        self.given_on = Day("Given on", "r-on", today_input())
+        self.view = Text("What they think", "r-view", "")
+        super().__init__("Review of the letter", Form(self.reviewer, self.given_on, self.view))
+
+    def form(self) -> ComposeResult:
+        yield Static(
+            plain(letter_title(self.case, self.letter), single_line=True), classes="form-hint"
+        )
+        yield from super().form()
+
+    def save(self) -> LetterReview:
+        if not self.reviewer.value:
+            raise ValueError(
+                "Name the co-worker or case supervisor in the case first (the People tab)."
+            )
+        return self.case.review_letter(
+            self.letter.id, UUID(self.reviewer.value), self.view.value, self.given_on.day
+        )
+
+
+class HandOverEditor(EditorModal[Letter]):
+    """Record that a letter was handed over (A 3(a) 12). The core refuses it until the
+    current version is vetted and the recipient's agreement is recorded; the editor says
+    which is missing as soon as it opens, and again if saved."""
+
+    DISCARD_QUESTION = "Discard this? The letter is not marked handed over."
+
+    def __init__(self, case: CaseFile, letter: Letter) -> None:
+        self.case = case
+        self.letter = letter
+        self.how = Text("How and when", "h-how", editable(letter.vetting_note))
+        super().__init__("Hand the letter over", Form(self.how))
+
+    def form(self) -> ComposeResult:
+        yield Static(
+            plain(letter_title(self.case, self.letter), single_line=True), classes="form-hint"
+        )
+        yield from super().form()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        problems = handover_problems(self.case.letter_records(self.letter.id))
+        if problems:  # the rule the core enforces, said before anything is typed
+            self.show_error(handover_refusal(problems))
+
+    def save(self) -> Letter:
+        return self.case.set_letter_status(self.letter.id, LetterStatus.DELIVERED, self.how.value)
+
+
+class LetterView(ModalScreen[None]):
+    """The letter's current text with the reading aid beside it (A 3(a) 11-12): passages
+    worth a second look are highlighted, each listed with its reason. It never decides:
+    the facilitator records the decision and the reasons when vetting (v)."""
+
+    DEFAULT_CSS = """
+    LetterView { align: center middle; }
+    LetterView > Vertical {
+        width: 100%;
+        height: 100%;
+        border: round $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    LetterView Horizontal { height: 1fr; }
+    LetterView #letter-text { width: 3fr; padding-right: 1; }
+    LetterView #letter-aid { width: 2fr; border-left: solid $primary 50%; padding-left: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="letter.close", tooltip="Close this view"),
+    ]
+
+    def __init__(self, case: CaseFile, letter: Letter) -> None:
+        super().__init__()
+        self.case = case
+        self.letter = letter
+
+    def compose(self) -> ComposeResult:
+        case, letter = self.case, self.letter
+        text, passages = letter_passages(case, letter)
+        line = letter_line(case, letter)
+        with Vertical() as box:
+            box.border_title = plain(line.title, single_line=True)
+            with Horizontal():
+                with VerticalScroll(id="letter-text"):
+                    yield Static(_letter_body(case, letter, line, text, passages))
+                with VerticalScroll(id="letter-aid"):
+                    yield Static(_reading_aid(passages))
+
+    def on_mount(self) -> None:
+        self.query_one("#letter-text").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _highlighted(text: str, passages: list[Passage]) -> Content:
+    """The text, literally, with the passages' characters highlighted (overlaps merged)."""
+    spans: list[list[int]] = []
+    for passage in sorted(passages, key=lambda p: p.start):
+        if spans and passage.start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], passage.end)
+        else:
+            spans.append([passage.start, passage.end])
+    parts: list[Content] = []
+    at = 0
+    for start, end in spans:
+        parts.append(plain(text[at:start]))
+        parts.append(plain(text[start:end]).stylize("bold reverse $text-warning"))
+        at = end
+    parts.append(plain(text[at:]))
+    return Content.assemble(*parts)
+
+
+def _reading_aid(passages: list[Passage]) -> Content:
+    heading = Content.styled("Worth a second look", "bold")
+    lead = Content.styled(
+        "The reading aid points; it never decides. Record your decision and reasons "
+        "when you vet the letter (v).",
+        "$foreground-muted",
+    )
+    if not passages:
+        return Content("\n").join(
+            [heading, lead, Content(""), Content("Nothing pointed at in this version.")]
+        )
+    lines = [heading, lead]
+    for passage in passages:
+        lines.append(Content(""))
+        lines.append(Content.styled(passage.reason, "bold"))
+        lines.append(plain(f"“{first_line(passage.excerpt, 60).plain}”"))
+    return Content("\n").join(lines)
+
+
+def _letter_body(
+    case: CaseFile, letter: Letter, line: LetterLine, text: str, passages: list[Passage]
+) -> Content:
+    parts: list[Content] = [
+        Content.assemble(("Status: ", "bold"), line.status),
+        Content.assemble(("Recipient agreed to receive it: ", "bold"), line.recipient_agreed),
+    ]
+    if line.handover_blocked:
+        parts.append(
+            Content.assemble(
+                ("Not yet to be handed over: ", "bold"), "; ".join(line.handover_blocked)
+            )
+        )
+    parts += [Content(""), _highlighted(text, passages), Content("")]
+    for version in line.versions:
+        parts.append(
+            Content.styled(
+                f"Version {version.number} · {version.written} · {version.status}", "bold"
+            )
+        )
+        if version.vetted_by:
+            parts.append(plain(f"Vetted by {version.vetted_by}, {version.vetted_at}"))
+        for ask, answer in version.answers:
+            parts.append(plain(f"  {ask} {answer}"))
+        if version.reasons:
+            parts.append(plain(f"Reasons: {version.reasons}"))
+        for review in version.reviews:
+            parts.append(
+                plain(f"Review by {review.who} ({review.role}), {review.given_on}: {review.view}")
+            )
+    answered = next((each for each in case.letters if each.id == letter.in_reply_to), None)
+    if line.reply_to:
+        parts += [Content(""), Content.styled(line.reply_to, "bold")]
+        if answered is not None:
+            earlier = case.letter_versions(answered.id)
+            parts.append(plain(earlier[-1].text if earlier else ""))
+    replies = replies_to(case, letter)
+    if replies:
+        parts += [Content(""), Content.styled("Replies to this letter", "bold")]
+        parts += [plain(letter_title(case, reply)) for reply in replies]
+    return Content("\n").join(parts)
 
 
 class ActionsTable(RecordTable):
@@ -400,7 +699,7 @@ class ActionsTable(RecordTable):
 
 
 class LettersTable(RecordTable):
-    """Letters and recorded messages, with their vetting status."""
+    """Letters and recorded messages, with where each is in vetting and handover."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -416,16 +715,44 @@ class LettersTable(RecordTable):
         Binding(
             "v",
             "vet",
-            "Vetting",
+            "Vet",
             id="letters.vet",
-            tooltip="Set the letter's vetting status (A 3(a) 12)",
+            tooltip="Vet the letter's current version: its checklist, decision and reasons",
         ),
         Binding(
             "h",
             "versions",
-            "Versions",
+            "Read",
             id="letters.versions",
-            tooltip="Read every version of the letter",
+            tooltip="Read the letter with the reading aid, its versions, vetting and reviews",
+        ),
+        Binding(
+            "r",
+            "reply",
+            "Reply",
+            id="letters.reply",
+            tooltip="Write a reply to the selected letter",
+        ),
+        Binding(
+            "w",
+            "review",
+            "Review",
+            id="letters.review",
+            tooltip="Record a co-worker's or case supervisor's review of the current version",
+        ),
+        Binding(
+            "y",
+            "agreed",
+            "Recipient agreed",
+            id="letters.agreed",
+            tooltip="Record when the recipient agreed to receive the letter (A 3(a) 12)",
+        ),
+        Binding(
+            "o",
+            "hand_over",
+            "Hand over",
+            id="letters.hand_over",
+            tooltip="Record that the letter was handed over (A 3(a) 12)",
         ),
     ]
 
@@ -444,6 +771,18 @@ class LettersTable(RecordTable):
 
     def action_versions(self) -> None:
         self.post_message(AgreementPane.Act("versions"))
+
+    def action_reply(self) -> None:
+        self.post_message(AgreementPane.Act("reply"))
+
+    def action_review(self) -> None:
+        self.post_message(AgreementPane.Act("review"))
+
+    def action_agreed(self) -> None:
+        self.post_message(AgreementPane.Act("agreed"))
+
+    def action_hand_over(self) -> None:
+        self.post_message(AgreementPane.Act("hand_over"))
 
 
 class AgreementPane(CasePane):
@@ -498,9 +837,9 @@ class AgreementPane(CasePane):
             (
                 str(letter.id),
                 (
-                    plain(_letter_title(case, letter), single_line=True),
+                    first_line(letter_title(case, letter), 42),
                     str(len(case.letter_versions(letter.id))),
-                    letter_status_label(letter.status),
+                    short_status(case.letter_records(letter.id)),
                 ),
             )
             for letter in case.letters
@@ -544,12 +883,23 @@ class AgreementPane(CasePane):
                 )
             )
             return
-        versions = self.case.letter_versions(letter.id)
-        parts = [Content.assemble(("Status: ", "bold"), letter_status_label(letter.status))]
-        if letter.vetting_note:
-            parts.append(Content.assemble(("Vetting: ", "bold"), plain(letter.vetting_note)))
-        if versions:
-            parts.append(first_line(versions[-1].text, 76))
+        line = letter_line(self.case, letter)
+        text, passages = letter_passages(self.case, letter)
+        parts = [Content.assemble(("Status: ", "bold"), line.status)]
+        if line.reply_to:
+            parts.append(plain(line.reply_to, single_line=True))
+        if passages:
+            parts.append(
+                Content.assemble(
+                    ("Reading aid: ", "bold"),
+                    f"{len(passages)} passage{'s' if len(passages) != 1 else ''} worth a "
+                    "second look (h reads it)",
+                )
+            )
+        if line.handover_blocked and letter.status is not LetterStatus.DRAFT:
+            parts.append(Content.assemble(("Not yet: ", "bold"), line.handover_blocked[0]))
+        if text:
+            parts.append(first_line(text, 76))
         detail.update(Content("\n").join(parts))
 
     @on(Act)
@@ -577,9 +927,17 @@ class AgreementPane(CasePane):
         elif what == "revise" and (letter := self._selected_letter()):
             self.app.push_screen(LetterEditor(case, letter), callback=self._saved)
         elif what == "vet" and (letter := self._selected_letter()):
-            self._vet(letter)
+            self.app.push_screen(VettingEditor(case, letter), callback=self._saved)
         elif what == "versions" and (letter := self._selected_letter()):
-            self.app.push_screen(TextModal("Letter versions", _versions(case, letter)))
+            self.app.push_screen(LetterView(case, letter))
+        elif what == "reply" and (letter := self._selected_letter()):
+            self.app.push_screen(LetterEditor(case, reply_to=letter), callback=self._saved)
+        elif what == "review" and (letter := self._selected_letter()):
+            self.app.push_screen(ReviewEditor(case, letter), callback=self._saved)
+        elif what == "agreed" and (letter := self._selected_letter()):
+            self._agreed(letter)
+        elif what == "hand_over" and (letter := self._selected_letter()):
+            self.app.push_screen(HandOverEditor(case, letter), callback=self._saved)
 
     def _set_action_status(self, action: AgreementAction) -> None:
         def picked(status: ActionStatus | None) -> None:
@@ -596,47 +954,31 @@ class AgreementPane(CasePane):
             callback=picked,
         )
 
-    @work(exclusive=True, group="letters-vet")
-    async def _vet(self, letter: Letter) -> None:
-        status = await self.app.push_screen_wait(
-            PickModal(
-                "Vetting status of the letter",
-                [(Content(label), status) for status, label in LETTER_STATUS_LABELS.items()],
-                letter.status,
-            )
-        )
-        if status is None:
-            return
-        note = await self.app.push_screen_wait(
+    @work(exclusive=True, group="letters-agreed")
+    async def _agreed(self, letter: Letter) -> None:
+        day = await self.app.push_screen_wait(
             TextPromptModal(
-                "Vetting note",
-                value=editable(letter.vetting_note),
+                "When did the recipient agree to receive it?",
+                value=day_input(letter.recipient_agreed_on)
+                if letter.recipient_agreed_on
+                else today_input(),
                 allow_empty=True,
-                help="What was checked, or why it is withheld (A 3(a) 12)",
+                help="A date; leave it empty if they have not agreed (A 3(a) 12)",
             )
         )
-        if note is None:
+        if day is None:
             return
-        self.save_change(lambda: self.case.set_letter_status(letter.id, status, note))
+        on = parse_day(day) if day.strip() else None
+        if day.strip() and on is None:
+            self.notify(f"Not saved: write the date as {DATE_FORMS}.", markup=False)
+            return
+        self.save_change(lambda: self.case.record_recipient_agreement(letter.id, on))
 
-    def _saved(self, saved: AgreementAction | LetterVersion | None) -> None:
+    def _saved(
+        self,
+        saved: AgreementAction | LetterVersion | LetterVetting | LetterReview | Letter | None,
+    ) -> None:
         if saved is not None:
             self.notify("Saved.", markup=False)
-            key = saved.letter_id if isinstance(saved, LetterVersion) else saved.id
+            key = saved.id if isinstance(saved, AgreementAction | Letter) else saved.letter_id
             self.changed(select=key)
-
-
-def _versions(case: CaseFile, letter: Letter) -> Content:
-    parts: list[Content] = [plain(_letter_title(case, letter)), Content("")]
-    versions = case.letter_versions(letter.id)
-    for number, version in reversed(list(enumerate(versions, start=1))):
-        parts.append(
-            Content.styled(
-                f"Version {number} · {show_when(version.created_at)} · "
-                f"{case.author(version.created_by)}",
-                "bold",
-            )
-        )
-        parts.append(plain(version.text))
-        parts.append(Content(""))
-    return Content("\n").join(parts)

@@ -18,6 +18,7 @@ from rjfacil.casedoc.model import (
     NoteSource,
     RiskRating,
     ShareHow,
+    VettingDecision,
 )
 from rjfacil.errors import InvalidRecord, RjfacilError
 from rjfacil.views.deadlines import due_dates
@@ -69,6 +70,11 @@ def test_every_record_round_trips_through_the_vault(vault: Vault) -> None:
     letter = case.add_letter(responsible.id, "Dear Ana", to_participant=harmed.id)
     case.revise_letter(letter.id, "Dear Ana, second draft")
     case.set_letter_status(letter.id, LetterStatus.UNDER_REVIEW, vetting_note="check names")
+    case.vet_letter(letter.id, {"letter_checked": "yes"}, VettingDecision.VETTED, "Fine")
+    case.update_case(co_worker="Priya Shah")
+    case.review_letter(letter.id, case.case.co_worker, "Reads as his own", date(2026, 11, 4))
+    reply = case.add_letter(harmed.id, "Dear Ben", responsible.id, in_reply_to=letter.id)
+    case.record_recipient_agreement(reply.id, date(2026, 11, 6))
     action = case.add_action("Apology letter", by_whom=responsible.id, due=date(2026, 12, 5))
     case.update_action(action.id, status=ActionStatus.DONE)
     case.override_flag("co_working_advised", "Supervisor agreed a lone facilitator is safe")

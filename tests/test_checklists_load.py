@@ -75,6 +75,11 @@ def test_unknown_answer_kind_names_file_item_and_the_kinds(builtin: Path) -> Non
     )
 
 
+def test_a_whole_checklist_cannot_be_asked_per_letter(builtin: Path) -> None:
+    write(builtin, "risk.toml", header(scope='"letter"') + GOOD_ITEM)
+    assert "is for items: a checklist is asked per case or per participant" in load_error(builtin)
+
+
 def test_bad_toml_says_so_with_the_parser_message(builtin: Path) -> None:
     write(builtin, "risk.toml", header() + '[[items]]\nid = "x\n')
     message = load_error(builtin)

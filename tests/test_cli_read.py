@@ -234,3 +234,25 @@ def test_cases_lines_up_wide_characters_by_display_cells(
     lines = [line for line in capsys.readouterr().out.splitlines() if "RJ-" in line]
     stage_at = {cell_len(line[: line.index("Referral")]) for line in lines}
     assert len(lines) == 2 and len(stage_at) == 1  # the Stage column starts at one place
+
+
+def test_letters_lists_each_versions_vetting_and_the_reading_aids_pointers(
+    cli, vault_home: Path
+) -> None:
+    from rjfacil.casedoc.model import VettingDecision
+    from rjfacil.vocab import Role
+
+    with Vault.open(vault_home).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-5"))
+        ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+        ben = case.add_participant(Role.PERSON_RESPONSIBLE, "Ben Tau")
+        letter = case.add_letter(ben.id, "Dear Ann, sorry.", to_participant=ann.id)
+        case.vet_letter(letter.id, {}, VettingDecision.VETTED, "His own words.")
+        case.revise_letter(letter.id, "Dear Ann, sorry. Text me on 07700 900123.")
+    code, out, _ = cli("letters", "RJ-5")
+    assert code == 0
+    assert "Letter 1: From Ben Tau (person responsible) to Ann Ode (person harmed)" in out
+    assert "Status: Changed since it was vetted: vet the new version" in out
+    assert "Version 1 (3 Mar 2026 10:00): Vetted: fit to hand over" in out
+    assert "Reasons: His own words." in out
+    assert "Contact details: “07700 900123”" in out

@@ -93,13 +93,13 @@ def test_a_case_a_newer_version_says_this_one_cannot_read_is_refused_and_left_al
     kept = vault.new_case("RJ-KEPT")
     case = vault.new_case("RJ-FROM-THE-FUTURE")
     case.add_note("written before the upgrade")
-    vault = rewritten(vault, case.id, lambda d: d["meta"]["1"].update(format=5, readable_by=4))
+    vault = rewritten(vault, case.id, lambda d: d["meta"]["1"].update(format=6, readable_by=5))
     before = case.path.read_bytes()
     try:
         rows = {row.reference: row for row in vault.list_cases()}
         row = rows["RJ-FROM-THE-FUTURE"]
         assert row.unreadable.endswith(
-            f"cases/{case.id}.rjv was written by a newer rjfacil (case format 5); "
+            f"cases/{case.id}.rjv was written by a newer rjfacil (case format 6); "
             "update rjfacil to open it."
         )
         assert row_flag_labels(row)[0] == "Unreadable file"
@@ -143,7 +143,7 @@ def test_a_change_leaves_the_decoded_document_it_came_from_alone() -> None:
     assert first.case.reference == "R" and second.case.reference == "R2"
     assert first.tables["case"]["1"]["reference"] == "R"
     assert second.tables["case"]["1"]["reference"] == "R2"
-    assert second.meta == {"audit_count": 1, "format": 3, "readable_by": 3}
+    assert second.meta == {"audit_count": 1, "format": 4, "readable_by": 3}
 
 
 def test_an_untouched_record_is_written_back_exactly_as_it_was_read() -> None:

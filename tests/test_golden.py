@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 
 from rjfacil.casedoc.codec import CURRENT_FORMAT
-from rjfacil.casedoc.model import ConsentPurpose, LetterStatus, ShareHow, TeamRole
+from rjfacil.casedoc.model import (
+    ConsentPurpose,
+    LetterStatus,
+    ShareHow,
+    TeamRole,
+    VettingDecision,
+)
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.errors import RjfacilError
 from rjfacil.views.flags import raised_flags
 from rjfacil.workspace import Vault
 
@@ -257,3 +264,36 @@ def test_the_golden_decisions_vault_reads_round_trips_and_keeps_its_table(
     document = codec.decode(raw, "DEC-1")
     assert document.unknown_tables == ["decisions"]
     assert codec.encode(document)["decisions"] == raw["decisions"]
+
+
+def test_the_golden_letters_vault_opens_with_its_letters(tmp_path: Path) -> None:
+    """Case format 3, written before letters were vetted per version."""
+    home = _copy(tmp_path, "letters-v3")
+    with Vault.open(home).unlock("golden letters passphrase") as vault:
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        assert [len(case.letter_versions(letter.id)) for letter in case.letters] == [2, 1, 1]
+        assert vault.verify().ok
+        assert case.document.read_format == 3
+        # Format 4: the approval was of the first version; the revised text is not vetted.
+        approved, reply, handed = (case.letter_records(each.id) for each in case.letters)
+        vetting = approved.vetting_of(approved.versions[0])
+        assert vetting is not None and vetting.decision is VettingDecision.VETTED
+        assert vetting.answers["letter_hidden_messages"] == "no"
+        assert vetting.reasons == "Read with my supervisor."
+        assert approved.vetting_of(approved.current) is None
+        with pytest.raises(RjfacilError, match="its text changed after it was vetted"):
+            case.set_letter_status(approved.letter.id, LetterStatus.DELIVERED)
+        undecided = reply.vetting_of(reply.current)
+        assert undecided is not None and undecided.decision is None
+        assert handed.letter.status is LetterStatus.DELIVERED and handed.vettings == []
+        # The letter's flag rule reads the migrated answers.
+        assert "risk_to_manage" not in raised_flags(case)
+        case.record_recipient_agreement(approved.letter.id, date(2026, 11, 2))
+    recovery = (GOLDEN / "letters-v3-recovery.txt").read_text().strip()
+    with Vault.open(home).unlock_with_recovery(recovery) as vault:
+        assert vault.verify().ok
+        case = vault.open_case(vault.list_cases()[0].id)
+        assert case.document.read_format == CURRENT_FORMAT
+        assert case.letters[0].recipient_agreed_on == date(2026, 11, 2)
+        assert len(case.letter_records(case.letters[0].id).vettings) == 1

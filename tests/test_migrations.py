@@ -6,8 +6,8 @@ import copy
 from typing import Any
 from uuid import UUID
 
-from rjfacil.casedoc.codec import CURRENT_FORMAT
-from rjfacil.casedoc.migrations import STEPS, migrate, v1_to_v2, v2_to_v3
+from rjfacil.casedoc.codec import CURRENT_FORMAT, READABLE_BY
+from rjfacil.casedoc.migrations import STEPS, migrate, v1_to_v2, v2_to_v3, v3_to_v4
 from rjfacil.casedoc.model import team_member_id
 
 CASE = "11111111-1111-4111-8111-111111111111"
@@ -86,7 +86,7 @@ def team_of(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_released_format_has_a_step_to_the_current_one() -> None:
     assert sorted(STEPS) == list(range(1, CURRENT_FORMAT))
     migrated = migrate(v1(), 1, CURRENT_FORMAT)
-    assert migrated["meta"]["1"]["readable_by"] == CURRENT_FORMAT
+    assert migrated["meta"]["1"]["readable_by"] == READABLE_BY
     assert migrated["meta"]["1"]["format"] == CURRENT_FORMAT
 
 
@@ -234,3 +234,90 @@ def test_v2_to_v3_of_a_case_without_history_has_no_heads() -> None:
     document["audit"] = {}
     document["meta"]["1"] = {"format": 2, "readable_by": 2}
     assert v2_to_v3(document)["meta"]["1"]["audit_heads"] == {}
+
+
+LETTER_A = "77777777-7777-4777-8777-777777777777"
+LETTER_B = "88888888-8888-4888-8888-888888888888"
+
+
+def letters_v3() -> dict[str, Any]:
+    """Format 3: letter A approved at T1 and revised at T2 (it stayed approved); letter B
+    under review; the letter items answered once for the case."""
+    document = v2_to_v3(v1_to_v2(v1()))
+
+    def letter(lid: str, status: str, at: str, note: str = "") -> dict[str, Any]:
+        return {
+            "id": lid,
+            "from_participant": RORY,
+            "to_participant": HANA,
+            "status": status,
+            "vetting_note": note,
+            "created_at": T0,
+            "created_by": OWNER,
+            "updated_at": at,
+            "updated_by": OWNER,
+            "deleted": False,
+        }
+
+    def version(vid: str, lid: str, at: str) -> dict[str, Any]:
+        return {
+            "id": vid,
+            "letter_id": lid,
+            "text": "Dear Hana",
+            "created_at": at,
+            "created_by": OWNER,
+        }
+
+    def answer(item: str, value: str, at: str) -> dict[str, Any]:
+        return {
+            "id": f"{item}-{at}",
+            "checklist_id": "letters",
+            "item_id": item,
+            "participant_id": None,
+            "value": value,
+            "created_at": at,
+            "created_by": OWNER,
+        }
+
+    document["letters"] = {
+        "1": letter(LETTER_A, "approved", T1, "Read with my supervisor."),
+        "2": letter(LETTER_B, "under_review", T0),
+    }
+    document["letter_versions"] = {
+        "1": version("a1", LETTER_A, T0),
+        "2": version("a2", LETTER_A, T2),
+        "3": version("b1", LETTER_B, T0),
+    }
+    document["answers"] = {
+        "1": answer("letter_hidden_messages", "unknown", T0),
+        "2": answer("letter_hidden_messages", "no", T1),
+        "3": answer("letter_recipient_agreed", "yes", T1),
+    }
+    return document
+
+
+def test_v3_to_v4_vets_the_version_approved_and_carries_the_case_answers() -> None:
+    before = letters_v3()
+    kept = copy.deepcopy(before)
+    after = v3_to_v4(before)
+    assert before == kept
+    assert after["audit"] == before["audit"] and after["answers"] == before["answers"]
+    vettings = {v["letter_id"]: v for v in after["letter_vettings"].values()}
+    approved = vettings[LETTER_A]
+    # The approval was of the version current at T1: the revision at T2 is not vetted.
+    assert (approved["version_id"], approved["decision"]) == ("a1", "vetted")
+    assert approved["reasons"] == "Read with my supervisor."
+    assert (approved["created_at"], approved["created_by"]) == (T1, OWNER)
+    assert approved["answers"] == {"letter_hidden_messages": "no"}
+    # A letter with no decision gets the case's answers on its current version, undecided.
+    assert (vettings[LETTER_B]["version_id"], vettings[LETTER_B]["decision"]) == ("b1", None)
+    meta = after["meta"]["1"]
+    assert (meta["format"], meta["readable_by"]) == (4, 3)
+    assert {v["id"] for v in vettings.values()} <= set(meta["made_by_migration"])
+    assert v3_to_v4(copy.deepcopy(before))["letter_vettings"] == after["letter_vettings"]
+
+
+def test_v3_to_v4_of_a_case_without_letters_adds_nothing() -> None:
+    after = v3_to_v4(v2_to_v3(v1_to_v2(v1())))
+    assert "letter_vettings" not in after
+    assert after["meta"]["1"]["format"] == 4

@@ -11,6 +11,7 @@ from rjfacil.casedoc.model import ConsentPurpose, ShareHow
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
+from screens.plans import LetterView
 from screens.walker import ChecklistWalker
 from screens.widgets import TextModal
 from tests.conftest import case_with_old_reference
@@ -103,6 +104,11 @@ async def test_markup_and_escapes_in_case_text_show_literally_and_do_nothing(
         await press(pilot, "8")
         shows(app, SHOWN_MARKUP)
         await click_everything(app, pilot, ["#actions-table", "#letters-table", "#letter-detail"])
+        app.screen.query_one("#letters-table").focus()
+        await press(pilot, "h")  # the letter beside the reading aid: its text, literally
+        assert isinstance(app.screen, LetterView)
+        shows(app, SHOWN_MARKUP)
+        await press(pilot, "escape")
         await press(pilot, "9")
         await click_everything(app, pilot, ["#history-table"])
         assert app.is_running

@@ -135,7 +135,7 @@ async def test_every_way_into_a_change_is_refused_before_a_form_opens(
                     assert [m for m in notices.messages if m.startswith(READ_ONLY)], (tab, key)
             # Letters: the second table of the agreement tab.
             await pilot.press("tab")
-            for key in ("a", "e", "v"):
+            for key in ("a", "e", "v", "r", "w", "y", "o"):
                 notices.messages.clear()
                 await pilot.press(key)
                 await settle(pilot)

@@ -31,7 +31,9 @@ from rjfacil.casedoc.model import (
     Consent,
     Facilitator,
     Letter,
+    LetterReview,
     LetterVersion,
+    LetterVetting,
     MutableRecord,
     Note,
     NoteRevision,
@@ -249,8 +251,14 @@ def check(
             raise refuse(table, "a participant")
         if isinstance(record, NoteRevision) and record.note_id not in notes:
             raise refuse(table, "a note")
-        if isinstance(record, LetterVersion) and record.letter_id not in letters:
+        if isinstance(record, LetterVersion | LetterVetting | LetterReview) and (
+            record.letter_id not in letters
+        ):
             raise refuse(table, "a letter")
+        if isinstance(record, Letter) and record.in_reply_to not in letters | {None}:
+            raise refuse(table, "a letter")
+        if isinstance(record, LetterReview) and record.reviewer not in team:
+            raise refuse(table, "a team member")
         if isinstance(record, AgreementAction) and record.by_whom not in people | team | {None}:
             raise refuse(table, "a person")
         if (

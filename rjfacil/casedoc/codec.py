@@ -23,6 +23,12 @@ Formats:
        place of one ``audit_head`` and ``audit_count``; a ``conflicts`` table keeps the
        values a merge set aside. Readable by 3 only: an older version would chain its
        entries to the wrong place.
+    4. letters vetted per version: a ``letter_vettings`` table (the letter checklist's
+       per-letter answers for one version, the decision and its reasons, who and when) and a
+       ``letter_reviews`` table (a team member's own review of a version); a letter's
+       ``in_reply_to``, ``recipient_agreed_on`` and ``handed_over_version``. Readable by 3:
+       an older version keeps the new records and fields as they are (it does not enforce
+       the handover rule, which it never had).
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from rjfacil.casedoc.migrations import first_record, migrate
 from rjfacil.casedoc.model import TABLES, Case, Record
 from rjfacil.errors import InvalidRecord, NewerFormat
 
-CURRENT_FORMAT = 3
+CURRENT_FORMAT = 4
 # The lowest format a reader must understand to read and write what this version writes.
 READABLE_BY = 3
 
@@ -330,6 +336,8 @@ _SEARCHED = (
     ("consent", "consents", ("information", "note")),
     ("risk", "risks", ("description", "mitigation")),
     ("letter", "letters", ("vetting_note",)),
+    ("letter", "letter_vettings", ("reasons",)),
+    ("letter", "letter_reviews", ("view",)),
     ("action", "actions", ("description",)),
     ("override", "flag_overrides", ("reason",)),
 )

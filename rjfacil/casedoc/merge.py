@@ -4,8 +4,8 @@ A pure plan: what to write, worked out from the two documents; rjfacil.commands 
 in one durable commit with the import's own audit entry.
 
 - Records are matched by id. Immutable records (consents, note revisions, answers, letter
-  versions, flag overrides, audit entries) are unioned; one that exists on both sides with
-  different content is refused (it cannot have changed honestly).
+  versions, letter vettings and reviews, flag overrides, audit entries) are unioned; one that
+  exists on both sides with different content is refused (it cannot have changed honestly).
 - For a mutable record the version with the later ``updated_at`` wins (ties: the larger
   digest of the version, so every vault picks the same). The losing version is kept as a
   Conflict record, whose id is made from the table, the record and that version: meeting

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from rjfacil.casedoc.model import team_member_id
 
@@ -335,8 +335,113 @@ def v2_to_v3(document: Tables) -> Tables:
     return out
 
 
+# -- format 3 -> 4: letters vetted per version ----------------------------------------------
+
+# The letters checklist's items that format 4 asks for each version of a letter (their
+# ids when format 4 was made; frozen with this step).
+V3_LETTER_VETTING_ITEMS = (
+    "letter_own_views",
+    "letter_support",
+    "letter_expectations",
+    "letter_honest_respectful",
+    "letter_addresses_concerns",
+    "letter_hidden_messages",
+    "letter_checked",
+)
+# Never change: the vettings this step makes have ids made with it, so two co-workers
+# migrating copies of the same case make the same records.
+VETTING_NAMESPACE = UUID("0b6a1f5e-9d2c-5c1e-8f3a-6e7d4c2b1a90")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def v3_to_v4(document: Tables) -> Tables:
+    """Format 3 to format 4: the letter checklist is answered for each letter version.
+
+    Formats 1-3 answered the letter items (A 3(a) 11-12) once for the whole case, and kept
+    a letter "approved" when its text was revised. For each letter (deleted ones too):
+
+    - its approval (status approved, withheld) becomes a vetting of the version that was
+      current when the status was set (the letter's ``updated_at``), by whoever set it,
+      with its vetting note as the reasons: "vetted", or "not to be handed over" for a
+      withheld letter. A letter revised after its approval is thereby no longer vetted;
+    - the case's current answers to the letter items go with it: into that vetting, or,
+      for a letter with no such decision, into a vetting of its current version with no
+      decision yet (when there are any answers). The case's answers stay as history;
+    - a letter handed over keeps its status and gets no vetting (none was recorded).
+
+    The new records' ids are made from the letter's id, so two copies of the case migrate
+    alike; the meta lists them under ``made_by_migration``. Letters get no new fields here
+    (``in_reply_to``, ``recipient_agreed_on`` and ``handed_over_version`` read as empty).
+    """
+    out = dict(document)
+    meta = dict(first_record(document, "meta"))
+    answers: dict[str, tuple[datetime, dict[str, Any]]] = {}
+    for answer in document.get("answers", {}).values():
+        if answer.get("checklist_id") != "letters" or answer.get("participant_id") is not None:
+            continue
+        item_id = str(answer.get("item_id"))
+        answered_at = _when(answer.get("created_at"))
+        if answered_at is None or item_id not in V3_LETTER_VETTING_ITEMS:
+            continue
+        if item_id not in answers or answered_at >= answers[item_id][0]:
+            answers[item_id] = (answered_at, answer)
+    values = {
+        item_id: answer.get("value")
+        for item_id, (_, answer) in answers.items()
+        if answer.get("value") is not None
+    }
+    versions: dict[str, list[dict[str, Any]]] = {}
+    for version in document.get("letter_versions", {}).values():
+        versions.setdefault(str(version.get("letter_id")), []).append(version)
+    vettings = dict(document.get("letter_vettings", {}))
+    made: list[str] = []
+    for letter in document.get("letters", {}).values():
+        letter_id = str(letter.get("id"))
+        ordered = sorted(
+            versions.get(letter_id, []), key=lambda v: _when(v.get("created_at")) or EPOCH
+        )
+        if not ordered:
+            continue
+        status = letter.get("status")
+        decision = {"approved": "vetted", "withheld": "withhold"}.get(str(status))
+        if status == "delivered" or (decision is None and not values):
+            continue
+        if decision is not None:
+            set_at = _when(letter.get("updated_at"))
+            then = [
+                v
+                for v in ordered
+                if set_at is None or (_when(v.get("created_at")) or set_at) <= set_at
+            ]
+            version = (then or ordered)[-1]
+            when, by = letter.get("updated_at"), letter.get("updated_by")
+        else:
+            version = ordered[-1]
+            last = max(answers.values(), key=lambda pair: pair[0])[1]
+            when, by = last.get("created_at"), last.get("created_by")
+        vetting_id = str(uuid5(VETTING_NAMESPACE, f"{letter_id}:{version.get('id')}"))
+        vettings[str(_next_key(vettings))] = {
+            "id": vetting_id,
+            "created_at": when,
+            "created_by": by,
+            "letter_id": letter_id,
+            "version_id": version.get("id"),
+            "answers": values,
+            "decision": decision,
+            "reasons": letter.get("vetting_note") or "",
+        }
+        made.append(vetting_id)
+    if vettings:
+        out["letter_vettings"] = vettings
+    meta.update(format=4, readable_by=3)
+    if made:
+        meta["made_by_migration"] = [*meta.get("made_by_migration", []), *made]
+    out["meta"] = {next(iter(document.get("meta", {})), "1"): meta}
+    return out
+
+
 # Each released format's step to the next: STEPS[n] turns format n into n + 1.
-STEPS: dict[int, Step] = {1: v1_to_v2, 2: v2_to_v3}
+STEPS: dict[int, Step] = {1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4}
 
 
 def migrate(document: Tables, from_format: int, to_format: int) -> Tables:

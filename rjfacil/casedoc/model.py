@@ -241,19 +241,68 @@ class LetterStatus(StrEnum):
 class Letter(MutableRecord):
     """A letter or recorded message between participants, vetted before handover (A 3(a) 11-12).
 
-    From and to are participants, never the same one (the commands enforce it; a letter
-    stored so by an earlier version still reads).
+    From and to are any two different participants (the commands enforce it; a letter
+    stored so by an earlier version still reads). ``in_reply_to`` is the letter it answers.
+    ``status`` "approved" holds only while the current version is vetted
+    (:class:`LetterVetting`); ``recipient_agreed_on`` is when the recipient agreed to
+    receive it, ``handed_over_version`` the version handed over (format 4).
     """
 
     from_participant: UUID
     to_participant: UUID | None = None
     status: LetterStatus = LetterStatus.DRAFT
     vetting_note: LongText = ""
+    in_reply_to: UUID | None = None
+    recipient_agreed_on: date | None = None
+    handed_over_version: UUID | None = None
 
 
 class LetterVersion(Record):
     letter_id: UUID
     text: LongText
+
+
+class VettingDecision(StrEnum):
+    """What the facilitator decided about one version of a letter (A 3(a) 11-12)."""
+
+    VETTED = "vetted"
+    CHANGES_NEEDED = "changes_needed"
+    WITHHOLD = "withhold"
+
+    @property
+    def label(self) -> str:
+        return {
+            "vetted": "Vetted: fit to hand over",
+            "changes_needed": "Needs changes before it is handed over",
+            "withhold": "Not to be handed over",
+        }[self.value]
+
+
+class LetterVetting(Record):
+    """The vetting checklist answered for one version of a letter, with the decision and
+    its reasons. Who vetted it and when are ``created_by`` and ``created_at``; a later
+    vetting of the same version supersedes an earlier one (format 4).
+
+    ``answers`` maps the id of each item of the letters checklist asked per letter
+    (``scope = "letter"``) to its answer. ``decision`` None: answered, not yet decided.
+    """
+
+    letter_id: UUID
+    version_id: UUID
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    decision: VettingDecision | None = None
+    reasons: LongText = ""
+
+
+class LetterReview(Record):
+    """A co-worker's or case supervisor's own review of one version of a letter: who
+    (a team member's id), when they gave it, and what they think (format 4)."""
+
+    letter_id: UUID
+    version_id: UUID
+    reviewer: UUID
+    given_on: date = Field(default_factory=lambda: clock.today())
+    view: Annotated[str, StringConstraints(min_length=1, max_length=1_000_000)]
 
 
 class ActionStatus(StrEnum):
@@ -390,6 +439,8 @@ TABLES: dict[str, type[Record]] = {
     "risks": Risk,
     "letters": Letter,
     "letter_versions": LetterVersion,
+    "letter_vettings": LetterVetting,
+    "letter_reviews": LetterReview,
     "actions": AgreementAction,
     "flag_overrides": FlagOverride,
     "decisions": Decision,

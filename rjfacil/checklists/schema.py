@@ -34,12 +34,15 @@ from pydantic import (
 from rjfacil.vocab import CHECKLIST_STAGES, ProcessType, Role
 
 Kind = Literal["check", "yes_no_unknown", "choice", "text", "date"]
-Scope = Literal["case", "participant"]
+Scope = Literal["case", "participant", "letter"]
 Origin = Literal["guidance", "organisation"]
 AnswerValue = bool | str
 
 KINDS: tuple[str, ...] = ("check", "yes_no_unknown", "choice", "text", "date")
-SCOPES: tuple[str, ...] = ("case", "participant")
+SCOPES: tuple[str, ...] = ("case", "participant", "letter")
+# Scopes a whole checklist may have; "letter" (asked for each version of each letter, in
+# the letter's vetting) is for items only.
+CHECKLIST_SCOPES: tuple[str, ...] = ("case", "participant")
 YES_NO_UNKNOWN: tuple[str, ...] = ("yes", "no", "unknown")
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -257,7 +260,7 @@ class _Scoped(_Model):
     @classmethod
     def _known_scope(cls, value: Any) -> Any:
         if value not in SCOPES:
-            raise ValueError(f"unknown scope {value!r} (use case or participant)")
+            raise ValueError(f"unknown scope {value!r} (use case, participant or letter)")
         return value
 
     @field_validator("roles", mode="before", check_fields=False)
@@ -422,6 +425,10 @@ class Checklist(_Scoped):
 
     @model_validator(mode="after")
     def _consistent(self) -> Checklist:
+        if self.scope not in CHECKLIST_SCOPES:
+            raise ValueError(
+                'scope "letter" is for items: a checklist is asked per case or per participant'
+            )
         if self.roles is not None and self.scope != "participant":
             raise ValueError("roles are only for participant-scoped checklists")
         problems = item_problems(self.scope, self.roles, self.items)

@@ -38,8 +38,10 @@ from rjfacil.casedoc.model import (
     Facilitator,
     FlagOverride,
     Letter,
+    LetterReview,
     LetterStatus,
     LetterVersion,
+    LetterVetting,
     MutableRecord,
     Note,
     NoteRevision,
@@ -50,6 +52,7 @@ from rjfacil.casedoc.model import (
     ShareHow,
     TeamMember,
     TeamRole,
+    VettingDecision,
     team_member_id,
 )
 from rjfacil.checklists.catalogue import Catalogue
@@ -61,6 +64,7 @@ from rjfacil.checklists.evaluate import (
     evaluate_flags,
 )
 from rjfacil.checklists.schema import FACTS, FlagDef, parse_date, same_answer
+from rjfacil.commands import letters as letter_rules
 from rjfacil.commands.reference import check_reference
 from rjfacil.errors import BlockingFlagsRaised, NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
@@ -428,6 +432,27 @@ class CaseFile:
     def letters(self) -> list[Letter]:
         return self._live("letters")
 
+    def letter_records(self, letter_id: UUID) -> letter_rules.LetterRecords:
+        """A letter with its versions, vettings and reviews."""
+        letter = self._letter(letter_id)
+        return letter_rules.LetterRecords(
+            letter,
+            self.letter_versions(letter_id),
+            sorted(
+                (
+                    v
+                    for v in self._records["letter_vettings"].values()
+                    if isinstance(v, LetterVetting) and v.letter_id == letter_id
+                ),
+                key=lambda v: v.created_at,
+            ),
+            [
+                r
+                for r in self._records["letter_reviews"].values()
+                if isinstance(r, LetterReview) and r.letter_id == letter_id
+            ],
+        )
+
     def letter_versions(self, letter_id: UUID) -> list[LetterVersion]:
         versions = [
             v
@@ -538,7 +563,7 @@ class CaseFile:
         if cached is None:
             answers = self.answers().values()
             authors = {by: self.author(by) for by in {a.created_by for a in answers}}
-            cached = AnswerFacts(
+            facts = [
                 AnswerFact(
                     checklist_id=a.checklist_id,
                     item_id=a.item_id,
@@ -548,9 +573,61 @@ class CaseFile:
                     answered_at=a.created_at,
                 )
                 for a in answers
-            )
+            ]
+            vetted = self._vetting_facts()
+            replaced = {(f.checklist_id, f.item_id) for f in vetted}
+            facts = [f for f in facts if (f.checklist_id, f.item_id) not in replaced]
+            cached = AnswerFacts([*facts, *vetted])
             self._keep("answer_facts", cached)
         return cached
+
+    def _vetting_facts(self) -> list[AnswerFact]:
+        """The letter items as the current versions' vettings answer them, one fact per
+        item for the case: across the letters, an answer that raises a
+        flag wins, so one letter's hidden message is not hidden by another's clean one.
+        (They replace any answer given to the item for the whole case before format 4.)"""
+        checklist_id = letter_rules.LETTERS_CHECKLIST
+        found: dict[str, AnswerFact] = {}
+        current: dict[UUID, LetterVersion] = {}
+        for stored in self._records["letter_versions"].values():
+            assert isinstance(stored, LetterVersion)
+            known = current.get(stored.letter_id)
+            if known is None or stored.created_at >= known.created_at:
+                current[stored.letter_id] = stored
+        latest: dict[UUID, LetterVetting] = {}
+        for record in self._records["letter_vettings"].values():
+            assert isinstance(record, LetterVetting)
+            now_current = current.get(record.letter_id)
+            earlier_vetting = latest.get(record.letter_id)
+            if now_current is None or record.version_id != now_current.id:
+                continue
+            if earlier_vetting is None or record.created_at >= earlier_vetting.created_at:
+                latest[record.letter_id] = record
+        for letter in self.letters:
+            vetting = latest.get(letter.id)
+            if vetting is None:
+                continue
+            for item_id, value in vetting.answers.items():
+                located = self.catalogue.find(checklist_id, item_id)
+                if located is None:
+                    continue
+                raises = any(value in rule.when for rule in located[1].flags)
+                fact = AnswerFact(
+                    checklist_id=checklist_id,
+                    item_id=item_id,
+                    participant_id=None,
+                    value=value,
+                    answered_by=self.author(vetting.created_by),
+                    answered_at=vetting.created_at,
+                )
+                earlier = found.get(item_id)
+                earlier_raises = earlier is not None and any(
+                    earlier.value in rule.when for rule in located[1].flags
+                )
+                later = earlier is None or fact.answered_at > earlier.answered_at
+                if (raises, later) > (earlier_raises, False):
+                    found[item_id] = fact
+        return list(found.values())
 
     def participant_facts(self) -> list[ParticipantFact]:
         return [
@@ -1029,6 +1106,11 @@ class CaseFile:
         item = self.catalogue.item(checklist_id, item_id)
         if value is not None and not item.is_answered(value) and value is not False:
             raise RjfacilError(f"Not saved: {value!r} is not an answer to '{item.ask}'.")
+        if item.scope == "letter":
+            raise RjfacilError(
+                f"Not saved: '{item.ask}' is answered for each version of a letter, when "
+                "vetting it."
+            )
         if (item.scope == "participant") != (participant_id is not None):
             who = "a participant" if item.scope == "participant" else "the case as a whole"
             raise RjfacilError(f"Not saved: '{item.ask}' is answered for {who}.")
@@ -1069,39 +1151,174 @@ class CaseFile:
         return risk
 
     def add_letter(
-        self, from_participant: UUID, text: str, to_participant: UUID | None = None
+        self,
+        from_participant: UUID,
+        text: str,
+        to_participant: UUID | None = None,
+        in_reply_to: UUID | None = None,
     ) -> Letter:
-        """Start a letter from one participant (to another, or to no one yet)."""
-        self._check_participants([from_participant], "a letter")
-        if to_participant is not None:
-            self._check_participants([to_participant], "a letter")
-        if from_participant == to_participant:
-            raise RjfacilError(MESSAGES["letter_to_self"])
+        """Start a letter from one participant to another (or to no one yet).
+
+        ``in_reply_to``: the letter of this case it answers.
+        """
+        self._check_letter_people(from_participant, to_participant)
+        if in_reply_to is not None:
+            self._letter(in_reply_to)
         if not text.strip():
             raise RjfacilError(MESSAGES["empty_letter"])
-        letter = self._new(Letter, from_participant=from_participant, to_participant=to_participant)
+        letter = self._new(
+            Letter,
+            from_participant=from_participant,
+            to_participant=to_participant,
+            in_reply_to=in_reply_to,
+        )
         version = self._new(LetterVersion, letter_id=letter.id, text=text)
-        self._commit("added a letter", [("letters", letter), ("letter_versions", version)])
+        action = "added a reply to a letter" if in_reply_to else "added a letter"
+        self._commit(action, [("letters", letter), ("letter_versions", version)])
         return letter
 
+    def _check_letter_people(self, sender: UUID, to: UUID | None) -> None:
+        self._check_participants([sender], "a letter")
+        if to is not None:
+            self._check_participants([to], "a letter")
+        if sender == to:
+            raise RjfacilError(MESSAGES["letter_to_self"])
+
+    def address_letter(self, letter_id: UUID, from_participant: UUID, to: UUID | None) -> Letter:
+        """Set who a letter is from and to: any two different participants. A new
+        recipient has not agreed to receive it: the agreement recorded is cleared."""
+        letter = self._letter(letter_id)
+        self._check_letter_people(from_participant, to)
+        if (letter.from_participant, letter.to_participant) == (from_participant, to):
+            return letter
+        if letter.status is LetterStatus.DELIVERED:
+            raise RjfacilError("Not saved: this letter has been handed over already.")
+        fields: dict[str, Any] = {"from_participant": from_participant, "to_participant": to}
+        if to != letter.to_participant:
+            fields["recipient_agreed_on"] = None
+        changed = self._edit(letter, fields)
+        self._commit("changed who a letter is from or to", [("letters", changed)])
+        return changed
+
     def revise_letter(self, letter_id: UUID, text: str) -> LetterVersion:
+        """A new version of a letter's text. A letter approved to hand over goes back to
+        being vetted: its approval was of the text before (A 3(a) 12)."""
         letter = self._letter(letter_id)
         if not text.strip():
             raise RjfacilError(MESSAGES["empty_letter"])
         version = self._new(LetterVersion, letter_id=letter.id, text=text)
-        self._commit("added a letter version", [("letter_versions", version)])
+        changes: list[Change] = [("letter_versions", version)]
+        if letter.status is LetterStatus.APPROVED:
+            changes.append(("letters", self._edit(letter, {"status": LetterStatus.UNDER_REVIEW})))
+        self._commit("added a letter version", changes)
         return version
 
     def set_letter_status(
         self, letter_id: UUID, status: LetterStatus | str, vetting_note: str = ""
     ) -> Letter:
-        letter = self._edit(
-            self._letter(letter_id), {"status": status, "vetting_note": vetting_note}
-        )
+        """Set a letter's status. "Approved" needs its current version vetted; "handed
+        over" also needs the recipient's agreement recorded (A 3(a) 12)."""
+        status = LetterStatus(status)
+        records = self.letter_records(letter_id)
+        if status is LetterStatus.DELIVERED:
+            problems = letter_rules.handover_problems(records)
+            if problems:
+                raise RjfacilError(letter_rules.handover_refusal(problems))
+        elif status is LetterStatus.APPROVED and not records.current_vetted:
+            raise RjfacilError(
+                "Not approved: vet its current version first (A 3(a) 11-12)."
+                + (" Its text changed after it was vetted." if records.vetted_earlier else "")
+            )
+        fields: dict[str, Any] = {"status": status, "vetting_note": vetting_note}
+        if status is LetterStatus.DELIVERED and records.current is not None:
+            fields["handed_over_version"] = records.current.id
+        letter = self._edit(records.letter, fields)
         self._commit(
             f"set a letter to {letter.status.value.replace('_', ' ')}", [("letters", letter)]
         )
         return letter
+
+    def vet_letter(
+        self,
+        letter_id: UUID,
+        answers: dict[str, AnswerValue],
+        decision: VettingDecision | str | None,
+        reasons: str = "",
+    ) -> LetterVetting:
+        """Record the vetting of a letter's current version: the answers to the letters
+        checklist's items asked per letter, the decision and its reasons. The decision
+        sets the letter's status: vetted approves it, changes needed puts it back to being
+        vetted, not to be handed over withholds it."""
+        records = self.letter_records(letter_id)
+        if records.current is None:
+            raise RjfacilError(MESSAGES["empty_letter"])
+        checklist = self.catalogue.checklist(letter_rules.LETTERS_CHECKLIST)
+        kept: dict[str, AnswerValue] = {}
+        for item_id, value in answers.items():
+            item = checklist.item(item_id)
+            if item is None or item.scope != "letter" or item_id in letter_rules.LETTER_FIELD_ITEMS:
+                raise RjfacilError(f"Not saved: {item_id!r} is not asked when vetting a letter.")
+            if value is None:
+                continue
+            if not item.is_answered(value) and value is not False:
+                raise RjfacilError(f"Not saved: {value!r} is not an answer to '{item.ask}'.")
+            kept[item_id] = value
+        vetting = self._new(
+            LetterVetting,
+            letter_id=letter_id,
+            version_id=records.current.id,
+            answers=kept,
+            decision=decision,
+            reasons=reasons,
+        )
+        changes: list[Change] = [("letter_vettings", vetting)]
+        decided = vetting.decision
+        status = letter_rules.DECISION_STATUS[decided] if decided is not None else None
+        letter = records.letter
+        if status is None and letter.status is LetterStatus.DRAFT:
+            status = LetterStatus.UNDER_REVIEW
+        if status is not None and status is not letter.status:
+            if letter.status is LetterStatus.DELIVERED:
+                raise RjfacilError("Not saved: this letter has been handed over already.")
+            changes.append(("letters", self._edit(letter, {"status": status})))
+        self._commit("vetted a letter version", changes)
+        return vetting
+
+    def review_letter(
+        self, letter_id: UUID, reviewer: UUID, view: str, given_on: date | None = None
+    ) -> LetterReview:
+        """Record a team member's own review of a letter's current version."""
+        records = self.letter_records(letter_id)
+        if records.current is None:
+            raise RjfacilError(MESSAGES["empty_letter"])
+        if reviewer != self.owner.id and reviewer not in {m.id for m in self.team}:
+            raise RjfacilError(
+                "Not saved: a review is by a member of the case's team (a co-worker or the "
+                "case supervisor)."
+            )
+        if not view.strip():
+            raise RjfacilError("Not saved: write what they think of the letter.")
+        fields: dict[str, Any] = {"given_on": given_on} if given_on is not None else {}
+        review = self._new(
+            LetterReview,
+            letter_id=letter_id,
+            version_id=records.current.id,
+            reviewer=reviewer,
+            view=view,
+            **fields,
+        )
+        self._commit("added a review of a letter version", [("letter_reviews", review)])
+        return review
+
+    def record_recipient_agreement(self, letter_id: UUID, on: date | None) -> Letter:
+        """Record when the recipient agreed to receive the letter (None: not agreed)."""
+        letter = self._letter(letter_id)
+        if letter.to_participant is None and on is not None:
+            raise RjfacilError("Not saved: the letter is not addressed to anyone yet.")
+        changed = self._edit(letter, {"recipient_agreed_on": on})
+        words = "the recipient agreed" if on else "the recipient's agreement withdrawn"
+        self._commit(f"recorded {words} to receive a letter", [("letters", changed)])
+        return changed
 
     def _letter(self, letter_id: UUID) -> Letter:
         letter = self._records["letters"].get(letter_id)

@@ -34,6 +34,7 @@ from rjfacil.export.errors import ExportFailed
 from rjfacil.export.render import render
 from rjfacil.export.write import write_export
 from rjfacil.views.disclosure import ParticipantDisclosure, participant_disclosure
+from rjfacil.views.letters import LetterLine
 from rjfacil.views.redaction import REDACTIONS, Redaction
 from rjfacil.views.supervision import (
     NOTES_LEVELS,
@@ -252,6 +253,12 @@ def summary_document(summary: SupervisorSummary) -> Document:
         Section("Checklist questions to look at", tuple(items)),
         Section("Co-working", (KeyValues(s.coworking),)),
         Section("Outcome agreement and follow-up", (actions,)),
+        Section(
+            "Letters and their vetting",
+            tuple(block for letter in s.letters for block in _letter_blocks(letter)),
+            lead="Guidance A 3(a) 11-12: each version vetted before it is handed over.",
+            empty="No letters.",
+        ),
         Section("Deadlines, met and due", (deadlines,)),
     ]
     if s.notes_level != "none":
@@ -436,7 +443,62 @@ def summary_json(summary: SupervisorSummary) -> dict[str, Any]:
             for d in s.decisions
         ],
         "decisions_waiting": list(s.decisions_waiting),
+        "letters": _letters_json(s.letters),
     }
+
+
+def _letter_blocks(letter: LetterLine) -> tuple[KeyValues, Table]:
+    pairs = [("Letter", letter.title), ("Status", letter.status)]
+    if letter.reply_to:
+        pairs.append(("Answers", letter.reply_to))
+    pairs.append(("Recipient agreed to receive it", letter.recipient_agreed))
+    if letter.handover_blocked:
+        pairs.append(("Not yet to be handed over", "; ".join(letter.handover_blocked)))
+    versions = Table(
+        header=("Version", "Vetting", "Vetted by", "Reasons", "Reviews"),
+        rows=tuple(
+            (
+                f"{v.number} ({v.written})" + (", handed over" if v.handed_over else ""),
+                v.status,
+                f"{v.vetted_by}, {v.vetted_at}" if v.vetted_by else "",
+                v.reasons,
+                "; ".join(f"{r.who} ({r.role}), {r.given_on}: {r.view}" for r in v.reviews),
+            )
+            for v in letter.versions
+        ),
+        wide=(3, 4),
+    )
+    return KeyValues(tuple(pairs)), versions
+
+
+def _letters_json(letters: tuple[LetterLine, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": letter.title,
+            "status": letter.status,
+            "reply_to": letter.reply_to,
+            "recipient_agreed": letter.recipient_agreed,
+            "handover_blocked": list(letter.handover_blocked),
+            "versions": [
+                {
+                    "number": v.number,
+                    "written": v.written,
+                    "vetting": v.status,
+                    "vetted_by": v.vetted_by,
+                    "vetted_at": v.vetted_at,
+                    "answers": [{"question": q, "answer": a} for q, a in v.answers],
+                    "reasons": v.reasons,
+                    "handed_over": v.handed_over,
+                    "reviews": [
+                        {"who": r.who, "role": r.role, "given_on": r.given_on, "view": r.view}
+                        for r in v.reviews
+                    ],
+                }
+                for v in letter.versions
+            ],
+        }
+        for letter in letters
+    ]
 
 
 def disclosure_json(disclosure: ParticipantDisclosure) -> dict[str, Any]:

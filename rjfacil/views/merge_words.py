@@ -26,6 +26,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "risks": ("risk", "risks"),
     "letters": ("letter", "letters"),
     "letter_versions": ("letter draft", "letter drafts"),
+    "letter_vettings": ("letter vetting", "letter vettings"),
+    "letter_reviews": ("review of a letter", "reviews of letters"),
     "actions": ("agreement action", "agreement actions"),
     "flag_overrides": ("flag decision", "flag decisions"),
     "decisions": ("recorded decision", "recorded decisions"),

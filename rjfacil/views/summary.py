@@ -23,7 +23,9 @@ from rjfacil.vocab import Stage
 # The row format: raise it whenever CaseSummary gains or changes a field, so index rows
 # written before are rebuilt from their case files instead of read with defaults.
 # 3: record_ids. 4: record_ids of every stored record (3 left out unvalidated tables).
-ROW_FORMAT = 4
+# 5: case format 4 asks the letter items per letter version, not per case: a letters
+# case's progress and flags change without its file changing.
+ROW_FORMAT = 5
 # How much of each record id a row keeps. A match is checked against the case file
 # itself, so a chance match costs one decryption: with 4 bytes, a file of 1,000 records
 # meets one in a vault of 200,000 records about once in 20 imports. More bytes would
@@ -31,12 +33,24 @@ ROW_FORMAT = 4
 ID_PREFIX_BYTES = 4
 
 # The tables a row is made from (what summarise reads of a case: its record, people,
-# answers, risks, agreement actions and flag overrides), and the table of which it reads
-# only the newest record (when the case last changed). A case is summarised from these
-# alone when the list is rebuilt: notes, their revisions, consents, letters and the
-# history are not validated for it (opening the case or verify does that).
+# answers, risks, agreement actions, flag overrides, and the letters with their versions
+# and vettings, whose answers raise flags too), and the table of which it reads only the
+# newest record (when the case last changed). A case is summarised from these alone when
+# the list is rebuilt: notes, their revisions, consents, letter reviews and the history
+# are not validated for it (opening the case or verify does that).
 ROW_TABLES = frozenset(
-    {"case", "team", "participants", "answers", "risks", "actions", "flag_overrides"}
+    {
+        "case",
+        "team",
+        "participants",
+        "answers",
+        "risks",
+        "actions",
+        "flag_overrides",
+        "letters",
+        "letter_versions",
+        "letter_vettings",
+    }
 )
 ROW_NEWEST = ("audit",)
 # Tables whose ids an import may share with another case: one person is on many cases.

@@ -42,6 +42,7 @@ from rjfacil.views.labels import (
     share_how_label,
     stage_text,
 )
+from rjfacil.views.letters import LetterLine, letter_line
 from rjfacil.views.progress import CaseProgress, case_progress
 from rjfacil.views.redaction import Redaction, Redactor, redaction_label, redactor_for
 from rjfacil.views.team import co_workers, review_waiting_label
@@ -184,6 +185,8 @@ class SupervisorSummary:
     """Suitability and go/no-go decisions, newest first."""
     decisions_waiting: tuple[str, ...] = ()
     """The points of the case with no decision recorded yet."""
+    # Letters (A 3(a) 11-12): each version's vetting, who vetted it, and reviews.
+    letters: tuple[LetterLine, ...] = ()
 
 
 def export_facts(case: CaseFile, redactor: Redactor) -> ExportFacts:
@@ -462,6 +465,7 @@ def supervisor_summary(
         else (),
         decisions=tuple(decision_lines(case, redactor)),
         decisions_waiting=tuple(waiting_for_decision(case)),
+        letters=tuple(letter_line(case, letter, redactor) for letter in case.letters),
     )
 
 
