@@ -41,7 +41,7 @@ from rjfacil.views.labels import (
     stage_text,
 )
 from rjfacil.views.next_steps import NextStep, next_steps
-from rjfacil.views.progress import case_progress, stage_progress
+from rjfacil.views.progress import case_progress, stage_progress, unanswered_notes
 from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
@@ -359,6 +359,7 @@ class ChecklistsPane(CasePane):
         # ⚠ counts the answers that need attention (the line above says so in words): a
         # narrow heading leaves the checklist's name room at 80 columns.
         yield WalkTable("Answered", ATTENTION, "Stage", "Checklist", id="checklists-table")
+        yield Static(id="checklists-left")
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
@@ -407,6 +408,21 @@ class ChecklistsPane(CasePane):
                 )
             )
         self.query_one(RecordTable).fill(rows)
+        left = unanswered_notes(case)
+        lines = [
+            Content.assemble(
+                ("Left unanswered, with why: ", "bold"),
+                plain(each.checklist, single_line=True),
+                (" · ", "$foreground-muted"),
+                plain(each.ask, single_line=True),
+                (" — ", "$foreground-muted"),
+                plain(each.note, single_line=True),
+            )
+            for each in left
+        ]
+        shown = self.query_one("#checklists-left", Static)
+        shown.update(Content("\n").join(lines))
+        shown.display = bool(lines)
 
     @on(DataTable.RowSelected, "#checklists-table")
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -440,3 +440,29 @@ async def test_a_long_name_leaves_role_and_the_rest_on_screen(
         assert "Role" in lines[0] and "Taking part" in lines[0], lines
         assert "Person harmed" in lines[1], lines
         assert LONG_NAME in squashed(screen_text(app))  # whole, below the table
+
+
+# -- 13. an item left unanswered can carry a note saying why ---------------------------------
+
+
+async def test_a_note_says_why_an_item_is_unanswered_in_the_walker_and_the_case(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-213")
+    walk = {"checklist_id": "risk", "participant_id": None, "item_id": "initial_assessment"}
+    async with case_screen(vault, case.id, "checklists", walk=walk) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.screen, ChecklistWalker))
+        await settle(pilot)
+        await press(pilot, "a")
+        assert "Why is this not answered yet?" in screen_text(app)
+        await paste(pilot, "I could not ask this today: her son was there.")
+        await press(pilot, "enter")
+        shown = squashed(screen_text(app))
+        assert "Not answered yet. Why: I could not ask this today: her son was there." in shown
+        assert ("risk", "initial_assessment", None) not in case.answers()
+        await press(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "Left unanswered, with why:" in shown, shown
+        assert "her son was there." in shown, shown

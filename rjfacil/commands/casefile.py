@@ -400,6 +400,21 @@ class CaseFile:
                 history.append(stated)
         return history
 
+    def unanswered_notes(self) -> list[Answer]:
+        """The items left unanswered with a note saying why ("I could not ask this today
+        because…"): the latest record per item is an answer of no value with a note.
+        Oldest first; none of them counts as an answer."""
+        latest: dict[tuple[str, str, UUID | None], Answer] = {}
+        for answer in sorted(self._records["answers"].values(), key=lambda a: a.created_at):
+            assert isinstance(answer, Answer)
+            latest[(answer.checklist_id, answer.item_id, answer.participant_id)] = answer
+        current = self.answers()
+        return [
+            answer
+            for key, answer in latest.items()
+            if answer.value is None and answer.note.strip() and key not in current
+        ]
+
     @property
     def risks(self) -> list[Risk]:
         return self._live("risks")

@@ -135,6 +135,11 @@ def _answered(
     if found is None:
         return "answered a checklist question"
     _, item = found
+    if isinstance(record, Answer) and record.value is None and record.note.strip():
+        said = f"left “{item.ask}” unanswered"
+        if record.participant_id is not None:
+            said += f" for {redactor.person(record.participant_id)}"
+        return f"{said}, because: {redactor.text(record.note)}"
     said = f"answered “{item.ask}”"
     if isinstance(record, Answer):
         if record.participant_id is not None:
