@@ -491,6 +491,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_whoami(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        if args.name is not None:
+            before = vault.owner.name
+            vault.rename_owner(args.name)
+            print(
+                f"Renamed: {visible(before, single_line=True)} is now "
+                f"{visible(vault.owner.name, single_line=True)} in every case."
+            )
         print(f"Name:         {visible(vault.owner.name, single_line=True)}")
         print(f"Facilitator:  {vault.owner.id}")
         print(f"Recipient:    {vault.recipient or 'none yet (made when the vault can be saved)'}")
@@ -765,7 +772,7 @@ EXAMPLES = {
     "participant add": "rjfacil participant add RJ-2026-015 --role person-harmed --name 'Ann Ode'",
     "show": "rjfacil show RJ-2026-015",
     "export": "rjfacil export RJ-2026-015 --format html --out summary.html",
-    "whoami": "rjfacil whoami",
+    "whoami": 'rjfacil whoami --name "Robin Ashdown"',
     "bundle export": "rjfacil bundle export RJ-2026-015 --to age1... --out case.age",
     "bundle import": "rjfacil bundle import case.age --dry-run",
     "verify": "rjfacil verify",
@@ -911,7 +918,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    add("whoami", cmd_whoami, "this vault's owner and age recipient, to give to co-workers")
+    whoami = add(
+        "whoami", cmd_whoami, "this vault's owner and age recipient, to give to co-workers"
+    )
+    whoami.add_argument(
+        "--name",
+        metavar="NAME",
+        help="change the name co-workers know you by (every case shows the new one)",
+    )
     bundle = _group(sub, "bundle", "case files for co-workers")
     bundle_export = add(
         "export", cmd_bundle_export, "write a case as an age file for co-workers", bundle

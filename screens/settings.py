@@ -101,6 +101,13 @@ class SettingsScreen(Screen[None]):
                 yield Button(Content("Change the passphrase…"), id="passphrase")
             yield Static("", id="settings-status")
             with Vertical(classes="setting"):
+                yield Static(Content("Your name"), classes="setting-title")
+                yield Static(
+                    Content("As co-workers know you; every case shows it. Enter saves it."),
+                    classes="setting-label",
+                )
+                yield Input(self._owner_name(), id="owner-name", max_length=120)
+            with Vertical(classes="setting"):
                 yield Static(Content("Your age recipient"), classes="setting-title")
                 yield Static(
                     Content("Give it to co-workers so they can send you case files."),
@@ -137,6 +144,29 @@ class SettingsScreen(Screen[None]):
             self._settings = replace(self._settings, idle_lock_minutes=minutes)
             self.post_message(SettingsChanged(replace(self._settings)))
             self._say(f"Locks after {minutes} minute{'s' if minutes != 1 else ''} idle. Saved.")
+
+    def _owner_name(self) -> str:
+        vault = self.vault
+        return vault.owner.name if vault is not None else ""
+
+    @edits
+    def _rename(self, name: str) -> None:
+        vault = self.vault
+        if vault is None:
+            return
+        try:
+            vault.rename_owner(name)
+        except RjfacilError as error:
+            self._say(str(error), error=True)
+            return
+        self.query_one("#owner-name", Input).value = vault.owner.name
+        self._say(f"Your name: {vault.owner.name}. Saved; every case shows it.")
+
+    @on(Input.Submitted, "#owner-name")
+    def _name_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip() != self._owner_name():
+            self._rename(event.value)
 
     def _recipient(self) -> str:
         vault = self.vault

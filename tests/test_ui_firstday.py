@@ -466,3 +466,22 @@ async def test_a_note_says_why_an_item_is_unanswered_in_the_walker_and_the_case(
         shown = squashed(screen_text(app))
         assert "Left unanswered, with why:" in shown, shown
         assert "her son was there." in shown, shown
+
+
+# -- 14. the facilitator's name can be changed in settings -----------------------------------------
+
+
+async def test_settings_change_the_facilitators_name(vault: Vault) -> None:
+    case = vault.new_case("RJ-214")
+    case.add_note("First visit went well.")
+    async with hosted(vault, SettingsScreen, size=(80, 24)) as (app, pilot):
+        field = app.screen.query_one("#owner-name", Input)
+        assert field.value == "Sam Okafor"
+        field.focus()
+        field.value = ""
+        await paste(pilot, "Sam Okafor-Reid")
+        await press(pilot, "enter")
+        assert "Your name: Sam Okafor-Reid. Saved" in squashed(screen_text(app))
+    assert vault.owner.name == "Sam Okafor-Reid"
+    [note] = case.notes()
+    assert case.author(note.created_by) == "Sam Okafor-Reid"

@@ -229,8 +229,19 @@ class CaseFile:
 
     @property
     def team(self) -> list[TeamMember]:
-        """The case's team: facilitators, co-worker, supervisor and others (not participants)."""
-        return self._live("team")
+        """The case's team: facilitators, co-worker, supervisor and others (not participants).
+
+        This vault's owner is named as the profile names them now: a rename after
+        ``init`` changes the profile alone, and each case's record of them follows at
+        its next change.
+        """
+        return [self.as_named_now(m) for m in self._live("team")]
+
+    def as_named_now(self, member: TeamMember) -> TeamMember:
+        """A team member, this vault's owner under the name the profile gives them now."""
+        if member.id == self.owner.id and member.name != self.owner.name:
+            return member.model_copy(update={"name": self.owner.name})
+        return member
 
     def person_name(self, person_id: UUID | None) -> str:
         """The name of a participant or a team member; empty for nobody."""
