@@ -401,6 +401,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.flags import explanation_lines, explanations
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
+    from rjfacil.views.people import role_words
     from rjfacil.views.supervision import take_part_line
     from rjfacil.views.team import team_role_label
 
@@ -432,7 +433,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             take = take[:1].lower() + take[1:]  # mid-line; the date keeps its month's capital
             print(
                 _line(
-                    f"  {person.name} — {person.role.label.lower()}; taking part: {take}"
+                    f"  {person.name} — {_lower_first(role_words(case, person))}; "
+                    f"taking part: {take}"
                     f"  (id {str(person.id)[:8]})"
                 )
             )
@@ -1009,3 +1011,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _lower_first(words: str) -> str:
+    """Words mid-sentence: a role's capital goes, a name's stays ("supporter of Ana")."""
+    return words[:1].lower() + words[1:]

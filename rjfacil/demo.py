@@ -189,7 +189,9 @@ def _co_worked_case(vault: Vault) -> None:
     )
     harmed = case.add_participant(Role.PERSON_HARMED, "Sam Rivera", address_as="Sam")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Casey Brook")
-    supporter = case.add_participant(Role.SUPPORTER, "Morgan Rivera", address_as="Morgan")
+    supporter = case.add_participant(
+        Role.SUPPORTER, "Morgan Rivera", address_as="Morgan", supports=harmed.id
+    )
     case.update_case(stage=Stage.PREPARATION, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")

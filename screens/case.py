@@ -36,11 +36,11 @@ from rjfacil.views.labels import (
     checklist_stage_label,
     closure_label,
     process_label,
-    role_label,
     stage_label,
     stage_text,
 )
 from rjfacil.views.next_steps import NextStep, next_steps
+from rjfacil.views.people import role_words
 from rjfacil.views.progress import case_progress, stage_progress, unanswered_notes
 from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
@@ -272,7 +272,8 @@ class OverviewPane(CasePane):
             line = Content.assemble(
                 ("• ", ""),
                 plain(person.name, single_line=True).stylize("bold"),
-                (f" — {role_label(person.role).lower()}", ""),
+                (" — ", ""),
+                plain(_lower_first(role_words(case, person)), single_line=True),
             )
             if person.address_as:
                 line = line + Content.assemble(
@@ -933,3 +934,8 @@ class CaseScreen(Screen[None]):
 
     def _walked(self, _: None) -> None:
         self.case_changed()
+
+
+def _lower_first(words: str) -> str:
+    """Words mid-sentence: a role's capital goes, a name's stays ("supporter of Ana")."""
+    return words[:1].lower() + words[1:]

@@ -1,20 +1,25 @@
 """What was left of a facilitator's first day (issue 13), in the core: an item left
-unanswered with a note saying why; the facilitator's name changed after init."""
+unanswered with a note saying why; the facilitator's name changed after init; a supporter
+linked to the person they support."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
 from rjfacil.casedoc.model import TeamMember
 from rjfacil.cli import main
 from rjfacil.errors import RjfacilError
-from rjfacil.export.summary import summary_json
+from rjfacil.export.markdown import render_markdown
+from rjfacil.export.summary import summary_document, summary_json
 from rjfacil.views.history import case_history
+from rjfacil.views.people import role_words
 from rjfacil.views.progress import case_progress, unanswered_note, unanswered_notes
 from rjfacil.views.supervision import supervisor_summary
+from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from tests.conftest import OWNER, PASSPHRASE
 from tests.pilot_helpers import reopen, two_people
@@ -89,3 +94,35 @@ def test_whoami_name_renames_from_the_command_line(
     assert f"Renamed: {OWNER} is now Sam O. in every case." in out
     with Vault.open(home).unlock(PASSPHRASE) as again:
         assert again.owner.name == "Sam O."
+
+
+# -- a supporter linked to the person they support ---------------------------------------------
+
+
+def test_a_supporter_is_linked_to_the_person_they_support(vault: Vault) -> None:
+    case = vault.new_case("RJ-303")
+    harmed, _ = two_people(case)
+    supporter = case.add_participant(Role.SUPPORTER, "Morgan Silva", supports=harmed)
+    assert role_words(case, supporter) == "Supporter of Ana Silva"
+    # Kept across a save, and in the supervisor's summary, with the export's redaction.
+    again = reopen(vault).open_case(case.id)
+    [kept] = [p for p in again.participants if p.id == supporter.id]
+    assert kept.supports == harmed
+    named = render_markdown(summary_document(supervisor_summary(again, "none")))
+    assert "Supporter of Ana Silva" in named
+    coded = render_markdown(summary_document(supervisor_summary(again, "names")))
+    assert "Supporter of Person harmed A." in coded and "Ana Silva" not in coded
+
+
+def test_only_a_supporter_supports_someone_else_in_the_case(vault: Vault) -> None:
+    case = vault.new_case("RJ-304")
+    harmed, responsible = two_people(case)
+    supporter = case.add_participant(Role.SUPPORTER, "Morgan Silva", supports=harmed)
+    with pytest.raises(RjfacilError, match="supports someone else"):
+        case.update_participant(supporter.id, supports=supporter.id)
+    with pytest.raises(RjfacilError, match="only name participants"):
+        case.update_participant(supporter.id, supports=uuid4())
+    moved = case.update_participant(supporter.id, role=Role.OBSERVER)
+    assert moved.supports is None and role_words(case, moved) == "Observer"
+    not_a_supporter = case.add_participant(Role.OBSERVER, "Kim Lee", supports=responsible)
+    assert not_a_supporter.supports is None

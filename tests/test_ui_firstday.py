@@ -485,3 +485,23 @@ async def test_settings_change_the_facilitators_name(vault: Vault) -> None:
     assert vault.owner.name == "Sam Okafor-Reid"
     [note] = case.notes()
     assert case.author(note.created_by) == "Sam Okafor-Reid"
+
+
+# -- 15. a supporter is linked to the person they support ------------------------------------------
+
+
+async def test_the_people_editor_links_a_supporter_to_the_person_they_support(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-215")
+    harmed, _ = two_people(case)
+    supporter = case.add_participant(Role.SUPPORTER, "Morgan Silva")
+    async with case_screen(vault, case.id, "participants", size=(80, 24)) as (app, pilot):
+        table = app.screen.query_one("#participants-table", RecordTable)
+        table.move_cursor(row=2)
+        editor = await open_with(pilot, "e", ParticipantEditor)
+        editor.query_one("#p-supports", Select).value = str(harmed)
+        await press(pilot, "ctrl+s")
+        shown = screen_text(app)
+        assert "Supporter of Ana Silva" in shown, shown
+    assert case.participant(supporter.id).supports == harmed

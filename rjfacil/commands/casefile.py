@@ -84,6 +84,7 @@ MESSAGES = {
     "empty_action": "Describe the action first.",
     "empty_risk": "Describe the risk first.",
     "no_name": "A participant needs a name (or the name they are known by).",
+    "supports_self": "Not saved: a supporter supports someone else in the case.",
     "no_date": "The consent needs the date it was given or withdrawn.",
 }
 
@@ -835,10 +836,22 @@ class CaseFile:
         states = evaluate_flags(self.catalogue, self.answer_facts(), self.override_facts())
         return [state.flag for state in states if state.raised and state.flag.blocking]
 
+    def _check_supports(self, person: Participant) -> Participant:
+        """A supporter may name the participant they support (someone else in the case);
+        anyone else supports no one (a role changed from supporter drops the link)."""
+        if person.supports is None:
+            return person
+        if person.role is not Role.SUPPORTER:
+            return person.model_copy(update={"supports": None})
+        if person.supports == person.id:
+            raise RjfacilError(MESSAGES["supports_self"])
+        self._check_participants([person.supports], "the person a supporter supports")
+        return person
+
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
         if not name.strip():
             raise RjfacilError(MESSAGES["no_name"])
-        person = self._new(Participant, role=role, name=name, **fields)
+        person = self._check_supports(self._new(Participant, role=role, name=name, **fields))
         self._commit(
             f"added a participant ({person.role.label.lower()})", [("participants", person)]
         )
@@ -847,7 +860,7 @@ class CaseFile:
     def update_participant(self, participant_id: UUID, **fields: Any) -> Participant:
         if "name" in fields and not str(fields["name"]).strip():
             raise RjfacilError(MESSAGES["no_name"])
-        person = self._edit(self.participant(participant_id), fields)
+        person = self._check_supports(self._edit(self.participant(participant_id), fields))
         self._commit("updated a participant", [("participants", person)])
         return person
 
