@@ -505,3 +505,28 @@ async def test_the_people_editor_links_a_supporter_to_the_person_they_support(
         shown = screen_text(app)
         assert "Supporter of Ana Silva" in shown, shown
     assert case.participant(supporter.id).supports == harmed
+
+
+# -- 16. at 80 columns History's Who column leaves What the room ----------------------------------
+
+
+async def test_history_cuts_a_long_name_so_what_keeps_the_room(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screens.history
+    from rjfacil.views.history import HistoryEntry, case_history
+
+    case = vault.new_case("RJ-216")
+    case.update_case(stage=Stage.ASSESSMENT)
+    long_name = "Priya Shah-Montgomery-Castellanos of Leeds"
+
+    def with_a_co_worker(*args: Any, **kwargs: Any) -> list[HistoryEntry]:
+        entries = case_history(*args, **kwargs)
+        first = entries[0]
+        return [HistoryEntry(first.id, first.when, long_name, first.what), *entries[1:]]
+
+    monkeypatch.setattr(screens.history, "case_history", with_a_co_worker)
+    async with case_screen(vault, case.id, "history", size=(80, 24)) as (app, _pilot):
+        row = next(line for line in screen_text(app).splitlines() if "Priya" in line)
+        assert "…" in row and long_name not in row, row
+        assert "Changed the stage from Referral to Asses" in row, row  # 40 cells of 80
