@@ -29,3 +29,19 @@ async def test_esc_help_export_and_lock_are_in_the_footer_at_80_columns(
             assert key in shown, (tab, shown)
         # The first keys, in this order, whatever the tab.
         assert shown.startswith("esc Cases f1 Help x Export ^l Lock"), shown
+
+
+async def test_nothing_shows_after_the_palette_key_at_80_columns(vault: Vault) -> None:
+    # The palette key is docked right; its margin left the last column uncovered, where
+    # the end of the keys that did not fit showed through ("e Det▏^p palettee").
+    case = vault.new_case("RJ-321")
+    harmed, _ = two_people(case)
+    case.add_note("Zqmine", participant_id=harmed, private=True)
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for number, (tab, _) in enumerate(TABS, start=1):
+            await pilot.press(str(number))
+            await settle(pilot)
+            last = screen_text(app).splitlines()[-1]
+            assert last.endswith("^p palette"), (tab, last)
