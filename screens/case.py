@@ -254,7 +254,9 @@ class OverviewPane(CasePane):
             Option(
                 Content.assemble(
                     plain(step.target, single_line=True).stylize("bold"),
-                    (f" {step.answered}/{step.total}: ", "$foreground-muted"),
+                    # Not muted: a muted colour vanished on the highlighted row in high
+                    # contrast (light grey on yellow).
+                    Content(f" {step.answered}/{step.total}: "),
                     plain(step.ask, single_line=True),
                 )
             )

@@ -48,6 +48,13 @@ NAME_WIDTH, ADDRESS_WIDTH = 24, 14  # the People table's name columns, in cells
 ROLE_WIDTH = 20  # its Role column: a supporter's says whom they support
 
 
+class _Supports(Choice):
+    """Whom a supporter supports; "no one" is nothing to keep in a draft."""
+
+    def words(self, value: str) -> str:
+        return "" if value == NO_ONE else super().words(value)
+
+
 class ParticipantEditor(EditorModal[Participant]):
     """Add a participant, or edit one. Dismisses with the saved participant, or None."""
 
@@ -80,7 +87,7 @@ class ParticipantEditor(EditorModal[Participant]):
             "Access needs", "p-access", editable(participant.access_needs) if participant else ""
         )
         others = [p for p in case.participants if participant is None or p.id != participant.id]
-        self.supports = Choice(
+        self.supports = _Supports(
             "Supports",
             "p-supports",
             [(Content("No one (a supporter: whom they support)"), NO_ONE)]
@@ -98,10 +105,10 @@ class ParticipantEditor(EditorModal[Participant]):
             Form(
                 self.full_name,
                 self.role,
-                self.supports,
                 self.address_as,
                 self.contact,
                 self.access_needs,
+                self.supports,  # last: the usual fields keep their places
             ),
         )
 

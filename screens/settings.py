@@ -117,6 +117,13 @@ class SettingsScreen(Screen[None]):
                 yield Button(Content("Copy"), id="copy-recipient")
         yield Footer()
 
+    def on_mount(self) -> None:
+        # The cursor starts on the theme in use, not on the first: a highlighted row that
+        # is not the chosen one read as chosen (in high contrast above all).
+        themes = self.query_one("#theme", RadioSet)
+        if themes.pressed_index >= 0:
+            themes._selected = themes.pressed_index
+
     @property
     def vault(self) -> Vault | None:
         return self.app.vault_if_unlocked

@@ -26,6 +26,7 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import ShareHow
+from rjfacil.settings import Settings
 from rjfacil.vocab import Role, Stage
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
@@ -40,6 +41,7 @@ from screens.walker import ChecklistWalker
 from screens.widgets import PickModal, RecordTable
 from tests.conftest import OWNER, PASSPHRASE
 from tests.pilot_helpers import (
+    CaseHost,
     case_screen,
     frozen_clock,
     hosted,
@@ -530,3 +532,30 @@ async def test_history_cuts_a_long_name_so_what_keeps_the_room(
         row = next(line for line in screen_text(app).splitlines() if "Priya" in line)
         assert "…" in row and long_name not in row, row
         assert "Changed the stage from Referral to Asses" in row, row  # 40 cells of 80
+
+
+# -- 17. a letter's long from/to text leaves its Status and Versions on screen ---------------------
+
+
+async def test_a_letters_status_stays_on_screen_at_80_columns(vault: Vault) -> None:
+    case = vault.new_case("RJ-217")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Taylor Quinn-Montgomery")
+    letter = case.add_letter(responsible.id, "Dear all,", to_participant=harmed.id)
+    case.set_letter_status(letter.id, "under_review")
+    async with case_screen(vault, case.id, "agreement", size=(80, 24)) as (app, _pilot):
+        row = next(line for line in screen_text(app).splitlines() if "Taylor" in line)
+        assert "Being vetted" in row and "…" in row, row
+
+
+async def test_the_theme_cursor_starts_on_the_theme_in_use(vault: Vault) -> None:
+    app = CaseHost(vault, SettingsScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = RJFACIL_THEMES[2].name
+        app.settings = Settings(theme=RJFACIL_THEMES[2].name)
+        await app.push_screen(SettingsScreen())
+        await settle(pilot)
+        themes = app.screen.query_one("#theme", RadioSet)
+        assert themes.pressed_button is not None and themes.pressed_button.name == app.theme
+        assert themes.pressed_button.has_class("-selected")  # the cursor is on it

@@ -23,6 +23,7 @@ from textual.widgets import Input
 
 from rjfacil import clock
 from rjfacil.demo import fill_demo_vault
+from rjfacil.settings import Settings, save_settings
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case_list import CaseListScreen
@@ -126,3 +127,24 @@ def test_help_and_settings(snap_compare: Any, demo_home: Path, key: str) -> None
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("key", ["", "f2"], ids=["case_list", "settings"])
+def test_high_contrast(snap_compare: Any, demo_home: Path, key: str, size: tuple[int, int]) -> None:
+    # The case list, and settings with its choice of theme: nothing may vanish in high
+    # contrast (an unticked box was colour 234 on 234).
+    save_settings(Settings(theme="rjfacil-high-contrast"))  # chosen before, as a user would
+    app = RjfacilApp(home=demo_home)
+
+    async def opened(pilot: Pilot[Any]) -> None:
+        await _settle(pilot, lambda: app.vault is not None)
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        if key:
+            await pilot.press(key)
+            await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
+        await _settle(pilot, lambda: True)
+
+    assert snap_compare(app, terminal_size=size, run_before=opened)
