@@ -718,6 +718,8 @@ class Vault:
         cannot be written: see :attr:`read_only`).
         """
         case = self.open_case(case_id)
+        if self.read_only is None:
+            case.follow_owner_rename()  # co-workers get the name used now
         data = bundle_json(case.document, self.owner, clock.now())
         if recipients:
             sealed = agefile.encrypt_to_recipients(data, recipients)

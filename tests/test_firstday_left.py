@@ -126,3 +126,16 @@ def test_only_a_supporter_supports_someone_else_in_the_case(vault: Vault) -> Non
     assert moved.supports is None and role_words(case, moved) == "Observer"
     not_a_supporter = case.add_participant(Role.OBSERVER, "Kim Lee", supports=responsible)
     assert not_a_supporter.supports is None
+
+
+def test_a_case_file_for_co_workers_carries_the_new_name(vault: Vault, tmp_path: Path) -> None:
+    case = vault.new_case("RJ-305")
+    vault.rename_owner("Sam O.")
+    out = tmp_path / "case.age"
+    vault.export_bundle(case.id, out, recipients=[vault.recipient])
+    bundle = vault.read_bundle(out)
+    [me] = [m for m in bundle.document.records["team"].values() if m.id == vault.owner.id]
+    assert isinstance(me, TeamMember) and me.name == "Sam O."
+    assert "Changed the facilitator's name in the case to Sam O." in [
+        entry.what for entry in case_history(case)
+    ]

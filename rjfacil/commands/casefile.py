@@ -721,6 +721,21 @@ class CaseFile:
             return self._edit(known, {"name": self.owner.name, "deleted": False})
         return None
 
+    def follow_owner_rename(self) -> bool:
+        """Write this vault's owner into the case under the name the profile gives now,
+        if the case still knows them by another (a rename since its last change); True
+        if it did. A case file for co-workers then carries the new name."""
+        if self._storage is None or self.read_only:
+            return False
+        known = self._records["team"].get(self.owner.id)
+        if not isinstance(known, TeamMember) or known.name == self.owner.name:
+            return False
+        renamed = self._owner_change()
+        if renamed is None:
+            return False
+        self._commit("renamed the facilitator", [("team", renamed)])
+        return True
+
     def _new(self, kind: type[R], **fields: Any) -> R:
         extra: dict[str, Any] = {"created_by": self.owner.id}
         if issubclass(kind, MutableRecord):

@@ -27,6 +27,7 @@ from rjfacil.casedoc.model import (
     NoteRevision,
     Participant,
     Record,
+    TeamMember,
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
@@ -259,6 +260,14 @@ def _letter(case: CaseFile, match: re.Match[str], record: Record | None, redacto
     return f"{said} to “{match.group(1)}”"
 
 
+def _renamed(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if isinstance(record, TeamMember):
+        return f"changed the facilitator's name in the case to {redactor.person(record.id)}"
+    return ""
+
+
 def _note(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
     if isinstance(record, Note) and record.participant_id is not None:
         return f"{match.group(0)} about {redactor.person(record.participant_id)}"
@@ -274,4 +283,5 @@ _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"^(added|updated|removed) a participant\b.*$"), _about_participant),
     (re.compile(r"^added a note$"), _note),
     (re.compile(r"^set a letter to (.+)$"), _letter),
+    (re.compile(r"^renamed the facilitator$"), _renamed),
 ]
