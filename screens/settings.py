@@ -123,6 +123,11 @@ class SettingsScreen(Screen[None]):
         themes = self.query_one("#theme", RadioSet)
         if themes.pressed_index >= 0:
             themes._selected = themes.pressed_index
+        # Focusing the themes scrolled their heading off at 80x24: start at the top.
+        self.call_after_refresh(self._to_top)
+
+    def _to_top(self) -> None:
+        self.query_one("#settings-body", VerticalScroll).scroll_home(animate=False)
 
     @property
     def vault(self) -> Vault | None:

@@ -151,6 +151,8 @@ async def test_the_theme_choice_shows_which_is_chosen(vault: Vault, size: tuple[
         shown = screen_text(app)
         assert "● Calm dark (default)" in shown, shown
         assert "○ Light" in shown and "○ High contrast" in shown, shown
+        # The setting's heading is on screen too, not scrolled off by the focus.
+        assert any(line.strip() == "Theme" for line in shown.splitlines()), shown
 
 
 # -- 3. notes show the time they were written, not only the day -------------------------------
