@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(BIN)/rjfacil: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(BIN)/rjfacil
 
 bench: $(BIN)/rjfacil
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# The README's pictures, from the snapshot tests' SVGs (run those tests first after a change).
+screenshots: $(BIN)/rjfacil
+	$(BIN)/python docs/screenshots/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -442,6 +442,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from rjfacil.views.flags import explanation_lines, explanations
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
+    from rjfacil.views.people import role_words
     from rjfacil.views.supervision import take_part_line
     from rjfacil.views.team import team_role_label
 
@@ -473,7 +474,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             take = take[:1].lower() + take[1:]  # mid-line; the date keeps its month's capital
             print(
                 _line(
-                    f"  {person.name} — {person.role.label.lower()}; taking part: {take}"
+                    f"  {person.name} — {_lower_first(role_words(case, person))}; "
+                    f"taking part: {take}"
                     f"  (id {str(person.id)[:8]})"
                 )
             )
@@ -545,6 +547,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_whoami(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        if args.name is not None:
+            before = vault.owner.name
+            vault.rename_owner(args.name)
+            print(
+                f"Renamed: {visible(before, single_line=True)} is now "
+                f"{visible(vault.owner.name, single_line=True)} in every case."
+            )
         print(f"Name:         {visible(vault.owner.name, single_line=True)}")
         print(f"Facilitator:  {vault.owner.id}")
         print(f"Recipient:    {vault.recipient or 'none yet (made when the vault can be saved)'}")
@@ -820,7 +829,7 @@ EXAMPLES = {
     "show": "rjfacil show RJ-2026-015",
     "letters": "rjfacil letters RJ-2026-011",
     "export": "rjfacil export RJ-2026-015 --format html --out summary.html",
-    "whoami": "rjfacil whoami",
+    "whoami": 'rjfacil whoami --name "Robin Ashdown"',
     "bundle export": "rjfacil bundle export RJ-2026-015 --to age1... --out case.age",
     "bundle import": "rjfacil bundle import case.age --dry-run",
     "verify": "rjfacil verify",
@@ -972,7 +981,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    add("whoami", cmd_whoami, "this vault's owner and age recipient, to give to co-workers")
+    whoami = add(
+        "whoami", cmd_whoami, "this vault's owner and age recipient, to give to co-workers"
+    )
+    whoami.add_argument(
+        "--name",
+        metavar="NAME",
+        help="change the name co-workers know you by (every case shows the new one)",
+    )
     bundle = _group(sub, "bundle", "case files for co-workers")
     bundle_export = add(
         "export", cmd_bundle_export, "write a case as an age file for co-workers", bundle
@@ -1056,3 +1072,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _lower_first(words: str) -> str:
+    """Words mid-sentence: a role's capital goes, a name's stays ("supporter of Ana")."""
+    return words[:1].lower() + words[1:]

@@ -214,7 +214,9 @@ def _co_worked_case(vault: Vault) -> None:
     )
     harmed = case.add_participant(Role.PERSON_HARMED, "Sam Rivera", address_as="Sam")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Casey Brook")
-    supporter = case.add_participant(Role.SUPPORTER, "Morgan Rivera", address_as="Morgan")
+    supporter = case.add_participant(
+        Role.SUPPORTER, "Morgan Rivera", address_as="Morgan", supports=harmed.id
+    )
     case.update_case(stage=Stage.PREPARATION, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")
@@ -225,6 +227,20 @@ def _co_worked_case(vault: Vault) -> None:
     _answer_plainly(case, "coworking", 4)
     case.answer("coworking", "co_worked", "yes")
     _answer_plainly(case, "informing", 4, participant_id=harmed.id)
+    answered = case.answers()
+    later = next(
+        item
+        for item in _first_items(case, "informing", 20, "participant")
+        if ("informing", item.id, harmed.id) not in answered
+    )
+    case.answer(
+        "informing",
+        later.id,
+        None,
+        participant_id=harmed.id,
+        note="I could not ask this today: Sam's brother was in the room, and Sam wants to "
+        "talk about it alone.",
+    )
     case.add_note(
         "Priya prepared Casey alone on Tuesday; notes to compare before the joint meeting.",
         source=NoteSource.FACILITATOR_ASSESSMENT,

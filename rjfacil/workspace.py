@@ -302,6 +302,32 @@ class Vault:
         write in), or None. A read-only vault reads as usual; every change is refused."""
         return self.door.read_only
 
+    def rename_owner(self, name: str) -> Facilitator:
+        """Change the name this vault's facilitator goes by (as co-workers know them).
+
+        One record changes, the profile's: every case refers to the facilitator by id and
+        shows the name the profile gives, and each case's copy of it follows at that
+        case's next change (so a co-worker's file made after it carries the new name).
+
+        Raises:
+            RjfacilError: No name, or a name too long; nothing changed.
+            ReadOnlyVault: The vault cannot be written.
+        """
+        self.check_writable()
+        name = " ".join(name.split())
+        if not name:
+            raise RjfacilError("Not saved: give the name your co-workers know you by.")
+        try:
+            renamed = Facilitator.model_validate(
+                {**self.owner.model_dump(mode="json"), "name": name}
+            )
+        except ValidationError:
+            raise RjfacilError("Not saved: a name of at most 120 characters.") from None
+        self.files.write_owner(renamed.model_dump(mode="json"))
+        # In place: every case opened here holds this very record as its owner.
+        self.owner.name = renamed.name
+        return self.owner
+
     def check_writable(self) -> None:
         """Refuse a change before anything is asked or attempted.
 
@@ -692,6 +718,8 @@ class Vault:
         cannot be written: see :attr:`read_only`).
         """
         case = self.open_case(case_id)
+        if self.read_only is None:
+            case.follow_owner_rename()  # co-workers get the name used now
         data = bundle_json(case.document, self.owner, clock.now())
         if recipients:
             sealed = agefile.encrypt_to_recipients(data, recipients)

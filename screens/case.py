@@ -37,12 +37,12 @@ from rjfacil.views.labels import (
     checklist_stage_label,
     closure_label,
     process_label,
-    role_label,
     stage_label,
     stage_text,
 )
 from rjfacil.views.next_steps import NextStep, next_steps
-from rjfacil.views.progress import case_progress, stage_progress
+from rjfacil.views.people import role_words
+from rjfacil.views.progress import case_progress, stage_progress, unanswered_notes
 from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.decisions import DecisionEditor
@@ -267,7 +267,9 @@ class OverviewPane(CasePane):
             Option(
                 Content.assemble(
                     plain(step.target, single_line=True).stylize("bold"),
-                    (f" {step.answered}/{step.total}: ", "$foreground-muted"),
+                    # Not muted: a muted colour vanished on the highlighted row in high
+                    # contrast (light grey on yellow).
+                    Content(f" {step.answered}/{step.total}: "),
                     plain(step.ask, single_line=True),
                 )
             )
@@ -285,7 +287,8 @@ class OverviewPane(CasePane):
             line = Content.assemble(
                 ("• ", ""),
                 plain(person.name, single_line=True).stylize("bold"),
-                (f" — {role_label(person.role).lower()}", ""),
+                (" — ", ""),
+                plain(_lower_first(role_words(case, person)), single_line=True),
             )
             if person.address_as:
                 line = line + Content.assemble(
@@ -438,6 +441,7 @@ class ChecklistsPane(CasePane):
         # ⚠ counts the answers that need attention (the line above says so in words): a
         # narrow heading leaves the checklist's name room at 80 columns.
         yield WalkTable("Answered", ATTENTION, "Stage", "Checklist", id="checklists-table")
+        yield Static(id="checklists-left")
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
@@ -486,6 +490,21 @@ class ChecklistsPane(CasePane):
                 )
             )
         self.query_one(RecordTable).fill(rows)
+        left = unanswered_notes(case)
+        lines = [
+            Content.assemble(
+                ("Left unanswered, with why: ", "bold"),
+                plain(each.checklist, single_line=True),
+                (" · ", "$foreground-muted"),
+                plain(each.ask, single_line=True),
+                (" — ", "$foreground-muted"),
+                plain(each.note, single_line=True),
+            )
+            for each in left
+        ]
+        shown = self.query_one("#checklists-left", Static)
+        shown.update(Content("\n").join(lines))
+        shown.display = bool(lines)
 
     @on(DataTable.RowSelected, "#checklists-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -994,3 +1013,8 @@ class CaseScreen(Screen[None]):
 
     def _walked(self, _: None) -> None:
         self.case_changed()
+
+
+def _lower_first(words: str) -> str:
+    """Words mid-sentence: a role's capital goes, a name's stays ("supporter of Ana")."""
+    return words[:1].lower() + words[1:]

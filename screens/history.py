@@ -12,10 +12,13 @@ from textual.widgets import DataTable, Static
 from rjfacil.views.history import HistoryEntry, case_history
 from screens.dialogs import DetailModal
 from screens.safe import plain
-from screens.widgets import CasePane, RecordTable
+from screens.widgets import CasePane, RecordTable, first_line
 
 if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
+
+
+WHO_WIDTH = 14  # the Who column, in cells
 
 
 class HistoryPane(CasePane):
@@ -39,7 +42,9 @@ class HistoryPane(CasePane):
                 str(entry.id),
                 (
                     entry.when,
-                    plain(entry.who, single_line=True),
+                    # "You" for this vault's facilitator; another's name cut, so What
+                    # keeps the room at 80 columns (Enter shows the entry whole).
+                    first_line(entry.who, WHO_WIDTH),
                     plain(entry.what, single_line=True),
                 ),
             )

@@ -39,6 +39,16 @@ class NotUnlocked(RjfacilError):
 class VaultHost(App[None]):
     """An app that holds the vault: the rjfacil app, and the test hosts of single screens."""
 
+    # The palette key is docked right; the compact footer gives every key a right margin,
+    # which left the last column uncovered and the end of the keys that did not fit showed
+    # through it ("e Det▏^p palettee"). Padding instead of the margin covers it.
+    DEFAULT_CSS = """
+    Footer.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
+    """
+
     async def on_event(self, event: events.Event) -> None:
         # Pasted text reaches an Input or a TextArea as it is, and they draw it as it is:
         # an escape sequence in it would go to the terminal and garble the screen. Control

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
 from rjfacil.views.dates import show_day, show_when, today_input
 from rjfacil.views.labels import consent_purpose_label, process_label, role_label
+from rjfacil.views.people import role_words
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
 from screens.form import (
@@ -41,8 +42,17 @@ if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
 
 ANY_FORM = "any"  # the Select value for "every form of the process"
+NO_ONE = "-"  # the Select value for "supports no one"
 
 NAME_WIDTH, ADDRESS_WIDTH = 24, 14  # the People table's name columns, in cells
+ROLE_WIDTH = 20  # its Role column: a supporter's says whom they support
+
+
+class _Supports(Choice):
+    """Whom a supporter supports; "no one" is nothing to keep in a draft."""
+
+    def words(self, value: str) -> str:
+        return "" if value == NO_ONE else super().words(value)
 
 
 class ParticipantEditor(EditorModal[Participant]):
@@ -76,9 +86,30 @@ class ParticipantEditor(EditorModal[Participant]):
         self.access_needs = Text(
             "Access needs", "p-access", editable(participant.access_needs) if participant else ""
         )
+        others = [p for p in case.participants if participant is None or p.id != participant.id]
+        self.supports = _Supports(
+            "Supports",
+            "p-supports",
+            [(Content("No one (a supporter: whom they support)"), NO_ONE)]
+            + [
+                (
+                    first_line(p.name, NAME_WIDTH).append(f" ({role_label(p.role).lower()})"),
+                    str(p.id),
+                )
+                for p in others
+            ],
+            str(participant.supports) if participant and participant.supports else NO_ONE,
+        )
         super().__init__(
             "Edit participant" if participant else "Add a participant",
-            Form(self.full_name, self.role, self.address_as, self.contact, self.access_needs),
+            Form(
+                self.full_name,
+                self.role,
+                self.address_as,
+                self.contact,
+                self.access_needs,
+                self.supports,  # last: the usual fields keep their places
+            ),
         )
 
     def save(self) -> Participant:
@@ -88,6 +119,8 @@ class ParticipantEditor(EditorModal[Participant]):
             "address_as": self.address_as.value,
             "contact": self.contact.value,
             "access_needs": self.access_needs.value,
+            # Only a supporter supports someone (the core drops it for any other role).
+            "supports": UUID(self.supports.value) if self.supports.value != NO_ONE else None,
         }
         case = self.case
         self.participant = add_or_update(
@@ -282,7 +315,7 @@ class ParticipantsPane(RecordsPane[Participant]):
                         # Cut to fit, so Role and the rest stay on screen at 80 columns;
                         # the whole name shows below the table.
                         first_line(person.name, NAME_WIDTH),
-                        role_label(person.role),
+                        first_line(role_words(case, person), ROLE_WIDTH),
                         first_line(person.address_as, ADDRESS_WIDTH),
                         self._taking_part(person.id),
                     ),
@@ -322,7 +355,8 @@ class ParticipantsPane(RecordsPane[Participant]):
         lines = [
             Content.assemble(
                 plain(person.name, single_line=True),
-                (f" · {role_label(person.role)}", "$foreground-muted"),
+                (" · ", "$foreground-muted"),
+                plain(role_words(case, person), single_line=True).stylize("$foreground-muted"),
             ),
         ]
         if person.address_as:

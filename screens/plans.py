@@ -757,7 +757,9 @@ class LettersTable(RecordTable):
     ]
 
     def __init__(self) -> None:
-        super().__init__("Letter", "Versions", "Status", id="letters-table")
+        # The letter's from and to last: the last column is cut to the room left, so
+        # Status and Versions stay on screen at 80 columns however long the names.
+        super().__init__("Status", "Versions", "Letter", id="letters-table")
 
     @edits
     def action_add(self) -> None:
@@ -837,9 +839,9 @@ class AgreementPane(CasePane):
             (
                 str(letter.id),
                 (
-                    first_line(letter_title(case, letter), 42),
-                    str(len(case.letter_versions(letter.id))),
                     short_status(case.letter_records(letter.id)),
+                    str(len(case.letter_versions(letter.id))),
+                    plain(letter_title(case, letter), single_line=True),
                 ),
             )
             for letter in case.letters

@@ -102,6 +102,13 @@ class SettingsScreen(Screen[None]):
                 yield Button(Content("Change the passphrase…"), id="passphrase")
             yield Static("", id="settings-status")
             with Vertical(classes="setting"):
+                yield Static(Content("Your name"), classes="setting-title")
+                yield Static(
+                    Content("As co-workers know you; every case shows it. Enter saves it."),
+                    classes="setting-label",
+                )
+                yield Input(self._owner_name(), id="owner-name", max_length=120)
+            with Vertical(classes="setting"):
                 yield Static(Content("Your age recipient"), classes="setting-title")
                 yield Static(
                     Content("Give it to co-workers so they can send you case files."),
@@ -110,6 +117,18 @@ class SettingsScreen(Screen[None]):
                 yield Static(Content(self._recipient()), id="recipient")
                 yield Button(Content("Copy"), id="copy-recipient")
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        # The cursor starts on the theme in use, not on the first: a highlighted row that
+        # is not the chosen one read as chosen (in high contrast above all).
+        themes = self.query_one("#theme", RadioSet)
+        if themes.pressed_index >= 0:
+            themes._selected = themes.pressed_index
+        # Focusing the themes scrolled their heading off at 80x24: start at the top.
+        self.call_after_refresh(self._to_top)
+
+    def _to_top(self) -> None:
+        self.query_one("#settings-body", VerticalScroll).scroll_home(animate=False)
 
     @property
     def vault(self) -> Vault | None:
@@ -138,6 +157,29 @@ class SettingsScreen(Screen[None]):
             self._settings = replace(self._settings, idle_lock_minutes=minutes)
             self.post_message(SettingsChanged(replace(self._settings)))
             self._say(f"Locks after {minutes} minute{'s' if minutes != 1 else ''} idle. Saved.")
+
+    def _owner_name(self) -> str:
+        vault = self.vault
+        return vault.owner.name if vault is not None else ""
+
+    @edits
+    def _rename(self, name: str) -> None:
+        vault = self.vault
+        if vault is None:
+            return
+        try:
+            vault.rename_owner(name)
+        except RjfacilError as error:
+            self._say(str(error), error=True)
+            return
+        self.query_one("#owner-name", Input).value = vault.owner.name
+        self._say(f"Your name: {vault.owner.name}. Saved; every case shows it.")
+
+    @on(Input.Submitted, "#owner-name")
+    def _name_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip() != self._owner_name():
+            self._rename(event.value)
 
     def _recipient(self) -> str:
         vault = self.vault

@@ -26,6 +26,7 @@ from rjfacil.views.progress import (
     ChecklistTarget,
     first_unanswered,
     target_progress,
+    unanswered_note,
     walk_target,
 )
 from screens.dialogs import ConfirmModal, TextPromptModal
@@ -124,7 +125,13 @@ class ChecklistWalker(Screen[None]):
             for n in range(2, 10)
         ),
         Binding("enter", "pick", "Pick", id="walker.pick", tooltip="Pick from the list of answers"),
-        Binding("a", "note", "Note", id="walker.note", tooltip="Add a note to this answer"),
+        Binding(
+            "a",
+            "note",
+            "Note",
+            id="walker.note",
+            tooltip="Add a note to this answer, or say why it is not answered yet",
+        ),
         Binding(
             "left",
             "move(-1)",
@@ -308,8 +315,26 @@ class ChecklistWalker(Screen[None]):
         item = self.item
         history = case.answer_history(self.checklist_id, item.id, self.participant_id)
         lines: list[Content] = []
-        if current is None:
-            lines.append(Content.styled("Not answered yet.", "$foreground-muted"))
+        left = unanswered_note(case, self.checklist_id, item.id, self.participant_id)
+        if current is None and left is not None:
+            lines.append(
+                Content.assemble(
+                    ("Not answered yet. Why: ", "bold"),
+                    plain(left.note),
+                    (
+                        f" — noted by {case.author(left.created_by)} on "
+                        f"{show_when(left.created_at)} (a changes it)",
+                        "$foreground-muted",
+                    ),
+                )
+            )
+        elif current is None:
+            lines.append(
+                Content.styled(
+                    "Not answered yet. (a: note why it could not be asked yet)",
+                    "$foreground-muted",
+                )
+            )
         else:
             lines.append(
                 Content.assemble(
@@ -449,13 +474,35 @@ class ChecklistWalker(Screen[None]):
 
     def action_clear(self) -> None:
         if self._current() is not None:
-            self.give(None, advance=False)
+            self.give(None, note="", advance=False)
 
     @edits
     def action_note(self) -> None:
         current = self._current()
         if current is None:
-            self._status("Give an answer first: the note is kept with the answer.")
+            # A note on an unanswered item says why: the item stays unanswered.
+            left = unanswered_note(self.case, self.checklist_id, self.item.id, self.participant_id)
+
+            def why(text: str | None) -> None:
+                if text is not None and (text.strip() or left is not None):
+                    self.give(None, note=text.strip(), advance=False)
+
+            self.app.push_screen(
+                TextPromptModal(
+                    "Why is this not answered yet?",
+                    value=editable(left.note) if left else "",
+                    allow_empty=True,
+                    help=Content.assemble(
+                        plain(self.item.ask),
+                        (
+                            "\ne.g. I could not ask this today because… The item stays "
+                            "unanswered; the note shows here and on the case's Checklists tab.",
+                            "$foreground-muted",
+                        ),
+                    ),
+                ),
+                callback=why,
+            )
             return
 
         def noted(text: str | None) -> None:

@@ -289,6 +289,9 @@ def flag_blocks(
         flags: The flags to show, explained, in order.
         reasons: Also list the answers that raise each flag.
     """
+    # Here, not at the top: the unlock prompt imports this module and needs none of it.
+    from rjfacil.views.flags import reason_line
+
     blocks: list[tuple[str, Content]] = []
     for flag in flags:
         title = Content.assemble(
@@ -304,9 +307,7 @@ def flag_blocks(
             if flag.reasons:
                 blocks.append(("heading", Content("Raised by these answers:")))
             for reason in flag.reasons:
-                who = f", for {reason.participant}" if reason.participant else ""
-                line = f"{reason.ask} — {reason.answer}{who} ({reason.reference}). {reason.why}."
-                blocks.append(("step", plain(line)))
+                blocks.append(("step", plain(reason_line(reason))))
             for via in flag.via:
                 blocks.append(("aside", plain(f"Raised with the flag '{via.title}'.")))
         if flag.asks:

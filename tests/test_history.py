@@ -77,3 +77,23 @@ def test_a_redacted_history_hides_names_and_typed_reasons(vault: Vault) -> None:
     lines = [e.what for e in case_history(case, redactor_for(case, "full"))]
     assert not any("Ann" in line or "Ode" in line for line in lines), lines
     assert not any("prefers" in line for line in lines), lines
+
+
+def test_a_date_answer_reads_as_a_day_and_a_letter_names_who_it_is_between(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-64")
+    case.answer("referral", _date_item(case), "2026-11-15", note="From the probation file.")
+    ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    ben = case.add_participant(Role.PERSON_RESPONSIBLE, "Ben Cole")
+    letter = case.add_letter(ann.id, "Dear Ben,", to_participant=ben.id)
+    case.set_letter_status(letter.id, "under_review")
+    lines = whats(vault, "RJ-64")
+    assert lines[0] == "Set the letter from Ann Ode to Ben Cole to “under review”"
+    answered = lines[-2]  # the oldest is "Opened the case"
+    assert answered.endswith(": 15 Nov 2026 (with a note: From the probation file.)"), answered
+    assert "2026-11-15" not in " ".join(lines)
+
+
+def _date_item(case) -> str:  # type: ignore[no-untyped-def]
+    return next(i.id for i in case.catalogue.checklist("referral").items if i.kind == "date")

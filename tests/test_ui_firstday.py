@@ -26,6 +26,7 @@ from textual.widgets import (
 )
 
 from rjfacil.casedoc.model import ShareHow
+from rjfacil.settings import Settings
 from rjfacil.vocab import Role, Stage
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
@@ -40,6 +41,7 @@ from screens.walker import ChecklistWalker
 from screens.widgets import PickModal, RecordTable
 from tests.conftest import OWNER, PASSPHRASE
 from tests.pilot_helpers import (
+    CaseHost,
     case_screen,
     frozen_clock,
     hosted,
@@ -149,6 +151,8 @@ async def test_the_theme_choice_shows_which_is_chosen(vault: Vault, size: tuple[
         shown = screen_text(app)
         assert "● Calm dark (default)" in shown, shown
         assert "○ Light" in shown and "○ High contrast" in shown, shown
+        # The setting's heading is on screen too, not scrolled off by the focus.
+        assert any(line.strip() == "Theme" for line in shown.splitlines()), shown
 
 
 # -- 3. notes show the time they were written, not only the day -------------------------------
@@ -440,3 +444,120 @@ async def test_a_long_name_leaves_role_and_the_rest_on_screen(
         assert "Role" in lines[0] and "Taking part" in lines[0], lines
         assert "Person harmed" in lines[1], lines
         assert LONG_NAME in squashed(screen_text(app))  # whole, below the table
+
+
+# -- 13. an item left unanswered can carry a note saying why ---------------------------------
+
+
+async def test_a_note_says_why_an_item_is_unanswered_in_the_walker_and_the_case(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-213")
+    walk = {"checklist_id": "risk", "participant_id": None, "item_id": "initial_assessment"}
+    async with case_screen(vault, case.id, "checklists", walk=walk) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.screen, ChecklistWalker))
+        await settle(pilot)
+        await press(pilot, "a")
+        assert "Why is this not answered yet?" in screen_text(app)
+        await paste(pilot, "I could not ask this today: her son was there.")
+        await press(pilot, "enter")
+        shown = squashed(screen_text(app))
+        assert "Not answered yet. Why: I could not ask this today: her son was there." in shown
+        assert ("risk", "initial_assessment", None) not in case.answers()
+        await press(pilot, "escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await settle(pilot)
+        shown = squashed(screen_text(app))
+        assert "Left unanswered, with why:" in shown, shown
+        assert "her son was there." in shown, shown
+
+
+# -- 14. the facilitator's name can be changed in settings -----------------------------------------
+
+
+async def test_settings_change_the_facilitators_name(vault: Vault) -> None:
+    case = vault.new_case("RJ-214")
+    case.add_note("First visit went well.")
+    async with hosted(vault, SettingsScreen, size=(80, 24)) as (app, pilot):
+        field = app.screen.query_one("#owner-name", Input)
+        assert field.value == "Sam Okafor"
+        field.focus()
+        field.value = ""
+        await paste(pilot, "Sam Okafor-Reid")
+        await press(pilot, "enter")
+        assert "Your name: Sam Okafor-Reid. Saved" in squashed(screen_text(app))
+    assert vault.owner.name == "Sam Okafor-Reid"
+    [note] = case.notes()
+    assert case.author(note.created_by) == "Sam Okafor-Reid"
+
+
+# -- 15. a supporter is linked to the person they support ------------------------------------------
+
+
+async def test_the_people_editor_links_a_supporter_to_the_person_they_support(
+    vault: Vault,
+) -> None:
+    case = vault.new_case("RJ-215")
+    harmed, _ = two_people(case)
+    supporter = case.add_participant(Role.SUPPORTER, "Morgan Silva")
+    async with case_screen(vault, case.id, "participants", size=(80, 24)) as (app, pilot):
+        table = app.screen.query_one("#participants-table", RecordTable)
+        table.move_cursor(row=2)
+        editor = await open_with(pilot, "e", ParticipantEditor)
+        editor.query_one("#p-supports", Select).value = str(harmed)
+        await press(pilot, "ctrl+s")
+        shown = screen_text(app)
+        assert "Supporter of Ana Silva" in shown, shown
+    assert case.participant(supporter.id).supports == harmed
+
+
+# -- 16. at 80 columns History's Who column leaves What the room ----------------------------------
+
+
+async def test_history_cuts_a_long_name_so_what_keeps_the_room(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screens.history
+    from rjfacil.views.history import HistoryEntry, case_history
+
+    case = vault.new_case("RJ-216")
+    case.update_case(stage=Stage.ASSESSMENT)
+    long_name = "Priya Shah-Montgomery-Castellanos of Leeds"
+
+    def with_a_co_worker(*args: Any, **kwargs: Any) -> list[HistoryEntry]:
+        entries = case_history(*args, **kwargs)
+        first = entries[0]
+        return [HistoryEntry(first.id, first.when, long_name, first.what), *entries[1:]]
+
+    monkeypatch.setattr(screens.history, "case_history", with_a_co_worker)
+    async with case_screen(vault, case.id, "history", size=(80, 24)) as (app, _pilot):
+        row = next(line for line in screen_text(app).splitlines() if "Priya" in line)
+        assert "…" in row and long_name not in row, row
+        assert "Changed the stage from Referral to Asses" in row, row  # 40 cells of 80
+
+
+# -- 17. a letter's long from/to text leaves its Status and Versions on screen ---------------------
+
+
+async def test_a_letters_status_stays_on_screen_at_80_columns(vault: Vault) -> None:
+    case = vault.new_case("RJ-217")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Taylor Quinn-Montgomery")
+    letter = case.add_letter(responsible.id, "Dear all,", to_participant=harmed.id)
+    case.set_letter_status(letter.id, "under_review")
+    async with case_screen(vault, case.id, "agreement", size=(80, 24)) as (app, _pilot):
+        row = next(line for line in screen_text(app).splitlines() if "Taylor" in line)
+        assert "Being vetted" in row and "…" in row, row
+
+
+async def test_the_theme_cursor_starts_on_the_theme_in_use(vault: Vault) -> None:
+    app = CaseHost(vault, SettingsScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = RJFACIL_THEMES[2].name
+        app.settings = Settings(theme=RJFACIL_THEMES[2].name)
+        await app.push_screen(SettingsScreen())
+        await settle(pilot)
+        themes = app.screen.query_one("#theme", RadioSet)
+        assert themes.pressed_button is not None and themes.pressed_button.name == app.theme
+        assert themes.pressed_button.has_class("-selected")  # the cursor is on it

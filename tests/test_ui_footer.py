@@ -66,3 +66,20 @@ async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() 
         await settle(pilot)
         shown = squashed(screen_text(app).splitlines()[-1])
         assert "n New note" in shown and "^l Lock" in shown, shown
+
+
+async def test_nothing_shows_after_the_palette_key_at_80_columns(vault: Vault) -> None:
+    # The palette key is docked right; its margin left the last column uncovered, where
+    # the end of the keys that did not fit showed through ("e Det▏^p palettee").
+    case = vault.new_case("RJ-321")
+    harmed, _ = two_people(case)
+    case.add_note("Zqmine", participant_id=harmed, private=True)
+    app = CaseHost(vault, lambda: CaseScreen(case.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Two of the tabs whose keys do not all fit (each tab switch costs time).
+        for tab in ("overview", "agreement"):
+            await pilot.press(str([name for name, _ in TABS].index(tab) + 1))
+            await settle(pilot)
+            last = screen_text(app).splitlines()[-1]
+            assert last.endswith("^p palette"), (tab, last)

@@ -104,3 +104,52 @@ def test_walker_on_a_choice_item(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def with_a_letter(case: Any) -> Any:
+    """The case with an agreement action and a letter under review (the Agreement tab)."""
+    harmed, responsible = (p.id for p in case.participants)
+    case.add_action("Ben repairs Ana's fence", by_whom=responsible, due=date(2025, 4, 30))
+    letter = case.add_letter(
+        responsible, "Dear Ana, I am sorry for what I did.", to_participant=harmed
+    )
+    case.revise_letter(letter.id, "Dear Ana, I am sorry for the harm I caused you and your family.")
+    case.set_letter_status(letter.id, "under_review")
+    return case
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_agreement_and_letters(
+    vault: Vault, frozen_clock: object, snap_compare: Any, size: tuple[int, int]
+) -> None:
+    case = with_a_letter(a_case(vault))
+    app = CaseHost(vault, lambda: CaseScreen(case.id, tab="agreement"))
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+# High contrast: the same screens, to see that nothing (an unticked box, a muted line) is lost.
+HIGH_CONTRAST = "rjfacil-high-contrast"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("where", ["overview", "notes", "agreement", "walker"])
+def test_high_contrast(
+    vault: Vault, frozen_clock: object, snap_compare: Any, size: tuple[int, int], where: str
+) -> None:
+    case = with_a_letter(a_case(vault))
+    if where == "walker":
+        # A check item, unticked: its box must show in high contrast too.
+        app = CaseHost(vault, lambda: ChecklistWalker(case.id, "risk", item_id="concerns_recorded"))
+    else:
+        app = CaseHost(vault, lambda: CaseScreen(case.id, tab=where))
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.theme = HIGH_CONTRAST
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)

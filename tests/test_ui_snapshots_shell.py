@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from rjfacil import clock
 from rjfacil.demo import fill_demo_vault
+from rjfacil.settings import Settings, save_settings
 from rjfacil.workspace import Vault
 from screens.app import RjfacilApp
 from screens.case_list import CaseListScreen
@@ -126,3 +127,27 @@ def test_help_and_settings(snap_compare: Any, demo_home: Path, key: str) -> None
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("key", ["", "f2"], ids=["case_list", "settings"])
+def test_high_contrast(snap_compare: Any, demo_home: Path, key: str, size: tuple[int, int]) -> None:
+    # The case list, and settings with its choice of theme: nothing may vanish in high
+    # contrast (an unticked box was colour 234 on 234).
+    save_settings(Settings(theme="rjfacil-high-contrast"))  # chosen before, as a user would
+    app = RjfacilApp(home=demo_home)
+
+    async def opened(pilot: Pilot[Any]) -> None:
+        await _settle(pilot, lambda: app.vault is not None)
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        if key:
+            await pilot.press(key)
+            await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
+            # The vault's age recipient is made afresh with each vault: one fixed text
+            # stands in for it, so the picture is the same every run.
+            app.screen.query_one("#recipient", Static).update("age1qqqq…")
+        await _settle(pilot, lambda: True)
+
+    assert snap_compare(app, terminal_size=size, run_before=opened)

@@ -171,8 +171,9 @@ async def test_a_note_goes_with_the_answer(vault: Vault) -> None:
     async with hosted(
         vault, lambda: ChecklistWalker(case.id, "risk", item_id="initial_assessment")
     ) as (app, pilot):
-        await press(pilot, "a")
-        assert "Give an answer first" in screen_text(app)
+        await press(pilot, "a")  # before an answer, the note says why there is none
+        assert "Why is this not answered yet?" in screen_text(app)
+        await press(pilot, "escape")
         await press(pilot, "y", "left")
         await press(pilot, "a")
         assert isinstance(app.screen, TextPromptModal)

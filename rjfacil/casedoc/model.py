@@ -120,6 +120,9 @@ class Participant(MutableRecord):
     address_as: ShortText = ""
     access_needs: LongText = ""
     contact: ShortText = ""
+    # A supporter's: the participant they support. Optional, so a reader that does not
+    # know it keeps it (records keep unknown fields) and no format change is needed.
+    supports: UUID | None = None
 
 
 class ConsentPurpose(StrEnum):

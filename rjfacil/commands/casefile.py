@@ -91,6 +91,7 @@ MESSAGES = {
     "empty_action": "Describe the action first.",
     "empty_risk": "Describe the risk first.",
     "no_name": "A participant needs a name (or the name they are known by).",
+    "supports_self": "Not saved: a supporter supports someone else in the case.",
     "no_date": "The consent needs the date it was given or withdrawn.",
     "decision_reason": "A decision needs its reason: say why it was taken.",
     "decision_by": "Not saved: a decision is taken by someone in the case's team.",
@@ -253,8 +254,19 @@ class CaseFile:
 
     @property
     def team(self) -> list[TeamMember]:
-        """The case's team: facilitators, co-worker, supervisor and others (not participants)."""
-        return self._live("team")
+        """The case's team: facilitators, co-worker, supervisor and others (not participants).
+
+        This vault's owner is named as the profile names them now: a rename after
+        ``init`` changes the profile alone, and each case's record of them follows at
+        its next change.
+        """
+        return [self.as_named_now(m) for m in self._live("team")]
+
+    def as_named_now(self, member: TeamMember) -> TeamMember:
+        """A team member, this vault's owner under the name the profile gives them now."""
+        if member.id == self.owner.id and member.name != self.owner.name:
+            return member.model_copy(update={"name": self.owner.name})
+        return member
 
     def person_name(self, person_id: UUID | None) -> str:
         """The name of a participant or a team member; empty for nobody."""
@@ -423,6 +435,21 @@ class CaseFile:
             elif stated is not None:
                 history.append(stated)
         return history
+
+    def unanswered_notes(self) -> list[Answer]:
+        """The items left unanswered with a note saying why ("I could not ask this today
+        because…"): the latest record per item is an answer of no value with a note.
+        Oldest first; none of them counts as an answer."""
+        latest: dict[tuple[str, str, UUID | None], Answer] = {}
+        for answer in sorted(self._records["answers"].values(), key=lambda a: a.created_at):
+            assert isinstance(answer, Answer)
+            latest[(answer.checklist_id, answer.item_id, answer.participant_id)] = answer
+        current = self.answers()
+        return [
+            answer
+            for key, answer in latest.items()
+            if answer.value is None and answer.note.strip() and key not in current
+        ]
 
     @property
     def risks(self) -> list[Risk]:
@@ -803,6 +830,21 @@ class CaseFile:
             return self._edit(known, {"name": self.owner.name, "deleted": False})
         return None
 
+    def follow_owner_rename(self) -> bool:
+        """Write this vault's owner into the case under the name the profile gives now,
+        if the case still knows them by another (a rename since its last change); True
+        if it did. A case file for co-workers then carries the new name."""
+        if self._storage is None or self.read_only:
+            return False
+        known = self._records["team"].get(self.owner.id)
+        if not isinstance(known, TeamMember) or known.name == self.owner.name:
+            return False
+        renamed = self._owner_change()
+        if renamed is None:
+            return False
+        self._commit("renamed the facilitator", [("team", renamed)])
+        return True
+
     def _new(self, kind: type[R], **fields: Any) -> R:
         extra: dict[str, Any] = {"created_by": self.owner.id}
         if issubclass(kind, MutableRecord):
@@ -955,10 +997,22 @@ class CaseFile:
         states = evaluate_flags(self.catalogue, self.answer_facts(), self.override_facts())
         return [state.flag for state in states if state.raised and state.flag.blocking]
 
+    def _check_supports(self, person: Participant) -> Participant:
+        """A supporter may name the participant they support (someone else in the case);
+        anyone else supports no one (a role changed from supporter drops the link)."""
+        if person.supports is None:
+            return person
+        if person.role is not Role.SUPPORTER:
+            return person.model_copy(update={"supports": None})
+        if person.supports == person.id:
+            raise RjfacilError(MESSAGES["supports_self"])
+        self._check_participants([person.supports], "the person a supporter supports")
+        return person
+
     def add_participant(self, role: Role | str, name: str, **fields: Any) -> Participant:
         if not name.strip():
             raise RjfacilError(MESSAGES["no_name"])
-        person = self._new(Participant, role=role, name=name, **fields)
+        person = self._check_supports(self._new(Participant, role=role, name=name, **fields))
         self._commit(
             f"added a participant ({person.role.label.lower()})", [("participants", person)]
         )
@@ -967,7 +1021,7 @@ class CaseFile:
     def update_participant(self, participant_id: UUID, **fields: Any) -> Participant:
         if "name" in fields and not str(fields["name"]).strip():
             raise RjfacilError(MESSAGES["no_name"])
-        person = self._edit(self.participant(participant_id), fields)
+        person = self._check_supports(self._edit(self.participant(participant_id), fields))
         self._commit("updated a participant", [("participants", person)])
         return person
 

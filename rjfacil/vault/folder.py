@@ -237,6 +237,19 @@ class VaultFolder:
             )
         return dict(document.get("owner") or {})
 
+    def write_owner(self, owner: dict[str, Any]) -> None:
+        """Rewrite the profile's owner record; the rest of the profile stays as it is.
+
+        Raises:
+            ReadOnlyVault: The vault cannot be written.
+        """
+        if self.read_only is not None:
+            raise self.read_only.again()
+        self.read_profile()  # refuses a newer profile format
+        storage = self.storage(self.home / PROFILE_NAME, PROFILE_NAME)
+        document = storage.read() or {}
+        storage.write({**document, "owner": owner})
+
     def age_identity(self) -> str:
         """The vault's age identity (secret: for decrypting bundles sent to this vault).
 

@@ -212,6 +212,22 @@ def shown_order(states: Iterable[FlagState]) -> list[FlagState]:
     return sorted(states, key=lambda state: not state.flag.blocking)
 
 
+def sentence(text: str) -> str:
+    """Text ending as a sentence: a full stop added only where none (nor ? or !) ends it,
+    so texts joined from checklist files never show a doubled one ("..")."""
+    text = text.rstrip()
+    if not text or text.endswith((".", "?", "!", "…")):
+        return text
+    return f"{text}."
+
+
+def reason_line(reason: Reason) -> str:
+    """Why an answer raises a flag, as one sentence: "Is there …? — yes, for Ana Silva
+    (person harmed) (A 2(a) 4). The case involves domestic abuse." """
+    who = f", for {reason.participant}" if reason.participant else ""
+    return f"{reason.ask} — {reason.answer}{who} ({reason.reference}). {sentence(reason.why)}"
+
+
 def explanation_lines(explanation: FlagExplanation) -> list[str]:
     """A flag's explanation as plain lines, for the command line and plain-text exports."""
 

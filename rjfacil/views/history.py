@@ -10,6 +10,7 @@ redactor, so names and free text follow the export's redaction.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from rjfacil.casedoc.model import (
     Decision,
     DecisionPoint,
     FlagOverride,
+    Letter,
     Note,
     NoteRevision,
     Participant,
     Record,
+    TeamMember,
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
@@ -140,12 +143,22 @@ def _answered(
     if found is None:
         return "answered a checklist question"
     _, item = found
+    if isinstance(record, Answer) and record.value is None and record.note.strip():
+        said = f"left “{item.ask}” unanswered"
+        if record.participant_id is not None:
+            said += f" for {redactor.person(record.participant_id)}"
+        return f"{said}, because: {redactor.text(record.note)}"
     said = f"answered “{item.ask}”"
     if isinstance(record, Answer):
         if record.participant_id is not None:
             said += f" for {redactor.person(record.participant_id)}"
         value = item.describe(record.value)
+        if item.kind == "date" and isinstance(record.value, str):
+            with contextlib.suppress(ValueError):  # else shown as it was typed
+                value = show_day(date.fromisoformat(record.value))
         said += f": {redactor.text(value) if item.kind == 'text' else value}"
+        if record.note.strip():
+            said += f" (with a note: {redactor.text(record.note)})"
     return said
 
 
@@ -258,6 +271,25 @@ def _about_participant(
     return ""
 
 
+def _letter(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
+    """A letter's status, with who it is from and to ("Set the letter from Ann Ode to
+    Ben Cole to under review")."""
+    if not isinstance(record, Letter):
+        return ""
+    said = f"set the letter from {redactor.person(record.from_participant)}"
+    if record.to_participant is not None:
+        said += f" to {redactor.person(record.to_participant)}"
+    return f"{said} to “{match.group(1)}”"
+
+
+def _renamed(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if isinstance(record, TeamMember):
+        return f"changed the facilitator's name in the case to {redactor.person(record.id)}"
+    return ""
+
+
 def _note(case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor) -> str:
     if isinstance(record, Note) and record.participant_id is not None:
         return f"{match.group(0)} about {redactor.person(record.participant_id)}"
@@ -281,4 +313,6 @@ _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"^(added|updated|removed) a participant\b.*$"), _about_participant),
     (re.compile(r"^added a note$"), _note),
     (re.compile(r"^recorded a decision \(.*\)$"), _decision),
+    (re.compile(r"^set a letter to (.+)$"), _letter),
+    (re.compile(r"^renamed the facilitator$"), _renamed),
 ]

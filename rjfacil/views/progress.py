@@ -3,8 +3,10 @@ shared by the case list, the case screen, the walker and the exports."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
+from rjfacil.casedoc.model import Answer
 from rjfacil.checklists import evaluate
 from rjfacil.checklists.evaluate import (
     CaseProgress,
@@ -20,10 +22,13 @@ __all__ = [
     "ChecklistTarget",
     "StageProgress",
     "TargetProgress",
+    "UnansweredNote",
     "case_progress",
     "first_unanswered",
     "stage_progress",
     "target_progress",
+    "unanswered_note",
+    "unanswered_notes",
     "walk_target",
 ]
 
@@ -88,3 +93,47 @@ def first_unanswered(case: CaseFile, target: ChecklistTarget, after: int = -1) -
         if index > after and not item.is_answered(values.get(item.id)):
             return index
     return None
+
+
+def unanswered_note(
+    case: CaseFile, checklist_id: str, item_id: str, participant_id: UUID | None = None
+) -> Answer | None:
+    """The note left on an item that is still unanswered (why it could not be asked yet),
+    or None. The item stays unanswered: the note is no answer."""
+    history = case.answer_history(checklist_id, item_id, participant_id)
+    if history and history[-1].value is None and history[-1].note.strip():
+        return history[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class UnansweredNote:
+    """An item left unanswered, with the note saying why."""
+
+    checklist: str
+    """The checklist's title, with the participant's name for a participant's checklist."""
+    ask: str
+    reference: str
+    note: str
+    by: str
+    answer: Answer
+
+
+def unanswered_notes(case: CaseFile) -> list[UnansweredNote]:
+    """Every item left unanswered with a note saying why, oldest note first (items of a
+    checklist that is gone are left out)."""
+    found = []
+    for answer in case.unanswered_notes():
+        located = case.catalogue.find(answer.checklist_id, answer.item_id)
+        if located is None:
+            continue
+        checklist, item = located
+        title = checklist.title
+        if answer.participant_id is not None:
+            title = f"{title}: {case.participant_label(answer.participant_id)}"
+        found.append(
+            UnansweredNote(
+                title, item.ask, item.reference, answer.note, case.author(answer.created_by), answer
+            )
+        )
+    return found

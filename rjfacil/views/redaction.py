@@ -143,7 +143,8 @@ def redactor_for(case: CaseFile, level: Redaction) -> Redactor:
     participants = [
         p for p in case.document.records["participants"].values() if isinstance(p, Participant)
     ]
-    team = [m for m in case.document.records["team"].values() if isinstance(m, TeamMember)]
+    stored = [m for m in case.document.records["team"].values() if isinstance(m, TeamMember)]
+    team = [case.as_named_now(m) for m in stored]
     redactor = Redactor(level)
     labels = {p.id: p.name for p in participants}
     labels.update({m.id: m.name for m in team})
@@ -166,6 +167,8 @@ def redactor_for(case: CaseFile, level: Redaction) -> Redactor:
     for person in participants:
         pairs += [(person.name, coded[person.id]), (person.address_as, coded[person.id])]
     if level == "full":
+        for member in stored:  # a name the owner had before a rename is hidden too
+            pairs.append((member.name, coded[member.id]))
         for member in team:
             pairs.append((member.name, coded[member.id]))
     redactor.hide(pairs)

@@ -43,6 +43,7 @@ from rjfacil.views.labels import (
     stage_text,
 )
 from rjfacil.views.letters import LetterLine, letter_line
+from rjfacil.views.people import role_words
 from rjfacil.views.progress import CaseProgress, case_progress
 from rjfacil.views.redaction import Redaction, Redactor, redaction_label, redactor_for
 from rjfacil.views.team import co_workers, review_waiting_label
@@ -374,7 +375,7 @@ def supervisor_summary(
 
     people = tuple(
         PersonLine(
-            role=person.role.label,
+            role=role_words(case, person, redactor.person),
             name=redactor.person(person.id),
             take_part=take_part_line(case, person.id),
             consents=consent_lines(case, person.id, redactor),
