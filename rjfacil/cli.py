@@ -834,6 +834,7 @@ EXAMPLES = {
     "case new": "rjfacil case new --ref RJ-2026-015",
     "case restore": "rjfacil case restore RJ-2026-015",
     "restore-file": "rjfacil restore-file profile.rjv",
+    "delete": "rjfacil delete RJ-2026-003   (then type RJ-2026-003 to confirm)",
     "note add": "rjfacil note add RJ-2026-015 - --about 'Ann Ode' --from-participant < visit.txt",
     "note list": "rjfacil note list RJ-2026-015 --about 'Ann Ode'",
     "note release": "rjfacil note release RJ-2026-015 3f2a",

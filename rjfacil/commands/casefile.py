@@ -274,9 +274,15 @@ class CaseFile:
         if person_id is None or person_id in self._records["participants"]:
             return self.participant_label(person_id)
         member = self._records["team"].get(person_id)
+        name = self.person_name(person_id)
         if isinstance(member, TeamMember) and member.role is not TeamRole.OTHER:
-            return f"{self.person_name(person_id)} ({member.role.label.lower()})"
-        return self.person_name(person_id)
+            role = member.role.label.lower()
+            # A name that already says the role ("Robin Ashdown (demo facilitator)")
+            # is not labelled twice.
+            if name.casefold().endswith(f"{role})"):
+                return name
+            return f"{name} ({role})"
+        return name
 
     def people(self) -> list[UUID]:
         """Everyone who can be named on an agreement action: participants, then the team
@@ -643,6 +649,7 @@ class CaseFile:
                 reason=o.reason,
                 by=self.person_name(o.cleared_by) if o.cleared_by else self.author(o.created_by),
                 at=o.created_at,
+                on=o.cleared_on,
             )
             for o in self.overrides
         ]
