@@ -129,7 +129,6 @@ def _sensitive_case(vault: Vault) -> None:
     responsible = case.add_participant(
         Role.PERSON_RESPONSIBLE, "Jordan Lee", address_as="Mr Lee", contact="Via probation"
     )
-    case.update_case(stage=Stage.ASSESSMENT)
     case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="verbal")
     case.record_consent(responsible.id, ConsentPurpose.TAKE_PART, form="written")
     case.record_consent(
@@ -164,6 +163,7 @@ def _sensitive_case(vault: Vault) -> None:
         oversight_by="Rowan Hale",
         oversight_on=today - timedelta(days=13),
     )
+    case.update_case(stage=Stage.ASSESSMENT)  # first contact, after its go-ahead
     case.record_decision(
         DecisionPoint.DIRECT_COMMUNICATION,
         DecisionOutcome.WAIT,
@@ -215,6 +215,13 @@ def _co_worked_case(vault: Vault) -> None:
     harmed = case.add_participant(Role.PERSON_HARMED, "Sam Rivera", address_as="Sam")
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Casey Brook")
     supporter = case.add_participant(Role.SUPPORTER, "Morgan Rivera", address_as="Morgan")
+    case.record_decision(
+        DecisionPoint.FIRST_CONTACT,
+        DecisionOutcome.GO,
+        vault.owner.id,
+        today - timedelta(days=28),
+        "Police referral read with Priya; both may be contacted by letter first.",
+    )
     case.update_case(stage=Stage.PREPARATION, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")

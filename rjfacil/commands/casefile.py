@@ -107,6 +107,15 @@ DIRECT_PROCESSES = frozenset(
 )
 
 
+# The stage a case enters when it goes past each decision point: first contact is made
+# in assessment; direct communication and a meeting come with the communication stage.
+DECIDED_BEFORE: dict[DecisionPoint, Stage] = {
+    DecisionPoint.FIRST_CONTACT: Stage.ASSESSMENT,
+    DecisionPoint.DIRECT_COMMUNICATION: Stage.COMMUNICATION,
+    DecisionPoint.MEETING: Stage.COMMUNICATION,
+}
+
+
 def no_go_ahead(point: DecisionPoint) -> str:
     """What a stage move lists for a point with no decision to go ahead."""
     return f"No go-ahead recorded {point.label.lower()}"
@@ -937,19 +946,20 @@ class CaseFile:
         self, stage: Stage | str, process: ProcessType | None = None
     ) -> list[DecisionPoint]:
         """The points without a current decision to go ahead that a move to ``stage``
-        would go past: a move into communication between the participants, or later,
-        needs one at each point of the case (A 2(a) 2, 6-8); closing never does."""
+        would go past: a move into assessment (where first contact is made) or later needs
+        the go-ahead before first contact (A 2(a) 2); a move into communication between
+        the participants, or later, needs one at each point of the case (A 2(a) 6-8);
+        closing never does."""
         stage = Stage(stage)
         order = list(Stage)
-        if (
-            not stage.is_open
-            or order.index(stage) <= order.index(self.case.stage)
-            or order.index(stage) < order.index(Stage.COMMUNICATION)
-        ):
+        if not stage.is_open or order.index(stage) <= order.index(self.case.stage):
             return []
         current = {d.point: d.outcome for d in self.decisions}
         return [
-            p for p in self.decision_points(process) if current.get(p) is not DecisionOutcome.GO
+            p
+            for p in self.decision_points(process)
+            if order.index(stage) >= order.index(DECIDED_BEFORE[p])
+            and current.get(p) is not DecisionOutcome.GO
         ]
 
     def blocking_for_move(self, stage: Stage | str) -> list[FlagDef]:
