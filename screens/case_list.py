@@ -196,6 +196,9 @@ class CaseListScreen(Screen[None]):
             "Filter",
             id="cases.filter",
             tooltip="Filter the list by reference, stage or flag",
+            # The filter box says its key ("( / )"): the footer keeps room for Delete
+            # and Help at 80 columns.
+            show=False,
         ),
         Binding(
             "s",

@@ -35,6 +35,8 @@ from rjfacil.casedoc.model import (
     Decision,
     DecisionOutcome,
     DecisionPoint,
+    Feedback,
+    FeedbackHow,
     Facilitator,
     FlagOverride,
     Letter,
@@ -93,6 +95,8 @@ MESSAGES = {
     "no_name": "A participant needs a name (or the name they are known by).",
     "no_date": "The consent needs the date it was given or withdrawn.",
     "decision_reason": "A decision needs its reason: say why it was taken.",
+    "feedback_said": "Write down what they said first.",
+    "feedback_date": "Feedback needs the date it was given, not a day still to come.",
     "decision_by": "Not saved: a decision is taken by someone in the case's team.",
     "decision_date": "A decision needs the date it was taken, not a day still to come.",
     "oversight_pair": "Give both the manager who gave oversight and the date they gave it.",
@@ -489,6 +493,11 @@ class CaseFile:
         """Every suitability and go/no-go decision, oldest first (a later one at the same
         point supersedes an earlier one)."""
         return sorted(self._records["decisions"].values(), key=lambda d: d.created_at)  # type: ignore[arg-type]
+
+    @property
+    def feedback(self) -> list[Feedback]:
+        """Participants' feedback at the end of the case, oldest first (NCJB 3.7.5)."""
+        return sorted(self._records["feedback"].values(), key=lambda f: f.created_at)  # type: ignore[arg-type]
 
     @property
     def on_hmpps_route(self) -> bool:
@@ -1409,6 +1418,42 @@ class CaseFile:
         verb = "cleared" if cleared else "restored"
         self._commit(f"{verb} the flag {flag}", [("flag_overrides", override), *named])
         return override
+
+    def record_feedback(
+        self,
+        participant_id: UUID,
+        given_on: date,
+        how: FeedbackHow | str,
+        said: str,
+        *,
+        may_share: bool = False,
+    ) -> Feedback:
+        """Record a participant's feedback at the end of the case (NCJB 3.7.5): when and
+        how they gave it, what they said, and whether they agreed it may be shared
+        (confidential unless they did). Never edited: more feedback is another record.
+
+        Raises:
+            RjfacilError: Nothing said, a day to come, or not a participant of the case;
+                nothing is written.
+        """
+        if not said.strip():
+            raise RjfacilError(MESSAGES["feedback_said"])
+        if given_on > clock.today():
+            raise RjfacilError(MESSAGES["feedback_date"])
+        self._check_participants([participant_id], "feedback")
+        feedback = self._new(
+            Feedback,
+            participant_id=participant_id,
+            given_on=given_on,
+            how=FeedbackHow(how),
+            said=said.strip(),
+            may_share=may_share,
+        )
+        self._commit(
+            f"recorded feedback ({'shared' if may_share else 'confidential'})",
+            [("feedback", feedback)],
+        )
+        return feedback
 
     def record_decision(
         self,

@@ -134,7 +134,6 @@ def _as_name(part: str) -> str:
     return f"[{re.escape(first.upper())}](?i:{re.escape(part[1:])})"
 
 
-
 def role_initial_labels(
     people: Iterable[Participant | TeamMember], roles: Mapping[UUID, str] | None = None
 ) -> dict[UUID, str]:
