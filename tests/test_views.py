@@ -6,8 +6,8 @@ Every test runs on a frozen clock (Monday 3 March 2025, 10:00 UTC) and needs no 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest

@@ -7,8 +7,8 @@ every format):
 - ``names`` (the default): each participant's name is replaced by their role and an
   initial ("Person harmed A."), wherever it occurs: in the people list and inside note
   texts and every other free text (whole name in any case, each word of it where it is
-  written as a name, capitalised, and the name they are addressed by). Team members (facilitators, co-worker, case supervisor) keep their
-  names: the supervisor knows them.
+  written as a name, capitalised, and the name they are addressed by). Team members
+  (facilitators, co-worker, case supervisor) keep their names: the supervisor knows them.
 - ``full``: names as above, team members too ("Co-worker P.": each facilitator other
   than the vault's owner is a co-worker, see :mod:`rjfacil.views.team`), and every free text a
   facilitator typed (notes, the case summary, risks and mitigations, agreement actions,
