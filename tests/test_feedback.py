@@ -99,3 +99,29 @@ def test_feedback_is_found_by_search_and_goes_to_the_co_worker(
         assert got.chain_problems() == []
     finally:
         other.close()
+
+
+async def test_feedback_is_entered_and_shown_on_the_people_tab(vault: Vault) -> None:
+    """f on a participant (shown in the footer) opens the form; the feedback is saved
+    confidential unless the box is ticked, and shown under the participant."""
+    from textual.widgets import Checkbox, TextArea
+
+    from screens.feedback import FeedbackEditor
+    from tests.pilot_helpers import case_screen, open_with, paste, press, screen_text, squashed
+
+    case = vault.new_case("RJ-FB-UI")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Ana Silva")
+    async with case_screen(vault, case.id, "participants", size=(100, 40)) as (app, pilot):
+        assert "f Feedback" in squashed(screen_text(app))
+        assert "None recorded yet (f records it)." in screen_text(app)
+        editor = await open_with(pilot, "f", FeedbackEditor)
+        assert "Feedback from Ana Silva (person harmed)" in screen_text(app)
+        editor.query_one("#fb-said", TextArea).focus()
+        await paste(pilot, "Being listened to mattered most.")
+        editor.query_one("#fb-share", Checkbox).value = True
+        await press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, FeedbackEditor)
+        shown = squashed(screen_text(app))
+        assert "(may be shared): Being listened to mattered most." in shown
+    [saved] = case.feedback
+    assert (saved.participant_id, saved.may_share) == (harmed.id, True)

@@ -9,6 +9,7 @@ feedback, when and how, never what they said.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from rjfacil.casedoc.model import Feedback
 from rjfacil.commands.casefile import CaseFile
@@ -57,6 +58,16 @@ def feedback_lines(case: CaseFile, redactor: Redactor | None = None) -> list[Fee
     own screen only)."""
     redactor = redactor or redactor_for(case, "none")
     return [_line(case, each, redactor) for each in reversed(case.feedback)]
+
+
+def feedback_of(case: CaseFile, participant_id: UUID) -> list[FeedbackLine]:
+    """One participant's feedback, newest first (for the facilitator's own screen)."""
+    redactor = redactor_for(case, "none")
+    return [
+        _line(case, each, redactor)
+        for each in reversed(case.feedback)
+        if each.participant_id == participant_id
+    ]
 
 
 def shared_feedback(case: CaseFile, redactor: Redactor) -> list[FeedbackLine]:
