@@ -19,6 +19,7 @@ from rjfacil.casedoc.model import (
     ConsentPurpose,
     DecisionOutcome,
     DecisionPoint,
+    FeedbackHow,
     LetterStatus,
     NoteSource,
     RiskRating,
@@ -397,6 +398,23 @@ def _follow_up_case(vault: Vault) -> None:
 def _closed_case(vault: Vault) -> None:
     today = clock.today()
     case = vault.new_case("RJ-2025-087", referral_date=today - timedelta(days=200))
-    case.add_participant(Role.PERSON_HARMED, "Jamie Fox")
-    case.add_participant(Role.PERSON_RESPONSIBLE, "Robin Hale")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Jamie Fox")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Robin Hale")
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
+    # Feedback at the end (NCJB 3.7.5): one participant agreed to share theirs, the other's
+    # stays confidential (the supervisor summary only counts it).
+    case.record_feedback(
+        harmed.id,
+        today - timedelta(days=30),
+        FeedbackHow.PHONE,
+        "Hearing the answers to my questions mattered more than the apology. I would "
+        "recommend it, but the wait before the meeting was hard.",
+        may_share=True,
+    )
+    case.record_feedback(
+        responsible.id,
+        today - timedelta(days=28),
+        FeedbackHow.FORM,
+        "I was nervous the whole way through; the preparation visits helped. I would not "
+        "want my answers passed on.",
+    )

@@ -125,3 +125,21 @@ async def test_feedback_is_entered_and_shown_on_the_people_tab(vault: Vault) -> 
         assert "(may be shared): Being listened to mattered most." in shown
     [saved] = case.feedback
     assert (saved.participant_id, saved.may_share) == (harmed.id, True)
+
+
+def test_the_demo_shows_feedback_from_two_participants_one_shared_one_confidential(
+    vault: Vault,
+) -> None:
+    from rjfacil.demo import fill_demo_vault
+    from rjfacil.views.supervision import supervisor_summary
+
+    fill_demo_vault(vault)
+    rows = {row.reference: row for row in vault.list_cases()}
+    case = vault.open_case(rows["RJ-2025-087"].id)
+    assert [(f.participant, f.shared) for f in feedback_lines(case)] == [
+        ("Robin Hale (person responsible)", False),
+        ("Jamie Fox (person harmed)", True),
+    ]
+    summary = supervisor_summary(case)
+    assert summary.feedback_received == "Feedback received from 2 participants."
+    assert [f.said[:7] for f in summary.feedback_shared] == ["Hearing"]
