@@ -272,6 +272,7 @@ def cmd_case_restore(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     with _unlock(args) as vault:
+        vault.check_writable()
         case_id = vault.find_case(args.case)
         typed = args.confirm
         if typed is None:

@@ -35,11 +35,14 @@ def _case_to_delete(vault: Vault) -> Any:
     return case
 
 
-def _plaintexts(home: Path, key: bytes) -> list[bytes]:
+def _plaintexts(home: Path, key: bytes, skip: set[Path] | None = None) -> list[bytes]:
     """Every file's bytes, and every encrypted one decrypted with the vault key."""
-    texts = [path.read_bytes() for path in home.rglob("*") if path.is_file()]
+    skip = skip or set()
+    texts = [p.read_bytes() for p in home.rglob("*") if p.is_file() and p not in skip]
     case_names = [f"cases/{path.name}" for path in (home / "cases").glob("*.rjv")]
     for each in vault_files(home):
+        if each.path in skip:
+            continue
         data = each.path.read_bytes()
         for name in (*each.names, *case_names):
             try:
@@ -75,6 +78,11 @@ def test_a_deleted_case_leaves_no_byte_of_itself_in_the_vault(vault: Vault) -> N
 
     assert [row.reference for row in vault.list_cases()] == ["RJ-2026-004"]
     assert not [path for path in ciphertexts if path.exists()]
+    # The reference stays only in the vault's record of the deletion (the profile): the
+    # case list's old versions, which held its row, are gone too.
+    profile = {p for p in home.rglob("profile.rjv*")}
+    others = _plaintexts(home, key, skip=profile)
+    assert not [text for text in others if b"RJ-2026-003" in text]
     texts = _plaintexts(home, key)
     assert not [text for text in texts if text.startswith(b"UNDECRYPTED")]
     for needle in (SECRET, NAME):
