@@ -97,6 +97,17 @@ def test_feedback_is_found_by_search_and_goes_to_the_co_worker(
         got = other.open_case(case.id)
         assert [f.said for f in got.feedback] == [SHARED, CONFIDENTIAL]
         assert got.chain_problems() == []
+        # The co-worker takes the supporter's feedback; merged back, every record is kept.
+        supporter = next(p for p in got.participants if p.role is Role.SUPPORTER)
+        got.record_feedback(supporter.id, DAY, "in_person", "Zqsupporter: glad I came.")
+        send(other, case.id, vault, tmp_path / "back.age")
+        send(other, case.id, vault, tmp_path / "again.age")  # twice: nothing changes
+        merged = vault.open_case(case.id)
+        assert sorted(f.said[:12] for f in merged.feedback) == [
+            "Zqconfidenti",
+            "Zqshared: be",
+            "Zqsupporter:",
+        ]
     finally:
         other.close()
 
