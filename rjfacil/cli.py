@@ -270,6 +270,25 @@ def cmd_case_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    with _unlock(args) as vault:
+        vault.check_writable()
+        case_id = vault.find_case(args.case)
+        typed = args.confirm
+        if typed is None:
+            reference = _line(vault.open_case(case_id).case.reference)
+            print(
+                f"Deleting case {reference} removes its file and every backup of it for good. "
+                "Type its reference to delete it:",
+                file=sys.stderr,
+                flush=True,
+            )
+            typed = sys.stdin.readline(1024).rstrip("\r\n")
+        deleted = vault.delete_case(case_id, typed)
+    print(f"Deleted case {_line(deleted)}: its file, its backups and its row in the case list.")
+    return 0
+
+
 def cmd_restore_file(args: argparse.Namespace) -> int:
     from rjfacil.vault.door import restore_header
     from rjfacil.workspace import Vault
@@ -642,8 +661,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if args.rebuild_index:
             vault.check_writable()
         report = vault.verify(rebuild_index=args.rebuild_index)
+        deletions = vault.deletions()
     for line in report.summary()[:-2] + report.notes:
         print(line)
+    for reference, when in deletions:
+        print(f"deleted: case {_line(reference)} on {when[:10]}")
     for fault in report.faults:
         print(f"FAULT {visible(fault, single_line=True)}")
     for fault in report.backup_faults:
@@ -822,6 +844,7 @@ EXAMPLES = {
     "case new": "rjfacil case new --ref RJ-2026-015",
     "case restore": "rjfacil case restore RJ-2026-015",
     "restore-file": "rjfacil restore-file profile.rjv",
+    "delete": "rjfacil delete RJ-2026-003   (then type RJ-2026-003 to confirm)",
     "note add": "rjfacil note add RJ-2026-015 - --about 'Ann Ode' --from-participant < visit.txt",
     "note list": "rjfacil note list RJ-2026-015 --about 'Ann Ode'",
     "note release": "rjfacil note release RJ-2026-015 3f2a",
@@ -895,6 +918,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "restore", cmd_case_restore, "put a case's newest good backup in place of its file", case
     )
     restore.add_argument("case", help="the case id (or its start) or reference")
+    delete = add(
+        "delete",
+        cmd_delete,
+        "delete a case for good (its file, its backups, its row); asks for its reference",
+    )
+    delete.add_argument("case", help="the case id (or its start) or reference")
+    delete.add_argument(
+        "--confirm",
+        metavar="REF",
+        help="the case's reference typed in full (else it is asked for on stdin)",
+    )
     restore_file = add(
         "restore-file",
         cmd_restore_file,

@@ -19,6 +19,7 @@ from rjfacil.casedoc.model import (
     ConsentPurpose,
     DecisionOutcome,
     DecisionPoint,
+    FeedbackHow,
     LetterStatus,
     NoteSource,
     RiskRating,
@@ -129,7 +130,6 @@ def _sensitive_case(vault: Vault) -> None:
     responsible = case.add_participant(
         Role.PERSON_RESPONSIBLE, "Jordan Lee", address_as="Mr Lee", contact="Via probation"
     )
-    case.update_case(stage=Stage.ASSESSMENT)
     case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="verbal")
     case.record_consent(responsible.id, ConsentPurpose.TAKE_PART, form="written")
     case.record_consent(
@@ -164,6 +164,7 @@ def _sensitive_case(vault: Vault) -> None:
         oversight_by="Rowan Hale",
         oversight_on=today - timedelta(days=13),
     )
+    case.update_case(stage=Stage.ASSESSMENT)  # first contact, after its go-ahead
     case.record_decision(
         DecisionPoint.DIRECT_COMMUNICATION,
         DecisionOutcome.WAIT,
@@ -216,6 +217,13 @@ def _co_worked_case(vault: Vault) -> None:
     responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Casey Brook")
     supporter = case.add_participant(
         Role.SUPPORTER, "Morgan Rivera", address_as="Morgan", supports=harmed.id
+    )
+    case.record_decision(
+        DecisionPoint.FIRST_CONTACT,
+        DecisionOutcome.GO,
+        vault.owner.id,
+        today - timedelta(days=28),
+        "Police referral read with Priya; both may be contacted by letter first.",
     )
     case.update_case(stage=Stage.PREPARATION, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
@@ -406,6 +414,23 @@ def _follow_up_case(vault: Vault) -> None:
 def _closed_case(vault: Vault) -> None:
     today = clock.today()
     case = vault.new_case("RJ-2025-087", referral_date=today - timedelta(days=200))
-    case.add_participant(Role.PERSON_HARMED, "Jamie Fox")
-    case.add_participant(Role.PERSON_RESPONSIBLE, "Robin Hale")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Jamie Fox")
+    responsible = case.add_participant(Role.PERSON_RESPONSIBLE, "Robin Hale")
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
+    # Feedback at the end (NCJB 3.7.5): one participant agreed to share theirs, the other's
+    # stays confidential (the supervisor summary only counts it).
+    case.record_feedback(
+        harmed.id,
+        today - timedelta(days=30),
+        FeedbackHow.PHONE,
+        "Hearing the answers to my questions mattered more than the apology. I would "
+        "recommend it, but the wait before the meeting was hard.",
+        may_share=True,
+    )
+    case.record_feedback(
+        responsible.id,
+        today - timedelta(days=28),
+        FeedbackHow.FORM,
+        "I was nervous the whole way through; the preparation visits helped. I would not "
+        "want my answers passed on.",
+    )

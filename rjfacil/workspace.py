@@ -7,6 +7,7 @@ a CaseSummary (views).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -448,6 +449,10 @@ class Vault:
             self._refresh_row(case_id, cached[0] if cached else None)
         if (stale or set(rows) != set(self._index)) and self.read_only is None:
             self._update_index()
+            if (rows.keys() - self._index.keys()) & self.files.deleted_cases():
+                # A deletion a kill interrupted: the old rows' kept versions go too.
+                with contextlib.suppress(RjfacilError):
+                    self.files.drop_index_backups()
 
     def _refresh_row(self, case_id: UUID, known: CaseSummary | None = None) -> None:
         known = known or self._index.get(case_id)
@@ -644,6 +649,53 @@ class Vault:
         if case.id != case_id:
             raise InvalidRecord(f"{path}: holds case {case.id}, not {case_id}")
         return case
+
+    def delete_case(self, case_id: UUID, typed: str) -> str:
+        """Delete a case for good: its file, its kept versions and its row in the case list.
+
+        ``typed`` must be the case's reference, typed in full (the confirmation). The vault
+        records that a case was deleted, when and by whom, keeping only its reference and
+        its random id (no name, no note, nothing else of the case). A kill at any instant
+        leaves the case as it was, or deleted (the next open finishes a started deletion).
+
+        Returns:
+            The deleted case's reference.
+
+        Raises:
+            NotFound: No such case.
+            RjfacilError: ``typed`` is not the reference; nothing was deleted.
+            ReadOnlyVault, WriteFailed: Nothing was deleted.
+        """
+        self.check_writable()
+        row = self._index.get(case_id)
+        if row is None:
+            raise NotFound(f"No case {case_id} in this vault.")
+        reference = self._open[case_id].case.reference if case_id in self._open else row.reference
+        if typed.strip() != reference or not reference:
+            raise RjfacilError(
+                f"The reference typed does not match '{reference}': nothing was deleted."
+            )
+        record = {
+            "reference": reference,
+            "deleted_at": clock.now().isoformat(),
+            "deleted_by": str(self.owner.id),
+        }
+        self._open.pop(case_id, None)
+        self._searched.pop(case_id, None)
+        self.files.delete_case(case_id, record)
+        self._index.pop(case_id, None)
+        warned = len(self.warnings)
+        self._update_index()
+        if len(self.warnings) == warned:  # the new index is saved: its old versions go
+            self.files.drop_index_backups()
+        return reference
+
+    def deletions(self) -> list[tuple[str, str]]:
+        """Deleted cases, oldest first: each one's reference and when (ISO date-time)."""
+        return [
+            (str(record.get("reference", "")), str(record.get("deleted_at", "")))
+            for record in self.files.deletions()
+        ]
 
     def open_case(self, case_id: UUID) -> CaseFile:
         if case_id not in self._open:

@@ -30,7 +30,7 @@ from rjfacil.views.deadlines import due_status
 from rjfacil.views.labels import row_flag_labels, search_where_label, stage_label
 from screens.footer import KeyFooter
 from screens.host import VaultHost
-from screens.readonly import ReadOnlyBanner
+from screens.readonly import ReadOnlyBanner, edits
 from screens.safe import plain
 from screens.widgets import highlighted_key
 
@@ -196,6 +196,9 @@ class CaseListScreen(Screen[None]):
             "Filter",
             id="cases.filter",
             tooltip="Filter the list by reference, stage or flag",
+            # The filter box says its key ("( / )"): the footer keeps room for Delete
+            # and Help at 80 columns.
+            show=False,
         ),
         Binding(
             "s",
@@ -203,6 +206,13 @@ class CaseListScreen(Screen[None]):
             "Search",
             id="cases.search",
             tooltip="Search the notes, names and references of every case",
+        ),
+        Binding(
+            "d",
+            "delete_case",
+            "Delete",
+            id="cases.delete",
+            tooltip="Delete the highlighted case for good (asks for its reference)",
         ),
     ]
 
@@ -392,6 +402,50 @@ class CaseListScreen(Screen[None]):
     def action_clear_filter(self) -> None:
         self.query_one(FilterInput).value = ""
         self.action_focus_table()
+
+    @edits
+    @work(exclusive=True, group="delete-case")
+    async def action_delete_case(self) -> None:
+        """Ask for the highlighted case's reference, typed in full, then delete it."""
+        from screens.dialogs import TextPromptModal
+
+        key = self._selected_key()
+        row = next((row for row in self._rows if str(row.id) == key), None)
+        if row is None:
+            return
+        reference = visible(row.reference, single_line=True)
+        error = ""
+        while True:
+            typed = await self.app.push_screen_wait(
+                TextPromptModal(
+                    f"Delete case {reference}",
+                    error=error,
+                    placeholder=reference,
+                    help="This removes the case's file and every backup of it for good: "
+                    "nothing of it can be restored. The vault keeps only a record that a "
+                    "case with this reference was deleted, and when. Type its reference "
+                    "to delete it.",
+                )
+            )
+            vault = self.vault
+            if typed is None or vault is None:
+                return
+            result = await self._delete(vault, row.id, typed).wait()
+            if result is None:
+                break
+            error = result
+        self.notify(f"Case {reference} deleted.", markup=False)
+        self.reload()
+
+    @work(thread=True, group="case-io")
+    def _delete(self, vault: Vault, case_id: UUID, typed: str) -> str | None:
+        try:
+            vault.delete_case(case_id, typed)
+        except RjfacilError as error:
+            return str(error)
+        except OSError as error:
+            return f"The case could not be deleted: {error.strerror or error}."
+        return None
 
 
 # -- search across cases -------------------------------------------------------------

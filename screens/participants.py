@@ -16,12 +16,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from rjfacil.casedoc.model import Consent, ConsentPurpose, Participant
+from rjfacil.casedoc.model import Consent, ConsentPurpose, Feedback, Participant
 from rjfacil.views.dates import show_day, show_when, today_input
+from rjfacil.views.feedback import feedback_of
 from rjfacil.views.labels import consent_purpose_label, process_label, role_label
 from rjfacil.views.people import role_words
 from rjfacil.vocab import ProcessType, Role
 from screens.dialogs import ConfirmModal
+from screens.feedback import FeedbackEditor
 from screens.form import (
     Choice,
     Day,
@@ -289,6 +291,13 @@ class ParticipantsPane(RecordsPane[Participant]):
             tooltip="Record a withdrawal of consent",
         ),
         Binding(
+            "f",
+            "feedback",
+            "Feedback",
+            id="participants.feedback",
+            tooltip="Record the selected participant's feedback at the end of the case",
+        ),
+        Binding(
             "delete",
             "remove",
             "Remove",
@@ -303,6 +312,7 @@ class ParticipantsPane(RecordsPane[Participant]):
         with VerticalScroll(id="participants-detail"):
             yield Static(id="participant-about")
             yield Static(id="participant-consent")
+            yield Static(id="participant-feedback")
 
     def show(self, case: CaseFile) -> None:
         super().show(case)
@@ -350,6 +360,7 @@ class ParticipantsPane(RecordsPane[Participant]):
                 )
             )
             consent.update("")
+            self.query_one("#participant-feedback", Static).update("")
             return
         case = self.case
         lines = [
@@ -391,6 +402,7 @@ class ParticipantsPane(RecordsPane[Participant]):
             parts.append(Content.styled("History (oldest first)", "bold"))
             parts.extend(Content("  ") + consent_line(case, c, history=True) for c in history)
         consent.update(Content("\n").join(parts))
+        self.query_one("#participant-feedback", Static).update(feedback_content(case, person.id))
 
     # -- actions ----------------------------------------------------------------
 
@@ -402,7 +414,7 @@ class ParticipantsPane(RecordsPane[Participant]):
     def edit(self, person: Participant) -> None:
         self.app.push_screen(ParticipantEditor(self.case, person), callback=self._saved)
 
-    def _saved(self, saved: Participant | Consent | None) -> None:
+    def _saved(self, saved: Participant | Consent | Feedback | None) -> None:
         if saved is not None:
             self.notify("Saved.", markup=False)
             self.changed(select=saved.id if isinstance(saved, Participant) else None)
@@ -412,6 +424,12 @@ class ParticipantsPane(RecordsPane[Participant]):
         person = self.selected()
         if person is not None:
             self.app.push_screen(ConsentEditor(self.case, person.id), callback=self._saved)
+
+    @edits
+    def action_feedback(self) -> None:
+        person = self.selected()
+        if person is not None:
+            self.app.push_screen(FeedbackEditor(self.case, person.id), callback=self._saved)
 
     @edits
     def action_withdraw(self) -> None:
@@ -460,3 +478,22 @@ class ParticipantsPane(RecordsPane[Participant]):
         ):
             return
         self.save_change(lambda: self.case.remove_participant(person.id))
+
+
+def feedback_content(case: CaseFile, participant_id: UUID) -> Content:
+    """A participant's feedback at the end of the case, newest first, each marked shared or
+    confidential."""
+    lines = [Content.styled("Feedback at the end", "bold")]
+    given = feedback_of(case, participant_id)
+    if not given:
+        lines.append(Content.styled("  None recorded yet (f records it).", "$foreground-muted"))
+    for each in given:
+        sharing = "may be shared" if each.shared else "confidential"
+        lines.append(
+            Content.assemble(
+                f"  {each.given_on}, {each.how.lower()} ",
+                (f"({sharing}): ", "$foreground-muted"),
+                plain(each.said),
+            )
+        )
+    return Content("\n").join(lines)

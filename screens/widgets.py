@@ -316,7 +316,8 @@ def flag_blocks(
         override = flag.override
         if override is not None:
             verb = "Cleared" if override.cleared else "Restored"
-            line = f"{verb} by {override.by} on {show_when(override.at)}: {override.reason}"
+            when = override.day if override.on is not None else show_when(override.at)
+            line = f"{verb} by {override.by} on {when}: {override.reason}"
             if override.cleared and override.outdated:
                 line += " (an answer given since raises it again)"
             blocks.append(("aside", plain(line)))

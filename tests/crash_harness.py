@@ -90,6 +90,7 @@ PRELOAD = [
     "crash_vault_child",
     "crash_rotation_child",
     "crash_manifest_child",
+    "crash_delete_child",
 ]
 """What the fork server imports once, for every forked child (the children's imports)."""
 

@@ -195,6 +195,7 @@ def test_the_case_list_row_counts_this_stages_answers_and_those_needing_attentio
     before = summarise(case)
     assert before.stage is Stage.REFERRAL and before.stage_answered == 0
     assert before.stage_total > 0 and before.attention == 0
+    case.record_decision("first_contact", "go", vault.owner.id, date(2026, 3, 2), "Safe.")
     case.update_case(stage=Stage.ASSESSMENT)
     total = summarise(case).stage_total
     case.answer("risk", "initial_assessment", "no")  # an assessment item; "no" needs attention

@@ -203,7 +203,8 @@ def test_moving_into_communication_without_a_go_ahead_asks_for_a_reason(vault: V
     from rjfacil.vocab import Stage
 
     case = vault.new_case("RJ-DEC-11")
-    case.update_case(process="letter", stage=Stage.PREPARATION)  # before: no gate
+    case.record_decision("first_contact", "go", vault.owner.id, DAY, "Safe to contact.")
+    case.update_case(process="letter", stage=Stage.PREPARATION)
     case.record_decision("first_contact", "wait", vault.owner.id, DAY, "Ask the supervisor.")
     with pytest.raises(BlockingFlagsRaised) as raised:
         case.update_case(stage=Stage.COMMUNICATION)
@@ -220,3 +221,34 @@ def test_moving_into_communication_without_a_go_ahead_asks_for_a_reason(vault: V
         other.record_decision(point, "go", vault.owner.id, DAY, "Measures in place.")
     other.update_case(stage=Stage.COMMUNICATION)  # every point has its go-ahead
     assert other.case.stage is Stage.COMMUNICATION
+
+
+def test_moving_into_assessment_without_a_go_ahead_before_first_contact_asks_for_a_reason(
+    vault: Vault,
+) -> None:
+    """First contact is made in assessment (A 2(a) 2): a move there, or later, without a
+    go-ahead before first contact asks for a reason; the other points wait for
+    communication."""
+    from rjfacil.errors import BlockingFlagsRaised
+    from rjfacil.vocab import Stage
+
+    case = vault.new_case("RJ-DEC-13")
+    case.update_case(process="face_to_face")
+    for stage in (Stage.ASSESSMENT, Stage.PREPARATION):
+        with pytest.raises(BlockingFlagsRaised) as raised:
+            case.update_case(stage=stage)
+        assert raised.value.headings == ["No go-ahead recorded before first contact"]
+    assert case.case.stage is Stage.REFERRAL
+    case.record_decision("first_contact", "go", vault.owner.id, DAY, "Safe to contact.")
+    case.update_case(stage=Stage.ASSESSMENT)
+    case.update_case(stage=Stage.PREPARATION)
+    assert case.case.stage is Stage.PREPARATION
+    with pytest.raises(BlockingFlagsRaised) as raised:
+        case.update_case(stage=Stage.COMMUNICATION)
+    assert raised.value.headings == [
+        "No go-ahead recorded before any direct communication",
+        "No go-ahead recorded before a meeting",
+    ]
+    other = vault.new_case("RJ-DEC-14")
+    other.update_case(stage=Stage.ASSESSMENT, going_on_because="Referrer already spoke to both")
+    assert "no go-ahead was recorded before first contact" in case_history(other)[0].what

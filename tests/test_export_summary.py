@@ -369,3 +369,27 @@ def test_the_json_has_exactly_the_documented_fields(two_sides: Case, for_harmed:
             for each in data[field]:
                 assert set(each) == objects[kind], field
         assert set(data["process"]) == {"chosen", "why", "communication"}
+
+
+def test_single_words_of_a_name_are_redacted_only_where_they_are_used_as_a_name(
+    vault: Vault,
+) -> None:
+    # Issue 11: the demo group "Riverside Garden Group" turned "the garden" in exported
+    # reasons into "the Person harmed R.".
+    from rjfacil.views.redaction import redactor_for
+
+    case = vault.new_case("RJ-RD1")
+    case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
+    case.add_participant(Role.PERSON_RESPONSIBLE, "Dale Brook", address_as="Dale")
+    redactor = redactor_for(case, "names")
+    text = (
+        "The damage to the garden and the group's shed was seen from the brook. "
+        "Riverside Garden Group wrote; Garden volunteers met Lee. riverside garden group "
+        "agreed. Dale and Brook came; DALE spoke."
+    )
+    assert redactor.names(text) == (
+        "The damage to the garden and the group's shed was seen from the brook. "
+        "Person harmed R. wrote; Person harmed R. volunteers met Person harmed R.. "
+        "Person harmed R. agreed. Person responsible D. and Person responsible D. came; "
+        "Person responsible D. spoke."
+    )

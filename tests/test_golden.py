@@ -266,6 +266,42 @@ def test_the_golden_decisions_vault_reads_round_trips_and_keeps_its_table(
     assert codec.encode(document)["decisions"] == raw["decisions"]
 
 
+def test_the_golden_feedback_vault_reads_round_trips_and_keeps_its_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Participants' feedback (issue 12, NCJB 3.7.5) is a table of its own in case format 4,
+    added without a format bump: this version reads it, a change keeps it, and a reader that
+    does not know the table (an older rjfacil of format 4) writes it back unchanged."""
+    from rjfacil.casedoc import codec
+    from rjfacil.views.feedback import feedback_lines
+
+    home = _copy(tmp_path, "feedback-v4")
+    with Vault.open(home).unlock("golden feedback passphrase") as vault:
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        confidential, shared = feedback_lines(case)
+        assert (shared.participant, shared.how, shared.given_on, shared.shared) == (
+            "Hana Gold (person harmed)",
+            "By phone",
+            "2 Mar 2026",
+            True,
+        )
+        assert shared.said == "Being heard mattered more than the apology."
+        assert (confidential.participant, confidential.shared) == (
+            "Ira Stone (person responsible)",
+            False,
+        )
+        case.add_note("A change after the feedback.")
+        raw = vault.open_case(row.id).document.tables
+        assert len(raw["feedback"]) == 2
+        assert vault.verify().ok
+    older_tables = {name: kind for name, kind in codec.TABLES.items() if name != "feedback"}
+    monkeypatch.setattr(codec, "TABLES", older_tables)
+    document = codec.decode(raw, "FB-1")
+    assert document.unknown_tables == ["feedback"]
+    assert codec.encode(document)["feedback"] == raw["feedback"]
+
+
 def test_the_golden_letters_vault_opens_with_its_letters(tmp_path: Path) -> None:
     """Case format 3, written before letters were vetted per version."""
     home = _copy(tmp_path, "letters-v3")

@@ -248,6 +248,8 @@ def test_an_absolute_limit_raises_a_blocking_flag(
 def case(vault: Vault) -> Iterator[CaseFile]:
     made = vault.new_case("RJ-STOP")
     made.add_participant(Role.PERSON_HARMED, "Ana Silva")
+    # The go-ahead before first contact (A 2(a) 2), so a stage move is held only by flags.
+    made.record_decision("first_contact", "go", vault.owner.id, T0.date(), "Safe to contact.")
     yield made
 
 

@@ -24,6 +24,7 @@ def whats(vault: Vault, reference: str, **options) -> list[str]:
 
 def test_a_change_to_the_case_says_from_what_to_what(vault: Vault) -> None:
     case = vault.new_case("RJ-60")
+    case.record_decision("first_contact", "go", vault.owner.id, date(2026, 11, 2), "Safe.")
     case.update_case(stage=Stage.ASSESSMENT, referral_date=date(2026, 11, 2))
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.WITHDREW_PERSON_HARMED)
     case.update_case(summary="Damage to a car.", co_worker="Priya Shah")
@@ -47,6 +48,7 @@ def test_no_history_line_shows_a_field_name_or_an_id(vault: Vault) -> None:
     case.add_note("She would like a letter.", participant_id=ann.id)
     case.answer("risk", "initial_assessment", "yes")
     case.override_flag("co_working_advised", "Discussed with the line manager")
+    case.record_decision("first_contact", "go", vault.owner.id, date(2026, 11, 2), "Safe.")
     case.update_case(stage=Stage.ASSESSMENT)
     lines = whats(vault, "RJ-61")
     for line in lines:

@@ -25,6 +25,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from rjfacil import clock
 from rjfacil.casedoc.model import ShareHow
 from rjfacil.settings import Settings
 from rjfacil.vocab import Role, Stage
@@ -407,6 +408,8 @@ async def test_tables_keep_their_columns_after_a_walk_and_a_stage_change(
 ) -> None:
     case = vault.new_case("RJ-212")
     two_people(case)
+    # The go-ahead before first contact (A 2(a) 2): the stage change below is not held.
+    case.record_decision("first_contact", "go", vault.owner.id, clock.today(), "Safe.")
     async with case_screen(vault, case.id, "checklists", size=size) as (app, pilot):
         before = _table_lines(app, "Answered")
         assert "Risk assessment: Ana Silva (person harme" in "\n".join(before), before

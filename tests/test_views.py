@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
@@ -37,6 +38,7 @@ from rjfacil.views.sections import CO_WORKING, MEETING, Section, section_answers
 from rjfacil.views.summary import summarise
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 from rjfacil.workspace import Vault
+from tests.conftest import PASSPHRASE
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 TODAY = date(2025, 3, 3)
@@ -390,3 +392,34 @@ def test_labels_come_from_one_place(vault: Vault) -> None:
     assert labels.search_where_label("letter_version") == "Letter version"
     assert labels.flag_label("co_working_advised") == "Co-working"
     assert labels.flag_label("new_flag_id") == "New flag id"
+
+
+def test_a_cleared_flag_says_the_day_the_manager_cleared_it_not_the_day_it_was_recorded(
+    vault: Vault,
+) -> None:
+    # Issue 11: "Cleared by X on ..." is the cleared_on the manager gave (HMPPS 4.21).
+    case = vault.new_case("RJ-F3b")
+    case.answer("sensitive", "manipulation", "yes")
+    recorded = clock.now().date()
+    cleared_on = recorded - timedelta(days=12)
+    case.override_flag(
+        "managerial_oversight", "Agreed at supervision", True, "Lee Manager", cleared_on
+    )
+    state = next(s for s in flags(case) if s.flag.id == "managerial_oversight")
+    explained = explain(case, state)
+    assert explanation_lines(explained)[-1] == (
+        f"Cleared by Lee Manager on {dates.show_day(cleared_on)}: Agreed at supervision"
+    )
+
+
+def test_the_demo_owner_carries_one_role_label(vault: Vault, tmp_path: Path) -> None:
+    # Issue 11: the decision form showed "Robin Ashdown (demo facilitator) (facilitator)".
+    from rjfacil.demo import DEMO_OWNER
+
+    demo, _code = Vault.create(tmp_path / "one-label", PASSPHRASE, DEMO_OWNER)
+    with demo:
+        case = demo.new_case("RJ-L1")
+        assert case.person_label(demo.owner.id) == DEMO_OWNER
+        assert DEMO_OWNER in [case.person_label(each) for each in case.people()]
+    other = vault.new_case("RJ-L2")
+    assert other.person_label(vault.owner.id) == "Sam Okafor (facilitator)"

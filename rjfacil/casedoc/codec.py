@@ -340,6 +340,7 @@ _SEARCHED = (
     ("letter", "letter_reviews", ("view",)),
     ("action", "actions", ("description",)),
     ("override", "flag_overrides", ("reason",)),
+    ("feedback", "feedback", ("said",)),
 )
 
 

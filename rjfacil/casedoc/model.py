@@ -389,6 +389,41 @@ class Decision(Record):
     oversight_on: date | None = None
 
 
+class FeedbackHow(StrEnum):
+    """How a participant gave their feedback."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    WRITING = "writing"
+    FORM = "form"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "in_person": "In person",
+            "phone": "By phone",
+            "writing": "In writing",
+            "form": "On a feedback form",
+            "other": "Another way",
+        }[self.value]
+
+
+class Feedback(Record):
+    """A participant's feedback at the end of a case (NCJB 3.7.5): who gave it, when, how,
+    what they said, and whether they agreed it may be shared (confidential unless they did).
+    Append-only: more feedback from the same person is another record. Kept in the
+    ``feedback`` table, which case format 4 readers that do not know it carry through
+    unchanged.
+    """
+
+    participant_id: UUID
+    given_on: date
+    how: FeedbackHow = FeedbackHow.IN_PERSON
+    said: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+    may_share: bool = False  # confidential by default: shared only when they agreed
+
+
 class AuditEntry(Record):
     """One change, hash-chained to the one before it."""
 
@@ -447,6 +482,7 @@ TABLES: dict[str, type[Record]] = {
     "actions": AgreementAction,
     "flag_overrides": FlagOverride,
     "decisions": Decision,
+    "feedback": Feedback,
     "audit": AuditEntry,
     "conflicts": Conflict,
 }

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from rjfacil.checklists.catalogue import AskedItems, Catalogue
@@ -82,6 +82,8 @@ class OverrideFact:
     reason: str
     by: str
     at: datetime
+    on: date | None = None
+    """The day the manager cleared it, as they gave it (``at`` is when it was recorded)."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from rjfacil.casedoc.model import (
     DecisionOutcome,
     DecisionPoint,
     Facilitator,
+    Feedback,
+    FeedbackHow,
     FlagOverride,
     Letter,
     LetterReview,
@@ -94,6 +96,8 @@ MESSAGES = {
     "supports_self": "Not saved: a supporter supports someone else in the case.",
     "no_date": "The consent needs the date it was given or withdrawn.",
     "decision_reason": "A decision needs its reason: say why it was taken.",
+    "feedback_said": "Write down what they said first.",
+    "feedback_date": "Feedback needs the date it was given, not a day still to come.",
     "decision_by": "Not saved: a decision is taken by someone in the case's team.",
     "decision_date": "A decision needs the date it was taken, not a day still to come.",
     "oversight_pair": "Give both the manager who gave oversight and the date they gave it.",
@@ -106,6 +110,15 @@ MESSAGES = {
 DIRECT_PROCESSES = frozenset(
     {ProcessType.FACE_TO_FACE, ProcessType.VIDEO_CONFERENCE, ProcessType.FAMILY_GROUP_CONFERENCE}
 )
+
+
+# The stage a case enters when it goes past each decision point: first contact is made
+# in assessment; direct communication and a meeting come with the communication stage.
+DECIDED_BEFORE: dict[DecisionPoint, Stage] = {
+    DecisionPoint.FIRST_CONTACT: Stage.ASSESSMENT,
+    DecisionPoint.DIRECT_COMMUNICATION: Stage.COMMUNICATION,
+    DecisionPoint.MEETING: Stage.COMMUNICATION,
+}
 
 
 def no_go_ahead(point: DecisionPoint) -> str:
@@ -286,9 +299,15 @@ class CaseFile:
         if person_id is None or person_id in self._records["participants"]:
             return self.participant_label(person_id)
         member = self._records["team"].get(person_id)
+        name = self.person_name(person_id)
         if isinstance(member, TeamMember) and member.role is not TeamRole.OTHER:
-            return f"{self.person_name(person_id)} ({member.role.label.lower()})"
-        return self.person_name(person_id)
+            role = member.role.label.lower()
+            # A name that already says the role ("Robin Ashdown (demo facilitator)")
+            # is not labelled twice.
+            if name.casefold().endswith(f"{role})"):
+                return name
+            return f"{name} ({role})"
+        return name
 
     def people(self) -> list[UUID]:
         """Everyone who can be named on an agreement action: participants, then the team
@@ -503,6 +522,11 @@ class CaseFile:
         return sorted(self._records["decisions"].values(), key=lambda d: d.created_at)  # type: ignore[arg-type]
 
     @property
+    def feedback(self) -> list[Feedback]:
+        """Participants' feedback at the end of the case, oldest first (NCJB 3.7.5)."""
+        return sorted(self._records["feedback"].values(), key=lambda f: f.created_at)  # type: ignore[arg-type]
+
+    @property
     def on_hmpps_route(self) -> bool:
         """Whether the case facts say the case came through HMPPS (HMPPS 1.4)."""
         route = self.answers().get(("facts", "route", None))
@@ -670,6 +694,7 @@ class CaseFile:
                 reason=o.reason,
                 by=self.person_name(o.cleared_by) if o.cleared_by else self.author(o.created_by),
                 at=o.created_at,
+                on=o.cleared_on,
             )
             for o in self.overrides
         ]
@@ -972,19 +997,20 @@ class CaseFile:
         self, stage: Stage | str, process: ProcessType | None = None
     ) -> list[DecisionPoint]:
         """The points without a current decision to go ahead that a move to ``stage``
-        would go past: a move into communication between the participants, or later,
-        needs one at each point of the case (A 2(a) 2, 6-8); closing never does."""
+        would go past: a move into assessment (where first contact is made) or later needs
+        the go-ahead before first contact (A 2(a) 2); a move into communication between
+        the participants, or later, needs one at each point of the case (A 2(a) 6-8);
+        closing never does."""
         stage = Stage(stage)
         order = list(Stage)
-        if (
-            not stage.is_open
-            or order.index(stage) <= order.index(self.case.stage)
-            or order.index(stage) < order.index(Stage.COMMUNICATION)
-        ):
+        if not stage.is_open or order.index(stage) <= order.index(self.case.stage):
             return []
         current = {d.point: d.outcome for d in self.decisions}
         return [
-            p for p in self.decision_points(process) if current.get(p) is not DecisionOutcome.GO
+            p
+            for p in self.decision_points(process)
+            if order.index(stage) >= order.index(DECIDED_BEFORE[p])
+            and current.get(p) is not DecisionOutcome.GO
         ]
 
     def blocking_for_move(self, stage: Stage | str) -> list[FlagDef]:
@@ -1446,6 +1472,42 @@ class CaseFile:
         verb = "cleared" if cleared else "restored"
         self._commit(f"{verb} the flag {flag}", [("flag_overrides", override), *named])
         return override
+
+    def record_feedback(
+        self,
+        participant_id: UUID,
+        given_on: date,
+        how: FeedbackHow | str,
+        said: str,
+        *,
+        may_share: bool = False,
+    ) -> Feedback:
+        """Record a participant's feedback at the end of the case (NCJB 3.7.5): when and
+        how they gave it, what they said, and whether they agreed it may be shared
+        (confidential unless they did). Never edited: more feedback is another record.
+
+        Raises:
+            RjfacilError: Nothing said, a day to come, or not a participant of the case;
+                nothing is written.
+        """
+        if not said.strip():
+            raise RjfacilError(MESSAGES["feedback_said"])
+        if given_on > clock.today():
+            raise RjfacilError(MESSAGES["feedback_date"])
+        self._check_participants([participant_id], "feedback")
+        feedback = self._new(
+            Feedback,
+            participant_id=participant_id,
+            given_on=given_on,
+            how=FeedbackHow(how),
+            said=said.strip(),
+            may_share=may_share,
+        )
+        self._commit(
+            f"recorded feedback ({'shared' if may_share else 'confidential'})",
+            [("feedback", feedback)],
+        )
+        return feedback
 
     def record_decision(
         self,

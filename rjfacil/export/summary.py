@@ -259,6 +259,28 @@ def summary_document(summary: SupervisorSummary) -> Document:
             lead="Guidance A 3(a) 11-12: each version vetted before it is handed over.",
             empty="No letters.",
         ),
+        Section(
+            "Participants' feedback",
+            (
+                Paragraph(s.feedback_received),
+                *(
+                    [
+                        Table(
+                            header=("Shared by", "When and how", "What they said"),
+                            rows=tuple(
+                                (f.participant, f"{f.given_on}, {f.how.lower()}", f.said)
+                                for f in s.feedback_shared
+                            ),
+                            wide=(2,),
+                        )
+                    ]
+                    if s.feedback_shared
+                    else []
+                ),
+            ),
+            lead="NCJB 3.7.5: feedback at the end of a case is confidential; only what a "
+            "participant agreed to share is shown here.",
+        ),
         Section("Deadlines, met and due", (deadlines,)),
     ]
     if s.notes_level != "none":
@@ -443,6 +465,11 @@ def summary_json(summary: SupervisorSummary) -> dict[str, Any]:
             for d in s.decisions
         ],
         "decisions_waiting": list(s.decisions_waiting),
+        "feedback_received": s.feedback_received,
+        "feedback_shared": [
+            {"participant": f.participant, "given_on": f.given_on, "how": f.how, "said": f.said}
+            for f in s.feedback_shared
+        ],
         "letters": _letters_json(s.letters),
     }
 

@@ -23,7 +23,7 @@ from rjfacil.errors import (
     WriteFailed,
 )
 from rjfacil.store import agefile, rjv
-from rjfacil.store.durable import backups_of, keep_copy, remove_orphans
+from rjfacil.store.durable import backups_of, fsync_folder, keep_copy, remove_orphans
 from rjfacil.store.manifest import Entry, Manifest, key_check, take_stamp
 from rjfacil.store.manifest import load as load_manifest
 from rjfacil.store.storage import EncryptedStorage, as_database, newest_good_backup
@@ -38,6 +38,10 @@ INDEX_FORMAT = 2
 
 # A case file's size and modification time: a row whose signature differs is stale.
 Signature = list[int]
+
+# The profile's table of deleted cases: the vault's own record that a case was deleted,
+# and when (see VaultFolder.delete_case). It is also the deletion's commit point.
+DELETIONS = "deletions"
 
 
 class VaultFolder:
@@ -106,8 +110,11 @@ class VaultFolder:
         Raises:
             HeaderError: The manifest was made by a newer rjfacil.
         """
+        self.finish_deletions()
+        deleted = {integrity.case_name(case_id) for case_id in self.deleted_cases()}
         on_disk = integrity.witnessed_on_disk(self.home)
         findings: list[Finding] = []
+        changed_by_deletion = False
         try:
             state = load_manifest(self.home, self.key)
         except (DamagedFile, TamperedFile, ReadFailed) as error:
@@ -119,6 +126,7 @@ class VaultFolder:
             # cases' own backups remember: listed again, so they are reported missing
             # (at every open, until restored) rather than vanishing silently.
             gone = integrity.known_elsewhere(self.key, self.home, on_disk)
+            gone = {name: counter for name, counter in gone.items() if name not in deleted}
             written = any(entry.counter for entry in state.files.values())
             if not findings and (written or gone):
                 # The files carry write numbers: they were written under a manifest.
@@ -130,9 +138,13 @@ class VaultFolder:
                 findings.append(Finding(Kind.MISSING, name))
             changed = True
         else:
+            for name in deleted & state.files.keys():  # a deletion a kill interrupted
+                del state.files[name]
+                changed_by_deletion = True
             if state.journal_damage:
                 findings.append(Finding(Kind.JOURNAL_DAMAGED, detail=state.journal_damage))
             found, changed = integrity.reconcile(self.key, state, on_disk)
+            changed = changed or changed_by_deletion
             findings += found
         if self.manifest is not None:
             self.manifest.close()
@@ -160,6 +172,100 @@ class VaultFolder:
         """Write what the journal holds as a snapshot (if anything), then drop the key."""
         if self.manifest is not None and self.manifest.dirty and self._key is not None:
             self.save_manifest()
+
+    # -- deleting a case ----------------------------------------------------------------
+
+    def deletions(self) -> list[dict[str, Any]]:
+        """The vault's record of deleted cases, oldest first (each: ``case`` id,
+        ``reference``, ``deleted_at``, ``deleted_by``); [] if the profile does not open."""
+        try:
+            document = self.storage(self.home / PROFILE_NAME, PROFILE_NAME).read() or {}
+        except RjfacilError:
+            return []
+        table = document.get(DELETIONS) or {}
+        records = [table[key] for key in sorted(table, key=_number) if isinstance(table[key], dict)]
+        return [record for record in records if isinstance(record.get("case"), str)]
+
+    def deleted_cases(self) -> set[UUID]:
+        """The ids of every case deleted from this vault."""
+        found = set()
+        for record in self.deletions():
+            try:
+                found.add(UUID(record["case"]))
+            except ValueError:
+                continue
+        return found
+
+    def delete_case(self, case_id: UUID, record: dict[str, Any]) -> None:
+        """Delete a case: its file, its kept versions and its manifest entry.
+
+        The deletion is recorded in the profile first (one durable write, ``record`` holding
+        no personal data): that is its commit point. A kill before it leaves the case as it
+        was; a kill after it is finished at the next open (:meth:`finish_deletions`), before
+        the manifest is checked, so the case is never reported missing. The case list's row
+        is the caller's (the vault's index).
+
+        Raises:
+            ReadOnlyVault: The vault cannot be written; nothing was changed.
+            WriteFailed: The record could not be saved; nothing was changed.
+        """
+        if self.read_only is not None:
+            raise self.read_only.again()
+        storage = self.storage(self.home / PROFILE_NAME, PROFILE_NAME)
+        document = dict(storage.read() or {})
+        table = dict(document.get(DELETIONS) or {})
+        table[str(max((_number(key) for key in table), default=0) + 1)] = {
+            **record,
+            "case": str(case_id),
+        }
+        document[DELETIONS] = table
+        storage.write(document)
+        self._remove_case_files(case_id)
+        self._unlist(case_id)
+
+    def finish_deletions(self) -> bool:
+        """Finish a deletion a kill interrupted (files or manifest entry left behind);
+        returns whether there was one. Called when the vault opens, before the manifest
+        is checked."""
+        if self.read_only is not None:
+            return False
+        finished = False
+        for case_id in self.deleted_cases():
+            path, _name = self.case_path(case_id)
+            if path.exists() or backups_of(path, self.backups_dir):
+                self._remove_case_files(case_id)
+                finished = True
+        return finished
+
+    def _remove_case_files(self, case_id: UUID) -> None:
+        path, _name = self.case_path(case_id)
+        for kept in [path, *backups_of(path, self.backups_dir)]:
+            try:
+                os.unlink(kept)
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise WriteFailed(kept, error) from error
+        fsync_folder(self.cases_dir)
+        fsync_folder(self.backups_dir)
+
+    def _unlist(self, case_id: UUID) -> None:
+        """Drop the case from the manifest (a failure to write it is a warning: the next
+        open drops it again)."""
+        _path, name = self.case_path(case_id)
+        self.blocked.pop(name, None)
+        if self.manifest is not None and self.manifest.state.files.pop(name, None) is not None:
+            self.save_manifest()
+
+    def drop_index_backups(self) -> None:
+        """Remove the case list's kept versions (they hold rows of deleted cases); the
+        index is a cache, rebuilt from the case files."""
+        for kept in backups_of(self.home / INDEX_NAME, self.backups_dir):
+            try:
+                os.unlink(kept)
+            except OSError as error:
+                raise WriteFailed(kept, error) from error
+        fsync_folder(self.backups_dir)
 
     def listed_cases(self) -> set[UUID]:
         """Every case the manifest lists (whether its file is there or not)."""
@@ -490,3 +596,7 @@ class VaultFolder:
             {"meta": {"format": INDEX_FORMAT, "row_format": row_format}, "rows": table}
         )
         self.blocked.pop(INDEX_NAME, None)
+
+
+def _number(key: str) -> int:
+    return int(key) if key.isdigit() else 0

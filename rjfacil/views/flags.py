@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from rjfacil.casedoc.model import Answer, AnswerValue
@@ -17,7 +17,7 @@ from rjfacil.checklists.evaluate import (
     evaluate_flags,
 )
 from rjfacil.commands.casefile import CaseFile
-from rjfacil.views.dates import show_day_of
+from rjfacil.views.dates import show_day, show_day_of
 
 __all__ = [
     "FlagExplanation",
@@ -105,6 +105,13 @@ class Override:
     reason: str
     outdated: bool
     """A clearing that no longer holds: an answer given since raises the flag again."""
+    on: date | None = None
+    """The day the manager cleared it, as they gave it (``at`` is when it was recorded)."""
+
+    @property
+    def day(self) -> str:
+        """The day to show: the one the manager gave, else the day it was recorded."""
+        return show_day(self.on) if self.on is not None else show_day_of(self.at)
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,12 @@ def _explain(state: FlagState, name_of: Callable[[str], str]) -> FlagExplanation
         reasons=[reason(each) for each in state.reasons if each.via is None],
         via=[via[flag_id] for flag_id in state.implied_by if flag_id in via],
         override=Override(
-            override.cleared, override.by, override.at, override.reason, state.override_outdated
+            override.cleared,
+            override.by,
+            override.at,
+            override.reason,
+            state.override_outdated,
+            override.on,
         )
         if override is not None
         else None,
@@ -248,7 +260,7 @@ def explanation_lines(explanation: FlagExplanation) -> list[str]:
         lines.extend(f"- {step}" for step in explanation.asks)
     override = explanation.override
     if override is not None:
-        when = show_day_of(override.at)
+        when = override.day
         if override.cleared and override.outdated:
             lines.append(
                 f"Cleared by {override.by} on {when} ({override.reason}), but an answer "

@@ -23,6 +23,7 @@ from rjfacil.casedoc.model import (
     Consent,
     Decision,
     DecisionPoint,
+    Feedback,
     FlagOverride,
     Letter,
     Note,
@@ -34,6 +35,7 @@ from rjfacil.casedoc.model import (
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
 from rjfacil.views.decisions import decision_sentence
+from rjfacil.views.feedback import feedback_sentence
 from rjfacil.views.labels import flag_label
 from rjfacil.views.redaction import Redactor, redactor_for
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
@@ -304,6 +306,14 @@ def _decision(
     return "recorded a decision"
 
 
+def _feedback(
+    case: CaseFile, match: re.Match[str], record: Record | None, redactor: Redactor
+) -> str:
+    if isinstance(record, Feedback):
+        return feedback_sentence(case, record, redactor)
+    return "recorded a participant's feedback"
+
+
 _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_ANSWERED, _answered),
     (_CASE_UPDATE_PAST_BLOCKING, _case_update_past_blocking),
@@ -315,4 +325,5 @@ _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(r"^recorded a decision \(.*\)$"), _decision),
     (re.compile(r"^set a letter to (.+)$"), _letter),
     (re.compile(r"^renamed the facilitator$"), _renamed),
+    (re.compile(r"^recorded feedback \((shared|confidential)\)$"), _feedback),
 ]

@@ -93,6 +93,7 @@ SEARCH_WHERE_LABELS: dict[str, str] = {
     "letter": "Letter",
     "action": "Agreement action",
     "override": "Flag decision",
+    "feedback": "Participant's feedback",
     "note": "Note",
 }
 

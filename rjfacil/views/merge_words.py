@@ -31,6 +31,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "actions": ("agreement action", "agreement actions"),
     "flag_overrides": ("flag decision", "flag decisions"),
     "decisions": ("recorded decision", "recorded decisions"),
+    "feedback": ("participant's feedback", "participants' feedback"),
     "conflicts": ("conflict", "conflicts"),
     "audit": ("history entry", "history entries"),
 }

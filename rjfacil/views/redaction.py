@@ -6,9 +6,9 @@ every format):
 - ``none``: everything as written; the export says so at the top.
 - ``names`` (the default): each participant's name is replaced by their role and an
   initial ("Person harmed A."), wherever it occurs: in the people list and inside note
-  texts and every other free text (whole name, each part of it, the name they are
-  addressed by). Team members (facilitators, co-worker, case supervisor) keep their
-  names: the supervisor knows them.
+  texts and every other free text (whole name in any case, each word of it where it is
+  written as a name, capitalised, and the name they are addressed by). Team members
+  (facilitators, co-worker, case supervisor) keep their names: the supervisor knows them.
 - ``full``: names as above, team members too ("Co-worker P.": each facilitator other
   than the vault's owner is a co-worker, see :mod:`rjfacil.views.team`), and every free text a
   facilitator typed (notes, the case summary, risks and mitigations, agreement actions,
@@ -61,6 +61,9 @@ def _name_parts(*names: str) -> list[str]:
         if not name:
             continue
         parts.add(name)
+        for phrase in re.split(r"\s*[()/,]+\s*", name):  # "Riverside Garden Group (Lee Cho)"
+            if " " in phrase.strip():
+                parts.add(phrase.strip())
         for word in re.split(r"[\s()/,]+", name):
             word = word.strip(".'\"-")
             if len(word) >= 2 and word.casefold() not in _TITLES:
@@ -117,8 +120,18 @@ class Redactor:
         if not by_word:
             self._pattern = None
             return
-        alternatives = "|".join(re.escape(w) for w in sorted(by_word, key=len, reverse=True))
-        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        alternatives = "|".join(_as_name(w) for w in sorted(by_word, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _as_name(part: str) -> str:
+    """The pattern of one part of a name: a whole name (more than one word) in any case;
+    a single word only where it is used as a name, capitalised ("Garden", "GARDEN", not
+    "the garden")."""
+    if " " in part or not part[0].isalpha():
+        return f"(?i:{re.escape(part)})"
+    first = part[0]
+    return f"[{re.escape(first.upper())}](?i:{re.escape(part[1:])})"
 
 
 def role_initial_labels(

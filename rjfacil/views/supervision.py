@@ -33,6 +33,12 @@ from rjfacil.views.deadlines import (
     review_status,
 )
 from rjfacil.views.decisions import DecisionLine, decision_lines, waiting_for_decision
+from rjfacil.views.feedback import (
+    FeedbackLine,
+    feedback_givers,
+    feedback_received_words,
+    shared_feedback,
+)
 from rjfacil.views.flags import explanations
 from rjfacil.views.history import case_history
 from rjfacil.views.labels import (
@@ -184,6 +190,11 @@ class SupervisorSummary:
     history: tuple[HistoryLine, ...]
     decisions: tuple[DecisionLine, ...] = ()
     """Suitability and go/no-go decisions, newest first."""
+    feedback_received: str = ""
+    """How many participants gave feedback at the end (NCJB 3.7.5), in words: their
+    words stay confidential unless they agreed to share them."""
+    feedback_shared: tuple[FeedbackLine, ...] = ()
+    """The feedback participants agreed may be shared, newest first."""
     decisions_waiting: tuple[str, ...] = ()
     """The points of the case with no decision recorded yet."""
     # Letters (A 3(a) 11-12): each version's vetting, who vetted it, and reviews.
@@ -466,6 +477,8 @@ def supervisor_summary(
         else (),
         decisions=tuple(decision_lines(case, redactor)),
         decisions_waiting=tuple(waiting_for_decision(case)),
+        feedback_received=feedback_received_words(feedback_givers(case)),
+        feedback_shared=tuple(shared_feedback(case, redactor)),
         letters=tuple(letter_line(case, letter, redactor) for letter in case.letters),
     )
 
