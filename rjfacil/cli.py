@@ -528,14 +528,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             notes=notes,
             for_participant=who,
             password=password,
+            agreement=args.agreement,
         )
         written = export_case(case, options, args.out, overwrite=args.force)
         _not_recorded(vault)
         what = "disclosure" if who else "supervisor summary"
+        redaction = f"redaction {args.redact}"
+        if args.agreement:
+            what, redaction = "printable outcome agreement", "names shown: participants sign it"
         print(
             _line(
                 f"Wrote the {what} of case {case.case.reference} to {written} "
-                f"({args.format}, redaction {args.redact}"
+                f"({args.format}, {redaction}"
                 + (", password protected" if password else ", not encrypted")
                 + ")"
             )
@@ -954,7 +958,8 @@ def _build_parser() -> argparse.ArgumentParser:
     export = add(
         "export",
         cmd_export,
-        "a supervisor summary, or with --for a participant's own information",
+        "a supervisor summary, with --for a participant's own information, with --agreement "
+        "the printable outcome agreement",
     )
     export.add_argument("case", help="the case id (or its start) or reference")
     export.add_argument("--format", required=True, choices=("md", "html", "pdf", "json"))
@@ -969,6 +974,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--password-file", metavar="FILE", help="protect the PDF with the password in FILE"
+    )
+    export.add_argument(
+        "--agreement",
+        action="store_true",
+        help="the printable outcome agreement (md, html or pdf; names shown: it is signed)",
     )
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
