@@ -113,7 +113,7 @@ def agreement_document(case: CaseFile) -> Document:
         ),
         Section("Signatures", (signatures,)),
     )
-    return Document(title=TITLE, header=header, sections=sections)
+    return Document(title=f"{TITLE}: {facts.reference}", header=header, sections=sections)
 
 
 def agreement_signatories(case: CaseFile) -> list[tuple[str, str]]:
