@@ -42,7 +42,7 @@ def _agreed_case(vault: Vault, reference: str = "RJ-AGR-1") -> tuple[CaseFile, A
 
 
 def test_recording_the_agreement_reads_back_and_answers_that_one_was_made(vault: Vault) -> None:
-    case, harmed, responsible = _agreed_case(vault)
+    case, _harmed, _responsible = _agreed_case(vault)
     assert case.agreement_made == "yes"
     again = vault.open_case(case.id)
     assert again.agreement_made == "yes"
@@ -73,7 +73,7 @@ def test_only_participants_agree_and_not_on_a_day_to_come(vault: Vault) -> None:
 
 
 def test_actions_name_a_supporter_and_a_supervisor_by_id(vault: Vault) -> None:
-    case, harmed, responsible = _agreed_case(vault)
+    case, _harmed, responsible = _agreed_case(vault)
     case.update_case(co_worker="Jo Coworker")
     action = case.add_action(
         "Repair the fence",
@@ -96,7 +96,7 @@ def test_actions_name_a_supporter_and_a_supervisor_by_id(vault: Vault) -> None:
 
 
 def test_completion_is_marked_with_evidence_and_the_person_harmed_told(vault: Vault) -> None:
-    case, harmed, responsible = _agreed_case(vault)
+    case, _harmed, responsible = _agreed_case(vault)
     action = case.add_action("Repair the fence", by_whom=responsible.id)
     with pytest.raises(RjfacilError, match="evidence"):
         case.complete_action(action.id, "  ", DAY)
@@ -157,7 +157,7 @@ def test_amounts_are_read_as_people_write_them(text: str, pence: int | None) -> 
 
 
 def _full_case(vault: Vault) -> CaseFile:
-    case, harmed, responsible = _agreed_case(vault)
+    case, _harmed, responsible = _agreed_case(vault)
     action = case.add_action(
         "Repair the fence", by_whom=responsible.id, supervised_by=vault.owner.id, due=DAY
     )
