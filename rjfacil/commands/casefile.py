@@ -1391,7 +1391,7 @@ class CaseFile:
         """Record (or change) the outcome agreement: ``terms``, ``agreed_by`` (participant
         ids), ``agreed_on``, ``binding``, ``completion_shown_by``, ``tell_person_harmed``.
         Recording terms answers the case fact "has an agreement been made?" yes, in the
-        same write, when it does not already say so.
+        same write, while it is unanswered or not known.
 
         Raises:
             RjfacilError: Someone agreeing who is not a participant, or a day to come;
@@ -1406,7 +1406,7 @@ class CaseFile:
         if made.agreed_on is not None and made.agreed_on > clock.today():
             raise RjfacilError(MESSAGES["agreement_date"])
         changes: list[Change] = [("agreements", made)]
-        if made.terms.strip() and self.agreement_made != "yes":
+        if made.terms.strip() and self.agreement_made in (None, "unknown"):
             changes.append(
                 (
                     "answers",
