@@ -245,3 +245,22 @@ def test_the_agreement_document_has_a_signature_row_per_participant_who_agreed(
         ("Alex Harmed", "Person harmed"),
         ("Sam Responsible", "Person responsible"),
     ]
+
+
+def test_the_demo_shows_every_agreement_feature(vault: Vault) -> None:
+    from rjfacil.demo import fill_demo_vault
+
+    fill_demo_vault(vault)
+    case = vault.open_case(vault.find_case("RJ-2026-003"))
+    view = agreement_view(case, redactor_for(case, "none"))
+    assert view.made == "Yes" and view.binding == "Voluntary"
+    assert view.agreed_by == ("Nadia Begum", "Chris Parry")
+    assert view.completion_shown_by and view.tell_person_harmed and view.terms
+    assert any(
+        a.supported_by == "Jo Okoro" and a.supervised_by == vault.owner.name for a in view.actions
+    )
+    [done] = [a for a in view.actions if a.completion]
+    assert done.completion.startswith("Completed on") and "recorded by" in done.completion
+    assert done.told.startswith("Person harmed told on")
+    [money] = view.money
+    assert money.amount == "£30.00" and money.witness == vault.owner.name
