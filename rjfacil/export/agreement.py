@@ -45,7 +45,6 @@ def agreement_document(case: CaseFile) -> Document:
         exported_at=facts.exported_at,
         redaction="Names shown",
         notice=NOTICE,
-        extra=(("Agreed on", view.agreed_on or "Not recorded"),),
     )
     terms: list[Any] = []
     if view.terms:

@@ -257,11 +257,11 @@ def summary_document(summary: SupervisorSummary) -> Document:
     if s.items_more:
         items.append(Paragraph(f"And {s.items_more} more unanswered questions."))
     actions = Table(
-        header=("Action, by whom", "Supported and supervised by", "Due", "Status and completion"),
+        header=("Action, and who does, supports and supervises it", "Due", "Status and completion"),
         rows=tuple(
             (
-                f"{a.description}\nBy: {a.by_whom}",
-                f"Supported by: {a.supported_by}\nSupervised by: {a.supervised_by}",
+                f"{a.description}\nBy: {a.by_whom}\nSupported by: {a.supported_by}"
+                f"\nSupervised by: {a.supervised_by}",
                 a.due,
                 "\n".join(
                     part
@@ -277,7 +277,7 @@ def summary_document(summary: SupervisorSummary) -> Document:
             )
             for a in s.actions
         ),
-        wide=(0, 3),
+        wide=(0, 2),
         empty="No outcome agreement actions recorded.",
     )
     agreement_blocks: list[Any] = [*_agreement_blocks(s.agreement), actions]
