@@ -925,7 +925,7 @@ class ActionsTable(RecordTable):
         Binding(
             "c",
             "complete",
-            "Completed",
+            "Done",
             id="agreement.complete",
             tooltip="Mark the action completed, or not, with what shows it",
         ),
@@ -933,6 +933,7 @@ class ActionsTable(RecordTable):
             "u",
             "agreement",
             "Agreement",
+            show=False,
             id="agreement.record",
             tooltip="Record the outcome agreement: its terms, who agreed and when, voluntary "
             "or legally binding, how completion is shown",
@@ -1193,6 +1194,12 @@ class AgreementPane(CasePane):
                     ),
                 )
             )
+        lines.append(
+            Content.styled(
+                "u agreement · c done, with evidence · p person harmed told · m money",
+                "$foreground-muted",
+            )
+        )
         detail.update(Content("\n").join(lines))
 
     def _show_action(self) -> None:
