@@ -437,11 +437,13 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from rjfacil.views.agreement import agreement_view
     from rjfacil.views.deadlines import due_dates, met_timescales
     from rjfacil.views.decisions import decision_lines, waiting_for_decision
     from rjfacil.views.flags import explanation_lines, explanations
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
+    from rjfacil.views.redaction import redactor_for
     from rjfacil.views.supervision import take_part_line
     from rjfacil.views.team import team_role_label
 
@@ -504,6 +506,28 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         for waiting in waiting_for_decision(case):
             print(_line(f"  {waiting}: no decision yet"))
+        agreement = agreement_view(case, redactor_for(case, "none"))
+        print()
+        print(f"Outcome agreement: made: {agreement.made.lower()}")
+        if agreement.recorded:
+            when = f" on {agreement.agreed_on}" if agreement.agreed_on else ""
+            print(_line(f"  Agreed by {', '.join(agreement.agreed_by) or 'nobody recorded'}{when}"))
+            print(_line(f"  {agreement.binding}"))
+        for action in agreement.actions:
+            print(
+                _line(
+                    f"  - {action.description} — by {action.by_whom}, due {action.due}: "
+                    f"{action.completion or action.status}"
+                    + (f"; {action.told}" if action.told else "")
+                )
+            )
+        for money in agreement.money:
+            print(
+                _line(
+                    f"  {money.amount} handed over on {money.handed_on}, "
+                    f"witnessed by {money.witness}"
+                )
+            )
     return 0
 
 

@@ -277,3 +277,5 @@ def test_export_agreement_writes_the_printable_agreement_with_names(
         "export", "RJ-5", "--agreement", "--format", "json", "--out", str(tmp_path / "a.json")
     )
     assert code == 1 and "Markdown, HTML or PDF" in err
+    code, out, _ = cli("show", "RJ-5")
+    assert "Outcome agreement: made: yes" in out and "Agreed by Ann Ode" in out
