@@ -456,12 +456,14 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from rjfacil.views.agreement import agreement_view
     from rjfacil.views.deadlines import due_dates, met_timescales
     from rjfacil.views.decisions import decision_lines, waiting_for_decision
     from rjfacil.views.flags import explanation_lines, explanations
     from rjfacil.views.labels import process_label, stage_text
     from rjfacil.views.next_steps import next_steps
     from rjfacil.views.people import role_words
+    from rjfacil.views.redaction import redactor_for
     from rjfacil.views.supervision import take_part_line
     from rjfacil.views.team import team_role_label
 
@@ -525,6 +527,28 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         for waiting in waiting_for_decision(case):
             print(_line(f"  {waiting}: no decision yet"))
+        agreement = agreement_view(case, redactor_for(case, "none"))
+        print()
+        print(f"Outcome agreement: made: {agreement.made.lower()}")
+        if agreement.recorded:
+            when = f" on {agreement.agreed_on}" if agreement.agreed_on else ""
+            print(_line(f"  Agreed by {', '.join(agreement.agreed_by) or 'nobody recorded'}{when}"))
+            print(_line(f"  {agreement.binding}"))
+        for action in agreement.actions:
+            print(
+                _line(
+                    f"  - {action.description} — by {action.by_whom}, due {action.due}: "
+                    f"{action.completion or action.status}"
+                    + (f"; {action.told}" if action.told else "")
+                )
+            )
+        for money in agreement.money:
+            print(
+                _line(
+                    f"  {money.amount} handed over on {money.handed_on}, "
+                    f"witnessed by {money.witness}"
+                )
+            )
     return 0
 
 
@@ -549,14 +573,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             notes=notes,
             for_participant=who,
             password=password,
+            agreement=args.agreement,
         )
         written = export_case(case, options, args.out, overwrite=args.force)
         _not_recorded(vault)
         what = "disclosure" if who else "supervisor summary"
+        redaction = f"redaction {args.redact}"
+        if args.agreement:
+            what, redaction = "printable outcome agreement", "names shown: participants sign it"
         print(
             _line(
                 f"Wrote the {what} of case {case.case.reference} to {written} "
-                f"({args.format}, redaction {args.redact}"
+                f"({args.format}, {redaction}"
                 + (", password protected" if password else ", not encrypted")
                 + ")"
             )
@@ -997,7 +1025,8 @@ def _build_parser() -> argparse.ArgumentParser:
     export = add(
         "export",
         cmd_export,
-        "a supervisor summary, or with --for a participant's own information",
+        "a supervisor summary, with --for a participant's own information, with --agreement "
+        "the printable outcome agreement",
     )
     export.add_argument("case", help="the case id (or its start) or reference")
     export.add_argument("--format", required=True, choices=("md", "html", "pdf", "json"))
@@ -1012,6 +1041,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--password-file", metavar="FILE", help="protect the PDF with the password in FILE"
+    )
+    export.add_argument(
+        "--agreement",
+        action="store_true",
+        help="the printable outcome agreement (md, html or pdf; names shown: it is signed)",
     )
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")

@@ -14,8 +14,8 @@ from uuid import UUID
 
 from rjfacil import clock
 from rjfacil.casedoc.model import (
-    ActionStatus,
     AnswerValue,
+    Bindingness,
     ConsentPurpose,
     DecisionOutcome,
     DecisionPoint,
@@ -393,15 +393,48 @@ def _follow_up_case(vault: Vault) -> None:
     case.update_case(stage=Stage.FOLLOW_UP, process=ProcessType.FACE_TO_FACE)
     for person in (harmed, responsible):
         case.record_consent(person.id, ConsentPurpose.TAKE_PART, form="written")
+    supporter = case.add_participant(Role.SUPPORTER, "Jo Okoro", address_as="Jo")
+    case.record_agreement(
+        terms="Chris writes Mrs Begum a letter of apology, gives £30 towards what was "
+        "taken, and volunteers for eight hours at the food bank. Chris and Mrs Begum "
+        "agreed these together at the meeting; Chris suggested the food bank.",
+        agreed_by=[harmed.id, responsible.id],
+        agreed_on=today - timedelta(days=40),
+        binding=Bindingness.VOLUNTARY,
+        completion_shown_by="The letter is read by the facilitator before it is passed on; "
+        "the money is handed over at a follow-up visit, witnessed; the food bank confirms "
+        "the hours in writing.",
+        tell_person_harmed="Mrs Begum would like a phone call on a weekday afternoon when "
+        "each part is done, and no letters to the shop.",
+    )
     done = case.add_action(
         "Write a letter of apology to Mrs Begum",
         by_whom=responsible.id,
+        supported_by=supporter.id,
+        supervised_by=vault.owner.id,
         due=today - timedelta(days=20),
     )
-    case.update_action(done.id, status=ActionStatus.DONE)
+    case.complete_action(
+        done.id,
+        "The letter, read with Chris before it was passed on to Mrs Begum.",
+        today - timedelta(days=22),
+    )
+    case.record_person_harmed_told(
+        done.id, today - timedelta(days=21), "Phone call on a weekday afternoon, as she asked"
+    )
+    case.record_money_handover(
+        3000,
+        today - timedelta(days=15),
+        witness=vault.owner.id,
+        from_whom=responsible.id,
+        to_whom=harmed.id,
+        note="Cash at the follow-up visit; Mrs Begum signed a receipt.",
+    )
     case.add_action(
         "Eight hours of volunteering at the food bank",
         by_whom=responsible.id,
+        supported_by=supporter.id,
+        supervised_by=vault.owner.id,
         due=today + timedelta(days=5),
     )
     case.add_action(

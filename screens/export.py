@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rjfacil.commands.casefile import CaseFile
 
 SUMMARY = "summary"
+AGREEMENT = "agreement"
 FORMATS = (("Markdown", "md"), ("HTML (prints on A4)", "html"), ("PDF", "pdf"), ("JSON", "json"))
 REDACTIONS = (
     ("Names replaced by roles", "names"),
@@ -52,6 +53,7 @@ def _choice_row(
         Label(label),
         Select(options, value=value, allow_blank=False, id=select_id, compact=True),
         classes="export-row",
+        id=f"{select_id}-row",
     )
 
 
@@ -91,7 +93,10 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         self._suggested = str(self._default_path())
 
     def compose(self) -> ComposeResult:
-        kinds: list[tuple[Content, str]] = [(Content("Supervisor summary"), SUMMARY)]
+        kinds: list[tuple[Content, str]] = [
+            (Content("Supervisor summary"), SUMMARY),
+            (Content("Outcome agreement to print and sign (names shown)"), AGREEMENT),
+        ]
         for person in self.case.participants:
             label = f"Disclosure for {person.name} ({person.role.label.lower()})"
             kinds.append((plain(label, single_line=True), str(person.id)))
@@ -140,8 +145,9 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             fmt=fmt,  # type: ignore[arg-type]
             redaction=self.query_one("#export-redaction", Select).value,  # type: ignore[arg-type]
             notes=self.query_one("#export-notes", Select).value,  # type: ignore[arg-type]
-            for_participant=None if kind == SUMMARY else UUID(str(kind)),
+            for_participant=None if kind in (SUMMARY, AGREEMENT) else UUID(str(kind)),
             password=password if fmt == "pdf" and password else None,
+            agreement=kind == AGREEMENT and fmt != "json",
         )
 
     def _default_path(self) -> Path:
@@ -161,8 +167,15 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         self._show_password_row()
         self._refresh_preview()
 
+    def _agreement_chosen(self) -> bool:
+        return self.query_one("#export-kind", Select).value == AGREEMENT
+
     def _show_password_row(self) -> None:
-        """A password protects a PDF only: the row is there for a PDF."""
+        """A password protects a PDF only: the row is there for a PDF. The printable
+        agreement names the participants who sign it: no redaction or notes to choose."""
+        agreement = self._agreement_chosen()
+        self.query_one("#export-redaction-row").display = not agreement
+        self.query_one("#export-notes-row").display = not agreement
         is_pdf = self.query_one("#export-format", Select).value == "pdf"
         self.query_one("#export-password-row").display = is_pdf
         for field in self.query("#export-password-row Input").results(Input):
@@ -200,6 +213,9 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         again = self.query_one("#export-password-again", Input)
         if not text:
             self._refuse("Give a file name to write the export to.")
+            return
+        if self._agreement_chosen() and not options.agreement:
+            self._refuse("The printable agreement is Markdown, HTML or PDF: choose one of them.")
             return
         if options.password is not None and again.value != options.password:
             # The password itself is never shown, logged or kept past the export.

@@ -18,17 +18,21 @@ from textual.widgets import DataTable, Static
 
 from rjfacil.casedoc.model import (
     ActionStatus,
+    Agreement,
     AgreementAction,
     AnswerValue,
+    Bindingness,
     Letter,
     LetterReview,
     LetterStatus,
     LetterVersion,
     LetterVetting,
+    MoneyHandover,
     VettingDecision,
 )
 from rjfacil.checklists.schema import Item
 from rjfacil.commands.letters import handover_problems, handover_refusal
+from rjfacil.views.agreement import action_line, agreement_view, parse_money
 from rjfacil.views.dates import DATE_FORMS, day_input, parse_day, show_day, today_input
 from rjfacil.views.deadlines import action_status
 from rjfacil.views.labels import ACTION_STATUS_LABELS, action_status_label
@@ -42,9 +46,20 @@ from rjfacil.views.letters import (
     vetting_items,
 )
 from rjfacil.views.reading_aid import Passage
+from rjfacil.views.redaction import redactor_for
 from rjfacil.views.sections import CO_WORKING, MEETING, SectionAnswers, section_answers
 from screens.dialogs import TextPromptModal
-from screens.form import Choice, Day, EditorModal, Form, Text, add_or_update
+from screens.form import (
+    Choice,
+    Day,
+    EditorModal,
+    Form,
+    Line,
+    OneOf,
+    Picks,
+    Text,
+    add_or_update,
+)
 from screens.readonly import edits, refused
 from screens.safe import plain
 from screens.widgets import (
@@ -281,6 +296,221 @@ class MeetingPane(SectionPane):
 # -- outcome agreement (A 3(c)) and letters (A 3(a) 11-12) ------------------------------------
 
 
+def _person(value: str) -> UUID | None:
+    return None if value in (NOBODY, "") else UUID(value)
+
+
+def _person_start(action: AgreementAction | None, field: str) -> str:
+    person = getattr(action, field, None) if action else None
+    return str(person) if person else NOBODY
+
+
+class AgreementEditor(EditorModal[Agreement]):
+    """Record the outcome agreement itself (A 3(c) 1-7; NCJB 3.6): whether one was made,
+    its terms, who agreed and when, voluntary or legally binding, how completion will be
+    shown, and how the person harmed asked to be told of completion."""
+
+    DISCARD_QUESTION = "Discard these changes to the agreement? What you typed is not saved."
+    draft_of = "the outcome agreement"
+
+    def __init__(self, case: CaseFile) -> None:
+        self.case = case
+        known = case.agreement
+        self.made = OneOf(
+            "Agreement made",
+            "g-made",
+            [("Yes", "yes"), ("No", "no"), ("Not known yet", "unknown")],
+            case.agreement_made or "unknown",
+        )
+        self.terms = Text("Terms", "g-terms", editable(known.terms) if known else "")
+        self.agreed_by = Picks(
+            "Who agreed",
+            "g-who",
+            [(case.person_label(p.id), str(p.id)) for p in case.participants],
+            frozenset(str(p) for p in known.agreed_by) if known else frozenset(),
+        )
+        self.agreed_on = Day(
+            "Agreed on", "g-on", day_input(known.agreed_on) if known and known.agreed_on else ""
+        )
+        self.binding = OneOf(
+            "Status",
+            "g-binding",
+            [(b.label, b.value) for b in Bindingness] + [("Not recorded", NOBODY)],
+            known.binding.value if known and known.binding else NOBODY,
+        )
+        self.shown_by = Text(
+            "How completion will be shown",
+            "g-shown",
+            editable(known.completion_shown_by) if known else "",
+        )
+        self.tell = Text(
+            "How the person harmed asked to be told",
+            "g-tell",
+            editable(known.tell_person_harmed) if known else "",
+        )
+        super().__init__(
+            "The outcome agreement",
+            Form(
+                self.made,
+                self.terms,
+                self.agreed_by,
+                self.agreed_on,
+                self.binding,
+                self.shown_by,
+                self.tell,
+            ),
+        )
+
+    def save(self) -> Agreement:
+        case = self.case
+        if self.made.value != (case.agreement_made or "unknown"):
+            case.answer("facts", "agreement_made", self.made.value)
+        binding = self.binding.value
+        return case.record_agreement(
+            terms=self.terms.value,
+            agreed_by=[p.id for p in case.participants if str(p.id) in self.agreed_by.value],
+            agreed_on=self.agreed_on.day,
+            binding=None if binding in (NOBODY, "") else Bindingness(binding),
+            completion_shown_by=self.shown_by.value,
+            tell_person_harmed=self.tell.value,
+        )
+
+
+class CompletionEditor(EditorModal[AgreementAction]):
+    """Mark an action done, or not done, with the evidence that shows it (A 3(d) 2-3;
+    NCJB 3.6.6): what shows it, when, and who recorded it."""
+
+    DISCARD_QUESTION = "Discard this? The action's completion is not recorded."
+    draft_of = "an agreement action's completion"
+
+    def __init__(self, case: CaseFile, action: AgreementAction, done: bool | None = None) -> None:
+        self.case = case
+        self.action = action
+        if done is None:
+            done = action.status is not ActionStatus.NOT_DONE
+        self.done = OneOf(
+            "The action is",
+            "c-done",
+            [("Completed", "done"), ("Not completed", "not_done")],
+            "done" if done else "not_done",
+        )
+        self.evidence = Text("What shows it", "c-evidence", editable(action.evidence))
+        self.on = Day(
+            "On",
+            "c-on",
+            day_input(action.completed_on) if action.completed_on else today_input(),
+            required=True,
+        )
+        recorder = action.evidence_recorded_by or case.owner.id
+        self.recorded_by = Choice(
+            "Recorded by",
+            "c-by",
+            [(case.person_label(pid), str(pid)) for pid in case.people()],
+            str(recorder),
+        )
+        super().__init__(
+            "Completion of the action",
+            Form(self.done, self.evidence, self.on, self.recorded_by),
+        )
+
+    def form(self) -> ComposeResult:
+        yield Static(plain(self.action.description, single_line=True), classes="form-hint")
+        yield from super().form()
+
+    def save(self) -> AgreementAction:
+        on = self.on.day
+        if on is None:
+            raise ValueError("On: give the day it was completed.")
+        return self.case.complete_action(
+            self.action.id,
+            self.evidence.value,
+            on,
+            recorded_by=_person(self.recorded_by.value),
+            done=self.done.value == "done",
+        )
+
+
+class ToldEditor(EditorModal[AgreementAction]):
+    """Record that the person harmed was told of the action's completion, as they asked
+    (A 3(d) 4; NCJB 3.6.4)."""
+
+    DISCARD_QUESTION = "Discard this? Telling the person harmed is not recorded."
+
+    def __init__(self, case: CaseFile, action: AgreementAction) -> None:
+        self.case = case
+        self.action = action
+        self.on = Day(
+            "Told on",
+            "t-on",
+            day_input(action.told_on) if action.told_on else today_input(),
+            required=True,
+        )
+        self.how = Line("How", "t-how", action.told_how)
+        super().__init__("The person harmed told", Form(self.on, self.how))
+
+    def form(self) -> ComposeResult:
+        agreement = self.case.agreement
+        asked = agreement.tell_person_harmed if agreement else ""
+        yield Static(plain(self.action.description, single_line=True), classes="form-hint")
+        yield Static(
+            plain(f"They asked to be told: {asked or 'not recorded'}", single_line=True),
+            classes="form-hint",
+        )
+        yield from super().form()
+
+    def save(self) -> AgreementAction:
+        on = self.on.day
+        if on is None:
+            raise ValueError("Told on: give the day they were told.")
+        return self.case.record_person_harmed_told(self.action.id, on, self.how.value)
+
+
+class MoneyEditor(EditorModal[MoneyHandover]):
+    """Record money handed over under the agreement, and who witnessed it (A 3(c) 4)."""
+
+    DISCARD_QUESTION = "Discard this? The money handed over is not recorded."
+
+    def __init__(self, case: CaseFile) -> None:
+        self.case = case
+        participants = [(Content("Not named"), NOBODY)] + [
+            (case.person_label(p.id), str(p.id)) for p in case.participants
+        ]
+        self.amount = Line("Amount", "m-amount", placeholder="£20.00")
+        self.on = Day("Handed over on", "m-on", today_input(), required=True)
+        self.from_whom = Choice("From", "m-from", participants, NOBODY)
+        self.to_whom = Choice("To", "m-to", participants, NOBODY)
+        self.witness = Line("Witnessed by", "m-witness", placeholder="a name")
+        self.note = Line("Note", "m-note", placeholder="a receipt, the place")
+        super().__init__(
+            "Money handed over",
+            Form(self.amount, self.on, self.from_whom, self.to_whom, self.witness, self.note),
+        )
+
+    def save(self) -> MoneyHandover:
+        pence = parse_money(self.amount.value)
+        if pence is None:
+            raise ValueError("Amount: write it in pounds, as 20 or £20.00.")
+        on = self.on.day
+        if on is None:
+            raise ValueError("Handed over on: give the day.")
+        return self.case.record_money_handover(
+            pence,
+            on,
+            witness=self._witness(self.witness.value),
+            from_whom=_person(self.from_whom.value),
+            to_whom=_person(self.to_whom.value),
+            note=self.note.value,
+        )
+
+    def _witness(self, name: str) -> UUID | str:
+        """A participant named as witness is that participant; anyone else is a name."""
+        wanted = " ".join(name.split()).casefold()
+        for person in self.case.participants:
+            if person.name.casefold() == wanted:
+                return person.id
+        return name
+
+
 class ActionEditor(EditorModal[AgreementAction]):
     """Add or edit an agreement action. Dismisses with the saved action, or None."""
 
@@ -304,6 +534,15 @@ class ActionEditor(EditorModal[AgreementAction]):
             + [(case.person_label(UUID(pid)), pid) for pid in people],
             by_whom,
         )
+        people_options = [(Content("Nobody named yet"), NOBODY)] + [
+            (case.person_label(UUID(pid)), pid) for pid in people
+        ]
+        self.supported_by = Choice(
+            "Supported by", "a-support", people_options, _person_start(action, "supported_by")
+        )
+        self.supervised_by = Choice(
+            "Supervised by", "a-supervise", people_options, _person_start(action, "supervised_by")
+        )
         self.due = Day("Due", "a-due", day_input(action.due) if action else "")
         self.status = Choice(
             "Status",
@@ -313,7 +552,14 @@ class ActionEditor(EditorModal[AgreementAction]):
         )
         super().__init__(
             "Edit the agreement action" if action else "Add an agreement action",
-            Form(self.description, self.by_whom, self.due, self.status),
+            Form(
+                self.description,
+                self.by_whom,
+                self.supported_by,
+                self.supervised_by,
+                self.due,
+                self.status,
+            ),
         )
 
     def save(self) -> AgreementAction:
@@ -321,6 +567,8 @@ class ActionEditor(EditorModal[AgreementAction]):
         fields = {
             "description": self.description.value,
             "by_whom": None if by_whom == NOBODY else UUID(by_whom),
+            "supported_by": _person(self.supported_by.value),
+            "supervised_by": _person(self.supervised_by.value),
             "due": self.due.day,
             "status": self.status.value,
         }
@@ -675,9 +923,42 @@ class ActionsTable(RecordTable):
         Binding("a", "add", "Add action", id="agreement.add", tooltip="Add an agreement action"),
         Binding("e", "edit", "Edit", id="agreement.edit", tooltip="Edit the selected action"),
         Binding(
+            "c",
+            "complete",
+            "Done",
+            id="agreement.complete",
+            tooltip="Mark the action completed, or not, with what shows it",
+        ),
+        Binding(
+            "u",
+            "agreement",
+            "Agreement",
+            show=False,
+            id="agreement.record",
+            tooltip="Record the outcome agreement: its terms, who agreed and when, voluntary "
+            "or legally binding, how completion is shown",
+        ),
+        Binding(
+            "p",
+            "told",
+            "Told",
+            show=False,
+            id="agreement.told",
+            tooltip="Record that the person harmed was told of the action's completion",
+        ),
+        Binding(
+            "m",
+            "money",
+            "Money",
+            show=False,
+            id="agreement.money",
+            tooltip="Record money handed over, and who witnessed it",
+        ),
+        Binding(
             "t",
             "status",
             "Status",
+            show=False,
             id="agreement.status",
             tooltip="Set the action open, done or not done",
         ),
@@ -685,6 +966,22 @@ class ActionsTable(RecordTable):
 
     def __init__(self) -> None:
         super().__init__("Action", "By whom", "Due", "Status", id="actions-table")
+
+    @edits
+    def action_complete(self) -> None:
+        self.post_message(AgreementPane.Act("complete"))
+
+    @edits
+    def action_agreement(self) -> None:
+        self.post_message(AgreementPane.Act("agreement"))
+
+    @edits
+    def action_told(self) -> None:
+        self.post_message(AgreementPane.Act("told"))
+
+    @edits
+    def action_money(self) -> None:
+        self.post_message(AgreementPane.Act("money"))
 
     @edits
     def action_add(self) -> None:
@@ -798,9 +1095,11 @@ class AgreementPane(CasePane):
             self.what = what
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Agreement actions (A 3(c))", "bold"), classes="pane-heading")
+        yield Static(Content.styled("Outcome agreement (A 3(c))", "bold"), classes="pane-heading")
+        yield Static(id="agreement-detail")
         yield ActionsTable()
         yield Static(id="actions-empty")
+        yield Static(id="action-detail")
         yield Static(
             Content.styled("Letters and messages (A 3(a) 11-12)", "bold"), classes="pane-heading"
         )
@@ -834,6 +1133,8 @@ class AgreementPane(CasePane):
         empty = self.query_one("#actions-empty", Static)
         empty.update(Content.styled("No agreement actions yet: a adds one.", "$foreground-muted"))
         empty.display = not rows
+        self._show_agreement()
+        self._show_action()
         self._letters = {str(letter.id): letter for letter in case.letters}
         letter_rows = [
             (
@@ -859,6 +1160,74 @@ class AgreementPane(CasePane):
     def _selected_letter(self) -> Letter | None:
         key = self.query_one(LettersTable).current_key
         return self._letters.get(key) if key else None
+
+    def _show_agreement(self) -> None:
+        view = agreement_view(self.case, redactor_for(self.case, "none"))
+        detail = self.query_one("#agreement-detail", Static)
+        if not view.recorded:
+            detail.update(
+                Content.styled(
+                    f"Agreement made: {view.made}. Not recorded yet: u records it.",
+                    "$foreground-muted",
+                )
+            )
+            return
+        agreed = f"{', '.join(view.agreed_by) or 'nobody recorded'}"
+        when = f" on {view.agreed_on}" if view.agreed_on else ""
+        lines = [
+            Content.assemble(("Agreed by: ", "bold"), plain(agreed + when, single_line=True)),
+            Content.assemble(("Status: ", "bold"), view.binding),
+        ]
+        if view.terms:
+            lines.append(Content.assemble(("Terms: ", "bold"), first_line(view.terms, 66)))
+        if view.tell_person_harmed:
+            lines.append(
+                Content.assemble(
+                    ("Tell the person harmed: ", "bold"), first_line(view.tell_person_harmed, 50)
+                )
+            )
+        for money in view.money:
+            lines.append(
+                Content.assemble(
+                    ("Money: ", "bold"),
+                    plain(
+                        f"{money.amount} on {money.handed_on}, witnessed by {money.witness}",
+                        single_line=True,
+                    ),
+                )
+            )
+        lines.append(
+            Content.styled(
+                "u agreement · c done, with evidence · p person harmed told · m money",
+                "$foreground-muted",
+            )
+        )
+        detail.update(Content("\n").join(lines))
+
+    def _show_action(self) -> None:
+        action = self._selected_action()
+        detail = self.query_one("#action-detail", Static)
+        if action is None:
+            detail.update("")
+            return
+        line = action_line(self.case, action, redactor_for(self.case, "none"))
+        parts = [
+            Content.assemble(
+                ("Supported by: ", "bold"),
+                plain(line.supported_by, single_line=True),
+                ("  Supervised by: ", "bold"),
+                plain(line.supervised_by, single_line=True),
+            )
+        ]
+        if line.completion:
+            parts.append(plain(line.completion, single_line=True))
+            parts.append(plain(line.told, single_line=True))
+        detail.update(Content("\n").join(parts))
+
+    @on(DataTable.RowHighlighted, "#actions-table")
+    def _action_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_action()
 
     @on(DataTable.RowHighlighted, "#letters-table")
     def _letter_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -919,6 +1288,14 @@ class AgreementPane(CasePane):
             self.app.push_screen(ActionEditor(case, action), callback=self._saved)
         elif what == "status" and (action := self._selected_action()):
             self._set_action_status(action)
+        elif what == "complete" and (action := self._selected_action()):
+            self.app.push_screen(CompletionEditor(case, action), callback=self._saved)
+        elif what == "told" and (action := self._selected_action()):
+            self.app.push_screen(ToldEditor(case, action), callback=self._saved)
+        elif what == "agreement":
+            self.app.push_screen(AgreementEditor(case), callback=self._saved)
+        elif what == "money":
+            self.app.push_screen(MoneyEditor(case), callback=self._saved)
         elif what == "letter":
             if not case.participants:
                 self.notify(
@@ -944,6 +1321,11 @@ class AgreementPane(CasePane):
     def _set_action_status(self, action: AgreementAction) -> None:
         def picked(status: ActionStatus | None) -> None:
             if status is None or status is action.status:
+                return
+            if status is not ActionStatus.OPEN:  # completion is marked with its evidence
+                done = status is ActionStatus.DONE
+                editor = CompletionEditor(self.case, action, done=done)
+                self.app.push_screen(editor, callback=self._saved)
                 return
             self.save_change(lambda: self.case.update_action(action.id, status=status))
 
@@ -978,9 +1360,19 @@ class AgreementPane(CasePane):
 
     def _saved(
         self,
-        saved: AgreementAction | LetterVersion | LetterVetting | LetterReview | Letter | None,
+        saved: AgreementAction
+        | LetterVersion
+        | LetterVetting
+        | LetterReview
+        | Letter
+        | Agreement
+        | MoneyHandover
+        | None,
     ) -> None:
         if saved is not None:
             self.notify("Saved.", markup=False)
+            if isinstance(saved, Agreement | MoneyHandover):
+                self.changed()
+                return
             key = saved.id if isinstance(saved, AgreementAction | Letter) else saved.letter_id
             self.changed(select=key)

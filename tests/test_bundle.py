@@ -367,3 +367,41 @@ def test_a_decision_goes_to_the_co_worker_and_a_case_without_one_has_no_new_tabl
     got = b.open_case(case.id)
     assert [d.reason for d in got.decisions] == ["Safe to call."]
     assert got.chain_problems() == []
+
+
+def test_the_agreement_goes_to_the_co_worker_and_both_sides_merge_into_one(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    """The outcome agreement and money handed over (issue 12) are tables added within case
+    format 4: carried only when they hold records; the agreement has one id per case, so
+    the co-worker's changes to it come back as a change of the same record."""
+    from datetime import date
+
+    from rjfacil.casedoc import bundle
+    from rjfacil.vocab import Role
+
+    a, b = pair
+    plain = a.new_case("RJ-10")
+    body = json.loads(bundle.to_json(plain.document, a.owner, plain.case.created_at))
+    assert "agreements" not in body["tables"] and "money_handovers" not in body["tables"]
+    case = a.new_case("RJ-11")
+    harmed = case.add_participant(Role.PERSON_HARMED, "Alice")
+    case.record_agreement(terms="Repair the fence.", agreed_by=[harmed.id])
+    case.record_money_handover(2000, date(2026, 3, 2), witness=a.owner.id)
+    action = case.add_action("Repair the fence", supervised_by=a.owner.id)
+    lines = " ".join(send(a, case.id, b, tmp_path / "rj11.age"))
+    assert "1 outcome agreement" in lines and "1 money handover" in lines
+    theirs = b.open_case(case.id)
+    assert theirs.agreement is not None and theirs.agreement.terms == "Repair the fence."
+    theirs.record_agreement(completion_shown_by="Photos of the fence.")
+    theirs.complete_action(action.id, "Photos seen", date(2026, 3, 3))
+    send(b, case.id, a, tmp_path / "back.age")
+    mine = a.open_case(case.id)
+    assert len(mine.document.records["agreements"]) == 1
+    assert mine.agreement is not None
+    assert mine.agreement.completion_shown_by == "Photos of the fence."
+    assert mine.agreement.terms == "Repair the fence."
+    [done] = mine.actions
+    assert done.evidence == "Photos seen" and done.evidence_recorded_by == b.owner.id
+    assert [m.amount_pence for m in mine.money_handovers] == [2000]
+    assert mine.chain_problems() == []

@@ -256,3 +256,26 @@ def test_letters_lists_each_versions_vetting_and_the_reading_aids_pointers(
     assert "Version 1 (3 Mar 2026 10:00): Vetted: fit to hand over" in out
     assert "Reasons: His own words." in out
     assert "Contact details: “07700 900123”" in out
+
+
+def test_export_agreement_writes_the_printable_agreement_with_names(
+    cli, tmp_path: Path, vault_home: Path
+) -> None:
+    from rjfacil.vocab import Role
+
+    with Vault.open(vault_home).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-5"))
+        ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+        case.record_agreement(terms="Ben repairs the shop door.", agreed_by=[ann.id])
+    out_file = tmp_path / "agreement.md"
+    code, out, err = cli("export", "RJ-5", "--agreement", "--format", "md", "--out", str(out_file))
+    assert code == 0, err
+    assert "Wrote the printable outcome agreement of case RJ-5" in out
+    text = out_file.read_text()
+    assert "Ben repairs the shop door." in text and "Ann Ode" in text
+    code, _, err = cli(
+        "export", "RJ-5", "--agreement", "--format", "json", "--out", str(tmp_path / "a.json")
+    )
+    assert code == 1 and "Markdown, HTML or PDF" in err
+    code, out, _ = cli("show", "RJ-5")
+    assert "Outcome agreement: made: yes" in out and "Agreed by Ann Ode" in out

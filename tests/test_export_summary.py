@@ -369,6 +369,9 @@ def test_the_json_has_exactly_the_documented_fields(two_sides: Case, for_harmed:
             for each in data[field]:
                 assert set(each) == objects[kind], field
         assert set(data["process"]) == {"chosen", "why", "communication"}
+        assert set(data["agreement"]) == objects["agreement"]
+        for action in data["agreement_actions"]:
+            assert set(action) == objects["action"]
 
 
 def test_single_words_of_a_name_are_redacted_only_where_they_are_used_as_a_name(

@@ -302,6 +302,61 @@ def test_the_golden_feedback_vault_reads_round_trips_and_keeps_its_table(
     assert codec.encode(document)["feedback"] == raw["feedback"]
 
 
+def test_the_golden_agreement_vault_reads_and_an_older_reader_keeps_the_agreement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outcome agreement (issue 12): two tables and new action fields in case format 4,
+    added without a bump. This version reads them; a reader that knows neither the tables
+    nor the action's new fields (format 4 before them) writes all of it back unchanged."""
+    from rjfacil.casedoc import codec
+    from rjfacil.casedoc.model import ActionStatus, MutableRecord
+    from rjfacil.views.agreement import agreement_view
+    from rjfacil.views.redaction import redactor_for
+
+    home = _copy(tmp_path, "agreement-v4")
+    with Vault.open(home).unlock("golden agreement passphrase") as vault:
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        view = agreement_view(case, redactor_for(case, "none"))
+        assert view.made == "Yes"
+        assert view.agreed_by == ("Hana Gold", "Rory Gold")
+        assert view.binding == "Voluntary"
+        assert view.tell_person_harmed == "A letter to her home address."
+        fence, letter = view.actions
+        assert (fence.supported_by, fence.supervised_by) == ("Jo Coworker", "Golden Facilitator")
+        assert fence.completion.startswith("Completed on 18 Mar 2026: Photos of the repaired")
+        assert fence.told == "Person harmed told on 19 Mar 2026: A letter, as she asked"
+        assert letter.completion == ""
+        [money] = view.money
+        assert (money.amount, money.witness) == ("£40.00", "Pat Witness")
+        case.add_note("A change after the agreement.")
+        raw = vault.open_case(row.id).document.tables
+        assert vault.verify().ok
+
+    class OlderAction(MutableRecord):
+        description: str
+        by_whom: object = None
+        due: object = None
+        status: ActionStatus = ActionStatus.OPEN
+
+    older = {n: k for n, k in codec.TABLES.items() if n not in ("agreements", "money_handovers")}
+    older["actions"] = OlderAction
+    monkeypatch.setattr(codec, "TABLES", older)
+    document = codec.decode(raw, "AGR-1")
+    assert sorted(document.unknown_tables) == ["agreements", "money_handovers"]
+    [first, *_] = document.records["actions"].values()
+    touched = first.model_copy(update={"description": "Repair the fence (edited)"})
+    written = codec.encode(document.changed([("actions", touched)], document.meta))
+    assert written["agreements"] == raw["agreements"]
+    assert written["money_handovers"] == raw["money_handovers"]
+    kept = next(a for a in written["actions"].values() if a["id"] == str(first.id))
+    before = next(a for a in raw["actions"].values() if a["id"] == str(first.id))
+    assert {k: v for k, v in kept.items() if k != "description"} == {
+        k: v for k, v in before.items() if k != "description"
+    }
+    assert "evidence" in kept and "supported_by" in kept
+
+
 def test_the_golden_letters_vault_opens_with_its_letters(tmp_path: Path) -> None:
     """Case format 3, written before letters were vetted per version."""
     home = _copy(tmp_path, "letters-v3")

@@ -114,6 +114,19 @@ async def test_a_disclosure_is_chosen_by_participant(vault: Vault) -> None:
         assert "Your information: RJ-EXP/1" in preview
         assert "Information for Ana Silva only." in preview
         assert modal.query_one("#export-path", Input).value.endswith("-disclosure.pdf")
+        # The printable outcome agreement: names shown, no redaction or notes to choose.
+        modal.query_one("#export-kind", Select).value = "agreement"
+        await settle(pilot)
+        for _ in range(50):
+            if "Outcome agreement" in modal.query_one("#export-preview", TextArea).text:
+                break
+            await pilot.pause(0.02)
+        preview = modal.query_one("#export-preview", TextArea).text
+        assert "Outcome agreement: RJ-EXP/1" in preview
+        assert "Signatures" in preview
+        assert modal.query_one("#export-path", Input).value.endswith("-agreement.pdf")
+        assert not modal.query_one("#export-redaction-row").display
+        assert modal.options().agreement
 
 
 async def test_the_app_answers_keys_while_an_export_is_written(

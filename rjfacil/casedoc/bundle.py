@@ -51,7 +51,7 @@ FUTURE_SLACK = timedelta(days=1)
 BUNDLE_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "conflicts")
 # Tables added after bundle schema 1 without a new case format: written only when they hold
 # records, so an rjfacil that does not know them still imports every case that has none.
-LATER_TABLES = frozenset({"decisions", "feedback"})
+LATER_TABLES = frozenset({"decisions", "feedback", "agreements", "money_handovers"})
 _WHEN = TypeAdapter(datetime)
 
 

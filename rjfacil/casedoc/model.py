@@ -315,12 +315,73 @@ class ActionStatus(StrEnum):
 
 
 class AgreementAction(MutableRecord):
-    """One action of an outcome agreement, monitored at follow-up (A 3(c), A 3(d))."""
+    """One action of an outcome agreement, monitored at follow-up (A 3(c), A 3(d)).
+
+    Who supports and who supervises it (A 3(c) 3, A 3(d) 1), and its completion with
+    the evidence that shows it, who recorded it and when (A 3(d) 2-3, NCJB 3.6.4-3.6.6);
+    then when and how the person harmed was told (A 3(d) 4, NCJB 3.6.4). Added within
+    case format 4 (no bump): an older reader keeps these fields unchanged.
+    """
 
     description: LongText
     by_whom: UUID | None = None  # a participant or a team member
     due: date | None = None
     status: ActionStatus = ActionStatus.OPEN
+    supported_by: UUID | None = None  # a participant or a team member
+    supervised_by: UUID | None = None  # a participant or a team member
+    completed_on: date | None = None
+    evidence: LongText = ""  # what shows it was done (or not)
+    evidence_recorded_by: UUID | None = None  # a participant or a team member
+    told_on: date | None = None  # the person harmed told of its completion
+    told_how: ShortText = ""
+
+
+class Bindingness(StrEnum):
+    """Whether an outcome agreement is voluntary or legally binding (A 3(c) 5-7)."""
+
+    VOLUNTARY = "voluntary"
+    LEGALLY_BINDING = "legally_binding"
+
+    @property
+    def label(self) -> str:
+        return {"voluntary": "Voluntary", "legally_binding": "Legally binding"}[self.value]
+
+
+AGREEMENT_NAMESPACE = UUID("0b8f7c4e-61a2-5d39-8e0f-3a9d2c7b51e4")
+
+
+def agreement_id(case_id: UUID) -> UUID:
+    """The one outcome agreement record of a case: the same id in every co-worker's copy,
+    so two copies merge into one record."""
+    return uuid5(AGREEMENT_NAMESPACE, f"agreement:{case_id}")
+
+
+class Agreement(MutableRecord):
+    """The outcome agreement itself (A 3(c) 1-7; NCJB 3.6): its terms, who agreed and
+    when, voluntary or legally binding, how completion will be shown, and how the person
+    harmed asked to be told of completion. Whether one was made is the case fact
+    ``facts.agreement_made``. One per case (``agreement_id``), in the ``agreements``
+    table, added within case format 4: an older reader carries it unchanged.
+    """
+
+    terms: LongText = ""
+    agreed_by: list[UUID] = Field(default_factory=list)  # participants
+    agreed_on: date | None = None
+    binding: Bindingness | None = None
+    completion_shown_by: LongText = ""
+    tell_person_harmed: LongText = ""  # how the person harmed asked to be told
+
+
+class MoneyHandover(Record):
+    """Money handed over under an outcome agreement, and who witnessed it (A 3(c) 4).
+    Append-only, in the ``money_handovers`` table (added within case format 4)."""
+
+    amount_pence: Annotated[int, Field(gt=0, le=100_000_000)]
+    handed_on: date
+    from_whom: UUID | None = None  # a participant
+    to_whom: UUID | None = None  # a participant, or someone they nominated
+    witness: UUID  # a participant or a team member
+    note: ShortText = ""
 
 
 class FlagOverride(Record):
@@ -480,6 +541,8 @@ TABLES: dict[str, type[Record]] = {
     "letter_vettings": LetterVetting,
     "letter_reviews": LetterReview,
     "actions": AgreementAction,
+    "agreements": Agreement,
+    "money_handovers": MoneyHandover,
     "flag_overrides": FlagOverride,
     "decisions": Decision,
     "feedback": Feedback,

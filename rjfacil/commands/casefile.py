@@ -23,6 +23,8 @@ from rjfacil import clock
 from rjfacil.casedoc import audit, codec
 from rjfacil.casedoc import merge as merging
 from rjfacil.casedoc.model import (
+    ActionStatus,
+    Agreement,
     AgreementAction,
     Answer,
     AnswerValue,
@@ -44,6 +46,7 @@ from rjfacil.casedoc.model import (
     LetterStatus,
     LetterVersion,
     LetterVetting,
+    MoneyHandover,
     MutableRecord,
     Note,
     NoteRevision,
@@ -55,6 +58,7 @@ from rjfacil.casedoc.model import (
     TeamMember,
     TeamRole,
     VettingDecision,
+    agreement_id,
     team_member_id,
 )
 from rjfacil.checklists.catalogue import Catalogue
@@ -101,6 +105,15 @@ MESSAGES = {
     "decision_by": "Not saved: a decision is taken by someone in the case's team.",
     "decision_date": "A decision needs the date it was taken, not a day still to come.",
     "oversight_pair": "Give both the manager who gave oversight and the date they gave it.",
+    "agreement_date": "The agreement needs the date it was made, not a day still to come.",
+    "money_witness": "Money handed over needs its witness: name who saw it handed over.",
+    "money_amount": "Give the amount handed over (more than nothing).",
+    "money_date": "Give the day the money was handed over, not a day still to come.",
+    "completion_evidence": "Say what shows it: completion is marked with its evidence.",
+    "completion_date": "Give the day it was completed, not a day still to come.",
+    "told_open": "Record the action's completion first, then that the person harmed was told.",
+    "told_how": "Say how the person harmed was told.",
+    "told_date": "Give the day the person harmed was told, not a day still to come.",
     "oversight_hmpps": "This case came through HMPPS: record the manager who gave oversight, "
     "and when (HMPPS 4.4, 4.21, 4.22).",
 }
@@ -1411,7 +1424,8 @@ class CaseFile:
         if not description.strip():
             raise RjfacilError(MESSAGES["empty_action"])
         action = self._new(AgreementAction, description=description, **fields)
-        self._check_person(action.by_whom)
+        for person in (action.by_whom, action.supported_by, action.supervised_by):
+            self._check_person(person)
         self._commit("added an agreement action", [("actions", action)])
         return action
 
@@ -1422,10 +1436,168 @@ class CaseFile:
         edited = self._edit(action, fields)
         if not edited.description.strip():
             raise RjfacilError(MESSAGES["empty_action"])
-        if "by_whom" in fields:
-            self._check_person(edited.by_whom)
+        for field in ("by_whom", "supported_by", "supervised_by"):
+            if field in fields:
+                self._check_person(getattr(edited, field))
         self._commit("updated an agreement action", [("actions", edited)])
         return edited
+
+    # -- the outcome agreement (A 3(c), A 3(d); NCJB 3.6) ----------------------------------
+
+    @property
+    def agreement(self) -> Agreement | None:
+        """The case's outcome agreement, when one has been recorded."""
+        found = self._records["agreements"].get(agreement_id(self.case.id))
+        if isinstance(found, Agreement) and not found.deleted:
+            return found
+        return None
+
+    @property
+    def agreement_made(self) -> str | None:
+        """Whether an outcome agreement was made: the case fact's answer (``yes``, ``no``,
+        ``unknown``), None while it is not answered."""
+        found = self.answers().get(("facts", "agreement_made", None))
+        return found.value if found is not None and isinstance(found.value, str) else None
+
+    @property
+    def money_handovers(self) -> list[MoneyHandover]:
+        """Money handed over under the agreement, in the order it was handed over."""
+        return sorted(
+            self._records["money_handovers"].values(),  # type: ignore[arg-type]
+            key=lambda m: (m.handed_on, m.created_at),  # type: ignore[attr-defined]
+        )
+
+    def record_agreement(self, **fields: Any) -> Agreement:
+        """Record (or change) the outcome agreement: ``terms``, ``agreed_by`` (participant
+        ids), ``agreed_on``, ``binding``, ``completion_shown_by``, ``tell_person_harmed``.
+        Recording terms answers the case fact "has an agreement been made?" yes, in the
+        same write, while it is unanswered or not known.
+
+        Raises:
+            RjfacilError: Someone agreeing who is not a participant, or a day to come;
+                nothing is written.
+        """
+        known = self.agreement or self._records["agreements"].get(agreement_id(self.case.id))
+        if isinstance(known, Agreement):
+            made = self._edit(known, {**fields, "deleted": False})
+        else:
+            made = self._new(Agreement, id=agreement_id(self.case.id), **fields)
+        self._check_participants(made.agreed_by, "who agreed")
+        if made.agreed_on is not None and made.agreed_on > clock.today():
+            raise RjfacilError(MESSAGES["agreement_date"])
+        changes: list[Change] = [("agreements", made)]
+        if made.terms.strip() and self.agreement_made in (None, "unknown"):
+            changes.append(
+                (
+                    "answers",
+                    self._new(Answer, checklist_id="facts", item_id="agreement_made", value="yes"),
+                )
+            )
+        self._commit("recorded the outcome agreement", changes)
+        return made
+
+    def record_money_handover(
+        self,
+        amount_pence: int,
+        handed_on: date,
+        witness: UUID | str,
+        from_whom: UUID | None = None,
+        to_whom: UUID | None = None,
+        note: str = "",
+    ) -> MoneyHandover:
+        """Record money handed over under the agreement and who witnessed it (A 3(c) 4).
+        ``witness`` is a participant's or team member's id, or a name: the team member of
+        that name, added to the team if the case has none.
+
+        Raises:
+            RjfacilError: No amount, no witness, a day to come, or a giver or receiver who
+                is not a participant; nothing is written.
+        """
+        named: list[Change] = []
+        if isinstance(witness, str):
+            found, named = self._team_member_named(witness, TeamRole.OTHER)
+            if found is None:
+                raise RjfacilError(MESSAGES["money_witness"])
+            witness = found
+        else:
+            self._check_person(witness)
+        if amount_pence <= 0:
+            raise RjfacilError(MESSAGES["money_amount"])
+        if handed_on > clock.today():
+            raise RjfacilError(MESSAGES["money_date"])
+        self._check_participants([p for p in (from_whom, to_whom) if p is not None], "money")
+        handover = self._new(
+            MoneyHandover,
+            amount_pence=amount_pence,
+            handed_on=handed_on,
+            witness=witness,
+            from_whom=from_whom,
+            to_whom=to_whom,
+            note=note,
+        )
+        self._commit("recorded money handed over", [("money_handovers", handover), *named])
+        return handover
+
+    def complete_action(
+        self,
+        action_id: UUID,
+        evidence: str,
+        on: date,
+        recorded_by: UUID | None = None,
+        done: bool = True,
+    ) -> AgreementAction:
+        """Mark an action done (or not done) with the evidence that shows it, the day, and
+        who recorded it (this vault's facilitator unless another person is named).
+
+        Raises:
+            RjfacilError: No evidence, or a day to come; nothing is written.
+        """
+        if not evidence.strip():
+            raise RjfacilError(MESSAGES["completion_evidence"])
+        if on > clock.today():
+            raise RjfacilError(MESSAGES["completion_date"])
+        action = self._action(action_id)
+        recorded_by = recorded_by or self.owner.id
+        self._check_person(recorded_by)
+        edited = self._edit(
+            action,
+            {
+                "status": ActionStatus.DONE if done else ActionStatus.NOT_DONE,
+                "completed_on": on,
+                "evidence": evidence,
+                "evidence_recorded_by": recorded_by,
+            },
+        )
+        words = "completed" if done else "not completed"
+        self._commit(f"recorded an agreement action {words}", [("actions", edited)])
+        return edited
+
+    def record_person_harmed_told(self, action_id: UUID, on: date, how: str) -> AgreementAction:
+        """Record that the person harmed was told of an action's completion (or that it
+        was not completed), when and how (A 3(d) 4, NCJB 3.6.4).
+
+        Raises:
+            RjfacilError: The action has no completion recorded yet, no how, or a day to
+                come; nothing is written.
+        """
+        action = self._action(action_id)
+        if action.status is ActionStatus.OPEN:
+            raise RjfacilError(MESSAGES["told_open"])
+        if not how.strip():
+            raise RjfacilError(MESSAGES["told_how"])
+        if on > clock.today():
+            raise RjfacilError(MESSAGES["told_date"])
+        edited = self._edit(action, {"told_on": on, "told_how": how})
+        self._commit(
+            "recorded the person harmed told of an agreement action", [("actions", edited)]
+        )
+        return edited
+
+    def _action(self, action_id: UUID) -> AgreementAction:
+        action = self._records["actions"].get(action_id)
+        if not isinstance(action, AgreementAction):
+            raise NotFound(f"No agreement action {action_id} in case {self.case.reference}.")
+        return action
 
     def override_flag(
         self,

@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeAlias
 from uuid import UUID
 
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.export.agreement import agreement_document
 from rjfacil.export.document import (
     BulletList,
     Document,
@@ -33,6 +34,7 @@ from rjfacil.export.document import (
 from rjfacil.export.errors import ExportFailed
 from rjfacil.export.render import render
 from rjfacil.export.write import write_export
+from rjfacil.views.agreement import AgreementView
 from rjfacil.views.disclosure import ParticipantDisclosure, participant_disclosure
 from rjfacil.views.letters import LetterLine
 from rjfacil.views.redaction import REDACTIONS, Redaction
@@ -88,8 +90,13 @@ class ExportOptions:
     notes: NotesLevel = "excerpts"
     for_participant: UUID | None = None
     password: str | None = None
+    agreement: bool = False
 
     def __post_init__(self) -> None:
+        if self.agreement and self.fmt == "json":
+            raise ExportFailed("The printable agreement is Markdown, HTML or PDF.")
+        if self.agreement and self.for_participant is not None:
+            raise ExportFailed("The printable agreement is for every participant named in it.")
         if self.fmt not in EXPORT_FORMATS:
             raise ExportFailed(f"Unknown format {self.fmt!r}: use {', '.join(EXPORT_FORMATS)}.")
         if self.redaction not in REDACTIONS:
@@ -102,6 +109,8 @@ class ExportOptions:
     @property
     def kind(self) -> str:
         """The export's kind, in words (as the audit log records it)."""
+        if self.agreement:
+            return "printable outcome agreement"
         return "participant disclosure" if self.for_participant else "supervisor summary"
 
 
@@ -125,6 +134,65 @@ def _note(line: NoteLine, about: bool = True) -> Note:
     if line.shortened:
         tags.append("Shortened")
     return Note(author=line.author, when=line.when, text=line.text, tags=tuple(tags))
+
+
+def _agreement_blocks(view: AgreementView | None) -> list[Any]:
+    """The agreement's own facts, and the money handed over, in the summary."""
+    if view is None:
+        return []
+    blocks: list[Any] = [
+        KeyValues(
+            (
+                ("Agreement made", view.made),
+                ("Terms", view.terms or "Not recorded"),
+                ("Who agreed", ", ".join(view.agreed_by) or "Not recorded"),
+                ("Agreed on", view.agreed_on or "Not recorded"),
+                ("Voluntary or legally binding", view.binding),
+                ("How completion will be shown", view.completion_shown_by or "Not recorded"),
+                (
+                    "How the person harmed asked to be told",
+                    view.tell_person_harmed or "Not recorded",
+                ),
+            )
+        )
+    ]
+    if view.money:
+        blocks.append(
+            Table(
+                header=("Money handed over", "When", "From and to", "Witnessed by"),
+                rows=tuple(
+                    (m.amount, m.handed_on, f"{m.from_whom} to {m.to_whom}", m.witness)
+                    for m in view.money
+                ),
+            )
+        )
+    return blocks
+
+
+def _agreement_json(view: AgreementView | None) -> dict[str, Any] | None:
+    if view is None:
+        return None
+    return {
+        "made": view.made,
+        "recorded": view.recorded,
+        "terms": view.terms,
+        "agreed_by": list(view.agreed_by),
+        "agreed_on": view.agreed_on,
+        "binding": view.binding,
+        "completion_shown_by": view.completion_shown_by,
+        "tell_person_harmed": view.tell_person_harmed,
+        "money": [
+            {
+                "amount": m.amount,
+                "handed_on": m.handed_on,
+                "from_whom": m.from_whom,
+                "to_whom": m.to_whom,
+                "witness": m.witness,
+                "note": m.note,
+            }
+            for m in view.money
+        ],
+    }
 
 
 def summary_document(summary: SupervisorSummary) -> Document:
@@ -189,21 +257,30 @@ def summary_document(summary: SupervisorSummary) -> Document:
     if s.items_more:
         items.append(Paragraph(f"And {s.items_more} more unanswered questions."))
     actions = Table(
-        header=("Action", "By whom", "Due", "Status"),
+        header=("Action, and who does, supports and supervises it", "Due", "Status and completion"),
         rows=tuple(
             (
-                a.description,
-                a.by_whom,
+                f"{a.description}\nBy: {a.by_whom}\nSupported by: {a.supported_by}"
+                f"\nSupervised by: {a.supervised_by}",
                 a.due,
-                f"{a.status} ({a.follow_up})"
-                if a.follow_up and a.follow_up != "done"
-                else a.status,
+                "\n".join(
+                    part
+                    for part in (
+                        f"{a.status} ({a.follow_up})"
+                        if a.follow_up and a.follow_up != "done"
+                        else a.status,
+                        a.completion,
+                        a.told,
+                    )
+                    if part
+                ),
             )
             for a in s.actions
         ),
-        wide=(0,),
+        wide=(0, 2),
         empty="No outcome agreement actions recorded.",
     )
+    agreement_blocks: list[Any] = [*_agreement_blocks(s.agreement), actions]
     decisions: list[Any] = [
         Table(
             header=("Decision", "Who and when", "Why", "Manager's oversight"),
@@ -252,7 +329,12 @@ def summary_document(summary: SupervisorSummary) -> Document:
         Section("Who is involved, and who is not", tuple(people)),
         Section("Checklist questions to look at", tuple(items)),
         Section("Co-working", (KeyValues(s.coworking),)),
-        Section("Outcome agreement and follow-up", (actions,)),
+        Section(
+            "Outcome agreement and follow-up",
+            tuple(agreement_blocks),
+            lead="A 3(c), A 3(d); NCJB 3.6: is the agreement realistic, is its completion "
+            "supported, supervised and shown, and was the person harmed told as they asked?",
+        ),
         Section(
             "Letters and their vetting",
             tuple(block for letter in s.letters for block in _letter_blocks(letter)),
@@ -442,9 +524,14 @@ def summary_json(summary: SupervisorSummary) -> dict[str, Any]:
                 "due": a.due,
                 "status": a.status,
                 "follow_up": a.follow_up,
+                "supported_by": a.supported_by,
+                "supervised_by": a.supervised_by,
+                "completion": a.completion,
+                "person_harmed_told": a.told,
             }
             for a in s.actions
         ],
+        "agreement": _agreement_json(s.agreement),
         "deadlines": [
             {"what": d.label, "reference": d.reference, "due": d.due, "status": d.status}
             for d in s.deadlines
@@ -555,6 +642,8 @@ def build(case: CaseFile, options: ExportOptions) -> SupervisorSummary | Partici
 
 def render_export(case: CaseFile, options: ExportOptions) -> bytes:
     """The bytes of an export of ``case`` (nothing written, nothing recorded)."""
+    if options.agreement and options.fmt != "json":
+        return render(agreement_document(case), options.fmt, password=options.password)
     model = build(case, options)
     if options.fmt == "json":
         data = (
@@ -600,9 +689,9 @@ def export_case(
     case.record_export(
         options.kind,
         options.fmt,
-        options.redaction,
+        "none" if options.agreement else options.redaction,
         for_participant=options.for_participant,
-        notes=options.notes,
+        notes="" if options.agreement else options.notes,
         protected=options.password is not None,
     )
     return written
@@ -615,4 +704,6 @@ def default_file_name(reference: str, options: ExportOptions) -> str:
     """A safe file name for an export: ``RJ-2026-014-summary.pdf``."""
     stem = _UNSAFE.sub("-", reference).strip("-.") or "case"
     kind = "disclosure" if options.for_participant else "summary"
+    if options.agreement:
+        kind = "agreement"
     return f"{stem[:60]}-{kind}.{options.fmt}"

@@ -29,6 +29,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "letter_vettings": ("letter vetting", "letter vettings"),
     "letter_reviews": ("review of a letter", "reviews of letters"),
     "actions": ("agreement action", "agreement actions"),
+    "agreements": ("outcome agreement", "outcome agreements"),
+    "money_handovers": ("money handover", "money handovers"),
     "flag_overrides": ("flag decision", "flag decisions"),
     "decisions": ("recorded decision", "recorded decisions"),
     "feedback": ("participant's feedback", "participants' feedback"),

@@ -24,6 +24,12 @@ from rjfacil.casedoc.model import (
     Risk,
 )
 from rjfacil.commands.casefile import CaseFile
+from rjfacil.views.agreement import (
+    AgreementView,
+    agreement_view,
+    completion_words,
+    told_words,
+)
 from rjfacil.views.dates import show_day, show_day_of, show_when
 from rjfacil.views.deadlines import (
     action_status,
@@ -136,6 +142,12 @@ class ActionLine:
     due: str
     status: str
     follow_up: str
+    supported_by: str = "Not named"
+    supervised_by: str = "Not named"
+    completion: str = ""
+    """How completion stands, with its evidence ("" while open)."""
+    told: str = ""
+    """Whether the person harmed was told of completion ("" while open)."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,8 @@ class SupervisorSummary:
     """The feedback participants agreed may be shared, newest first."""
     decisions_waiting: tuple[str, ...] = ()
     """The points of the case with no decision recorded yet."""
+    agreement: AgreementView | None = None
+    """The outcome agreement, its actions and the money handed over."""
     # Letters (A 3(a) 11-12): each version's vetting, who vetted it, and reviews.
     letters: tuple[LetterLine, ...] = ()
 
@@ -426,6 +440,10 @@ def supervisor_summary(
                 due=show_day(action.due) or "No date",
                 status=action_status_label(action.status),
                 follow_up=follow,
+                supported_by=redactor.person(action.supported_by, "Not named"),
+                supervised_by=redactor.person(action.supervised_by, "Not named"),
+                completion=completion_words(case, action, redactor),
+                told=told_words(action, redactor),
             )
         )
 
@@ -479,6 +497,7 @@ def supervisor_summary(
         decisions_waiting=tuple(waiting_for_decision(case)),
         feedback_received=feedback_received_words(feedback_givers(case)),
         feedback_shared=tuple(shared_feedback(case, redactor)),
+        agreement=agreement_view(case, redactor),
         letters=tuple(letter_line(case, letter, redactor) for letter in case.letters),
     )
 
