@@ -363,10 +363,9 @@ class AgreementEditor(EditorModal[Agreement]):
 
     def save(self) -> Agreement:
         case = self.case
-        if self.made.value != (case.agreement_made or "unknown"):
-            case.answer("facts", "agreement_made", self.made.value)
         binding = self.binding.value
         return case.record_agreement(
+            agreement_made=str(self.made.value),
             terms=self.terms.value,
             agreed_by=[p.id for p in case.participants if str(p.id) in self.agreed_by.value],
             agreed_on=self.agreed_on.day,

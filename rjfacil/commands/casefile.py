@@ -1467,11 +1467,12 @@ class CaseFile:
             key=lambda m: (m.handed_on, m.created_at),  # type: ignore[attr-defined]
         )
 
-    def record_agreement(self, **fields: Any) -> Agreement:
+    def record_agreement(self, agreement_made: str | None = None, **fields: Any) -> Agreement:
         """Record (or change) the outcome agreement: ``terms``, ``agreed_by`` (participant
         ids), ``agreed_on``, ``binding``, ``completion_shown_by``, ``tell_person_harmed``.
-        Recording terms answers the case fact "has an agreement been made?" yes, in the
-        same write, while it is unanswered or not known.
+        The case fact "has an agreement been made?" is set to ``agreement_made`` when given
+        ("yes", "no", "unknown"); else recording terms answers it yes while it is unanswered
+        or not known. Either way in the same write.
 
         Raises:
             RjfacilError: Someone agreeing who is not a participant, or a day to come;
@@ -1486,11 +1487,18 @@ class CaseFile:
         if made.agreed_on is not None and made.agreed_on > clock.today():
             raise RjfacilError(MESSAGES["agreement_date"])
         changes: list[Change] = [("agreements", made)]
-        if made.terms.strip() and self.agreement_made in (None, "unknown"):
+        fact = agreement_made
+        if fact is None and made.terms.strip() and self.agreement_made in (None, "unknown"):
+            fact = "yes"
+        if fact is not None and fact != (self.agreement_made or "unknown"):
+            if fact not in ("yes", "no", "unknown"):
+                raise RjfacilError(
+                    f"Whether an agreement was made is yes, no or not known, not {fact!r}."
+                )
             changes.append(
                 (
                     "answers",
-                    self._new(Answer, checklist_id="facts", item_id="agreement_made", value="yes"),
+                    self._new(Answer, checklist_id="facts", item_id="agreement_made", value=fact),
                 )
             )
         self._commit("recorded the outcome agreement", changes)
