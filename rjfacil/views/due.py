@@ -35,10 +35,10 @@ class DueKind(StrEnum):
     def label(self) -> str:
         return {
             "deadline": "Deadline",
-            "action": "Agreement action",
+            "action": "Action",
             "risk_review": "Risk review",
             "meeting": "Meeting",
-            "letters": "Letters to vet",
+            "letters": "Letters",
             "supervision": "Supervision",
             "retention": "Retention",
         }[self.value]
