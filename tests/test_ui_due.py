@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from textual.message import Message
+from textual.widgets import Input
 
 from rjfacil import clock
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from screens.case_list import CaseListScreen, OpenCase
 from screens.due import DueScreen, SessionModal, SupervisionScreen
+from screens.settings import SettingsChanged, SettingsScreen
 from tests.pilot_helpers import frozen_clock, hosted, paste, press, screen_of, screen_text
 
 __all__ = ["frozen_clock"]
@@ -69,3 +71,22 @@ async def test_a_supervision_session_is_recorded_and_listed_with_its_cases(
         assert "3 Mar 2025" in shown and "Jo Bell" in shown and "RJ-20" in shown
         assert "Agreed to bring" in shown
     assert [s.supervisor for s in vault.supervision_sessions()] == ["Jo Bell"]
+
+
+async def test_the_supervision_interval_and_retention_period_are_settings(vault: Vault) -> None:
+    changed: list[Message] = []
+    async with hosted(vault, SettingsScreen, size=(80, 50), message_hook=changed.append) as (
+        app,
+        pilot,
+    ):
+        shown = screen_text(app)
+        assert "Remind after" in shown and "Keep cases" in shown
+        app.screen.query_one("#supervision-weeks", Input).value = "8"
+        await pilot.pause()
+        app.screen.query_one("#retention-years", Input).value = "0"
+        await pilot.pause()
+        assert "from 1 to 100" in screen_text(app)
+        app.screen.query_one("#retention-years", Input).value = "7"
+        await pilot.pause()
+    said = [m.settings for m in changed if isinstance(m, SettingsChanged)]
+    assert (said[-1].supervision_weeks, said[-1].retention_years) == (8, 7)
