@@ -109,6 +109,10 @@ class SettingsScreen(Screen[None]):
                         classes="setting-after",
                     )
             with Vertical(classes="setting"):
+                yield Static(Content("Passphrase"), classes="setting-title")
+                yield Button(Content("Change the passphrase…"), id="passphrase")
+            yield Static("", id="settings-status")
+            with Vertical(classes="setting"):
                 yield Static(Content("Supervision and retention"), classes="setting-title")
                 with Horizontal(classes="setting-row"):
                     yield Static(Content("Remind after"), classes="setting-label aligned")
@@ -134,10 +138,6 @@ class SettingsScreen(Screen[None]):
                         Content("years after closure, then listed as due"),
                         classes="setting-after",
                     )
-            with Vertical(classes="setting"):
-                yield Static(Content("Passphrase"), classes="setting-title")
-                yield Button(Content("Change the passphrase…"), id="passphrase")
-            yield Static("", id="settings-status")
             with Vertical(classes="setting"):
                 yield Static(Content("Your age recipient"), classes="setting-title")
                 yield Static(
