@@ -5,6 +5,7 @@ line, no terminal."""
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +20,7 @@ from rjfacil.commands.casefile import CLOSED_ON
 from rjfacil.demo import fill_demo_vault
 from rjfacil.errors import RjfacilError
 from rjfacil.settings import Settings, load_settings, save_settings
+from rjfacil.vault.door import PROFILE_FORMAT, profile_v1_to_v2
 from rjfacil.views.due import DueKind, add_years, due_items
 from rjfacil.views.summary import CaseSummary, DueRow
 from rjfacil.vocab import ClosureReason, Stage
@@ -202,3 +204,35 @@ def test_due_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["due", "--help"])
     assert "example:\n  rjfacil due" in capsys.readouterr().out
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_a_golden_vault_takes_sessions_keeps_its_profile_and_dates_old_closures(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "demo-v3"
+    shutil.copytree(GOLDEN / "demo-v3", home)
+    with Vault.open(home).unlock("golden demo passphrase") as vault:
+        recipient, owner = vault.recipient, vault.owner
+        vault.add_supervision_session(TODAY, "Jo Bell", [], "Agreed.")
+        rows = vault.list_cases()
+    closed = [r for r in rows if not r.stage.is_open]
+    assert closed and all(r.closed_on is not None and not r.closed_on_known for r in closed)
+    later = due_items(
+        closed, TODAY, supervision_weeks=12, retention_years=6, today=date(2100, 1, 1)
+    )
+    kept = [i for i in later if i.kind is DueKind.RETENTION]
+    assert kept and all("closure date not recorded; last changed" in i.what for i in kept)
+    with Vault.open(home).unlock("golden demo passphrase") as again:
+        assert (again.recipient, again.owner) == (recipient, owner)
+        assert [s.agreed for s in again.supervision_sessions()] == ["Agreed."]
+        document = again.files.read_profile_document()
+        assert document["meta"]["format"] == PROFILE_FORMAT == 2  # a table, no bump
+
+
+def test_a_profile_upgrade_keeps_the_supervision_table() -> None:
+    sessions = {"x": {"held_on": "2026-01-05"}}
+    upgraded = profile_v1_to_v2({"owner": {"name": "A"}, "supervision": sessions}, "AGE-KEY")
+    assert upgraded["supervision"] == sessions and upgraded["identity"] == {"age": "AGE-KEY"}
