@@ -20,10 +20,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static, TextArea
 
-from rjfacil import clock
 from rjfacil.errors import RjfacilError, os_cause
 from rjfacil.views.dates import show_day
-from rjfacil.views.due import DueItem, supervision_lines
+from rjfacil.views.due import DueItem, session_day_default, supervision_lines
 from screens.case_list import OpenCase, fit
 from screens.footer import KeyFooter
 from screens.host import VaultHost
@@ -251,7 +250,7 @@ class SessionModal(ModalScreen[bool]):
         with Vertical(classes="dialog-box"):
             yield Static(Content("Record a supervision session"), classes="dialog-title")
             yield Static(Content("Day (YYYY-MM-DD)"), classes="session-label")
-            yield Input(clock.today().isoformat(), id="session-day", compact=True)
+            yield Input(session_day_default(), id="session-day", compact=True)
             yield Static(Content("Supervisor"), classes="session-label")
             yield Input(id="session-supervisor", compact=True)
             yield Static(

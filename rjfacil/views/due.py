@@ -206,3 +206,8 @@ def supervision_lines(
             )
         )
     return lines
+
+
+def session_day_default() -> str:
+    """The day a new supervision session is offered with (today), as it is typed."""
+    return clock.today().isoformat()
