@@ -213,6 +213,80 @@ def cmd_cases(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_due(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from rjfacil.settings import load_settings
+
+    with _unlock(args) as vault:
+        items = vault.due(load_settings())
+    if not items:
+        print("Nothing is due.")
+        return 0
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for heading in ("Date", "When", "Case", "Kind", "What"):
+        table.add_column(heading)
+    for item in items:
+        cells = (
+            show_day(item.when),
+            item.status,
+            item.reference or "-",
+            item.kind.label,
+            item.what,
+        )
+        table.add_row(*(Text(visible(cell, single_line=True)) for cell in cells))
+    _console().print(table)
+    return 0
+
+
+def cmd_supervision_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from rjfacil.views.due import supervision_lines
+
+    with _unlock(args) as vault:
+        lines = supervision_lines(vault.supervision_sessions(), vault.list_cases())
+    if not lines:
+        print("No supervision sessions yet. 'rjfacil supervision add' records one.")
+        return 0
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for heading in ("Date", "Supervisor", "Cases discussed", "Agreed"):
+        table.add_column(heading)
+    for line in lines:
+        cells = (line.day, line.supervisor, line.cases or "-", line.agreed or "-")
+        table.add_row(*(Text(visible(cell, single_line=True)) for cell in cells))
+    _console().print(table)
+    return 0
+
+
+def cmd_supervision_add(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from rjfacil import clock
+
+    interactive = sys.stdin.isatty()
+    supervisor = args.supervisor or ""
+    if not supervisor:
+        if not interactive:
+            raise CliError("Name the supervisor with --supervisor NAME.")
+        supervisor = input("Supervisor: ")
+    try:
+        held_on = date.fromisoformat(args.on) if args.on else clock.today()
+    except ValueError:
+        raise CliError(f"--on {args.on!r}: give the day as YYYY-MM-DD.") from None
+    if interactive:
+        print("What was agreed (end with Ctrl+D on a line of its own):", file=sys.stderr)
+    agreed = _read_note_stdin()
+    with _unlock(args) as vault:
+        case_ids = [vault.find_case(each) for each in args.case or []]
+        session = vault.add_supervision_session(held_on, supervisor, case_ids, agreed)
+    print(
+        _line(f"Recorded supervision with {session.supervisor} on {show_day(session.held_on)}."),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from rich.table import Table
 
@@ -869,6 +943,10 @@ EXAMPLES = {
     "demo": "rjfacil demo",
     "cases": "rjfacil cases",
     "search": "rjfacil search 'written apology'",
+    "due": "rjfacil due",
+    "supervision list": "rjfacil supervision list",
+    "supervision add": "rjfacil supervision add --supervisor 'Jo Bell' --case RJ-2026-011 "
+    "< agreed.txt",
     "case new": "rjfacil case new --ref RJ-2026-015",
     "case restore": "rjfacil case restore RJ-2026-015",
     "restore-file": "rjfacil restore-file profile.rjv",
@@ -937,6 +1015,28 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "create (or reuse) a demo vault of fictional cases and open it")
     demo.add_argument("--no-tui", action="store_true", help="only create the demo vault")
     add("cases", cmd_cases, "list cases")
+    add(
+        "due",
+        cmd_due,
+        "what is due across every case, soonest first: deadlines, agreement actions, risk "
+        "reviews, letters to vet, supervision and retention",
+    )
+    supervision = _group(sub, "supervision", "your supervision sessions")
+    add("list", cmd_supervision_list, "your supervision sessions, newest first", supervision)
+    s_add = add(
+        "add",
+        cmd_supervision_add,
+        "record a supervision session; what was agreed is read from standard input",
+        supervision,
+    )
+    s_add.add_argument("--supervisor", metavar="NAME", help="who you met (asked if not given)")
+    s_add.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was held (default: today)")
+    s_add.add_argument(
+        "--case",
+        action="append",
+        metavar="REF",
+        help="a case discussed (reference or id); repeat for several",
+    )
     search = add("search", cmd_search, "find text in every case: notes, names, risks, letters…")
     search.add_argument("text", help="the words to find (any case)")
     case = _group(sub, "case", "work on cases")

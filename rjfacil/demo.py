@@ -27,7 +27,7 @@ from rjfacil.casedoc.model import (
     VettingDecision,
 )
 from rjfacil.checklists.schema import Item
-from rjfacil.commands.casefile import CaseFile
+from rjfacil.commands.casefile import CLOSED_ON, CaseFile
 from rjfacil.store import kdf
 from rjfacil.views.letters import vetting_items
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
@@ -54,6 +54,8 @@ def fill_demo_vault(vault: Vault) -> None:
     _letter_case(vault)
     _follow_up_case(vault)
     _closed_case(vault)
+    _past_retention_case(vault)
+    _supervision(vault)
 
 
 def _first_items(case: CaseFile, checklist_id: str, count: int, scope: str) -> list[Item]:
@@ -153,6 +155,10 @@ def _sensitive_case(vault: Vault) -> None:
     start, done = _deadline_with_done_by(case, "referral")
     case.answer("referral", start.id, (today - timedelta(days=20)).isoformat())
     case.answer("referral", done.id, (today - timedelta(days=12)).isoformat())
+    # The person harmed is in the Victim Contact Scheme and the offender manager heard two
+    # days ago: notifying the VLO is due within five working days (HMPPS), still to do.
+    case.answer("referral", "person_harmed_in_vcs", "yes")
+    case.answer("referral", "vlo_notice_received", (today - timedelta(days=2)).isoformat())
     # Decisions as records (A 2(a) 2, 6): who decided, when, why; on the HMPPS route with
     # the manager who gave oversight (HMPPS 4.4, 4.22), named here for the first time.
     case.record_decision(
@@ -438,6 +444,11 @@ def _follow_up_case(vault: Vault) -> None:
         due=today + timedelta(days=5),
     )
     case.add_action(
+        "Repair the fence panel with the volunteer group",
+        by_whom=responsible.id,
+        due=today - timedelta(days=3),
+    )
+    case.add_action(
         "Facilitator to phone Mrs Begum about how she feels now",
         by_whom=vault.owner.id,
         due=today + timedelta(days=2),
@@ -466,4 +477,36 @@ def _closed_case(vault: Vault) -> None:
         FeedbackHow.FORM,
         "I was nervous the whole way through; the preparation visits helped. I would not "
         "want my answers passed on.",
+    )
+
+
+def _past_retention_case(vault: Vault) -> None:
+    """A case closed seven years ago: past the default retention period of six years."""
+    today = clock.today()
+    closed = today - timedelta(days=7 * 365 + 30)
+    case = vault.new_case("RJ-2018-004", referral_date=closed - timedelta(days=150))
+    case.add_participant(Role.PERSON_HARMED, "Morgan Reid")
+    case.add_participant(Role.PERSON_RESPONSIBLE, "Ash Tully")
+    case.answer(CLOSED_ON[0], CLOSED_ON[1], closed.isoformat())
+    case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.COMPLETED)
+
+
+def _supervision(vault: Vault) -> None:
+    """Two supervision sessions, the last 15 weeks ago: past the 12-week interval, so the
+    dashboard reminds."""
+    today = clock.today()
+    by_reference = {row.reference: row.id for row in vault.list_cases()}
+    vault.add_supervision_session(
+        today - timedelta(weeks=27),
+        "Jo Bell",
+        [by_reference["RJ-2025-087"]],
+        "Talked through the closing letter to Jamie Fox. Agreed to offer a follow-up call "
+        "in a month.",
+    )
+    vault.add_supervision_session(
+        today - timedelta(weeks=15),
+        "Jo Bell",
+        [by_reference["RJ-2026-011"], by_reference["RJ-2026-014"]],
+        "Reviewed the letters case: the revised letter needs vetting again before it is "
+        "handed over. Agreed to check the co-worker's notes before the joint meeting.",
     )

@@ -11,6 +11,7 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -27,8 +28,10 @@ from rjfacil.casedoc.model import Case, Facilitator
 from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.checklists.load import load_catalogue
 from rjfacil.commands import reference as reference_rules
+from rjfacil.commands import supervision
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.commands.reference import check_reference_among
+from rjfacil.commands.supervision import SupervisionSession
 from rjfacil.errors import (
     DamagedFile,
     FileFailed,
@@ -42,6 +45,7 @@ from rjfacil.errors import (
     os_cause,
 )
 from rjfacil.sanitize import visible
+from rjfacil.settings import Settings
 from rjfacil.store import agefile, kdf
 from rjfacil.store.durable import write_private_file
 from rjfacil.vault.door import (
@@ -54,6 +58,7 @@ from rjfacil.vault.door import (
 )
 from rjfacil.vault.folder import VaultFolder
 from rjfacil.vault.integrity import Finding, Kind, case_id_of, case_name
+from rjfacil.views.due import DueItem, due_items
 from rjfacil.views.excerpt import excerpt
 from rjfacil.views.integrity_words import Backup, Remedy, case_line, vault_line
 from rjfacil.views.merge_words import describe_merge
@@ -546,6 +551,41 @@ class Vault:
             self._index[case_id] = summarise(case)
         latest_first = sorted(self._index.values(), key=lambda row: row.updated_at, reverse=True)
         return sorted(latest_first, key=lambda row: not row.stage.is_open)
+
+    # -- supervision (the facilitator's practice, kept in the profile) -------------
+
+    def supervision_sessions(self) -> list[SupervisionSession]:
+        """The facilitator's supervision sessions, newest first."""
+        return supervision.sessions_in(self.files.read_profile_document())
+
+    def add_supervision_session(
+        self, held_on: date, supervisor: str, case_ids: list[UUID], agreed: str
+    ) -> SupervisionSession:
+        """Record a supervision session (one write of the profile).
+
+        Raises:
+            RjfacilError: No supervisor named, a day in the future, or a case not in
+                this vault.
+            WriteFailed, ReadOnlyVault: It could not be saved.
+        """
+        unknown = [c for c in case_ids if c not in self._index]
+        if unknown:
+            raise RjfacilError("Not saved: a case discussed is not in this vault.")
+        session = supervision.new_session(self.owner.id, held_on, supervisor, case_ids, agreed)
+        document = self.files.read_profile_document()
+        self.files.write_profile_document(supervision.with_session(document, session))
+        return session
+
+    def due(self, settings: Settings) -> list[DueItem]:
+        """What is due across every case and the facilitator's practice, soonest first:
+        read from the case list's rows and the profile, no case opened."""
+        sessions = self.supervision_sessions()
+        return due_items(
+            self.list_cases(),
+            sessions[0].held_on if sessions else None,
+            supervision_weeks=settings.supervision_weeks,
+            retention_years=settings.retention_years,
+        )
 
     def new_case(self, reference: str, **fields: Any) -> CaseFile:
         """Create a case and write its file.

@@ -26,6 +26,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
@@ -175,7 +176,15 @@ class RjfacilApp(VaultHost):
     # -- state --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"lock", "new_case", "search", "settings", "change_passphrase"}:
+        if action in {
+            "lock",
+            "new_case",
+            "search",
+            "settings",
+            "change_passphrase",
+            "due",
+            "supervision",
+        }:
             return self.unlocked
         if action == "command_palette":
             return self.unlocked
@@ -690,7 +699,7 @@ class RjfacilApp(VaultHost):
     def set_theme(self, name: str) -> None:
         """Apply a theme and remember it."""
         if name in THEMES:
-            self._apply(Settings(theme=name, idle_lock_minutes=self.settings.idle_lock_minutes))
+            self._apply(replace(self.settings, theme=name))
 
     def on_settings_changed(self, message: SettingsChanged) -> None:
         self._apply(message.settings)

@@ -187,6 +187,9 @@ class CaseListScreen(Screen[None]):
             "i",
             "app.import_bundle",
             "Import",
+            # Not in the footer (F1 and the palette list it): at 80 columns the footer has
+            # room for Due, used every day, or Import, used now and then, not both.
+            show=False,
             id="cases.import",
             tooltip="Import a co-worker's case file (preview before anything is written)",
         ),
@@ -209,8 +212,28 @@ class CaseListScreen(Screen[None]):
         ),
         Binding(
             "d",
+            "app.due",
+            "Due",
+            id="cases.due",
+            tooltip="What is due across every case, soonest first",
+        ),
+        Binding(
+            "u",
+            "app.supervision",
+            "Supervision",
+            # Not in the footer: at 80 columns it would push Help out of it. In the help
+            # (F1), the palette, and the Due screen's footer.
+            show=False,
+            id="cases.supervision",
+            tooltip="Your supervision sessions: record one, see them all",
+        ),
+        Binding(
+            "delete",
             "delete_case",
             "Delete",
+            # Not in the footer: deleting is rare and final, and at 80 columns the footer
+            # has no room. In the help (F1) and the palette.
+            show=False,
             id="cases.delete",
             tooltip="Delete the highlighted case for good (asks for its reference)",
         ),

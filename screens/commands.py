@@ -40,6 +40,16 @@ class RjfacilCommands(Provider):
         if app.unlocked:
             yield "New case", "Start a case with a new reference", app.action_new_case
             yield "Search all cases", "Notes, names and references", app.action_search
+            yield (
+                "What is due",
+                "Across every case, soonest first, with supervision and retention",
+                app.action_due,
+            )
+            yield (
+                "Supervision sessions",
+                "Record one, see them all",
+                app.action_supervision,
+            )
             yield from self._screen_actions()
             yield (
                 "Import a co-worker's case file",
@@ -52,7 +62,11 @@ class RjfacilCommands(Provider):
                 app.action_review_conflicts,
             )
             yield "Lock now", "Hide everything until the passphrase is typed", app.action_lock
-            yield "Settings", "Theme, idle lock, passphrase", app.action_settings
+            yield (
+                "Settings",
+                "Theme, idle lock, supervision interval, retention, passphrase",
+                app.action_settings,
+            )
             yield (
                 "Change passphrase",
                 "A new vault key and recovery code",

@@ -24,6 +24,7 @@ from textual.app import App
 
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
+from rjfacil.settings import Settings
 
 if TYPE_CHECKING:
     from rjfacil.workspace import LockedVault, Vault
@@ -58,6 +59,23 @@ class VaultHost(App[None]):
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = visible(event.text.replace("\r\n", "\n").replace("\r", "\n"))
         await super().on_event(event)
+
+    settings: Settings = Settings()
+    """The facilitator's preferences (the rjfacil app loads and saves them)."""
+
+    def action_due(self) -> None:
+        """Show what is due across every case (the dashboard)."""
+        from screens.due import DueScreen
+
+        if self.unlocked and not isinstance(self.screen, DueScreen):
+            self.push_screen(DueScreen())
+
+    def action_supervision(self) -> None:
+        """Show the facilitator's supervision sessions."""
+        from screens.due import SupervisionScreen
+
+        if self.unlocked and not isinstance(self.screen, SupervisionScreen):
+            self.push_screen(SupervisionScreen())
 
     vault: Vault | LockedVault | None = None
     """None (no vault yet), a LockedVault (held, locked) or a Vault (unlocked)."""

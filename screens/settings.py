@@ -1,4 +1,5 @@
-"""Settings: the theme, the idle lock, and changing the passphrase.
+"""Settings: the theme, the idle lock, the supervision interval and the retention period,
+and changing the passphrase.
 
 Every change is saved as soon as it is made (the app applies and saves what this screen
 reports with :class:`SettingsChanged`).
@@ -32,6 +33,16 @@ if TYPE_CHECKING:
     from rjfacil.workspace import Vault
 
 IDLE_MIN, IDLE_MAX = 1, 120
+# As rjfacil.settings.load_settings accepts them.
+WEEKS_MIN, WEEKS_MAX = 1, 104
+YEARS_MIN, YEARS_MAX = 1, 100
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
 
 
 class SettingsChanged(Message):
@@ -86,7 +97,7 @@ class SettingsScreen(Screen[None]):
             with Vertical(classes="setting"):
                 yield Static(Content("Lock when idle"), classes="setting-title")
                 with Horizontal(classes="setting-row"):
-                    yield Static(Content("Lock after"), classes="setting-label")
+                    yield Static(Content("Lock after"), classes="setting-label aligned")
                     yield Input(
                         str(self._settings.idle_lock_minutes),
                         type="integer",
@@ -108,6 +119,31 @@ class SettingsScreen(Screen[None]):
                     classes="setting-label",
                 )
                 yield Input(self._owner_name(), id="owner-name", max_length=120)
+                yield Static(Content("Supervision and retention"), classes="setting-title")
+                with Horizontal(classes="setting-row"):
+                    yield Static(Content("Remind after"), classes="setting-label aligned")
+                    yield Input(
+                        str(self._settings.supervision_weeks),
+                        type="integer",
+                        max_length=3,
+                        id="supervision-weeks",
+                    )
+                    yield Static(
+                        Content("weeks without a supervision session"),
+                        classes="setting-after",
+                    )
+                with Horizontal(classes="setting-row"):
+                    yield Static(Content("Keep cases"), classes="setting-label aligned")
+                    yield Input(
+                        str(self._settings.retention_years),
+                        type="integer",
+                        max_length=3,
+                        id="retention-years",
+                    )
+                    yield Static(
+                        Content("years after closure, then listed as due"),
+                        classes="setting-after",
+                    )
             with Vertical(classes="setting"):
                 yield Static(Content("Your age recipient"), classes="setting-title")
                 yield Static(
@@ -180,6 +216,32 @@ class SettingsScreen(Screen[None]):
         event.stop()
         if event.value.strip() != self._owner_name():
             self._rename(event.value)
+
+    @on(Input.Changed, "#supervision-weeks")
+    def _supervision_weeks(self, event: Input.Changed) -> None:
+        event.stop()
+        weeks = _whole(event.value)
+        if not WEEKS_MIN <= weeks <= WEEKS_MAX:
+            self._say(f"A whole number of weeks from {WEEKS_MIN} to {WEEKS_MAX}.", error=True)
+            return
+        if weeks != self._settings.supervision_weeks:
+            self._settings = replace(self._settings, supervision_weeks=weeks)
+            self.post_message(SettingsChanged(replace(self._settings)))
+            plural = "s" if weeks != 1 else ""
+            self._say(f"Supervision is due {weeks} week{plural} after the last session. Saved.")
+
+    @on(Input.Changed, "#retention-years")
+    def _retention_years(self, event: Input.Changed) -> None:
+        event.stop()
+        years = _whole(event.value)
+        if not YEARS_MIN <= years <= YEARS_MAX:
+            self._say(f"A whole number of years from {YEARS_MIN} to {YEARS_MAX}.", error=True)
+            return
+        if years != self._settings.retention_years:
+            self._settings = replace(self._settings, retention_years=years)
+            self.post_message(SettingsChanged(replace(self._settings)))
+            plural = "s" if years != 1 else ""
+            self._say(f"Closed cases are listed {years} year{plural} after closure. Saved.")
 
     def _recipient(self) -> str:
         vault = self.vault

@@ -1,4 +1,5 @@
-"""Deleting a case from the case list: a key in the footer, the reference typed in full."""
+"""Deleting a case from the case list: the Delete key (in F1's list and the palette, not the
+footer: it is rare and final), the reference typed in full."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ async def test_delete_a_case_from_the_list_after_typing_its_reference(vault: Vau
         app,
         pilot,
     ):
-        assert "d Delete" in screen_text(app)
+        assert "Delete" not in screen_text(app)  # not offered in passing
         table = app.screen.query_one("#cases")
         table.move_cursor(row=table.get_row_index(str(vault.find_case("RJ-2026-003"))))
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(pilot)
         assert isinstance(app.screen, TextPromptModal)
         assert "Delete case RJ-2026-003" in screen_text(app)

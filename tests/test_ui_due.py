@@ -1,53 +1,91 @@
-"""What is overdue shows as overdue on every screen that shows a date (views decides it)."""
+"""The Due screen and the supervision sessions, as a facilitator reaches them from the
+case list (Pilot: the flows are the point)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
-import pytest
+from textual.message import Message
+from textual.widgets import Input
 
 from rjfacil import clock
-from rjfacil.casedoc.model import ActionStatus
+from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
-from screens.case_list import CaseListScreen
-from tests.pilot_helpers import case_screen, hosted, screen_text, settle, squashed
+from screens.case_list import CaseListScreen, OpenCase
+from screens.due import DueScreen, SessionModal, SupervisionScreen
+from screens.settings import SettingsChanged, SettingsScreen
+from tests.pilot_helpers import frozen_clock, hosted, paste, press, screen_of, screen_text
 
-NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # a Monday
-TODAY = date(2025, 3, 3)
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[None]:
-    with clock.frozen(NOW, zone=UTC, step=timedelta(seconds=1)):
-        yield
+__all__ = ["frozen_clock"]
 
 
-async def test_the_case_list_says_which_deadline_is_overdue(vault: Vault) -> None:
-    late = vault.new_case("RJ-LATE")
-    late.add_risk("Brother on the street", review_date=TODAY - timedelta(days=1))
-    soon = vault.new_case("RJ-SOON")
-    soon.add_action("Write a letter", due=TODAY + timedelta(days=1))
-    async with hosted(vault, CaseListScreen, size=(120, 30)) as (app, _):
-        shown = squashed(screen_text(app))
-    assert "Yesterday, overdue · Risk review" in shown
-    assert "Tomorrow · Agreement action due" in shown
-    assert "Tomorrow, overdue" not in shown
+async def test_d_shows_what_is_due_soonest_first_and_enter_opens_its_case(
+    vault: Vault, frozen_clock: Any
+) -> None:
+    today = clock.today()
+    later = vault.new_case("RJ-LATER")
+    person = later.add_participant(Role.PERSON_RESPONSIBLE, "Ben Cole")
+    later.add_action("Write to the shop", by_whom=person.id, due=today + timedelta(days=9))
+    sooner = vault.new_case("RJ-SOONER")
+    sooner.add_risk("Contact outside the process", review_date=today - timedelta(days=1))
+    vault.add_supervision_session(today - timedelta(weeks=13), "Jo Bell", [], "")
+    opened: list[Message] = []
+    async with hosted(vault, CaseListScreen, message_hook=opened.append) as (app, pilot):
+        assert "d Due" in screen_text(app)
+        await press(pilot, "d")
+        screen_of(app, DueScreen)
+        shown = screen_text(app)
+        # Supervision was due a week ago, the risk review yesterday, the action in 9 days.
+        assert shown.index("Supervision") < shown.index("RJ-SOONER") < shown.index("RJ-LATER")
+        assert "Risk review" in shown and "overdue" in shown and "in 9 days" in shown
+        await press(pilot, "down", "enter")
+        asked = [m for m in opened if isinstance(m, OpenCase)]
+        assert asked and {m.case_id for m in asked} == {sooner.id}  # (seen as it bubbles)
+        await press(pilot, "up", "enter")
+        screen_of(app, SupervisionScreen)
 
 
-async def test_risks_and_actions_say_overdue_only_while_still_open(vault: Vault) -> None:
-    case = vault.new_case("RJ-TABS")
-    past = TODAY - timedelta(days=2)
-    case.add_risk("Open risk", review_date=past)
-    case.add_risk("Resolved risk", review_date=past, resolved=True)
-    case.add_action("Open action", due=past)
-    case.add_action("Done action", due=past, status=ActionStatus.DONE)
-    async with case_screen(vault, case.id, "risks", size=(120, 30)) as (app, pilot):
-        risks = [line for line in screen_text(app).splitlines() if "risk" in line]
-        await pilot.press("8")  # the Agreement tab
-        await settle(pilot)
-        actions = [line for line in screen_text(app).splitlines() if "action" in line]
-    assert any("Open risk" in line and "1 Mar 2025 overdue" in line for line in risks)
-    assert any("Resolved risk" in line and "overdue" not in line for line in risks)
-    assert any("Open action" in line and "1 Mar 2025 overdue" in line for line in actions)
-    assert any("Done action" in line and "overdue" not in line for line in actions)
+async def test_a_supervision_session_is_recorded_and_listed_with_its_cases(
+    vault: Vault, frozen_clock: Any
+) -> None:
+    vault.new_case("RJ-20")
+    async with hosted(vault, CaseListScreen) as (app, pilot):
+        await press(pilot, "u")
+        screen_of(app, SupervisionScreen)
+        assert "No supervision sessions yet" in screen_text(app)
+        await press(pilot, "a")
+        screen_of(app, SessionModal)
+        await paste(pilot, "Jo Bell")
+        await press(pilot, "tab")
+        await paste(pilot, "RJ-20, RJ-404")
+        await press(pilot, "ctrl+s")
+        assert "No case" in screen_text(app)  # the unknown reference, in words; not saved
+        await pilot.press(*["backspace"] * 8)  # the cases field keeps the focus: "RJ-20"
+        await press(pilot, "tab")
+        await paste(pilot, "Agreed to bring RJ-20 back next month.")
+        await press(pilot, "ctrl+s")
+        screen_of(app, SupervisionScreen)
+        shown = screen_text(app)
+        assert "3 Mar 2025" in shown and "Jo Bell" in shown and "RJ-20" in shown
+        assert "Agreed to bring" in shown
+    assert [s.supervisor for s in vault.supervision_sessions()] == ["Jo Bell"]
+
+
+async def test_the_supervision_interval_and_retention_period_are_settings(vault: Vault) -> None:
+    changed: list[Message] = []
+    async with hosted(vault, SettingsScreen, size=(80, 50), message_hook=changed.append) as (
+        app,
+        pilot,
+    ):
+        shown = screen_text(app)
+        assert "Remind after" in shown and "Keep cases" in shown
+        app.screen.query_one("#supervision-weeks", Input).value = "8"
+        await pilot.pause()
+        app.screen.query_one("#retention-years", Input).value = "0"
+        await pilot.pause()
+        assert "from 1 to 100" in screen_text(app)
+        app.screen.query_one("#retention-years", Input).value = "7"
+        await pilot.pause()
+    said = [m.settings for m in changed if isinstance(m, SettingsChanged)]
+    assert (said[-1].supervision_weeks, said[-1].retention_years) == (8, 7)

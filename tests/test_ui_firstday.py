@@ -524,6 +524,7 @@ async def test_history_cuts_a_long_name_so_what_keeps_the_room(
     from rjfacil.views.history import HistoryEntry, case_history
 
     case = vault.new_case("RJ-216")
+    case.record_decision("first_contact", "go", vault.owner.id, clock.today(), "Safe.")
     case.update_case(stage=Stage.ASSESSMENT)
     long_name = "Priya Shah-Montgomery-Castellanos of Leeds"
 

@@ -76,6 +76,10 @@ from rjfacil.errors import BlockingFlagsRaised, NotFound, RjfacilError
 from rjfacil.store.storage import EncryptedStorage
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
+# The closure checklist's item "When was the process closed?" (A 3(d) 9): a case's
+# closure date, from which its retention period runs.
+CLOSED_ON = ("closure", "closed_on")
+
 # The case fields that name a team member, and the role a member first named there gets.
 TEAM_FIELDS: dict[str, TeamRole] = {
     "co_worker": TeamRole.CO_WORKER,
@@ -507,7 +511,8 @@ class CaseFile:
             ),
             [
                 r
-                for r in self._records["letter_reviews"].values()
+                # A case read for its list row has no reviews read (they decide nothing).
+                for r in self._records.get("letter_reviews", {}).values()
                 if isinstance(r, LetterReview) and r.letter_id == letter_id
             ],
         )
@@ -987,6 +992,7 @@ class CaseFile:
         members = [r for _, r in named if isinstance(r, TeamMember)]
         changes: list[Change] = [("case", case), *named]
         changes += self._fact_changes(before, case, members)
+        changes += self._closure_date(case)
         action = _case_change_action(before, case)
         if blocking:
             action += f" despite the blocking flags {','.join(flag.id for flag in blocking)}"
@@ -996,6 +1002,20 @@ class CaseFile:
             action += f": {reason}"
         self._commit(action, changes)
         return case
+
+    def _closure_date(self, case: Case) -> list[Change]:
+        """Closing or withdrawing a case records today as its closure date (A 3(d) 9, where
+        its retention period runs from) unless the closure checklist already has one."""
+        checklist_id, item_id = CLOSED_ON
+        if case.stage.is_open or self.catalogue.find(checklist_id, item_id) is None:
+            return []
+        answer = self.answers().get((checklist_id, item_id, None))
+        if answer is not None and answer.value:
+            return []
+        today = clock.today().isoformat()
+        return [
+            ("answers", self._new(Answer, checklist_id=checklist_id, item_id=item_id, value=today))
+        ]
 
     def decision_points(self, process: ProcessType | None = None) -> list[DecisionPoint]:
         """The points of this case (with ``process``, else its own) that need a decision:
@@ -1487,10 +1507,11 @@ class CaseFile:
         if made.agreed_on is not None and made.agreed_on > clock.today():
             raise RjfacilError(MESSAGES["agreement_date"])
         changes: list[Change] = [("agreements", made)]
-        fact = agreement_made
-        if fact is None and made.terms.strip() and self.agreement_made in (None, "unknown"):
+        known_fact = self.agreement_made or "unknown"
+        fact = agreement_made if agreement_made != known_fact else None
+        if fact is None and made.terms.strip() and known_fact == "unknown":
             fact = "yes"
-        if fact is not None and fact != (self.agreement_made or "unknown"):
+        if fact is not None:
             if fact not in ("yes", "no", "unknown"):
                 raise RjfacilError(
                     f"Whether an agreement was made is yes, no or not known, not {fact!r}."

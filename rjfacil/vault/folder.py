@@ -356,6 +356,21 @@ class VaultFolder:
         document = storage.read() or {}
         storage.write({**document, "owner": owner})
 
+    def read_profile_document(self) -> dict[str, Any]:
+        """The whole profile document (owner, identity, supervision sessions...).
+
+        Raises:
+            DamagedFile, TamperedFile, HeaderError: As :meth:`read_profile`.
+        """
+        self.read_profile()  # names a backup, refuses a newer format
+        return dict(self.storage(self.home / PROFILE_NAME, PROFILE_NAME).read() or {})
+
+    def write_profile_document(self, document: dict[str, Any]) -> None:
+        """Save the profile document (one durable write; the old one kept as a backup)."""
+        if self.read_only is not None:
+            raise self.read_only.again()
+        self.storage(self.home / PROFILE_NAME, PROFILE_NAME).write(document)
+
     def age_identity(self) -> str:
         """The vault's age identity (secret: for decrypting bundles sent to this vault).
 

@@ -86,6 +86,8 @@ class Due:
     label: str
     reference: str = ""
     done_on: date | None = None
+    kind: str = "deadline"
+    """What it is: "deadline" (a timescale), "risk_review", "action" or "meeting"."""
 
     def status(self, today: date | None = None) -> DueStatus:
         return due_status(self.due, today, self.done_on)
@@ -109,17 +111,17 @@ def due_dates(case: CaseFile) -> list[Due]:
         if not d.met
     ]
     dues += [
-        Due(r.review_date, "Risk review", "A 2(a) 7")
+        Due(r.review_date, "Risk review", "A 2(a) 7", kind="risk_review")
         for r in case.risks
         if r.review_date and not r.resolved
     ]
     dues += [
-        Due(a.due, "Agreement action due", "A 3(d)")
+        Due(a.due, "Agreement action due", "A 3(d)", kind="action")
         for a in case.actions
         if a.due and a.status is ActionStatus.OPEN
     ]
     if case.case.meeting_date and not due_status(case.case.meeting_date).overdue:
-        dues.append(Due(case.case.meeting_date, "Meeting", "A 3(b)"))
+        dues.append(Due(case.case.meeting_date, "Meeting", "A 3(b)", kind="meeting"))
     return sorted(dues, key=lambda d: d.due)
 
 

@@ -12,9 +12,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from rjfacil.casedoc import codec
-from rjfacil.casedoc.model import TABLES, Facilitator
+from rjfacil.casedoc.model import TABLES, Facilitator, LetterStatus
 from rjfacil.checklists.catalogue import Catalogue
-from rjfacil.commands.casefile import CaseFile
+from rjfacil.commands.casefile import CLOSED_ON, CaseFile
 from rjfacil.views.deadlines import due_dates
 from rjfacil.views.flags import raised_flags
 from rjfacil.views.progress import case_progress, stage_progress
@@ -25,7 +25,9 @@ from rjfacil.vocab import Stage
 # 3: record_ids. 4: record_ids of every stored record (3 left out unvalidated tables).
 # 5: case format 4 asks the letter items per letter version, not per case: a letters
 # case's progress and flags change without its file changing.
-ROW_FORMAT = 5
+# 6: what the dashboard across cases reads (every dated duty, letters awaiting vetting,
+# the closure date).
+ROW_FORMAT = 6
 # How much of each record id a row keeps. A match is checked against the case file
 # itself, so a chance match costs one decryption: with 4 bytes, a file of 1,000 records
 # meets one in a vault of 200,000 records about once in 20 imports. More bytes would
@@ -57,6 +59,17 @@ ROW_NEWEST = ("audit",)
 UNCHECKED_TABLES = frozenset({"team", "meta"})
 
 
+class DueRow(BaseModel):
+    """One dated duty of a case as a row keeps it (see :func:`due_dates`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    due: date
+    label: str
+    reference: str = ""
+    kind: str = "deadline"
+
+
 class CaseSummary(BaseModel):
     """One row of the case list."""
 
@@ -79,6 +92,15 @@ class CaseSummary(BaseModel):
     # import can see that its records are new without decrypting every case: see
     # record_id_prefixes.
     record_ids: str = ""
+    # What the dashboard across cases reads, so it needs no case opened: every dated duty
+    # of an open case (soonest first), its letters whose current version awaits vetting
+    # (and since when the oldest has waited), and when a closed case was closed (the
+    # closure checklist's date; else the day it last changed, closed_on_known False).
+    dues: list[DueRow] = []
+    letters_to_vet: int = 0
+    letters_waiting_since: date | None = None
+    closed_on: date | None = None
+    closed_on_known: bool = True
     # Set when the case file failed to open: the message says why (the row keeps what the
     # case list knew of it, so it can still be found and restored).
     unreadable: str = ""
@@ -131,6 +153,8 @@ def summarise(case: CaseFile) -> CaseSummary:
     dues = due_dates(case) if case.case.stage.is_open else []
     report = case_progress(case)
     stage = stage_progress(case, report)
+    waiting = letters_awaiting_vetting(case) if case.case.stage.is_open else []
+    closed_on, known = closure_date(case)
     return CaseSummary(
         id=case.id,
         reference=case.case.reference,
@@ -145,7 +169,40 @@ def summarise(case: CaseFile) -> CaseSummary:
         stage_total=stage.total if stage else 0,
         attention=report.attention,
         record_ids=packed_prefixes(stored_ids(case.document)),
+        dues=[DueRow(due=d.due, label=d.label, reference=d.reference, kind=d.kind) for d in dues],
+        letters_to_vet=len(waiting),
+        letters_waiting_since=min(waiting) if waiting else None,
+        closed_on=closed_on,
+        closed_on_known=known,
     )
+
+
+def letters_awaiting_vetting(case: CaseFile) -> list[date]:
+    """For each letter whose current version awaits vetting (not handed over or withheld),
+    the day that version was written."""
+    found = []
+    for letter in case.letters:
+        if letter.status in (LetterStatus.DELIVERED, LetterStatus.WITHHELD):
+            continue
+        records = case.letter_records(letter.id)
+        current = records.current
+        if current is not None and not records.current_vetted:
+            found.append(current.created_at.date())
+    return found
+
+
+def closure_date(case: CaseFile) -> tuple[date | None, bool]:
+    """When a closed or withdrawn case was closed: the closure checklist's date, else the
+    day the case last changed (and False: the date is not recorded). None while open."""
+    if case.case.stage.is_open:
+        return None, True
+    answer = case.answers().get((CLOSED_ON[0], CLOSED_ON[1], None))
+    if answer is not None and isinstance(answer.value, str):
+        try:
+            return date.fromisoformat(answer.value), True
+        except ValueError:
+            pass
+    return case.last_changed.date(), False
 
 
 def summarise_stored(
