@@ -630,10 +630,13 @@ class CaseScreen(Screen[None]):
         with Horizontal(id="case-top"):
             yield Static(id="case-title")
             yield Static(id="case-flags")
+        # Only the first tab's pane is built here; each other one when its tab is first
+        # shown. Building all nine up front was a third of the cost of opening a case.
         with TabbedContent(initial=self.initial_tab, id="case-tabs"):
             for tab_id, title in TABS:
                 with TabPane(title, id=tab_id):
-                    yield PANES[tab_id](id=f"pane-{tab_id}")
+                    if tab_id == self.initial_tab:
+                        yield PANES[tab_id](id=f"pane-{tab_id}")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -729,24 +732,45 @@ class CaseScreen(Screen[None]):
         )
         badge.tooltip = Content("\n".join(raised)) if raised else None
 
-    def _pane(self, tab_id: str) -> CasePane:
-        return self.query_one(f"#pane-{tab_id}", CasePane)
+    def _built(self, tab_id: str) -> CasePane | None:
+        """The tab's pane, or None while the tab has never been shown."""
+        return next(iter(self.query(f"#pane-{tab_id}").results(CasePane)), None)
 
-    def _show_active(self, focus: bool = False) -> None:
-        pane = self._pane(self.active_tab)
+    def _show_active(self, focus: bool = False, *, after_refresh: bool = False) -> None:
+        """Fill the visible tab if the case changed since (build it if never shown); focus
+        its main widget if asked, at once or once the tab is laid out."""
+        pane = self._built(self.active_tab)
+        if pane is None:
+            self.call_later(self._build_pane, self.active_tab, focus)
+            return
+        if pane.stale:
+            pane.show(self.case)
+        if focus and after_refresh:
+            self.call_after_refresh(pane.focus_main)
+        elif focus:
+            pane.focus_main()
+
+    async def _build_pane(self, tab_id: str, focus: bool) -> None:
+        # Called through call_later, so two calls for one tab run one after the other.
+        if not self.is_attached:
+            return  # locked or closed meanwhile
+        pane = self._built(tab_id)
+        if pane is None:
+            pane = PANES[tab_id](id=f"pane-{tab_id}")
+            await self.query_one(f"#{tab_id}", TabPane).mount(pane)
         if pane.stale:
             pane.show(self.case)
         if focus:
-            pane.focus_main()
+            self.call_after_refresh(pane.focus_main)
 
     @on(TabbedContent.TabActivated, "#case-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
-        if self._case is not None:
-            self._show_active()
-        if self._focus_on_show == self.active_tab:
+        focus = self._focus_on_show == self.active_tab
+        if focus:
             self._focus_on_show = None
-            self.call_after_refresh(self._pane(self.active_tab).focus_main)
+        if self._case is not None:
+            self._show_active(focus, after_refresh=True)
 
     def on_screen_resume(self) -> None:
         # A table filled while a walker or a dialog was on top was measured hidden: its
@@ -758,7 +782,8 @@ class CaseScreen(Screen[None]):
     def _redraw_tables(self) -> None:
         if not self.is_attached or not self.query(TabbedContent):
             return  # locked or closed meanwhile: nothing left to draw
-        for table in self._pane(self.active_tab).query(RecordTable):
+        pane = self._built(self.active_tab)
+        for table in pane.query(RecordTable) if pane is not None else ():
             table.redraw()
 
     @on(CaseChanged)
@@ -768,8 +793,8 @@ class CaseScreen(Screen[None]):
 
     def case_changed(self) -> None:
         """The case changed: refresh the title and the visible tab; the rest on view."""
-        for tab_id in PANES:
-            self._pane(tab_id).stale = True
+        for pane in self.query(CasePane):
+            pane.stale = True
         self._refresh_title(self.case)
         self._show_active()
 
@@ -781,7 +806,8 @@ class CaseScreen(Screen[None]):
         tab_id = TABS[number - 1][0]
         tabs = self.query_one(TabbedContent)
         if tabs.active == tab_id:
-            self._pane(tab_id).focus_main()
+            if (pane := self._built(tab_id)) is not None:
+                pane.focus_main()
             return
         # Focused once the tab is shown (see _tab_activated): focusing it before, as a busy
         # machine could, left the focus nowhere and the tab's keys did nothing.
