@@ -96,18 +96,12 @@ class SettingsScreen(Screen[None]):
                         )
             with Vertical(classes="setting"):
                 yield Static(Content("Lock when idle"), classes="setting-title")
-                with Horizontal(classes="setting-row"):
-                    yield Static(Content("Lock after"), classes="setting-label aligned")
-                    yield Input(
-                        str(self._settings.idle_lock_minutes),
-                        type="integer",
-                        max_length=3,
-                        id="idle",
-                    )
-                    yield Static(
-                        Content("minutes without a key press or the mouse"),
-                        classes="setting-after",
-                    )
+                yield _number_row(
+                    "Lock after",
+                    self._settings.idle_lock_minutes,
+                    "idle",
+                    "minutes without a key press or the mouse",
+                )
             with Vertical(classes="setting"):
                 yield Static(Content("Passphrase"), classes="setting-title")
                 yield Button(Content("Change the passphrase…"), id="passphrase")
@@ -119,31 +113,20 @@ class SettingsScreen(Screen[None]):
                     classes="setting-label",
                 )
                 yield Input(self._owner_name(), id="owner-name", max_length=120)
+            with Vertical(classes="setting"):
                 yield Static(Content("Supervision and retention"), classes="setting-title")
-                with Horizontal(classes="setting-row"):
-                    yield Static(Content("Remind after"), classes="setting-label aligned")
-                    yield Input(
-                        str(self._settings.supervision_weeks),
-                        type="integer",
-                        max_length=3,
-                        id="supervision-weeks",
-                    )
-                    yield Static(
-                        Content("weeks without a supervision session"),
-                        classes="setting-after",
-                    )
-                with Horizontal(classes="setting-row"):
-                    yield Static(Content("Keep cases"), classes="setting-label aligned")
-                    yield Input(
-                        str(self._settings.retention_years),
-                        type="integer",
-                        max_length=3,
-                        id="retention-years",
-                    )
-                    yield Static(
-                        Content("years after closure, then listed as due"),
-                        classes="setting-after",
-                    )
+                yield _number_row(
+                    "Remind after",
+                    self._settings.supervision_weeks,
+                    "supervision-weeks",
+                    "weeks without a supervision session",
+                )
+                yield _number_row(
+                    "Keep cases",
+                    self._settings.retention_years,
+                    "retention-years",
+                    "years after closure, then listed as due",
+                )
             with Vertical(classes="setting"):
                 yield Static(Content("Your age recipient"), classes="setting-title")
                 yield Static(
@@ -309,3 +292,13 @@ class SettingsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _number_row(label: str, value: int, input_id: str, after: str) -> Horizontal:
+    """A setting that is a whole number: its label, a three-digit field and what it counts."""
+    return Horizontal(
+        Static(Content(label), classes="setting-label aligned"),
+        Input(str(value), type="integer", max_length=3, id=input_id),
+        Static(Content(after), classes="setting-after"),
+        classes="setting-row",
+    )
