@@ -22,6 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from rjfacil.casedoc.model import VettingDecision
 from rjfacil.checklists.load import clear_cache, load_catalogue
 from rjfacil.store import kdf
 from rjfacil.views.flags import raised_flags
@@ -65,12 +66,20 @@ def every_flag(vault: Vault) -> Any:
     """A case whose answers raise every flag the catalogue knows."""
     case = vault.new_case("RJ-FLAGS")
     person = case.add_participant(Role.PERSON_HARMED, "Pat Example")
+    writer = case.add_participant(Role.PERSON_RESPONSIBLE, "Sam Example")
+    vetting: dict[str, str] = {}  # letter items are answered for a letter's version
     for checklist in vault.catalogue.checklists:
         for item in checklist.items:
             for rule in item.flags:
                 scope = item.scope or checklist.scope
+                if scope == "letter":
+                    vetting[item.id] = rule.when[0]
+                    continue
                 who = person.id if scope == "participant" else None
                 case.answer(checklist.id, item.id, rule.when[0], who)
+    if vetting:
+        letter = case.add_letter(writer.id, "Dear Pat", to_participant=person.id)
+        case.vet_letter(letter.id, vetting, VettingDecision.CHANGES_NEEDED, "Raises every flag")
     return case
 
 

@@ -22,7 +22,6 @@ from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_day
-from rjfacil.views.labels import row_flag_labels, stage_label
 
 ATTEMPTS = 3
 ROLE_CHOICES = (
@@ -185,6 +184,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_cases(args: argparse.Namespace) -> int:
     from rich.table import Table
+
+    from rjfacil.views.labels import row_flag_labels, stage_label
 
     with _unlock(args) as vault:
         rows = vault.list_cases()

@@ -14,7 +14,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from rjfacil.sanitize import visible
-from rjfacil.views.labels import row_flag_labels, stage_label
 from screens.themes import THEME_LABELS
 
 if TYPE_CHECKING:
@@ -155,5 +154,9 @@ def _highlight(text: str, query: str, matcher: Any) -> Content:
 
 def _case_help(row: CaseSummary) -> str:
     """The stage and flags: our own labels only (the palette parses help as markup)."""
+    # Imported here: the case model behind the labels is not needed before the unlock
+    # prompt paints (start-up budget, bench/startup.py).
+    from rjfacil.views.labels import row_flag_labels, stage_label
+
     parts = [stage_label(row.stage), *row_flag_labels(row)]
     return " · ".join(parts).replace("[", "(").replace("]", ")")
