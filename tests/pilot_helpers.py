@@ -117,6 +117,8 @@ class Notices:
 class CaseHost(VaultHost):
     """Holds ``vault`` and pushes the screen the factory makes."""
 
+    TITLE = "rjfacil"  # as the app's: snapshots (and the README's pictures) show this title
+
     def __init__(self, vault: Vault, screen: Callable[[], Screen[Any]]) -> None:
         super().__init__()
         self.vault = vault
