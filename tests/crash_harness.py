@@ -27,8 +27,10 @@ Only the standard library is imported at module level, so the child starts fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -499,6 +501,66 @@ def main(argv: list[str]) -> None:
         _json_child(folder)
     else:
         raise SystemExit(f"unknown child kind {kind!r}")
+
+
+# -- children killed at one write step ---------------------------------------------------
+
+WRITE_STEPS = ("write", "fsync", "replace", "link", "unlink")
+
+
+class StepCounter:
+    """The write steps a child has made so far; ``say`` prints a line past the counting."""
+
+    def __init__(self, write: Callable[[int, bytes], int]) -> None:
+        self.count = 0
+        self._write = write
+
+    def say(self, line: str) -> None:
+        self._write(1, f"{line}\n".encode())
+
+
+@contextmanager
+def killed_at_step(kill_at: int, steps: Sequence[str] = WRITE_STEPS) -> Iterator[StepCounter]:
+    """Count every call of the os functions ``steps`` and SIGKILL this process at call
+    ``kill_at`` (0: never); a write killed at is half done first, as a torn write. Test
+    code only: rjfacil has no kill switch."""
+    originals = {name: getattr(os, name) for name in steps}
+    counter = StepCounter(os.write)
+
+    def counted(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            counter.count += 1
+            if counter.count == kill_at:
+                if name == "write":
+                    fd, data = args[0], bytes(args[1])
+                    real(fd, data[: len(data) // 2])  # torn: half of it reached the file
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        return step
+
+    for name, real in originals.items():
+        setattr(os, name, counted(name, real))
+    try:
+        yield counter
+    finally:
+        for name, real in originals.items():
+            setattr(os, name, real)
+
+
+def run_to_step(spec: ForkedChild, kill_at: int) -> list[str]:
+    """Run a step-killed child (it prints "ready", then its lines, then "done STEPS" if it
+    was not killed) to ``kill_at`` (0: to the end); the lines it printed after "ready"."""
+    child = _start_forked(spec)
+    first = child.stdout.readline()
+    assert first == b"ready\n", child.kill_and_collect()[1]
+    # Read until the child has gone (it kills itself at the step, or ends): only then is
+    # it reaped; what it printed before is what its saves confirmed.
+    printed = child.stdout.read()
+    rest, errors = child.kill_and_collect()
+    lines = [line.decode() for line in (printed + rest).split(b"\n")[:-1] if line]
+    assert kill_at or (lines[-1:] != [] and lines[-1].startswith("done")), errors
+    return lines
 
 
 if __name__ == "__main__":

@@ -11,41 +11,24 @@ a fresh Python. Test code only: rjfacil has no kill switch.
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from crash_harness import killed_at_step
 
 from rjfacil.workspace import Vault
-
-STEPS = ("replace", "unlink", "fsync")
 
 
 def run(home: Path, old_file: Path, new_file: Path, kill_at: int) -> None:
     """Unlock with the old passphrase and change it, killed before write step ``kill_at``."""
     old, new = old_file.read_text().strip(), new_file.read_text().strip()
     vault = Vault.open(home).unlock(old)
-    count = 0
-
-    def counted(real: Callable[..., Any]) -> Callable[..., Any]:
-        def step(*args: Any, **kwargs: Any) -> Any:
-            nonlocal count
-            count += 1
-            if count == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-
-        return step
-
-    for name in STEPS:
-        setattr(os, name, counted(getattr(os, name)))
-    print("ready", flush=True)
-    vault.change_passphrase(old, new)
-    steps = count
-    vault.close()
-    print(f"done {steps}", flush=True)
+    with killed_at_step(kill_at, ("replace", "unlink", "fsync")) as steps:
+        print("ready", flush=True)
+        vault.change_passphrase(old, new)
+        done = steps.count
+        vault.close()
+    print(f"done {done}", flush=True)
 
 
 def main() -> None:

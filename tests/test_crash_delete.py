@@ -31,18 +31,12 @@ SECRET = "Zqdeletedcasesecret"
 
 def _run(home: Path, case_id: UUID, passphrase_file: Path, kill_at: int) -> list[str]:
     """Run the child to ``kill_at`` (0: to the end); the lines it printed."""
-    child = crash_harness._start_forked(
+    return crash_harness.run_to_step(
         crash_harness.ForkedChild(
             crash_delete_child.run, (home, case_id, REFERENCE, passphrase_file, kill_at)
-        )
+        ),
+        kill_at,
     )
-    first = child.stdout.readline()
-    assert first == b"ready\n", child.kill_and_collect()[1]
-    printed = child.stdout.read()
-    rest, errors = child.kill_and_collect()
-    lines = [line.decode() for line in (printed + rest).split(b"\n")[:-1] if line]
-    assert kill_at or (lines[-1:] != [] and lines[-1].startswith("done")), errors
-    return lines
 
 
 def _check(home: Path, case_id: UUID, deleted: bool) -> str | None:
