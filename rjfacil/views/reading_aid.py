@@ -75,52 +75,48 @@ def _spaced(pattern: str) -> str:
     return re.sub(r" (?!\?)", r"\\s+", pattern)
 
 
+def _phrases(*patterns: str) -> list[re.Pattern[str]]:
+    """Phrases as a letter writes them: in any case, and across a line break."""
+    return [re.compile(_spaced(pattern), _I) for pattern in patterns]
+
+
 # Each kind's patterns. They match words as written in a letter, never a participant.
 PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
-    PassageKind.MINIMISING: [
-        re.compile(_spaced(p), _I)
-        for p in (
-            r"\b(?:only|just) (?:a |a bit of |a little |some )?(?:scratch|bruise|joke|laugh|game|"
-            r"bit of fun|few quid|small thing|little thing|minor|tiny|bit of damage)\b",
-            r"\bnot (?:that|so|very|really) (?:bad|serious|much|big|important)\b",
-            r"\bno big deal\b",
-            r"\b(?:didn'?t|did not|never) mean (?:it|to|any)\b",
-            r"\b(?:it was|was just|was only) an? (?:accident|mistake|joke)\b",
-            r"\b(?:i was|we were) (?:drunk|high|off my head|out of it|provoked)\b",
-            r"\b(?:i|we) had no choice\b",
-            r"\banyone would have\b",
-            r"\bover ?react\w*",
-            r"\bexaggerat\w*",
-            r"\b(?:only|just) (?:joking|messing|banter|having a laugh)\b",
-            r"\bnot (?:really |entirely |all )?my fault\b",
-            r"\bget over it\b",
-            r"\bbarely (?:touched|hurt)\b",
-        )
-    ],
-    PassageKind.BLAMING: [
-        re.compile(_spaced(p), _I)
-        for p in (
-            r"\byou (?:made|drove|forced|pushed) me\b",
-            r"\b(?:your|your own) fault\b",
-            r"\byou (?:started it|provoked|wound me up|asked for it|deserved|had it coming)\b",
-            r"\bif (?:only )?you (?:hadn'?t|had not|had just|didn'?t|did not)\b",
-            r"\byou should(?:n'?t| not)? have\b",
-            r"\bbecause of you\b",
-            r"\byou brought (?:it|this) on\b",
-        )
-    ],
-    PassageKind.PRESSURE: [
-        re.compile(_spaced(p), _I)
-        for p in (
-            r"\bforgiv\w*",
-            r"\bmeet(?:ing)? (?:me|up|you|in person|face to face)\b",
-            r"\b(?:drop|withdraw) (?:the |your )?(?:charges?|complaint|statement|case)\b",
-            r"\byou owe me\b",
-            r"\b(?:another|a second) chance\b",
-            r"\b(?:write|reply|get) back to me\b",
-            r"\byou (?:must|have to|need to) (?:reply|answer|meet|accept|understand)\b",
-        )
-    ],
+    PassageKind.MINIMISING: _phrases(
+        r"\b(?:only|just) (?:a |a bit of |a little |some )?(?:scratch|bruise|joke|laugh|game|"
+        r"bit of fun|few quid|small thing|little thing|minor|tiny|bit of damage)\b",
+        r"\bnot (?:that|so|very|really) (?:bad|serious|much|big|important)\b",
+        r"\bno big deal\b",
+        r"\b(?:didn'?t|did not|never) mean (?:it|to|any)\b",
+        r"\b(?:it was|was just|was only) an? (?:accident|mistake|joke)\b",
+        r"\b(?:i was|we were) (?:drunk|high|off my head|out of it|provoked)\b",
+        r"\b(?:i|we) had no choice\b",
+        r"\banyone would have\b",
+        r"\bover ?react\w*",
+        r"\bexaggerat\w*",
+        r"\b(?:only|just) (?:joking|messing|banter|having a laugh)\b",
+        r"\bnot (?:really |entirely |all )?my fault\b",
+        r"\bget over it\b",
+        r"\bbarely (?:touched|hurt)\b",
+    ),
+    PassageKind.BLAMING: _phrases(
+        r"\byou (?:made|drove|forced|pushed) me\b",
+        r"\b(?:your|your own) fault\b",
+        r"\byou (?:started it|provoked|wound me up|asked for it|deserved|had it coming)\b",
+        r"\bif (?:only )?you (?:hadn'?t|had not|had just|didn'?t|did not)\b",
+        r"\byou should(?:n'?t| not)? have\b",
+        r"\bbecause of you\b",
+        r"\byou brought (?:it|this) on\b",
+    ),
+    PassageKind.PRESSURE: _phrases(
+        r"\bforgiv\w*",
+        r"\bmeet(?:ing)? (?:me|up|you|in person|face to face)\b",
+        r"\b(?:drop|withdraw) (?:the |your )?(?:charges?|complaint|statement|case)\b",
+        r"\byou owe me\b",
+        r"\b(?:another|a second) chance\b",
+        r"\b(?:write|reply|get) back to me\b",
+        r"\byou (?:must|have to|need to) (?:reply|answer|meet|accept|understand)\b",
+    ),
     PassageKind.CONTACT: [
         re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
         re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,}"),
@@ -141,32 +137,26 @@ PATTERNS: dict[PassageKind, list[re.Pattern[str]]] = {
         ),
         re.compile(r"\b(?:flat|apartment|unit) \d+\b", _I),
     ],
-    PassageKind.PLACE_TIME: [
-        re.compile(_spaced(p), _I)
-        for p in (
-            r"\b\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b",
-            r"\b\d{1,2}:\d{2}\b",
-            r"\b(?:o'?clock|midnight|tonight|tomorrow|this evening|this weekend|"
-            r"next (?:week|month|time))\b",
-            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b",
-            r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-            r"[a-z]*\b",
-            r"\b(?:outside|near|by|behind|at) (?:your|the) (?:house|home|flat|door|school|"
-            r"work|shop|station|park|gate|church|gym|pub|bus stop|car park)\b",
-            r"\bi (?:know|found out) where\b",
-            r"\bi (?:saw|see|have seen|watched) you\b",
-            r"\b(?:i'?ll|i will) be (?:waiting|there|around|watching)\b",
-        )
-    ],
-    PassageKind.FAMILY_HOME: [
-        re.compile(_spaced(p), _I)
-        for p in (
-            r"\byour (?:mum|mother|dad|father|parents?|kids?|children|child|son|daughter|"
-            r"husband|wife|partner|boyfriend|girlfriend|family|sister|brother|baby|nan|gran|"
-            r"grandad|house|home|flat|street|road|neighbou?rs?|garden|car|dog|cat)\b",
-            r"\bwhere you live\b",
-        )
-    ],
+    PassageKind.PLACE_TIME: _phrases(
+        r"\b\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b",
+        r"\b\d{1,2}:\d{2}\b",
+        r"\b(?:o'?clock|midnight|tonight|tomorrow|this evening|this weekend|"
+        r"next (?:week|month|time))\b",
+        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b",
+        r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+        r"[a-z]*\b",
+        r"\b(?:outside|near|by|behind|at) (?:your|the) (?:house|home|flat|door|school|"
+        r"work|shop|station|park|gate|church|gym|pub|bus stop|car park)\b",
+        r"\bi (?:know|found out) where\b",
+        r"\bi (?:saw|see|have seen|watched) you\b",
+        r"\b(?:i'?ll|i will) be (?:waiting|there|around|watching)\b",
+    ),
+    PassageKind.FAMILY_HOME: _phrases(
+        r"\byour (?:mum|mother|dad|father|parents?|kids?|children|child|son|daughter|"
+        r"husband|wife|partner|boyfriend|girlfriend|family|sister|brother|baby|nan|gran|"
+        r"grandad|house|home|flat|street|road|neighbou?rs?|garden|car|dog|cat)\b",
+        r"\bwhere you live\b",
+    ),
 }
 
 # Runs of first letters searched for hidden words: (what, shortest word).
