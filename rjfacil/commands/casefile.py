@@ -1254,10 +1254,7 @@ class CaseFile:
         return risk
 
     def update_risk(self, risk_id: UUID, **fields: Any) -> Risk:
-        risk = self._records["risks"].get(risk_id)
-        if not isinstance(risk, Risk):
-            raise NotFound(f"No risk {risk_id} in case {self.case.reference}.")
-        risk = self._edit(risk, fields)
+        risk = self._edit(self._stored("risks", Risk, risk_id, "risk"), fields)
         if not risk.description.strip():
             raise RjfacilError(MESSAGES["empty_risk"])
         self._commit("updated a risk", [("risks", risk)])
@@ -1434,10 +1431,14 @@ class CaseFile:
         return changed
 
     def _letter(self, letter_id: UUID) -> Letter:
-        letter = self._records["letters"].get(letter_id)
-        if not isinstance(letter, Letter):
-            raise NotFound(f"No letter {letter_id} in case {self.case.reference}.")
-        return letter
+        return self._stored("letters", Letter, letter_id, "letter")
+
+    def _stored(self, table: str, kind: type[R], record_id: UUID, what: str) -> R:
+        """The record ``record_id`` of ``table``, which must be a ``kind``."""
+        found = self._records[table].get(record_id)
+        if not isinstance(found, kind):
+            raise NotFound(f"No {what} {record_id} in case {self.case.reference}.")
+        return found
 
     def add_action(self, description: str, **fields: Any) -> AgreementAction:
         """Add an agreement action; ``by_whom`` is a participant's or team member's id."""
@@ -1450,10 +1451,7 @@ class CaseFile:
         return action
 
     def update_action(self, action_id: UUID, **fields: Any) -> AgreementAction:
-        action = self._records["actions"].get(action_id)
-        if not isinstance(action, AgreementAction):
-            raise NotFound(f"No agreement action {action_id} in case {self.case.reference}.")
-        edited = self._edit(action, fields)
+        edited = self._edit(self._action(action_id), fields)
         if not edited.description.strip():
             raise RjfacilError(MESSAGES["empty_action"])
         for field in ("by_whom", "supported_by", "supervised_by"):
@@ -1623,10 +1621,7 @@ class CaseFile:
         return edited
 
     def _action(self, action_id: UUID) -> AgreementAction:
-        action = self._records["actions"].get(action_id)
-        if not isinstance(action, AgreementAction):
-            raise NotFound(f"No agreement action {action_id} in case {self.case.reference}.")
-        return action
+        return self._stored("actions", AgreementAction, action_id, "agreement action")
 
     def override_flag(
         self,
