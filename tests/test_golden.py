@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,7 +240,6 @@ def test_the_golden_decisions_vault_reads_round_trips_and_keeps_its_table(
     """Decisions (issue 11) are a table of their own in case format 3, added without a
     format bump: this version reads them, a change keeps them, and a reader that does not
     know the table (an older rjfacil of format 3) writes it back unchanged."""
-    from rjfacil.casedoc import codec
     from rjfacil.views.decisions import decision_lines
 
     home = _copy(tmp_path, "decisions-v3")
@@ -259,11 +259,7 @@ def test_the_golden_decisions_vault_reads_round_trips_and_keeps_its_table(
         raw = vault.open_case(row.id).document.tables
         assert len(raw["decisions"]) == 2
         assert vault.verify().ok
-    older_tables = {name: kind for name, kind in codec.TABLES.items() if name != "decisions"}
-    monkeypatch.setattr(codec, "TABLES", older_tables)
-    document = codec.decode(raw, "DEC-1")
-    assert document.unknown_tables == ["decisions"]
-    assert codec.encode(document)["decisions"] == raw["decisions"]
+    _an_older_reader_keeps(monkeypatch, raw, "decisions", "DEC-1")
 
 
 def test_the_golden_feedback_vault_reads_round_trips_and_keeps_its_table(
@@ -272,7 +268,6 @@ def test_the_golden_feedback_vault_reads_round_trips_and_keeps_its_table(
     """Participants' feedback (issue 12, NCJB 3.7.5) is a table of its own in case format 4,
     added without a format bump: this version reads it, a change keeps it, and a reader that
     does not know the table (an older rjfacil of format 4) writes it back unchanged."""
-    from rjfacil.casedoc import codec
     from rjfacil.views.feedback import feedback_lines
 
     home = _copy(tmp_path, "feedback-v4")
@@ -295,11 +290,7 @@ def test_the_golden_feedback_vault_reads_round_trips_and_keeps_its_table(
         raw = vault.open_case(row.id).document.tables
         assert len(raw["feedback"]) == 2
         assert vault.verify().ok
-    older_tables = {name: kind for name, kind in codec.TABLES.items() if name != "feedback"}
-    monkeypatch.setattr(codec, "TABLES", older_tables)
-    document = codec.decode(raw, "FB-1")
-    assert document.unknown_tables == ["feedback"]
-    assert codec.encode(document)["feedback"] == raw["feedback"]
+    _an_older_reader_keeps(monkeypatch, raw, "feedback", "FB-1")
 
 
 def test_the_golden_agreement_vault_reads_and_an_older_reader_keeps_the_agreement(
@@ -388,3 +379,17 @@ def test_the_golden_letters_vault_opens_with_its_letters(tmp_path: Path) -> None
         assert case.document.read_format == CURRENT_FORMAT
         assert case.letters[0].recipient_agreed_on == date(2026, 11, 2)
         assert len(case.letter_records(case.letters[0].id).vettings) == 1
+
+
+def _an_older_reader_keeps(
+    monkeypatch: pytest.MonkeyPatch, raw: dict[str, Any], table: str, reference: str
+) -> None:
+    """A reader that does not know ``table`` (an older rjfacil of the same format) reads the
+    case with the table unknown and writes it back unchanged."""
+    from rjfacil.casedoc import codec
+
+    older = {name: kind for name, kind in codec.TABLES.items() if name != table}
+    monkeypatch.setattr(codec, "TABLES", older)
+    document = codec.decode(raw, reference)
+    assert document.unknown_tables == [table]
+    assert codec.encode(document)[table] == raw[table]
