@@ -30,11 +30,18 @@ async def open_dialog(pilot) -> ExportModal:  # type: ignore[no-untyped-def]
     await settle(pilot)
     modal = pilot.app.screen
     assert isinstance(modal, ExportModal)
+    await preview_showing(pilot, modal, "")
+    return modal
+
+
+async def preview_showing(pilot, modal: ExportModal, text: str) -> str:  # type: ignore[no-untyped-def]
+    """The preview once it holds ``text`` (it is made in a thread; "": anything)."""
     for _ in range(50):
-        if modal.query_one("#export-preview", TextArea).text:
+        preview = modal.query_one("#export-preview", TextArea).text
+        if preview and text in preview:
             break
         await pilot.pause(0.02)
-    return modal
+    return modal.query_one("#export-preview", TextArea).text
 
 
 async def test_the_preview_shows_the_case_redacted_and_confirming_writes_a_private_file(
@@ -106,22 +113,14 @@ async def test_a_disclosure_is_chosen_by_participant(vault: Vault) -> None:
         harmed = case.participants[0]
         modal.query_one("#export-kind", Select).value = str(harmed.id)
         await settle(pilot)
-        for _ in range(50):
-            if "Your information" in modal.query_one("#export-preview", TextArea).text:
-                break
-            await pilot.pause(0.02)
-        preview = modal.query_one("#export-preview", TextArea).text
+        preview = await preview_showing(pilot, modal, "Your information")
         assert "Your information: RJ-EXP/1" in preview
         assert "Information for Ana Silva only." in preview
         assert modal.query_one("#export-path", Input).value.endswith("-disclosure.pdf")
         # The printable outcome agreement: names shown, no redaction or notes to choose.
         modal.query_one("#export-kind", Select).value = "agreement"
         await settle(pilot)
-        for _ in range(50):
-            if "Outcome agreement" in modal.query_one("#export-preview", TextArea).text:
-                break
-            await pilot.pause(0.02)
-        preview = modal.query_one("#export-preview", TextArea).text
+        preview = await preview_showing(pilot, modal, "Outcome agreement")
         assert "Outcome agreement: RJ-EXP/1" in preview
         assert "Signatures" in preview
         assert modal.query_one("#export-path", Input).value.endswith("-agreement.pdf")
