@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from rjfacil.errors import RjfacilError
 from rjfacil.views.dates import DATE_FORMS, DATE_HINT, parse_day, show_when
+from rjfacil.views.earlier import answered_earlier
 from rjfacil.views.flags import flags_raised_by, record_answer
 from rjfacil.views.labels import answer_kind_label
 from rjfacil.views.progress import (
@@ -315,6 +316,9 @@ class ChecklistWalker(Screen[None]):
         item = self.item
         history = case.answer_history(self.checklist_id, item.id, self.participant_id)
         lines: list[Content] = []
+        earlier_answer = answered_earlier(case, item, self.participant_id)
+        if earlier_answer:
+            lines.append(plain(earlier_answer).stylize("$accent"))
         left = unanswered_note(case, self.checklist_id, item.id, self.participant_id)
         if current is None and left is not None:
             lines.append(

@@ -20,6 +20,7 @@ from rjfacil.checklists.locate import builtin_dir
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.errors import ChecklistError
 from rjfacil.views.deadlines import due_dates
+from rjfacil.views.earlier import answered_earlier
 from rjfacil.views.flags import flags as case_flags
 from rjfacil.views.next_steps import next_steps
 from rjfacil.views.progress import case_progress, first_unanswered, walk_target
@@ -372,3 +373,93 @@ def test_competence_is_asked_once_the_practitioners_answer_serves_the_supervisor
     assert ("supervision", "support_secured") in asked(case)  # E 2: help secure support
     case.answer("sensitive", "own_competence", "yes")
     assert ("supervision", "support_secured") not in asked(case)
+
+
+def test_the_motivation_test_of_section_b_reads_the_risk_assessment(vault: Vault) -> None:
+    """risk.motivation (A 2(a) 3: each participant's motivation for being involved) and
+    sensitive.motivation_ability_to_harm (B: risk assessment gives good reason to believe
+    someone has the motivation and ability to cause significant further harm) are two
+    duties: Section B asks only about the ability and the harm, shows the risk
+    assessment's answers, and is not asked once no one's motivation raises concern."""
+    case = letter_case(vault, "RJ-F11")
+    harmed, responsible = case.participants
+    item = case.catalogue.item("sensitive", "motivation_ability_to_harm")
+    assert ("sensitive", "motivation_ability_to_harm") in asked(case)  # not known yet: asked
+    assert answered_earlier(case, item) == (
+        'Not answered yet in Risk assessment, "Does their motivation for taking part raise '
+        'any concern?"'
+    )
+    before = case_progress(case).total
+    case.answer("risk", "motivation", "no", harmed.id)
+    case.answer("risk", "motivation", "no", responsible.id)
+    assert ("sensitive", "motivation_ability_to_harm") not in asked(case)
+    assert case_progress(case).total == before - 1  # counted once, where it is asked
+    case.answer("risk", "motivation", "yes", responsible.id)
+    assert ("sensitive", "motivation_ability_to_harm") in asked(case)
+    assert answered_earlier(case, item).endswith(
+        ": Ana Silva (person harmed): no; Ben Cole (person responsible): yes"
+    )
+    # A concern about motivation is a risk to assess, not yet a sensitive and complex case.
+    assert "sensitive_complex" not in {s.flag.id for s in case_flags(case) if s.raised}
+    case.answer("sensitive", "motivation_ability_to_harm", "yes")
+    assert "sensitive_complex" in {s.flag.id for s in case_flags(case) if s.raised}
+    # An answer given before the risk assessment said "no" is kept and still counts.
+    case.answer("risk", "motivation", "no", responsible.id)
+    assert ("sensitive", "motivation_ability_to_harm") not in asked(case)
+    assert case.answers()[("sensitive", "motivation_ability_to_harm", None)].value == "yes"
+    assert "sensitive_complex" in {s.flag.id for s in case_flags(case) if s.raised}
+
+
+def test_a_free_decision_reads_the_intimidation_answer(vault: Vault) -> None:
+    """risk.intimidation (A 2(a) 3: a risk to manage) and informing.decision_free (HMPPS
+    6.1, A 2(c) 7: a decision not freely made is a limit) are two duties: the later asks
+    whether the intimidation the risk assessment found, or anyone else's pressure, bears
+    on the decision, and shows that participant's answer there."""
+    case = letter_case(vault, "RJ-F12")
+    harmed, responsible = case.participants
+    item = case.catalogue.item("informing", "decision_free")
+    assert "intimidation the risk assessment found" in item.ask
+    case.answer("risk", "intimidation", "yes", harmed.id)
+    assert answered_earlier(case, item, harmed.id) == (
+        'Already answered in Risk assessment, "Is this participant being intimidated, or at '
+        'risk of intimidation?": yes'
+    )
+    assert answered_earlier(case, item, responsible.id).startswith("Not answered yet in Risk")
+    raised = {s.flag.id for s in case_flags(case) if s.raised}
+    assert "risk_to_manage" in raised and "not_by_choice" not in raised
+    case.answer("informing", "decision_free", "no", harmed.id)
+    assert "not_by_choice" in {s.flag.id for s in case_flags(case) if s.raised}
+
+
+def test_information_for_a_person_harmed_who_declined_reads_what_they_asked_for(
+    vault: Vault,
+) -> None:
+    """informing.if_not_proceeding (A 2(b) 10: find out what they want to hear) and
+    closure.non_participant_information (A 2(b) 10: a person harmed who declined is given,
+    if they wish, basic information on the outcome) are two duties: closure asks only
+    whether it was given, and shows what was found out when they decided."""
+    case = letter_case(vault, "RJ-F13")
+    harmed, _ = case.participants
+    item = case.catalogue.item("closure", "non_participant_information")
+    assert "if they wish" not in item.ask  # asked when they decided
+    case.answer("informing", "decision", "declined", harmed.id)
+    assert answered_earlier(case, item, harmed.id).startswith(
+        'Not answered yet in Informing participants, "As they are not going on'
+    )
+    case.answer("informing", "if_not_proceeding", True, harmed.id)
+    assert answered_earlier(case, item, harmed.id).endswith('with the others?": ticked')
+    assert ("closure", "non_participant_information") in asked(case)
+
+
+def test_an_item_reading_an_unknown_item_is_refused(tmp_path: Path) -> None:
+    folder = copy_shipped(tmp_path)
+    closure = folder / "closure.toml"
+    text = closure.read_text(encoding="utf-8")
+    text = text.replace('reads = "informing.if_not_proceeding"', 'reads = "informing.gone"')
+    closure.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as error:
+        load_catalogue(folder)
+    assert str(error.value).startswith(
+        "closure.toml: item 'non_participant_information': reads: the checklist 'informing' "
+        "has no item 'gone'"
+    )

@@ -122,6 +122,25 @@ async def test_a_changed_answer_shows_the_earlier_one(vault: Vault) -> None:
         ]
 
 
+async def test_an_item_shows_the_earlier_answer_it_builds_on(vault: Vault) -> None:
+    """sensitive.motivation_ability_to_harm (B) asks only what risk.motivation (A 2(a) 3)
+    did not: the walker shows the risk assessment's answers with it, for each person."""
+    case = vault.new_case("RJ-204")
+    harmed, responsible = two_people(case)
+    case.answer("risk", "motivation", "no", harmed)
+    case.answer("risk", "motivation", "yes", responsible)
+    async with hosted(
+        vault,
+        lambda: ChecklistWalker(case.id, "sensitive", item_id="motivation_ability_to_harm"),
+        size=(120, 40),
+    ) as (app, pilot):
+        shown = squashed(screen_text(app))
+        assert "Already answered in Risk assessment" in shown
+        assert "Ana Silva (person harmed): no; Ben Cole (person responsible): yes" in shown
+        await press(pilot, "y")
+        assert case.answers()[("sensitive", "motivation_ability_to_harm", None)].value == "yes"
+
+
 async def test_participant_items_choices_by_number(vault: Vault) -> None:
     case = vault.new_case("RJ-203")
     _, responsible = two_people(case)

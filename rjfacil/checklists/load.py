@@ -363,7 +363,8 @@ def _extend(each: _Parsed, checklists: dict[str, Checklist], problems: list[Prob
 
 
 def _applies_when_problem(checklist: Checklist, checklists: dict[str, Checklist]) -> str | None:
-    """The first thing wrong with the checklist's condition or its items' conditions."""
+    """The first thing wrong with the checklist's condition, its items' conditions or the
+    items they read."""
     if checklist.applies_when is not None:
         message = _condition_problem(checklist.applies_when, checklists)
         if message:
@@ -376,6 +377,19 @@ def _applies_when_problem(checklist: Checklist, checklists: dict[str, Checklist]
         message = _condition_problem(item.applies_when, checklists)
         if message:
             return f"item '{item.id}': applies_when: {message}"
+    for item in checklist.items:
+        if item.reads is None:
+            continue
+        if item.reads == f"{checklist.id}.{item.id}":
+            return f"item '{item.id}': reads names the item itself"
+        other = checklists.get(item.reads_checklist_id)
+        if other is None:
+            return f"item '{item.id}': reads: there is no checklist '{item.reads_checklist_id}'"
+        if other.item(item.reads_item_id) is None:
+            return (
+                f"item '{item.id}': reads: the checklist '{other.id}' has no item "
+                f"'{item.reads_item_id}'"
+            )
     for item in checklist.items:
         for rule in item.flags:
             if rule.applies_when is None:

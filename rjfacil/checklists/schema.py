@@ -107,6 +107,16 @@ def _reference(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def _dotted_item(value: str, what: str) -> str:
+    """An item named across files, "<checklist id>.<item id>"."""
+    parts = value.split(".")
+    if len(parts) != 2 or not all(ID_PATTERN.fullmatch(part) for part in parts):
+        raise ValueError(
+            f'{what} {value!r} must be "<checklist id>.<item id>", e.g. "process.process_type"'
+        )
+    return value
+
+
 Id = Annotated[str, AfterValidator(_id)]
 Text = Annotated[str, AfterValidator(_text)]
 Reference = Annotated[str, AfterValidator(_reference)]
@@ -189,13 +199,7 @@ class AppliesWhen(_Model):
     @field_validator("item")
     @classmethod
     def _dotted(cls, value: str) -> str:
-        parts = value.split(".")
-        if len(parts) != 2 or not all(ID_PATTERN.fullmatch(part) for part in parts):
-            raise ValueError(
-                f'applies_when item {value!r} must be "<checklist id>.<item id>", '
-                'e.g. "process.process_type"'
-            )
-        return value
+        return _dotted_item(value, "applies_when item")
 
     @field_validator("any_of", mode="before")
     @classmethod
@@ -291,6 +295,25 @@ class Item(_Scoped):
     fact: str | None = None
     applies_when: AppliesWhen | None = None
     """Ask the item only while this condition holds (checked across files at load)."""
+    reads: str | None = None
+    """An earlier item ("<checklist id>.<item id>") whose answer this one builds on: it is
+    shown with this item as already answered there, so this item asks only what that one
+    did not (checked across files at load)."""
+
+    @property
+    def reads_checklist_id(self) -> str:
+        """The checklist of the item this one reads ("" when it reads none)."""
+        return self.reads.split(".")[0] if self.reads else ""
+
+    @property
+    def reads_item_id(self) -> str:
+        """The id of the item this one reads ("" when it reads none)."""
+        return self.reads.split(".")[1] if self.reads else ""
+
+    @field_validator("reads")
+    @classmethod
+    def _reads_dotted(cls, value: str | None) -> str | None:
+        return None if value is None else _dotted_item(value, "reads")
 
     @field_validator("kind", mode="before")
     @classmethod
