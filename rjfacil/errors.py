@@ -265,16 +265,18 @@ class InvalidReference(RjfacilError):
 
 
 class BlockingFlagsRaised(RjfacilError):
-    """A stage move to a later stage while a blocking flag is raised, without a reason.
+    """A stage move to a later stage while a blocking flag is raised or a go-ahead is not
+    recorded, or a change to a direct process past a go-ahead not recorded, without a
+    reason.
 
-    ``headings`` are the flags as shown ("Stop: ..."); the move is made again with a
-    reason, which the case's history records.
+    ``headings`` are the flags as shown ("Stop: ...") and the missing go-aheads; the move
+    or change is made again with a reason, which the case's history records.
     """
 
-    def __init__(self, headings: list[str]) -> None:
+    def __init__(self, headings: list[str], *, moving: bool = True) -> None:
         self.headings = headings
         super().__init__(
-            "Not moved on: "
+            ("Not moved on: " if moving else "Not changed: ")
             + "; ".join(headings)
             + ". Resolve it first, or give the reason for going on."
         )

@@ -117,9 +117,39 @@ class CaseDetailsEditor(EditorModal[Case]):
             "Supervisor", "d-supervisor", editable(case.person_name(c.case_supervisor))
         )
         self.summary = Text("Summary", "d-summary", editable(c.summary))
+        self.going_on = ""
         super().__init__(
             "Case details",
             Form(self.reference, self.referred, self.process, self.supervisor, self.summary),
+        )
+
+    def action_save(self) -> None:
+        # A direct process at communication or later, past a go-ahead not recorded: the
+        # reason for going on first (the history records it).
+        process = self.process.value
+        missing = (
+            self.case.decisions_missing_for_move(self.case.case.stage, ProcessType(process))
+            if process != NO_PROCESS and not self.going_on
+            else []
+        )
+        if not missing:
+            super().action_save()
+            return
+
+        def going_on(reason: str | None) -> None:
+            if reason:
+                self.going_on = reason
+                super(CaseDetailsEditor, self).action_save()
+
+        self.app.push_screen(
+            TextPromptModal(
+                Content(
+                    "; ".join(no_go_ahead(p) for p in missing) + ". Change the process anyway?"
+                ),
+                help="Give the reason for going on: it is recorded in the case's history.",
+                placeholder="The reason for going on",
+            ),
+            callback=going_on,
         )
 
     def save(self) -> Case:
@@ -138,7 +168,9 @@ class CaseDetailsEditor(EditorModal[Case]):
         supervisor = self.supervisor.value.strip()
         if supervisor != self.case.person_name(current.case_supervisor):
             changed["case_supervisor"] = supervisor
-        return self.case.update_case(**changed) if changed else current
+        if not changed:
+            return current
+        return self.case.update_case(going_on_because=self.going_on, **changed)
 
 
 class OverviewPane(CasePane):

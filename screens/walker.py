@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from rjfacil.errors import RjfacilError
+from rjfacil.errors import BlockingFlagsRaised, RjfacilError
 from rjfacil.views.dates import DATE_FORMS, DATE_HINT, parse_day, show_when
 from rjfacil.views.earlier import answered_earlier
 from rjfacil.views.flags import flags_raised_by, record_answer
@@ -569,8 +569,18 @@ class ChecklistWalker(Screen[None]):
 
     # -- saving -------------------------------------------------------------------------
 
-    def give(self, value: bool | str | None, note: str | None = None, advance: bool = True) -> None:
-        """Save an answer at once; show any flag it newly raises; then move on."""
+    def give(
+        self,
+        value: bool | str | None,
+        note: str | None = None,
+        advance: bool = True,
+        going_on_because: str = "",
+    ) -> None:
+        """Save an answer at once; show any flag it newly raises; then move on.
+
+        A direct process chosen past a go-ahead not recorded asks for the reason for going
+        on first (the history records it); cancelling saves nothing.
+        """
         if refused(self):
             self._status(READ_ONLY, error=True)
             return
@@ -580,8 +590,29 @@ class ChecklistWalker(Screen[None]):
             note = current.note if current else ""
         try:
             saved = record_answer(
-                self.case, self.checklist_id, item.id, value, self.participant_id, note=note
+                self.case,
+                self.checklist_id,
+                item.id,
+                value,
+                self.participant_id,
+                note=note,
+                going_on_because=going_on_because,
             )
+        except BlockingFlagsRaised as held:
+
+            def going_on(reason: str | None) -> None:
+                if reason:
+                    self.give(value, note, advance, going_on_because=reason)
+
+            self.app.push_screen(
+                TextPromptModal(
+                    Content("; ".join(held.headings) + ". Save this answer anyway?"),
+                    help="Give the reason for going on: it is recorded in the case's history.",
+                    placeholder="The reason for going on",
+                ),
+                callback=going_on,
+            )
+            return
         except RjfacilError as error:
             # The answer shown stays the one on disk: nothing here claims it was saved.
             self._status(str(error), error=True)

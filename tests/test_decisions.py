@@ -223,6 +223,65 @@ def test_moving_into_communication_without_a_go_ahead_asks_for_a_reason(vault: V
     assert other.case.stage is Stage.COMMUNICATION
 
 
+def test_letters_turning_into_a_meeting_at_communication_ask_for_the_go_ahead(
+    vault: Vault,
+) -> None:
+    """Indirect communication can move to a direct meeting within the communication stage
+    (A 3(a) 13): choosing a direct process there, in the case details or in the process
+    checklist (process.process_type, HMPPS 6.3), without the go-ahead before any direct
+    communication (A 2(a) 6) and before a meeting (A 2(a) 7-8) asks for a reason, which
+    the history records; before communication the stage move asks instead."""
+    from rjfacil.errors import BlockingFlagsRaised
+    from rjfacil.vocab import ProcessType, Stage
+
+    case = vault.new_case("RJ-DEC-15")
+    case.record_decision("first_contact", "go", vault.owner.id, DAY, "Safe to contact.")
+    case.update_case(process="letter", stage=Stage.PREPARATION)
+    case.update_case(process="face_to_face")  # before communication: the move will ask
+    case.update_case(process="letter")
+    case.update_case(stage=Stage.COMMUNICATION)  # letters: first contact is enough
+    missing = [
+        "No go-ahead recorded before any direct communication",
+        "No go-ahead recorded before a meeting",
+    ]
+    with pytest.raises(BlockingFlagsRaised) as raised:
+        case.update_case(process="face_to_face")
+    assert raised.value.headings == missing
+    assert str(raised.value).startswith("Not changed: No go-ahead recorded")
+    with pytest.raises(BlockingFlagsRaised) as raised:
+        case.answer("process", "process_type", "video_conference")
+    assert raised.value.headings == missing
+    assert case.case.process is ProcessType.LETTER
+    assert case.answers()[("process", "process_type", None)].value == "letter"
+    case.update_case(process="shuttle")  # still indirect: nothing to ask
+    case.answer(
+        "process",
+        "process_type",
+        "face_to_face",
+        going_on_because="Both asked to meet; the supervisor agreed by phone",
+    )
+    assert case.case.process is ProcessType.FACE_TO_FACE
+    assert case_history(case)[0].what == (
+        "Answered “Which form of restorative process is planned?”: Face to face meeting, "
+        "although no go-ahead was recorded before any direct communication or before a "
+        "meeting; the reason given: Both asked to meet; the supervisor agreed by phone"
+    )
+    other = vault.new_case("RJ-DEC-16")
+    for point in ("first_contact", "direct_communication", "meeting"):
+        other.record_decision(point, "go", vault.owner.id, DAY, "Measures in place.")
+    other.update_case(process="letter", stage=Stage.COMMUNICATION)
+    other.update_case(process="video_conference")  # every go-ahead recorded
+    case.update_case(process="letter")
+    with pytest.raises(BlockingFlagsRaised):
+        case.update_case(process="video_conference")
+    case.update_case(process="video_conference", going_on_because="Travel is too far")
+    assert case_history(case)[0].what == (
+        "Changed the form of communication from letter to video conference, "
+        "although no go-ahead was recorded before any direct communication or before a "
+        "meeting; the reason given: Travel is too far"
+    )
+
+
 def test_moving_into_assessment_without_a_go_ahead_before_first_contact_asks_for_a_reason(
     vault: Vault,
 ) -> None:

@@ -9,11 +9,12 @@ from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 
 from rjfacil.casedoc.model import ConsentPurpose, NoteSource, ShareHow
 from rjfacil.views.flags import raised_flags
+from rjfacil.views.history import case_history
 from rjfacil.views.progress import walk_target
 from rjfacil.vocab import ClosureReason, Role, Stage
 from rjfacil.workspace import Vault
 from screens.case import CaseDetailsEditor, CaseScreen
-from screens.dialogs import ConfirmModal
+from screens.dialogs import ConfirmModal, TextPromptModal
 from screens.notes import NoteEditor
 from screens.participants import ConsentEditor, ParticipantEditor
 from screens.walker import ChecklistWalker
@@ -27,6 +28,7 @@ from tests.pilot_helpers import (
     paste,
     press,
     reopen,
+    screen_of,
     screen_text,
     settle,
     squashed,
@@ -197,6 +199,36 @@ async def test_case_details_are_saved_at_once(vault: Vault) -> None:
         assert case.case.referral_date == date(2025, 1, 2)
         assert case.case.process is not None and case.case.process.value == "letter"
         assert "Process: letter" in screen_text(app)
+
+
+async def test_a_meeting_chosen_in_communication_asks_for_the_go_ahead_reason(
+    vault: Vault,
+) -> None:
+    """Letters turned into a meeting (A 3(a) 13) at communication, without the go-ahead
+    before direct communication and before a meeting (A 2(a) 6-8): the case details ask
+    for the reason for going on; Escape saves nothing, a reason saves it."""
+    case = vault.new_case("RJ-107b")
+    case.update_case(
+        process="letter", stage=Stage.COMMUNICATION, going_on_because="Contact made by referrer"
+    )
+    async with case_screen(vault, case.id) as (app, pilot):
+        editor = await open_with(pilot, "e", CaseDetailsEditor)
+        editor.query_one("#d-process", Select).value = "face_to_face"
+        await press(pilot, "ctrl+s")
+        prompt = screen_of(app, TextPromptModal)
+        shown = squashed(screen_text(app))
+        assert "No go-ahead recorded before any direct communication" in shown
+        assert "Change the process" in shown and "anyway?" in shown
+        await press(pilot, "escape")
+        assert screen_of(app, CaseDetailsEditor) is editor
+        assert case.case.process is not None and case.case.process.value == "letter"
+        await press(pilot, "ctrl+s")
+        prompt = screen_of(app, TextPromptModal)
+        prompt.query_one(Input).focus()
+        await paste(pilot, "Both asked to meet")
+        await press(pilot, "enter")
+        assert case.case.process is not None and case.case.process.value == "face_to_face"
+    assert case_history(case)[0].what.endswith("; the reason given: Both asked to meet")
 
 
 async def test_checklists_tab_shows_progress_and_enter_walks(vault: Vault) -> None:

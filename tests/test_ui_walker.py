@@ -141,6 +141,30 @@ async def test_an_item_shows_the_earlier_answer_it_builds_on(vault: Vault) -> No
         assert case.answers()[("sensitive", "motivation_ability_to_harm", None)].value == "yes"
 
 
+async def test_choosing_a_meeting_past_a_missing_go_ahead_asks_the_reason(vault: Vault) -> None:
+    """process.process_type (HMPPS 6.3) answered "face to face" at communication, without
+    the go-ahead before direct communication and before a meeting (A 2(a) 6-8, A 3(a) 13):
+    the walker asks the reason for going on before it saves."""
+    from rjfacil.vocab import Stage
+
+    case = vault.new_case("RJ-205")
+    case.update_case(process="letter", stage=Stage.COMMUNICATION, going_on_because="Referrer")
+    async with hosted(
+        vault, lambda: ChecklistWalker(case.id, "process", item_id="process_type")
+    ) as (app, pilot):
+        await press(pilot, "1")  # Face to face meeting
+        prompt = screen_of(app, TextPromptModal)
+        shown = squashed(screen_text(app))
+        assert "No go-ahead recorded before any direct communication" in shown
+        assert "Save this answer" in shown
+        assert case.case.process is not None and case.case.process.value == "letter"
+        prompt.query_one(Input).focus()
+        await paste(pilot, "Both asked to meet")
+        await press(pilot, "enter")
+        assert case.case.process is not None and case.case.process.value == "face_to_face"
+        assert case.answers()[("process", "process_type", None)].value == "face_to_face"
+
+
 async def test_participant_items_choices_by_number(vault: Vault) -> None:
     case = vault.new_case("RJ-203")
     _, responsible = two_people(case)

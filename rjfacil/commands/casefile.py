@@ -968,7 +968,8 @@ class CaseFile:
         reason = " ".join(going_on_because.split())
         if (blocking or undecided) and not reason:
             raise BlockingFlagsRaised(
-                [flag.heading for flag in blocking] + [no_go_ahead(p) for p in undecided]
+                [flag.heading for flag in blocking] + [no_go_ahead(p) for p in undecided],
+                moving=stage != self.case.stage,
             )
         closure = fields.get("closure_reason", self.case.closure_reason)
         if stage.is_open:
@@ -1030,18 +1031,31 @@ class CaseFile:
         self, stage: Stage | str, process: ProcessType | None = None
     ) -> list[DecisionPoint]:
         """The points without a current decision to go ahead that a move to ``stage``
-        would go past: a move into assessment (where first contact is made) or later needs
-        the go-ahead before first contact (A 2(a) 2); a move into communication between
-        the participants, or later, needs one at each point of the case (A 2(a) 6-8);
-        closing never does."""
+        (with ``process``, else the case's own) would go past: a move into assessment
+        (where first contact is made) or later needs the go-ahead before first contact
+        (A 2(a) 2); a move into communication between the participants, or later, needs
+        one at each point of the case (A 2(a) 6-8); closing never does.
+
+        Staying at a stage, a process that becomes a direct one (face to face, video, a
+        family group conference) once the case is at communication or later needs the
+        go-ahead before direct communication and before a meeting: indirect
+        communication can move to a direct meeting at any time (A 3(a) 13).
+        """
         stage = Stage(stage)
         order = list(Stage)
-        if not stage.is_open or order.index(stage) <= order.index(self.case.stage):
+        if not stage.is_open or order.index(stage) < order.index(self.case.stage):
             return []
+        points = self.decision_points(process)
+        if order.index(stage) == order.index(self.case.stage):
+            # No move: only the points a new direct process brings.
+            if process is None or process not in DIRECT_PROCESSES:
+                return []
+            had = set(self.decision_points())
+            points = [p for p in points if p not in had]
         current = {d.point: d.outcome for d in self.decisions}
         return [
             p
-            for p in self.decision_points(process)
+            for p in points
             if order.index(stage) >= order.index(DECIDED_BEFORE[p])
             and current.get(p) is not DecisionOutcome.GO
         ]
@@ -1211,10 +1225,17 @@ class CaseFile:
         value: AnswerValue,
         participant_id: UUID | None = None,
         note: str = "",
+        going_on_because: str = "",
     ) -> Answer:
         """Record an answer (``None`` clears it). Flags follow from the answers at once.
 
-        An item that states a case fact writes the case's field in the same write.
+        An item that states a case fact writes the case's field in the same write. A
+        process that becomes a direct one at communication or later without the go-aheads
+        it needs (:meth:`decisions_missing_for_move`) needs ``going_on_because``, a reason
+        the history records.
+
+        Raises:
+            BlockingFlagsRaised: A direct process past a missing go-ahead, and no reason.
         """
         item = self.catalogue.item(checklist_id, item_id)
         if value is not None and not item.is_answered(value) and value is not False:
@@ -1238,12 +1259,23 @@ class CaseFile:
             note=note,
         )
         changes: list[Change] = [("answers", answer)]
+        action = f"answered {checklist_id}.{item_id}"
         if item.fact is not None:
             field_value, named = self._field_from_answer(item.fact, value)
             if field_value != getattr(self.case, item.fact):
                 changes.append(("case", self._edit(self.case, {item.fact: field_value})))
                 changes += named
-        self._commit(f"answered {checklist_id}.{item_id}", changes)
+            if item.fact == "process" and field_value is not None:
+                undecided = self.decisions_missing_for_move(
+                    self.case.stage, ProcessType(field_value)
+                )
+                reason = " ".join(going_on_because.split())
+                if undecided and not reason:
+                    raise BlockingFlagsRaised([no_go_ahead(p) for p in undecided], moving=False)
+                if undecided:
+                    action += f" without a go-ahead ({','.join(p.value for p in undecided)})"
+                    action += f": {reason}"
+        self._commit(action, changes)
         return answer
 
     def add_risk(self, description: str, **fields: Any) -> Risk:

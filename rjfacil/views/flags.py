@@ -299,14 +299,19 @@ def record_answer(
     value: AnswerValue,
     participant_id: UUID | None = None,
     note: str = "",
+    going_on_because: str = "",
 ) -> RecordedAnswer:
     """Save an answer (:meth:`CaseFile.answer`) and say which flags it newly raised.
 
     Raises:
+        BlockingFlagsRaised: A direct process chosen past a missing go-ahead, without
+            ``going_on_because``; nothing changed.
         RjfacilError: Not saved; nothing changed.
     """
     before = set(raised_flags(case))
-    answer = case.answer(checklist_id, item_id, value, participant_id, note=note)
+    answer = case.answer(
+        checklist_id, item_id, value, participant_id, note=note, going_on_because=going_on_because
+    )
     new = [state for state in flags(case) if state.raised and state.flag.id not in before]
     answered = case.catalogue.item(checklist_id, item_id).is_answered(value)
     return RecordedAnswer(answer, answered, explanations(case, new))

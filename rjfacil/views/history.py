@@ -40,7 +40,9 @@ from rjfacil.views.labels import flag_label
 from rjfacil.views.redaction import Redactor, redactor_for
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 
-_ANSWERED = re.compile(r"^answered ([\w-]+)\.([\w-]+)$")
+_ANSWERED = re.compile(
+    r"^answered ([\w-]+)\.([\w-]+)(?: without a go-ahead \(([a-z_,]+)\): (.*))?$", re.DOTALL
+)
 _CASE_UPDATE = re.compile(r"^updated the case \((.*)\)$")
 _CASE_UPDATE_PAST_BLOCKING = re.compile(
     r"^updated the case \((.*?)\)(?: despite the blocking flags ([a-z0-9_,]+))?"
@@ -161,6 +163,9 @@ def _answered(
         said += f": {redactor.text(value) if item.kind == 'text' else value}"
         if record.note.strip():
             said += f" (with a note: {redactor.text(record.note)})"
+    if match.group(3):
+        said += f", although {_no_go_ahead(match.group(3))}"
+        said += f"; the reason given: {redactor.text(match.group(4))}"
     return said
 
 
@@ -201,15 +206,20 @@ def _case_update_past_blocking(
         flags = ", ".join(f"“{_heading(case, flag_id)}”" for flag_id in ids)
         although.append(f"{flags} {'was' if len(ids) == 1 else 'were'} raised")
     if match.group(3):
-        points = []
-        for value in match.group(3).split(","):
-            try:
-                points.append(DecisionPoint(value).label.lower())
-            except ValueError:
-                points.append("a point of the case")
-        although.append("no go-ahead was recorded " + " or ".join(points))
+        although.append(_no_go_ahead(match.group(3)))
     reason = redactor.text(match.group(4))
     return f"{said}, although {' and '.join(although)}; the reason given: {reason}"
+
+
+def _no_go_ahead(values: str) -> str:
+    """The decision points (stored ids, comma-separated) without a go-ahead, in words."""
+    points = []
+    for value in values.split(","):
+        try:
+            points.append(DecisionPoint(value).label.lower())
+        except ValueError:
+            points.append("a point of the case")
+    return "no go-ahead was recorded " + " or ".join(points)
 
 
 def _heading(case: CaseFile, flag_id: str) -> str:
