@@ -315,6 +315,26 @@ def _letter_case(vault: Vault) -> None:
         harmed.id, ConsentPurpose.COMMUNICATION, process=ProcessType.LETTER, form="written"
     )
     case.update_case(co_worker="Priya Shah", case_supervisor="Dana Whitfield")
+    # One matter, two duties: the risk assessment asks about each person's motivation
+    # (A 2(a) 3); Section B's first test (B) shows those answers and asks only whether
+    # significant further harm could follow. Whether Lee Ann is intimidated (A 2(a) 3) shows
+    # with whether the group's decision is its own (HMPPS 6.1).
+    case.answer("risk", "motivation", "no", harmed.id)
+    case.answer(
+        "risk",
+        "motivation",
+        "yes",
+        responsible.id,
+        note="Keen to be forgiven quickly so the group will stop talking about it.",
+    )
+    case.answer(
+        "sensitive",
+        "motivation_ability_to_harm",
+        "no",
+        note="Wanting it over is about himself; nothing suggests he would harm the group.",
+    )
+    case.answer("risk", "intimidation", "no", harmed.id)
+    case.answer("informing", "decision_free", "yes", harmed.id)
     # Each version is vetted on its own (A 3(a) 11-12): the letter checklist's questions,
     # the decision and the reasons, with who vetted it and when.
     answers: dict[str, AnswerValue] = {

@@ -80,6 +80,12 @@ def test_a_letter_only_adult_case_outside_hmpps_is_asked_only_what_applies(
     # 251 since the missing content of issue 11 (supervision E 5 and E 7, closure
     # NCJB 3.7.5): 248 before it.
     assert report.total == 251 - 9  # the letter items: asked per letter version
+    # Section B's motivation test (B) reads the risk assessment's motivation answers
+    # (A 2(a) 3): once no one's motivation raises concern, it is not asked (241).
+    harmed, responsible = case.participants
+    case.answer("risk", "motivation", "no", harmed.id)
+    case.answer("risk", "motivation", "no", responsible.id)
+    assert case_progress(case).total == 251 - 9 - 1
     now = asked(case)
     assert ("coworking", "reasons") not in now  # D: working alone
     assert ("meeting", "cofacilitator_protocol") not in now
@@ -463,3 +469,26 @@ def test_an_item_reading_an_unknown_item_is_refused(tmp_path: Path) -> None:
         "closure.toml: item 'non_participant_information': reads: the checklist 'informing' "
         "has no item 'gone'"
     )
+
+
+def test_the_demo_letter_case_shows_the_earlier_answers_and_the_meeting_gate(
+    vault: Vault,
+) -> None:
+    """RJ-2026-011: Section B's motivation test (B) shows the risk assessment's answers
+    (A 2(a) 3), the free decision (HMPPS 6.1) the intimidation answer; and turning its
+    letters into a meeting (A 3(a) 13) without the go-aheads asks for a reason."""
+    from rjfacil.demo import fill_demo_vault
+    from rjfacil.errors import BlockingFlagsRaised
+
+    fill_demo_vault(vault)
+    case = vault.open_case(vault.find_case("RJ-2026-011"))
+    harmed, _ = case.participants
+    motivation = case.catalogue.item("sensitive", "motivation_ability_to_harm")
+    assert answered_earlier(case, motivation).endswith(
+        ": Riverside Garden Group (Lee Ann Cho) (person harmed): no; "
+        "Taylor Quinn (person responsible): yes"
+    )
+    free = case.catalogue.item("informing", "decision_free")
+    assert answered_earlier(case, free, harmed.id).endswith('risk of intimidation?": no')
+    with pytest.raises(BlockingFlagsRaised):
+        case.update_case(process="face_to_face")
