@@ -24,6 +24,28 @@ from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_day
 
 ATTEMPTS = 3
+# As rjfacil.vocab's Stage and ClosureReason (a test keeps them in step), written out so
+# building the parser imports nothing more.
+STAGE_CHOICES = (
+    "referral",
+    "assessment",
+    "preparation",
+    "communication",
+    "agreement",
+    "follow-up",
+    "closed",
+    "withdrawn",
+)
+CLOSURE_CHOICES = (
+    "completed",
+    "declined-by-person-harmed",
+    "declined-by-person-responsible",
+    "withdrew-person-harmed",
+    "withdrew-person-responsible",
+    "assessed-unsuitable",
+    "unable-to-contact",
+    "referred-elsewhere",
+)
 ROLE_CHOICES = (
     "person-harmed",
     "person-responsible",
@@ -490,6 +512,28 @@ def cmd_participant_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_case_stage(args: argparse.Namespace) -> int:
+    from rjfacil.errors import BlockingFlagsRaised
+    from rjfacil.views.labels import stage_text
+    from rjfacil.vocab import ClosureReason, Stage
+
+    fields: dict[str, object] = {"stage": Stage(args.stage.replace("-", "_"))}
+    if args.closure_reason:
+        fields["closure_reason"] = ClosureReason(args.closure_reason.replace("-", "_"))
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        try:
+            case.update_case(going_on_because=args.because or "", **fields)
+        except BlockingFlagsRaised as held:
+            # The same gate as the case view's: say how to give the reason here.
+            raise RjfacilError(
+                "Not moved on: " + "; ".join(held.headings) + ". Resolve it first, or give "
+                "the reason for going on with --because (it is recorded in the case's history)."
+            ) from held
+        print(_line(f"Case {case.case.reference} is now at: {stage_text(case.case)}"))
+    return 0
+
+
 def cmd_letters(args: argparse.Namespace) -> int:
     from rjfacil.views.letters import letter_line, letter_passages
 
@@ -949,6 +993,7 @@ EXAMPLES = {
     "supervision add": "rjfacil supervision add --supervisor 'Jo Bell' --case RJ-2026-011 "
     "< agreed.txt",
     "case new": "rjfacil case new --ref RJ-2026-015",
+    "case stage": "rjfacil case stage RJ-2026-015 assessment --because 'Referrer spoke to both'",
     "case restore": "rjfacil case restore RJ-2026-015",
     "restore-file": "rjfacil restore-file profile.rjv",
     "delete": "rjfacil delete RJ-2026-003   (then type RJ-2026-003 to confirm)",
@@ -1043,6 +1088,22 @@ def _build_parser() -> argparse.ArgumentParser:
     case = _group(sub, "case", "work on cases")
     new = add("new", cmd_case_new, "create a case; prints its id", case)
     new.add_argument("--ref", required=True, help="the case reference")
+    stage = add(
+        "stage",
+        cmd_case_stage,
+        "move a case to a stage; going on past a Stop flag or a missing go-ahead needs --because",
+        case,
+    )
+    stage.add_argument("case", help="the case id (or its start) or reference")
+    stage.add_argument("stage", choices=STAGE_CHOICES, help="the stage to move it to")
+    stage.add_argument(
+        "--because", metavar="REASON", help="the reason for going on (kept in the history)"
+    )
+    stage.add_argument(
+        "--closure-reason",
+        choices=CLOSURE_CHOICES,
+        help="why the case is closed or withdrawn (needed for those two)",
+    )
     restore = add(
         "restore", cmd_case_restore, "put a case's newest good backup in place of its file", case
     )

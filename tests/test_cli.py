@@ -399,3 +399,51 @@ def test_every_command_s_help_ends_with_an_example(capsys: pytest.CaptureFixture
             main([*words.split(), "--help"])
         out = capsys.readouterr().out
         assert "example:\n  rjfacil " + words.split()[0] in out, words
+
+
+def test_case_stage_holds_at_a_missing_go_ahead_until_a_reason_is_given(
+    capsys: pytest.CaptureFixture[str], made: Path, passphrase_file: Path
+) -> None:
+    """The case view's gate, on the command line: a move into assessment without the
+    go-ahead before first contact (A 2(a) 2), or into communication on a direct process
+    without the go-aheads before direct communication and a meeting (A 2(a) 6-8), needs
+    --because, which the history records; closing never does."""
+    from rjfacil.views.history import case_history
+    from rjfacil.vocab import ClosureReason, Stage
+
+    assert [s.value.replace("_", "-") for s in Stage] == list(cli_choices("STAGE"))
+    assert [r.value.replace("_", "-") for r in ClosureReason] == list(cli_choices("CLOSURE"))
+    pf = ["--passphrase-file", str(passphrase_file)]
+    assert run(capsys, *pf, "case", "new", "--ref", "RJ-78")[0] == 0
+    code, out, err = run(capsys, *pf, "case", "stage", "RJ-78", "assessment")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        "rjfacil: Not moved on: No go-ahead recorded before first contact. Resolve it first, "
+        "or give the reason for going on with --because (it is recorded in the case's history)."
+    )
+    code, out, err = run(
+        capsys, *pf, "case", "stage", "RJ-78", "assessment", "--because", "Referrer spoke to both"
+    )
+    assert code == 0, err
+    assert out.strip() == "Case RJ-78 is now at: Assessment"
+    code, _, err = run(capsys, *pf, "case", "stage", "RJ-78", "communication", "--because", "x y")
+    assert code == 0, err
+    code, out, err = run(
+        capsys, *pf, "case", "stage", "RJ-78", "closed", "--closure-reason", "completed"
+    )
+    assert code == 0, err
+    assert out.strip() == "Case RJ-78 is now at: Closed: completed"
+    with Vault.open(made).unlock(PASSPHRASE) as vault:
+        case = vault.open_case(vault.find_case("RJ-78"))
+        said = [entry.what for entry in case_history(case)]
+    assert said[1] == (
+        "Changed the stage from Assessment to Communication, although no go-ahead was "
+        "recorded before first contact or before any direct communication or before a "
+        "meeting; the reason given: x y"
+    )
+
+
+def cli_choices(kind: str) -> tuple[str, ...]:
+    from rjfacil import cli
+
+    return tuple(getattr(cli, f"{kind}_CHOICES"))
