@@ -658,6 +658,9 @@ class CaseScreen(Screen[None]):
         return self._case
 
     def compose(self) -> ComposeResult:
+        # Narrow or not from the start: set on the first resize instead, the class restyled
+        # every widget of the screen just built.
+        self.set_class(self.app.size.width < NARROW, "-narrow")
         yield ReadOnlyBanner()
         with Horizontal(id="case-top"):
             yield Static(id="case-title")
