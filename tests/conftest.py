@@ -28,14 +28,27 @@ def pytest_configure(config: pytest.Config) -> None:
     setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")  # noqa: B010 (it is Final)
 
 
-# Files whose tests take seconds each (real processes killed, whole app sessions), run
-# first so that pytest-xdist's workers do not end on one of them while the others idle.
-LONG_RUNNING = ("test_crash", "test_ui_", "test_platforms", "test_layout", "test_merge_props")
+# Tests that spend much of their time waiting (for a killed process, or for a Pilot's app to
+# go idle, which Textual checks in steps of 20 ms) beside tests that only compute.
+WAITING = ("test_crash", "test_ui_")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long-running tests first (a stable sort: the order within each group is kept)."""
-    items.sort(key=lambda item: not item.path.name.startswith(LONG_RUNNING))
+    """Spread the waiting files among the computing ones, each file's tests kept together.
+
+    pytest-xdist gives each worker a run of the list; a run of waiting files alone leaves the
+    cores idle while every worker waits (the end of the run was a fifth idle when the
+    Pilot tests all came last). Each file is placed at its position within its own kind, so
+    both kinds are spread evenly from start to end.
+    """
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+    waiting = [path for path in files if path.name.startswith(WAITING)]
+    computing = [path for path in files if not path.name.startswith(WAITING)]
+    place = {path: (index + 0.5) / len(waiting) for index, path in enumerate(waiting)}
+    place |= {path: (index + 0.5) / len(computing) for index, path in enumerate(computing)}
+    items[:] = [item for path in sorted(files, key=place.__getitem__) for item in files[path]]
 
 
 @pytest.fixture(autouse=True)

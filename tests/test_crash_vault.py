@@ -3,9 +3,10 @@
 After every SIGKILL the vault opens, `verify` passes, and every note whose save had
 returned is there. The storage-level test and its JSONStorage control are in test_crash.py.
 
-The 200 kills run in chunks, each on its own vault, so pytest-xdist can spread them over
-the workers; every chunk makes all its kills. Each child is a real process forked from a
-server that has imported the vault already (crash_harness.ForkedChild).
+The 80 kills run in chunks, each on its own vault, so pytest-xdist can spread them over
+the workers; every chunk makes all its kills. bench/crash_kills.py makes 1,000. Each child
+is a real process forked from a server that has imported the vault already
+(crash_harness.ForkedChild).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.slow
 
-CHUNKS = 4
-KILLS_PER_CHUNK = 50
-KILLS = CHUNKS * KILLS_PER_CHUNK  # 200 real kills in all
+CHUNKS = 2
+KILLS_PER_CHUNK = 40
+KILLS = CHUNKS * KILLS_PER_CHUNK  # 80 real kills in all
 
 
 @pytest.mark.parametrize("chunk", range(1, CHUNKS + 1), ids=lambda n: f"kills-{n}-of-{CHUNKS}")
