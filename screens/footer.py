@@ -40,7 +40,13 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._shown = self._keys()
-        yield from super().compose()
+        for widget in super().compose():
+            # A compact footer's keys (the widgets with a "compact" of their own, bound to
+            # the footer's) set their "-compact" class when first bound, each restyled on
+            # its own; given it before they are mounted, they are styled once.
+            if self.compact and hasattr(widget, "compact"):
+                widget.add_class("-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         if self._bindings_ready and self.is_attached and self._shown == self._keys():
