@@ -393,3 +393,51 @@ def _an_older_reader_keeps(
     document = codec.decode(raw, reference)
     assert document.unknown_tables == [table]
     assert codec.encode(document)[table] == raw[table]
+
+
+def test_the_golden_history_vault_says_each_edit_and_an_older_reader_verifies_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit entries keep the changed fields' old and new values (issue 13), added within
+    case format 4 without a bump: this version says them in words; a reader that does not
+    know ``changes`` keeps it, its chains still verify, and it writes it back unchanged."""
+    from rjfacil.casedoc import audit, codec
+    from rjfacil.casedoc.model import AuditEntry, Record
+    from rjfacil.views.history import case_history
+
+    home = _copy(tmp_path, "history-v4")
+    with Vault.open(home).unlock("golden history passphrase") as vault:
+        assert vault.verify().ok
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        said = [e.what for e in case_history(case)]
+        assert said[0] == (
+            "Set the referral date to 2 Feb 2026; "
+            "set the case summary to “Damage to a garden fence.”"
+        )
+        assert (
+            "Changed the rating of the risk “Rory may call her at work” from medium to high" in said
+        )
+        assert (
+            "Set how Hana Gold wishes to be addressed to “Hana”; "
+            "changed Hana Gold's contact details from “0700 900 100” to “0711 222 333”"
+        ) in said
+        case.add_note("A change after the edits.")
+        raw = vault.open_case(row.id).document.tables
+        assert vault.verify().ok
+
+    class OlderAuditEntry(Record):  # AuditEntry before ``changes``
+        action: str
+        table: str
+        record_id: object = None
+        also: list[object] = []
+        prev: str
+        hash: str
+
+    monkeypatch.setattr(codec, "TABLES", {**codec.TABLES, "audit": OlderAuditEntry})
+    document = codec.decode(raw, "HIST-1")
+    entries = document.in_stored_order("audit")
+    assert any("changes" in (e.model_extra or {}) for e in entries)
+    assert audit.chains_problems(entries, document.meta["audit_heads"]) == []  # type: ignore[arg-type]
+    assert codec.encode(document)["audit"] == raw["audit"]
+    assert not isinstance(entries[0], AuditEntry)
