@@ -383,7 +383,7 @@ def test_the_agreement_goes_to_the_co_worker_and_both_sides_merge_into_one(
     from datetime import date
 
     from rjfacil.casedoc import bundle
-    from rjfacil.views.history import case_history
+    from rjfacil.vocab import Role
 
     a, b = pair
     plain = a.new_case("RJ-10")

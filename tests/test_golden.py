@@ -401,6 +401,8 @@ def test_the_golden_history_vault_says_each_edit_and_an_older_reader_verifies_it
     """Audit entries keep the changed fields' old and new values (issue 13), added within
     case format 4 without a bump: this version says them in words; a reader that does not
     know ``changes`` keeps it, its chains still verify, and it writes it back unchanged."""
+    from pydantic import Field
+
     from rjfacil.casedoc import audit, codec
     from rjfacil.casedoc.model import AuditEntry, Record
     from rjfacil.views.history import case_history
@@ -430,7 +432,7 @@ def test_the_golden_history_vault_says_each_edit_and_an_older_reader_verifies_it
         action: str
         table: str
         record_id: object = None
-        also: list[object] = []
+        also: list[object] = Field(default_factory=list)
         prev: str
         hash: str
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rjfacil.casedoc.model import ConsentPurpose
 from rjfacil.casedoc.audit import entry_hash
+from rjfacil.casedoc.model import ConsentPurpose
 from rjfacil.views.history import case_history
 from rjfacil.views.redaction import redactor_for
 from rjfacil.views.supervision import supervisor_summary

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from rjfacil.store import kdf
-from rjfacil.vocab import Role, Stage
+from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 
 PASSPHRASE = "golden history passphrase"
