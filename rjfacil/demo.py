@@ -507,9 +507,18 @@ def _supervision(vault: Vault) -> None:
         "Talked through the closing letter to Jamie Fox. Agreed to offer a follow-up call "
         "in a month.",
     )
-    vault.add_supervision_session(
+    later = vault.add_supervision_session(
         today - timedelta(weeks=15),
         "Jo Bell",
+        [by_reference["RJ-2026-011"]],
+        "Reviewed the letters case: the revised letter needs vetting again before it is "
+        "handed over.",
+    )
+    # Corrected afterwards (e on the Supervision screen): a second case was discussed too.
+    vault.update_supervision_session(
+        later.id,
+        later.held_on,
+        later.supervisor,
         [by_reference["RJ-2026-011"], by_reference["RJ-2026-014"]],
         "Reviewed the letters case: the revised letter needs vetting again before it is "
         "handed over. Agreed to check the co-worker's notes before the joint meeting.",

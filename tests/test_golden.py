@@ -443,3 +443,30 @@ def test_the_golden_history_vault_says_each_edit_and_an_older_reader_verifies_it
     assert audit.chains_problems(entries, document.meta["audit_heads"]) == []  # type: ignore[arg-type]
     assert codec.encode(document)["audit"] == raw["audit"]
     assert not isinstance(entries[0], AuditEntry)
+
+
+def test_the_golden_supervision_vault_reads_its_sessions_and_an_edit(tmp_path: Path) -> None:
+    """Supervision sessions in the profile (profile format 2, a table added without a
+    bump), one edited (issue 13: ``updated_at``/``updated_by``, optional, added without a
+    bump): a session written before an edit was possible reads as never edited."""
+    home = _copy(tmp_path, "supervision-v2")
+    with Vault.open(home).unlock("golden supervision passphrase") as vault:
+        assert vault.verify().ok
+        [row] = vault.list_cases()
+        edited, first = vault.supervision_sessions()
+        assert (edited.supervisor, edited.case_ids, edited.agreed) == (
+            "Lee Manager",
+            [row.id],
+            "Bring SUP-1 back in April.",
+        )
+        assert edited.updated_by == vault.owner.id and edited.updated_at is not None
+        assert (first.held_on, first.updated_at, first.updated_by) == (
+            date(2026, 1, 12),
+            None,
+            None,
+        )
+        vault.update_supervision_session(first.id, first.held_on, "Lee Manager", [], "Edited.")
+        assert [s.agreed for s in vault.supervision_sessions()] == [
+            "Bring SUP-1 back in April.",
+            "Edited.",
+        ]
