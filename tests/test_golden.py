@@ -418,7 +418,7 @@ def test_the_golden_history_vault_says_each_edit_and_an_older_reader_verifies_it
             "set the case summary to “Damage to a garden fence.”"
         )
         assert (
-            "Changed the rating of the risk “Rory may call her at work” from medium to high" in said
+            "The risk “Rory may call her at work”: changed the rating from medium to high" in said
         )
         assert (
             "Set how Hana Gold wishes to be addressed to “Hana”; "

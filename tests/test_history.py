@@ -118,13 +118,12 @@ def test_an_edit_says_which_detail_changed_from_what_to_what(vault: Vault) -> No
         "changed Ann Ode's contact details from “0700 900 100” to “0711 222 333”"
     )
     assert due == (
-        "Set who does the agreement action “Write a letter of apology to…” to Ann Ode; "
-        "changed the due date of the agreement action “Write a letter of apology to…” "
-        "from 3 Mar 2026 to 10 Mar 2026"
+        "The agreement action “Write a letter of apology to…”: set who does it to Ann Ode; "
+        "changed the due date from 3 Mar 2026 to 10 Mar 2026"
     )
     assert resolved == (
-        "Changed the rating of the risk “Ben may call her at work” from medium to high; "
-        "changed the risk “Ben may call her at work” from open to resolved"
+        "The risk “Ben may call her at work”: changed the rating from medium to high; "
+        "changed it from open to resolved"
     )
     # A long text is shortened, at a word, with an ellipsis.
     assert access == "Set Ann Ode's access needs to “A quiet room A quiet room A…”"
@@ -160,3 +159,29 @@ def test_an_entry_without_changes_hashes_as_before_and_a_reader_without_the_fiel
     # A reader that does not know ``changes`` keeps it as written, and hashes it so.
     assert entry_hash(stored) == edited.hash
     assert case.chain_problems() == []
+
+
+def test_completing_an_action_and_changing_the_agreement_say_what_changed(vault: Vault) -> None:
+    case = vault.new_case("RJ-68")
+    ann = case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    ben = case.add_participant(Role.PERSON_RESPONSIBLE, "Ben Cole")
+    action = case.add_action("Pay for the window", by_whom=ben.id)
+    case.complete_action(action.id, "Receipt seen", date(2026, 11, 3), ben.id)
+    case.record_agreement(terms="Pay for the window.", agreed_by=[ann.id, ben.id])
+    case.record_agreement(terms="Pay for the window and write.", agreed_on=date(2026, 11, 1))
+    case.update_case(meeting_venue="Community centre, Room 2")
+    case.update_case(meeting_venue="")
+    cleared, venue, agreed, _, done = whats(vault, "RJ-68")[:5]
+    assert done == (
+        "The agreement action “Pay for the window”: changed it from open to done; "
+        "set the day it was completed to 3 Nov 2026; set what shows it was done to "
+        "“Receipt seen”; set who recorded what shows it to Ben Cole"
+    )
+    assert agreed == (
+        "The outcome agreement: changed the terms from “Pay for the window.” to “Pay for the "
+        "window and write.”; set the day it was made to 1 Nov 2026"
+    )
+    assert (venue, cleared) == (
+        "Set the meeting venue to “Community centre, Room 2”",
+        "Cleared the meeting venue",
+    )

@@ -85,41 +85,42 @@ EDIT_WORDS: dict[str, dict[str, str]] = {
         "access_needs": "{it}'s access needs",
         "supports": "whom {it} supports",
     },
+    # These are named once, before the changes: "The risk “…”: changed the rating from …".
     "risks": {
-        "description": "the words of {it}",
-        "rating": "the rating of {it}",
-        "mitigation": "how {it} is managed",
-        "review_date": "the review date of {it}",
-        "participant_id": "whom {it} concerns",
-        "resolved": "{it}",
+        "description": "the words",
+        "rating": "the rating",
+        "mitigation": "how it is managed",
+        "review_date": "the review date",
+        "participant_id": "whom it concerns",
+        "resolved": "it",
     },
     "actions": {
-        "description": "the words of {it}",
-        "by_whom": "who does {it}",
-        "due": "the due date of {it}",
-        "status": "{it}",
-        "supported_by": "who supports {it}",
-        "supervised_by": "who supervises {it}",
-        "completed_on": "the day {it} was completed",
-        "evidence": "what shows {it} was done",
-        "evidence_recorded_by": "who recorded what shows {it} was done",
-        "told_on": "the day the person harmed was told of {it}",
-        "told_how": "how the person harmed was told of {it}",
+        "description": "the words",
+        "by_whom": "who does it",
+        "due": "the due date",
+        "status": "it",
+        "supported_by": "who supports it",
+        "supervised_by": "who supervises it",
+        "completed_on": "the day it was completed",
+        "evidence": "what shows it was done",
+        "evidence_recorded_by": "who recorded what shows it",
+        "told_on": "the day the person harmed was told",
+        "told_how": "how the person harmed was told",
     },
     "agreements": {
-        "terms": "the terms of {it}",
-        "agreed_by": "who agreed {it}",
-        "agreed_on": "the day {it} was made",
-        "binding": "whether {it} is binding",
-        "completion_shown_by": "how completion of {it} will be shown",
-        "tell_person_harmed": "how the person harmed asked to be told of {it}",
+        "terms": "the terms",
+        "agreed_by": "who agreed it",
+        "agreed_on": "the day it was made",
+        "binding": "whether it is binding",
+        "completion_shown_by": "how completion will be shown",
+        "tell_person_harmed": "how the person harmed asked to be told",
     },
     "letters": {
-        "from_participant": "whom {it} is from",
-        "to_participant": "whom {it} is to",
-        "status": "{it}",
-        "vetting_note": "the note on handing over {it}",
-        "recipient_agreed_on": "the day the recipient agreed to receive {it}",
+        "from_participant": "the sender",
+        "to_participant": "the recipient",
+        "status": "it",
+        "vetting_note": "the note on handing it over",
+        "recipient_agreed_on": "the day the recipient agreed to receive it",
     },
     "team": {"name": "{it}'s name", "role": "{it}'s role"},
 }
@@ -363,7 +364,15 @@ def _edited(
             parts.append(f"set {field}" + (f" to {new}" if quoted else ""))
         else:
             parts.append(f"changed {field}" + (f" from {old} to {new}" if quoted else ""))
+    if not parts:
+        return ""
+    if entry.table in _NAMED_FIRST:
+        return f"{it}: {'; '.join(parts)}"
     return "; ".join(parts)
+
+
+# The records a history line names once, before what changed in them.
+_NAMED_FIRST = frozenset({"risks", "actions", "agreements", "letters"})
 
 
 def _it(case: CaseFile, entry: AuditEntry, record: Record | None, redactor: Redactor) -> str:
