@@ -130,8 +130,10 @@ def _sensitive_case(vault: Vault) -> None:
         Role.PERSON_HARMED, "Alex Morgan", address_as="Alex", access_needs="Prefers mornings."
     )
     responsible = case.add_participant(
-        Role.PERSON_RESPONSIBLE, "Jordan Lee", address_as="Mr Lee", contact="Via probation"
+        Role.PERSON_RESPONSIBLE, "Jordan Lee", address_as="Mr Lee", contact="Via the prison"
     )
+    # Released on licence: the history says the contact changed, from what to what.
+    case.update_participant(responsible.id, contact="Via probation")
     case.record_consent(harmed.id, ConsentPurpose.TAKE_PART, form="verbal")
     case.record_consent(responsible.id, ConsentPurpose.TAKE_PART, form="written")
     case.record_consent(
@@ -188,13 +190,15 @@ def _sensitive_case(vault: Vault) -> None:
         "yes",
         note="Alex's children were at home at the time; to be referred under local procedures.",
     )
-    case.add_risk(
+    risk = case.add_risk(
         "Contact outside the process could put Alex under pressure.",
-        rating=RiskRating.HIGH,
+        rating=RiskRating.MEDIUM,
         mitigation="No direct contact details shared; all messages through the facilitator.",
         review_date=today + timedelta(days=7),
         participant_id=harmed.id,
     )
+    # Raised once the concern above came to light (the history: from medium to high).
+    case.update_risk(risk.id, rating=RiskRating.HIGH)
     case.add_note(
         "Alex wants to know why their home was chosen and whether it will happen again.",
         participant_id=harmed.id,
@@ -523,9 +527,18 @@ def _supervision(vault: Vault) -> None:
         "Talked through the closing letter to Jamie Fox. Agreed to offer a follow-up call "
         "in a month.",
     )
-    vault.add_supervision_session(
+    later = vault.add_supervision_session(
         today - timedelta(weeks=15),
         "Jo Bell",
+        [by_reference["RJ-2026-011"]],
+        "Reviewed the letters case: the revised letter needs vetting again before it is "
+        "handed over.",
+    )
+    # Corrected afterwards (e on the Supervision screen): a second case was discussed too.
+    vault.update_supervision_session(
+        later.id,
+        later.held_on,
+        later.supervisor,
         [by_reference["RJ-2026-011"], by_reference["RJ-2026-014"]],
         "Reviewed the letters case: the revised letter needs vetting again before it is "
         "handed over. Agreed to check the co-worker's notes before the joint meeting.",

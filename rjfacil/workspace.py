@@ -576,6 +576,36 @@ class Vault:
         self.files.write_profile_document(supervision.with_session(document, session))
         return session
 
+    def update_supervision_session(
+        self,
+        session_id: UUID,
+        held_on: date,
+        supervisor: str,
+        case_ids: list[UUID],
+        agreed: str,
+    ) -> SupervisionSession:
+        """Edit a supervision session (one write of the profile), checked as a new one is.
+
+        Raises:
+            NotFound: No session has that id.
+            RjfacilError: No supervisor named, a day in the future, or a case not in
+                this vault.
+            WriteFailed, ReadOnlyVault: It could not be saved.
+        """
+        document = self.files.read_profile_document()
+        found = next((s for s in supervision.sessions_in(document) if s.id == session_id), None)
+        if found is None:
+            raise NotFound("No such supervision session in this vault.")
+        # A case deleted since stays among those the session discussed.
+        unknown = [c for c in case_ids if c not in self._index and c not in found.case_ids]
+        if unknown:
+            raise RjfacilError("Not saved: a case discussed is not in this vault.")
+        session = supervision.edited_session(
+            found, self.owner.id, held_on, supervisor, case_ids, agreed
+        )
+        self.files.write_profile_document(supervision.with_session(document, session))
+        return session
+
     def due(self, settings: Settings) -> list[DueItem]:
         """What is due across every case and the facilitator's practice, soonest first:
         read from the case list's rows and the profile, no case opened."""

@@ -28,8 +28,10 @@ from screens.footer import KeyFooter
 from screens.host import VaultHost
 from screens.readonly import ReadOnlyBanner, edits
 from screens.safe import plain
+from screens.widgets import editable
 
 if TYPE_CHECKING:
+    from rjfacil.commands.supervision import SupervisionSession
     from rjfacil.workspace import Vault
 
 
@@ -153,7 +155,8 @@ class DueScreen(Screen[None]):
 
 
 class SupervisionScreen(Screen[None]):
-    """The facilitator's supervision sessions, newest first; a key records a new one."""
+    """The facilitator's supervision sessions, newest first; a key records a new one,
+    another edits the one under the cursor."""
 
     CSS_PATH = "case_list.tcss"
     app = getters.app(VaultHost)
@@ -169,7 +172,16 @@ class SupervisionScreen(Screen[None]):
             id="supervision.add",
             tooltip="Record a supervision session: when, with whom, cases, what was agreed",
         ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="supervision.edit",
+            tooltip="Edit the session under the cursor",
+        ),
     ]
+
+    _sessions: list[SupervisionSession]  # as listed, newest first (each row's)
 
     def location(self) -> dict[str, Any]:
         return {}
@@ -186,11 +198,8 @@ class SupervisionScreen(Screen[None]):
 
     def reload(self) -> None:
         vault = self.app.vault_if_unlocked
-        lines = (
-            supervision_lines(vault.supervision_sessions(), vault.list_cases())
-            if vault is not None
-            else []
-        )
+        self._sessions = vault.supervision_sessions() if vault is not None else []
+        lines = supervision_lines(self._sessions, vault.list_cases()) if vault is not None else []
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         width = self.size.width or self.app.size.width
@@ -202,14 +211,16 @@ class SupervisionScreen(Screen[None]):
             ("Agreed", agreed),
         ):
             table.add_column(heading, width=size)
-        for line in lines:
+        for session, line in zip(self._sessions, lines, strict=True):
             cells = [
                 Content(line.day),
                 fit(line.supervisor, 16, max_lines=2),
                 fit(line.cases or "—", 18, max_lines=3),
                 fit(plain(line.agreed, single_line=True) or Content("—"), agreed, max_lines=4),
             ]
-            table.add_row(*cells, height=max(c.plain.count("\n") + 1 for c in cells))
+            table.add_row(
+                *cells, height=max(c.plain.count("\n") + 1 for c in cells), key=str(session.id)
+            )
         weeks = self.app.settings.supervision_weeks
         said = f"Reminded on the Due screen {weeks} weeks after the last session (Settings)."
         status = self.query_one("#supervision-status", Static)
@@ -229,12 +240,24 @@ class SupervisionScreen(Screen[None]):
             self.reload()
             self.notify("Supervision session recorded.")
 
+    @edits
+    @work(exclusive=True, group="supervision-flow")
+    async def action_edit(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if not self._sessions or table.cursor_row < 0:
+            self.notify("No session to edit yet: press a to record one.")
+            return
+        session = self._sessions[min(table.cursor_row, len(self._sessions) - 1)]
+        if await self.app.push_screen_wait(SessionModal(session)):
+            self.reload()
+            self.notify("Supervision session saved.")
+
     def action_back(self) -> None:
         self.dismiss(None)
 
 
 class SessionModal(ModalScreen[bool]):
-    """Record a supervision session. Dismisses True once it is saved."""
+    """Record a supervision session, or edit ``session``. Dismisses True once it is saved."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -243,25 +266,43 @@ class SessionModal(ModalScreen[bool]):
     ]
     app = getters.app(VaultHost)
 
-    def __init__(self) -> None:
+    def __init__(self, session: SupervisionSession | None = None) -> None:
         super().__init__(classes="dialog")
+        self.session = session
 
     def compose(self) -> ComposeResult:
+        session = self.session
+        vault = self.app.vault_if_unlocked
+        references = {row.id: row.reference for row in vault.list_cases()} if vault else {}
+        cases = (
+            ", ".join(references[c] for c in session.case_ids if c in references) if session else ""
+        )
+        title = "Edit the supervision session" if session else "Record a supervision session"
         with Vertical(classes="dialog-box"):
-            yield Static(Content("Record a supervision session"), classes="dialog-title")
+            yield Static(Content(title), classes="dialog-title")
             yield Static(Content("Day (YYYY-MM-DD)"), classes="session-label")
-            yield Input(session_day_default(), id="session-day", compact=True)
+            day = session.held_on.isoformat() if session else session_day_default()
+            yield Input(day, id="session-day", compact=True)
             yield Static(Content("Supervisor"), classes="session-label")
-            yield Input(id="session-supervisor", compact=True)
+            yield Input(
+                editable(session.supervisor) if session else "",
+                id="session-supervisor",
+                compact=True,
+            )
             yield Static(
                 Content("Cases discussed (references, separated by commas)"),
                 classes="session-label",
             )
             yield Input(
-                placeholder="e.g. RJ-2026-011, RJ-2026-014", id="session-cases", compact=True
+                cases,
+                placeholder="e.g. RJ-2026-011, RJ-2026-014",
+                id="session-cases",
+                compact=True,
             )
             yield Static(Content("What was agreed, in your words"), classes="session-label")
-            yield TextArea(id="session-agreed", compact=True)
+            yield TextArea(
+                editable(session.agreed) if session else "", id="session-agreed", compact=True
+            )
             yield Static("", id="session-error", classes="dialog-error")
             yield Static(
                 Content("Tab to the next field · Ctrl+S saves · Escape cancels"),
@@ -288,14 +329,19 @@ class SessionModal(ModalScreen[bool]):
             self._error("Give the day as YYYY-MM-DD, e.g. 2026-03-03.")
             return
         references = self.query_one("#session-cases", Input).value.split(",")
+        supervisor = self.query_one("#session-supervisor", Input).value
+        agreed = self.query_one("#session-agreed", TextArea).text
         try:
             case_ids = [vault.find_case(ref.strip()) for ref in references if ref.strip()]
-            vault.add_supervision_session(
-                held_on,
-                self.query_one("#session-supervisor", Input).value,
-                case_ids,
-                self.query_one("#session-agreed", TextArea).text,
-            )
+            if self.session is None:
+                vault.add_supervision_session(held_on, supervisor, case_ids, agreed)
+            else:
+                # A case deleted since has no reference to show: it stays discussed.
+                known = {row.id for row in vault.list_cases()}
+                case_ids += [c for c in self.session.case_ids if c not in known]
+                vault.update_supervision_session(
+                    self.session.id, held_on, supervisor, case_ids, agreed
+                )
         except RjfacilError as error:
             self._error(str(error))
             return

@@ -5,11 +5,19 @@ bindings might have changed: every focus move, every modal. Most moves (down a t
 between the fields of a form) leave the same keys on show, and the rebuild restyles every
 key each time. Here the footer keeps what it shows when the keys, their labels and whether
 they are enabled are what it already shows.
+
+A key that does not fit left of the palette key is left out whole, rather than cut at its
+edge ("g Stag▏^p palette"); the keys come in the screen's order, so the first ones (Esc and
+Help) are the last to go.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+from textual import events
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 
 
@@ -52,3 +60,30 @@ class KeyFooter(Footer):
         if self._bindings_ready and self.is_attached and self._shown == self._keys():
             return
         await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show each key only if it fits whole left of the palette key (docked right)."""
+        if not self.is_attached or self.size.width == 0:
+            return
+        palette = [c for c in self.children if c.has_class("-command-palette")]
+        room = self.size.width - sum(self._width(c)[0] for c in palette)
+        for child in self.children:
+            if child in palette:
+                continue
+            width, right = self._width(child)
+            child.display = width - right <= room  # its right margin may fall off the edge
+            if child.display:
+                room -= width
+
+    def _width(self, child: Widget) -> tuple[int, int]:
+        """The cells ``child`` takes in the footer, margins included, shown or not, and
+        how many of them are its right margin."""
+        box = child._get_box_model(self.size, self.app.size, Fraction(1), Fraction(1))
+        return int(box.width) + box.margin.width, box.margin.right

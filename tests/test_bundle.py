@@ -12,6 +12,7 @@ import pytest
 from rjfacil.casedoc.model import ConflictResolution
 from rjfacil.store import agefile
 from rjfacil.vault.door import profile_v1_to_v2
+from rjfacil.views.history import case_history
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from tests.bundle_helpers import IMPORTED, comparable, make_vault, send
@@ -206,6 +207,10 @@ def test_two_co_workers_files_merge_the_same_in_either_order(tmp_path: Path) -> 
         assert len(c.open_case(case.id).conflicts()) == 1
         assert c.open_case(case.id).chain_problems() == []
         assert c2.open_case(case.id).chain_problems() == []
+        # Each co-worker's edit, kept with its old and new values, reads in words.
+        said = [e.what for e in case_history(c.open_case(case.id))]
+        assert "Set how Ana wishes to be addressed to “Ana A”" in said
+        assert "Set how Ana wishes to be addressed to “Ana B”" in said
         c2.close()
     finally:
         for vault in (a, b, c):

@@ -236,3 +236,34 @@ def test_a_profile_upgrade_keeps_the_supervision_table() -> None:
     sessions = {"x": {"held_on": "2026-01-05"}}
     upgraded = profile_v1_to_v2({"owner": {"name": "A"}, "supervision": sessions}, "AGE-KEY")
     assert upgraded["supervision"] == sessions and upgraded["identity"] == {"age": "AGE-KEY"}
+
+
+def test_a_supervision_session_can_be_edited_and_keeps_what_it_does_not_know(
+    vault: Vault, vault_home: Path
+) -> None:
+    case = vault.new_case("RJ-8")
+    session = vault.add_supervision_session(TODAY - timedelta(weeks=3), "Jo Bell", [], "First.")
+    # A field a newer rjfacil wrote on the session is kept through the edit.
+    document = vault.files.read_profile_document()
+    document["supervision"][str(session.id)]["room"] = "Room 2"
+    vault.files.write_profile_document(document)
+    edited = vault.update_supervision_session(
+        session.id, TODAY - timedelta(weeks=2), " Jo  Bell ", [case.id], "Bring RJ-8 back."
+    )
+    assert (edited.id, edited.created_at) == (session.id, session.created_at)
+    assert edited.updated_by == vault.owner.id and edited.updated_at is not None
+    with pytest.raises(RjfacilError, match="once it has happened"):
+        vault.update_supervision_session(session.id, TODAY + timedelta(days=1), "Jo", [], "")
+    with pytest.raises(RjfacilError, match="No such supervision session"):
+        vault.update_supervision_session(uuid4(), TODAY, "Jo", [], "")
+    vault.close()
+    with Vault.open(vault_home).unlock(PASSPHRASE) as again:
+        [kept] = again.supervision_sessions()
+        assert (kept.held_on, kept.supervisor, kept.case_ids, kept.agreed) == (
+            TODAY - timedelta(weeks=2),
+            "Jo Bell",
+            [case.id],
+            "Bring RJ-8 back.",
+        )
+        stored = again.files.read_profile_document()["supervision"][str(session.id)]
+        assert stored["room"] == "Room 2"

@@ -26,6 +26,7 @@ from rjfacil.export.summary import (
     export_case,
     render_export,
 )
+from rjfacil.views.redaction import redactor_for
 from rjfacil.views.supervision import supervisor_summary
 from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
@@ -379,8 +380,6 @@ def test_single_words_of_a_name_are_redacted_only_where_they_are_used_as_a_name(
 ) -> None:
     # Issue 11: the demo group "Riverside Garden Group" turned "the garden" in exported
     # reasons into "the Person harmed R.".
-    from rjfacil.views.redaction import redactor_for
-
     case = vault.new_case("RJ-RD1")
     case.add_participant(Role.PERSON_HARMED, "Riverside Garden Group (Lee Ann Cho)")
     case.add_participant(Role.PERSON_RESPONSIBLE, "Dale Brook", address_as="Dale")
@@ -392,7 +391,18 @@ def test_single_words_of_a_name_are_redacted_only_where_they_are_used_as_a_name(
     )
     assert redactor.names(text) == (
         "The damage to the garden and the group's shed was seen from the brook. "
-        "Person harmed R. wrote; Person harmed R. volunteers met Person harmed R.. "
+        "Person harmed R. wrote; Person harmed R. volunteers met Person harmed R. "
         "Person harmed R. agreed. Person responsible D. and Person responsible D. came; "
         "Person responsible D. spoke."
+    )
+
+
+def test_a_free_text_ending_in_a_name_ends_with_one_full_stop(vault: Vault) -> None:
+    # "I met Ann Ode." read "I met Person harmed A.." (the initial's stop, then the text's).
+    case = vault.new_case("RJ-LEAK-9")
+    case.add_participant(Role.PERSON_HARMED, "Ann Ode")
+    redactor = redactor_for(case, "names")
+    assert redactor.text("I met Ann Ode.") == "I met Person harmed A."
+    assert redactor.text("Ann. Then Ode... and Ann Ode!") == (
+        "Person harmed A. Then Person harmed A... and Person harmed A.!"
     )

@@ -393,3 +393,80 @@ def _an_older_reader_keeps(
     document = codec.decode(raw, reference)
     assert document.unknown_tables == [table]
     assert codec.encode(document)[table] == raw[table]
+
+
+def test_the_golden_history_vault_says_each_edit_and_an_older_reader_verifies_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit entries keep the changed fields' old and new values (issue 13), added within
+    case format 4 without a bump: this version says them in words; a reader that does not
+    know ``changes`` keeps it, its chains still verify, and it writes it back unchanged."""
+    from pydantic import Field
+
+    from rjfacil.casedoc import audit, codec
+    from rjfacil.casedoc.model import AuditEntry, Record
+    from rjfacil.views.history import case_history
+
+    home = _copy(tmp_path, "history-v4")
+    with Vault.open(home).unlock("golden history passphrase") as vault:
+        assert vault.verify().ok
+        [row] = vault.list_cases()
+        case = vault.open_case(row.id)
+        said = [e.what for e in case_history(case)]
+        assert said[0] == (
+            "Set the referral date to 2 Feb 2026; "
+            "set the case summary to “Damage to a garden fence.”"
+        )
+        assert (
+            "The risk “Rory may call her at work”: changed the rating from medium to high" in said
+        )
+        assert (
+            "Set how Hana Gold wishes to be addressed to “Hana”; "
+            "changed Hana Gold's contact details from “0700 900 100” to “0711 222 333”"
+        ) in said
+        case.add_note("A change after the edits.")
+        raw = vault.open_case(row.id).document.tables
+        assert vault.verify().ok
+
+    class OlderAuditEntry(Record):  # AuditEntry before ``changes``
+        action: str
+        table: str
+        record_id: object = None
+        also: list[object] = Field(default_factory=list)
+        prev: str
+        hash: str
+
+    monkeypatch.setattr(codec, "TABLES", {**codec.TABLES, "audit": OlderAuditEntry})
+    document = codec.decode(raw, "HIST-1")
+    entries = document.in_stored_order("audit")
+    assert any("changes" in (e.model_extra or {}) for e in entries)
+    assert audit.chains_problems(entries, document.meta["audit_heads"]) == []  # type: ignore[arg-type]
+    assert codec.encode(document)["audit"] == raw["audit"]
+    assert not isinstance(entries[0], AuditEntry)
+
+
+def test_the_golden_supervision_vault_reads_its_sessions_and_an_edit(tmp_path: Path) -> None:
+    """Supervision sessions in the profile (profile format 2, a table added without a
+    bump), one edited (issue 13: ``updated_at``/``updated_by``, optional, added without a
+    bump): a session written before an edit was possible reads as never edited."""
+    home = _copy(tmp_path, "supervision-v2")
+    with Vault.open(home).unlock("golden supervision passphrase") as vault:
+        assert vault.verify().ok
+        [row] = vault.list_cases()
+        edited, first = vault.supervision_sessions()
+        assert (edited.supervisor, edited.case_ids, edited.agreed) == (
+            "Lee Manager",
+            [row.id],
+            "Bring SUP-1 back in April.",
+        )
+        assert edited.updated_by == vault.owner.id and edited.updated_at is not None
+        assert (first.held_on, first.updated_at, first.updated_by) == (
+            date(2026, 1, 12),
+            None,
+            None,
+        )
+        vault.update_supervision_session(first.id, first.held_on, "Lee Manager", [], "Edited.")
+        assert [s.agreed for s in vault.supervision_sessions()] == [
+            "Bring SUP-1 back in April.",
+            "Edited.",
+        ]

@@ -400,8 +400,8 @@ async def test_history_says_what_changed_in_words_and_enter_shows_one_whole(
         await settle(pilot)
         whole = squashed(screen_text(app))
         assert "By you" in whole
-        assert "Set the closure reason to the person harmed withdrew;" in whole
-        assert "changed the stage from Referral to Closed" in whole
+        assert "Changed the stage from Referral to Closed;" in whole
+        assert "reason to the person harmed withdrew" in whole  # wrapped after "closure"
         await pilot.press("escape")
         await settle(pilot)
         assert "By you" not in squashed(screen_text(app))

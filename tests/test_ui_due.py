@@ -15,7 +15,15 @@ from rjfacil.workspace import Vault
 from screens.case_list import CaseListScreen, OpenCase
 from screens.due import DueScreen, SessionModal, SupervisionScreen
 from screens.settings import SettingsChanged, SettingsScreen
-from tests.pilot_helpers import frozen_clock, hosted, paste, press, screen_of, screen_text
+from tests.pilot_helpers import (
+    frozen_clock,
+    hosted,
+    open_with,
+    paste,
+    press,
+    screen_of,
+    screen_text,
+)
 
 __all__ = ["frozen_clock"]
 
@@ -89,3 +97,22 @@ async def test_the_supervision_interval_and_retention_period_are_settings(vault:
         await pilot.pause()
     said = [m.settings for m in changed if isinstance(m, SettingsChanged)]
     assert (said[-1].supervision_weeks, said[-1].retention_years) == (8, 7)
+
+
+async def test_a_supervision_session_can_be_edited(vault: Vault, frozen_clock: Any) -> None:
+    vault.new_case("RJ-21")
+    vault.add_supervision_session(clock.today() - timedelta(days=7), "Jo Bel", [], "First.")
+    async with hosted(vault, SupervisionScreen) as (app, pilot):
+        assert "e Edit" in screen_text(app)
+        editor = await open_with(pilot, "e", SessionModal)
+        assert "Edit the supervision session" in screen_text(app)
+        name = editor.query_one("#session-supervisor", Input)
+        assert name.value == "Jo Bel"  # what was recorded, to correct
+        name.value = "Jo Bell"
+        editor.query_one("#session-cases", Input).value = "RJ-21"
+        await press(pilot, "ctrl+s")
+        screen_of(app, SupervisionScreen)
+        shown = screen_text(app)
+        assert "Jo Bell" in shown and "RJ-21" in shown and "First." in shown
+    [session] = vault.supervision_sessions()
+    assert (session.supervisor, len(session.case_ids)) == ("Jo Bell", 1)

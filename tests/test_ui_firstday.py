@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from rich.color_triplet import ColorTriplet
 from textual.app import App
+from textual.color import Color as TextualColor
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import (
+    Button,
     Checkbox,
     Input,
     OptionList,
@@ -565,3 +567,34 @@ async def test_the_theme_cursor_starts_on_the_theme_in_use(vault: Vault) -> None
         themes = app.screen.query_one("#theme", RadioSet)
         assert themes.pressed_button is not None and themes.pressed_button.name == app.theme
         assert themes.pressed_button.has_class("-selected")  # the cursor is on it
+
+
+# -- buttons have a visible edge in high contrast ----------------------------------------
+
+
+def _contrast(one: TextualColor, other: TextualColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: TextualColor) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_a_button_has_a_visible_edge_in_high_contrast(vault: Vault) -> None:
+    # In high contrast a button's edges were drawn in the background's own colour: no edge.
+    async with hosted(vault, SettingsScreen) as (app, pilot):
+        app.theme = "rjfacil-high-contrast"
+        await settle(pilot)
+        button = app.screen.query_one("#passphrase", Button)
+        behind = app.screen.styles.background
+        for edge in ("border_top", "border_right", "border_bottom", "border_left"):
+            kind, colour = getattr(button.styles, edge)
+            assert kind not in ("", "none", "hidden", "blank"), (edge, kind)
+            # Non-text contrast (WCAG 1.4.11): at least 3 to 1 against the screen.
+            assert _contrast(behind + colour, behind) >= 3, (edge, colour)

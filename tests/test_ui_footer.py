@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
@@ -13,7 +13,17 @@ from textual.widgets import Input, Static
 from rjfacil.workspace import Vault
 from screens.case import TABS, CaseScreen
 from screens.footer import KeyFooter
-from tests.pilot_helpers import SIZE, CaseHost, screen_text, settle, squashed, two_people
+from screens.walker import ChecklistWalker
+from tests.pilot_helpers import (
+    SIZE,
+    CaseHost,
+    case_screen,
+    press,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
 
 
 def footer(app: CaseHost) -> str:
@@ -83,3 +93,37 @@ async def test_nothing_shows_after_the_palette_key_at_80_columns(vault: Vault) -
             await settle(pilot)
             last = screen_text(app).splitlines()[-1]
             assert last.endswith("^p palette"), (tab, last)
+
+
+def _whole_keys_only(app: App[Any]) -> str:
+    """The footer's keys left of the palette key, checked to be whole keys ("g Stage", never
+    "g Stag"), in the order the screen gives them; returns them."""
+    last = screen_text(app).splitlines()[-1]
+    left = squashed(last.split("▏")[0])
+    keys = [
+        f"{app.get_key_display(binding)} {binding.description}".strip()
+        for _node, binding, _enabled, _tip in app.screen.active_bindings.values()
+        if binding.show and binding.action != "command_palette"
+    ]
+    rest = left
+    for key in keys:
+        if rest.startswith(key):
+            rest = rest[len(key) :].lstrip()
+    assert rest == "", f"cut or unknown at the palette edge: {rest!r} in {left!r}"
+    return left
+
+
+async def test_a_key_that_does_not_fit_is_left_out_whole_at_80_columns(vault: Vault) -> None:
+    # At 80 columns the last key was cut mid-word at the palette edge ("g Stag▏^p palette").
+    case = vault.new_case("RJ-322")
+    harmed, _ = two_people(case)
+    case.add_note("Zqmine", participant_id=harmed, private=True)
+    tabs = [name for name, _ in TABS]
+    async with case_screen(vault, case.id, "agreement") as (app, pilot):
+        shown = _whole_keys_only(app)
+        assert shown.startswith("esc Cases f1 Help"), shown
+        await press(pilot, str(tabs.index("checklists") + 1))  # then into the walker
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ChecklistWalker)
+        shown = _whole_keys_only(app)
+        assert "esc" in shown and "Help" in shown, shown

@@ -12,7 +12,13 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from rjfacil.casedoc.model import AuditEntry
+from rjfacil.casedoc.model import (
+    CHANGE_TEXT_LIMIT,
+    AuditEntry,
+    FieldChange,
+    MutableRecord,
+    Record,
+)
 
 GENESIS = "0" * 64
 
@@ -31,19 +37,44 @@ def make_entry(
     record_id: UUID | None,
     created_by: UUID,
     also: list[UUID] | None = None,
+    changes: list[FieldChange] | None = None,
 ) -> AuditEntry:
-    """A new entry chained to ``prev``; ``also`` names further records the change wrote."""
+    """A new entry chained to ``prev``; ``also`` names further records the change wrote,
+    ``changes`` the fields it edited in its record, from what to what."""
     draft = AuditEntry(
         action=action,
         table=table,
         record_id=record_id,
         also=also or [],
+        changes=changes or [],
         created_by=created_by,
         prev=prev,
         hash=GENESIS,
     )
     fields = draft.model_dump(mode="json")
     return draft.model_copy(update={"hash": entry_hash(fields)})
+
+
+# What every edit changes, and says nothing of what changed.
+_BOOKKEEPING = frozenset(MutableRecord.model_fields) | {"deleted"}
+
+
+def field_changes(before: Record, after: Record) -> list[FieldChange]:
+    """The fields an edit changed, each with its value before and after as stored (texts
+    cut to ``CHANGE_TEXT_LIMIT`` characters), in the record's own field order; fields the
+    record does not know (a newer rjfacil's) included."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    return [
+        FieldChange(field=name, old=_kept(old.get(name)), new=_kept(new.get(name)))
+        for name in [*new, *(n for n in old if n not in new)]
+        if name not in _BOOKKEEPING and old.get(name) != new.get(name)
+    ]
+
+
+def _kept(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > CHANGE_TEXT_LIMIT:
+        return value[: CHANGE_TEXT_LIMIT - 1] + "…"
+    return value
 
 
 def chain_problems(entries: list[AuditEntry], head: str | None, count: int | None) -> list[str]:

@@ -20,7 +20,15 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4, uuid5
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 from rjfacil import clock
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
@@ -485,15 +493,46 @@ class Feedback(Record):
     may_share: bool = False  # confidential by default: shared only when they agreed
 
 
+# A changed text is kept in an audit entry up to this many characters (the history shows
+# less): a long case summary edited often must not grow the history by its whole length.
+CHANGE_TEXT_LIMIT = 200
+
+
+class FieldChange(BaseModel):
+    """One field of a record an edit changed, with its value before and after (as stored:
+    JSON values; a text cut to ``CHANGE_TEXT_LIMIT`` characters and an ellipsis)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    old: Any = None
+    new: Any = None
+
+
 class AuditEntry(Record):
-    """One change, hash-chained to the one before it."""
+    """One change, hash-chained to the one before it.
+
+    ``changes``: the fields the change edited in its record, from what to what (added
+    within case format 4, no bump). An entry without them (every entry written before, and
+    any change that edits no field) is stored and hashed without the key, so its hash is
+    what it always was; a reader that does not know the field keeps it (records keep what
+    they do not know) and hashes it as written.
+    """
 
     action: ShortText
     table: ShortText
     record_id: UUID | None = None
     also: list[UUID] = Field(default_factory=list)
+    changes: list[FieldChange] = Field(default_factory=list)
     prev: Annotated[str, StringConstraints(min_length=64, max_length=64)]
     hash: Annotated[str, StringConstraints(min_length=64, max_length=64)]
+
+    @model_serializer(mode="wrap")
+    def _without_no_changes(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        if not dumped.get("changes"):
+            dumped.pop("changes", None)
+        return dumped
 
 
 class ConflictResolution(StrEnum):

@@ -40,6 +40,7 @@ from rjfacil.casedoc.model import (
     Facilitator,
     Feedback,
     FeedbackHow,
+    FieldChange,
     FlagOverride,
     Letter,
     LetterReview,
@@ -85,6 +86,13 @@ TEAM_FIELDS: dict[str, TeamRole] = {
     "co_worker": TeamRole.CO_WORKER,
     "case_supervisor": TeamRole.CASE_SUPERVISOR,
 }
+
+# The tables whose edits the history says from what to what: their audit entry keeps the
+# changed fields' old and new values. Not notes (a note's text is in its revisions, and a
+# private note's entry holds no text: docs/bundle-schema.md) nor conflicts.
+EDITS_SAID = frozenset(
+    {"case", "participants", "risks", "actions", "agreements", "letters", "team"}
+)
 
 R = TypeVar("R", bound=Record)
 M = TypeVar("M", bound=MutableRecord)
@@ -829,9 +837,13 @@ class CaseFile:
         if owner is not None:
             changes.append(("team", owner))
         meta = self._doc.meta
+        edited: list[FieldChange] = []
         if subject is None:
             subject = (changes[0][0], changes[0][1].id)
             also = [record.id for _, record in changes[1:]]
+            before = self._records.get(subject[0], {}).get(subject[1])
+            if merged is None and before is not None and subject[0] in EDITS_SAID:
+                edited = audit.field_changes(before, changes[0][1])
         else:
             also = [record.id for _, record in changes]
         heads: audit.Heads = dict(meta.get("audit_heads") or {})
@@ -850,6 +862,7 @@ class CaseFile:
             subject[1],
             self.owner.id,
             also=also,
+            changes=edited,
         )
         heads[str(self.owner.id)] = {"head": entry.hash, "count": count + 1}
         meta["audit_heads"] = heads

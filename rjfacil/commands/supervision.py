@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import AwareDatetime, Field, StringConstraints, ValidationError
 
 from rjfacil import clock
 from rjfacil.casedoc.model import LongText, Record
@@ -25,12 +25,20 @@ TABLE = "supervision"
 
 
 class SupervisionSession(Record):
-    """One supervision session, as the facilitator recorded it."""
+    """One supervision session, as the facilitator recorded it.
+
+    ``updated_at`` and ``updated_by``: its last edit (None: never edited). Added within
+    profile format 2 without a bump: optional, so a session written before reads as never
+    edited, and a reader that does not know them keeps them (records keep what they do not
+    know).
+    """
 
     held_on: date
     supervisor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     case_ids: list[UUID] = Field(default_factory=list)
     agreed: LongText = ""
+    updated_at: AwareDatetime | None = None
+    updated_by: UUID | None = None
 
 
 def sessions_in(document: Mapping[str, Any]) -> list[SupervisionSession]:
@@ -53,22 +61,46 @@ def new_session(
     Raises:
         RjfacilError: Nothing names the supervisor, or the day is after today.
     """
+    return SupervisionSession(created_by=owner, **_checked(held_on, supervisor, case_ids, agreed))
+
+
+def edited_session(
+    session: SupervisionSession,
+    owner: UUID,
+    held_on: date,
+    supervisor: str,
+    case_ids: list[UUID],
+    agreed: str,
+) -> SupervisionSession:
+    """``session`` as edited, checked as a new one is; its id, when and by whom it was
+    first recorded, and any field a newer rjfacil wrote on it are kept.
+
+    Raises:
+        RjfacilError: Nothing names the supervisor, or the day is after today.
+    """
+    fields = _checked(held_on, supervisor, case_ids, agreed)
+    return SupervisionSession.model_validate(
+        {**session.model_dump(), **fields, "updated_at": clock.now(), "updated_by": owner}
+    )
+
+
+def _checked(held_on: date, supervisor: str, case_ids: list[UUID], agreed: str) -> dict[str, Any]:
     supervisor = " ".join(supervisor.split())
     if not supervisor:
         raise RjfacilError("Not saved: name the supervisor you met.")
     if held_on > clock.today():
         raise RjfacilError("Not saved: a supervision session is recorded once it has happened.")
-    return SupervisionSession(
-        created_by=owner,
-        held_on=held_on,
-        supervisor=supervisor[:200],
-        case_ids=list(dict.fromkeys(case_ids)),
-        agreed=agreed.strip(),
-    )
+    return {
+        "held_on": held_on,
+        "supervisor": supervisor[:200],
+        "case_ids": list(dict.fromkeys(case_ids)),
+        "agreed": agreed.strip(),
+    }
 
 
 def with_session(document: Mapping[str, Any], session: SupervisionSession) -> dict[str, Any]:
-    """The profile document with ``session`` added (every other table kept as it is)."""
+    """The profile document with ``session`` added, or written over its earlier version
+    (every other table kept as it is)."""
     out = dict(document)
     table = dict(out.get(TABLE) or {})
     table[str(session.id)] = session.model_dump(mode="json")

@@ -18,27 +18,34 @@ from datetime import date
 from uuid import UUID
 
 from rjfacil.casedoc.model import (
+    ActionStatus,
+    AgreementAction,
     Answer,
     AuditEntry,
+    Bindingness,
     Consent,
     Decision,
     DecisionPoint,
     Feedback,
     FlagOverride,
     Letter,
+    LetterStatus,
     Note,
     NoteRevision,
     Participant,
     Record,
+    Risk,
     TeamMember,
+    TeamRole,
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
 from rjfacil.views.decisions import decision_sentence
+from rjfacil.views.excerpt import excerpt
 from rjfacil.views.feedback import feedback_sentence
-from rjfacil.views.labels import flag_label
+from rjfacil.views.labels import action_status_label, flag_label, letter_status_label
 from rjfacil.views.redaction import Redactor, redactor_for
-from rjfacil.vocab import ClosureReason, ProcessType, Stage
+from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
 _ANSWERED = re.compile(
     r"^answered ([\w-]+)\.([\w-]+)(?: without a go-ahead \(([a-z_,]+)\): (.*))?$", re.DOTALL
@@ -67,6 +74,107 @@ CASE_FIELD_WORDS = {
 }
 
 
+# What an edited field is called in a history line, per table; ``{it}`` is the record
+# ("Ann Ode", "the risk “Ben may call her”"). A field not named here (an id, or one a newer
+# rjfacil wrote) is left out of the sentence.
+EDIT_WORDS: dict[str, dict[str, str]] = {
+    "case": CASE_FIELD_WORDS,
+    "participants": {
+        "name": "{it}'s name",
+        "role": "{it}'s role",
+        "address_as": "how {it} wishes to be addressed",
+        "contact": "{it}'s contact details",
+        "access_needs": "{it}'s access needs",
+        "supports": "whom {it} supports",
+    },
+    # These are named once, before the changes: "The risk “…”: changed the rating from …".
+    "risks": {
+        "description": "the words",
+        "rating": "the rating",
+        "mitigation": "how it is managed",
+        "review_date": "the review date",
+        "participant_id": "whom it concerns",
+        "resolved": "it",
+    },
+    "actions": {
+        "description": "the words",
+        "by_whom": "who does it",
+        "due": "the due date",
+        "status": "it",
+        "supported_by": "who supports it",
+        "supervised_by": "who supervises it",
+        "completed_on": "the day it was completed",
+        "evidence": "what shows it was done",
+        "evidence_recorded_by": "who recorded what shows it",
+        "told_on": "the day the person harmed was told",
+        "told_how": "how the person harmed was told",
+    },
+    "agreements": {
+        "terms": "the terms",
+        "agreed_by": "who agreed it",
+        "agreed_on": "the day it was made",
+        "binding": "whether it is binding",
+        "completion_shown_by": "how completion will be shown",
+        "tell_person_harmed": "how the person harmed asked to be told",
+    },
+    "letters": {
+        "from_participant": "the sender",
+        "to_participant": "the recipient",
+        "status": "it",
+        "vetting_note": "the note on handing it over",
+        "recipient_agreed_on": "the day the recipient agreed to receive it",
+    },
+    "team": {"name": "{it}'s name", "role": "{it}'s role"},
+}
+# Typed text: quoted and shortened on the facilitator's screen, never quoted in an export.
+TYPED = frozenset(
+    {
+        "reference",
+        "summary",
+        "meeting_venue",
+        "name",
+        "address_as",
+        "contact",
+        "access_needs",
+        "description",
+        "mitigation",
+        "evidence",
+        "told_how",
+        "terms",
+        "completion_shown_by",
+        "tell_person_harmed",
+        "vetting_note",
+    }
+)
+PEOPLE = frozenset(
+    {
+        "co_worker",
+        "case_supervisor",
+        "supports",
+        "participant_id",
+        "by_whom",
+        "supported_by",
+        "supervised_by",
+        "evidence_recorded_by",
+        "from_participant",
+        "to_participant",
+    }
+)
+DAYS = frozenset(
+    {
+        "referral_date",
+        "meeting_date",
+        "review_date",
+        "due",
+        "completed_on",
+        "told_on",
+        "agreed_on",
+        "recipient_agreed_on",
+    }
+)
+SHORT = 30  # characters of a typed text a history line shows, cut at a word with "…"
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One change to the case, as a reader sees it (``id``: its audit entry's)."""
@@ -83,12 +191,15 @@ def case_history(
     you: bool = False,
     last: int = 0,
     private_notes: bool = True,
+    values: bool = True,
 ) -> list[HistoryEntry]:
     """The case's history, newest first (the ``last`` entries only, when given).
 
     ``you`` says "You" for the vault's owner (the facilitator's own screen); a summary
     names them. ``private_notes=False`` (every export) leaves out each entry about a
     note that is private now: that such a note exists stays in the vault too.
+    ``values=False`` (every export) names an edited text without quoting what it was or
+    became: an old contact detail or a former name is not the export's to show.
     """
     redactor = redactor or redactor_for(case, "none")
     log = case.audit_log
@@ -103,7 +214,7 @@ def case_history(
             who="You"
             if you and entry.created_by == case.owner.id
             else redactor.person(entry.created_by, case.author(entry.created_by)),
-            what=describe(case, entry, redactor),
+            what=describe(case, entry, redactor, values),
         )
         for entry in reversed(log)
     ]
@@ -121,9 +232,20 @@ def private_record_ids(case: CaseFile) -> set[UUID | None]:
     return {*notes, *revisions}
 
 
-def describe(case: CaseFile, entry: AuditEntry, redactor: Redactor) -> str:
-    """What one audit entry did, in words, starting with a capital."""
+def describe(case: CaseFile, entry: AuditEntry, redactor: Redactor, values: bool = True) -> str:
+    """What one audit entry did, in words, starting with a capital.
+
+    An edit whose entry keeps the fields it changed says from what to what; an entry
+    written before entries kept them says what its action says.
+    """
     record = _subject(case, entry)
+    if entry.changes and not any(p.match(entry.action) for p in _OWN_WORDS):
+        said = _edited(case, entry, record, redactor, values)
+        if said:
+            blocked = _CASE_UPDATE_PAST_BLOCKING.match(entry.action)
+            if blocked:
+                said += _although(case, blocked, redactor)
+            return said[0].upper() + said[1:]
     for pattern, words in _WORDS:
         match = pattern.match(entry.action)
         if match:
@@ -199,7 +321,11 @@ def _case_update_past_blocking(
 ) -> str:
     """A stage move made while a blocking flag was raised, or without a decision to go
     ahead at a point of the case, with the reason given."""
-    said = _case_update(case, match, record, redactor)
+    return _case_update(case, match, record, redactor) + _although(case, match, redactor)
+
+
+def _although(case: CaseFile, match: re.Match[str], redactor: Redactor) -> str:
+    """ ", although … was raised; the reason given: …" of a move past a blocking flag."""
     although = []
     if match.group(2):
         ids = match.group(2).split(",")
@@ -208,7 +334,101 @@ def _case_update_past_blocking(
     if match.group(3):
         although.append(_no_go_ahead(match.group(3)))
     reason = redactor.text(match.group(4))
-    return f"{said}, although {' and '.join(although)}; the reason given: {reason}"
+    return f", although {' and '.join(although)}; the reason given: {reason}"
+
+
+def _edited(
+    case: CaseFile, entry: AuditEntry, record: Record | None, redactor: Redactor, values: bool
+) -> str:
+    """An edit, field by field, from what to what ("changed Ann Ode's contact details from
+    “0700 900 100” to “0711 222 333”"); "" when it changed no field this version names."""
+    words = EDIT_WORDS.get(entry.table, {})
+    it = _it(case, entry, record, redactor)
+    parts = []
+    for change in entry.changes:
+        if change.field not in words:
+            continue
+        field = words[change.field].format(it=it)
+        if change.field in ("resolved", "status"):  # a state: "the risk … from open to resolved"
+            old = _edit_value(entry.table, change.field, change.old, redactor, True)
+            new = _edit_value(entry.table, change.field, change.new, redactor, True)
+            parts.append(f"changed {field} from {old} to {new}")
+            continue
+        quoted = values or change.field not in TYPED
+        old = _edit_value(entry.table, change.field, change.old, redactor, quoted)
+        new = _edit_value(entry.table, change.field, change.new, redactor, quoted)
+        if not new:
+            parts.append(f"cleared {field}")
+        elif not old:
+            parts.append(f"set {field}" + (f" to {new}" if quoted else ""))
+        else:
+            parts.append(f"changed {field}" + (f" from {old} to {new}" if quoted else ""))
+    if not parts:
+        return ""
+    if entry.table in _NAMED_FIRST:
+        return f"{it}: {'; '.join(parts)}"
+    return "; ".join(parts)
+
+
+# The records a history line names once, before what changed in them.
+_NAMED_FIRST = frozenset({"risks", "actions", "agreements", "letters"})
+
+
+def _it(case: CaseFile, entry: AuditEntry, record: Record | None, redactor: Redactor) -> str:
+    """The edited record as a history line names it."""
+    if entry.table in ("participants", "team"):
+        return redactor.person(entry.record_id)
+    if isinstance(record, Risk):
+        return f"the risk “{_short(redactor.text(record.description))}”"
+    if isinstance(record, AgreementAction):
+        return f"the agreement action “{_short(redactor.text(record.description))}”"
+    if isinstance(record, Letter):
+        return f"the letter from {redactor.person(record.from_participant)}"
+    if entry.table == "agreements":
+        return "the outcome agreement"
+    return "the case"
+
+
+def _short(text: str) -> str:
+    """A typed text as a history line shows it: one line, cut at a word with "…"."""
+    return excerpt(" ".join(text.split()), 0, 0, SHORT)
+
+
+def _edit_value(table: str, field: str, value: object, redactor: Redactor, quoted: bool) -> str:
+    """A stored value of an edited field in words ("" for none); a typed text quoted and
+    shortened, or, not ``quoted``, only whether there is one."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field in TYPED:
+        return f"“{_short(redactor.text(str(value)))}”" if quoted else "…"
+    try:
+        if field in PEOPLE:
+            return redactor.person(UUID(str(value)))
+        if field in DAYS:
+            return show_day(date.fromisoformat(str(value)))
+        if field == "agreed_by" and isinstance(value, list):
+            return ", ".join(redactor.person(UUID(str(each))) for each in value)
+        if field == "resolved":
+            return "resolved" if value else "open"
+        if field == "status" and table == "letters":
+            return letter_status_label(LetterStatus(str(value))).lower()
+        if field == "status":
+            return action_status_label(ActionStatus(str(value))).lower()
+        enums: dict[str, Callable[[str], str]] = {
+            "stage": lambda v: Stage(v).label,
+            "closure_reason": lambda v: ClosureReason(v).label.lower(),
+            "process": lambda v: ProcessType(v).label.lower(),
+            "role": lambda v: (
+                Role(v).label if table == "participants" else TeamRole(v).label
+            ).lower(),
+            "rating": lambda v: v.lower(),
+            "binding": lambda v: Bindingness(v).label.lower(),
+        }
+        if field in enums:
+            return enums[field](str(value))
+    except ValueError:
+        pass
+    return "another value"
 
 
 def _no_go_ahead(values: str) -> str:
@@ -323,6 +543,13 @@ def _feedback(
         return feedback_sentence(case, record, redactor)
     return "recorded a participant's feedback"
 
+
+# Entries that say more than their changed fields would: kept in their own words.
+_OWN_WORDS = (
+    re.compile(r"^set a letter to (.+)$"),
+    re.compile(r"^renamed the facilitator$"),
+    re.compile(r"^removed a participant\b"),
+)
 
 _WORDS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (_ANSWERED, _answered),

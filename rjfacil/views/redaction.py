@@ -97,7 +97,15 @@ class Redactor:
         """``text`` with every hidden name replaced (whatever the level asks of free text)."""
         if self._pattern is None or not text:
             return text
-        return self._pattern.sub(lambda m: self._by_word[m.group(0).casefold()], text)
+
+        def replaced(match: re.Match[str]) -> str:
+            said = self._by_word[match.group(0).casefold()]
+            # A name ending a sentence: the initial's full stop is the sentence's ("A.").
+            if said.endswith(".") and text.startswith(".", match.end()):
+                return said[:-1]
+            return said
+
+        return self._pattern.sub(replaced, text)
 
     def text(self, text: str) -> str:
         """A free text as the level shows it: removed under ``full``, else names hidden."""

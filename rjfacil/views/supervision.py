@@ -489,7 +489,7 @@ def supervisor_summary(
         notes=tuple(note_lines),
         history=tuple(
             HistoryLine(e.when, e.who, e.what)
-            for e in case_history(case, redactor, last=history, private_notes=False)
+            for e in case_history(case, redactor, last=history, private_notes=False, values=False)
         )
         if history > 0
         else (),
