@@ -21,10 +21,13 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.reactive import Reactive
+from textual.theme import Theme
 
 from rjfacil.errors import RjfacilError
 from rjfacil.sanitize import visible
 from rjfacil.settings import Settings
+from screens.themes import DARK, RJFACIL_THEMES
 
 if TYPE_CHECKING:
     from rjfacil.workspace import LockedVault, Vault
@@ -67,6 +70,16 @@ class VaultHost(App[None]):
         }
     }
     """
+
+    # rjfacil's theme from the first frame. Textual builds the stylesheet in App.__init__
+    # from the theme current then, and setting another one afterwards parsed every rule
+    # again: about 30 ms at each start (and at each UI test's).
+    theme: Reactive[str] = Reactive(DARK)
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """Textual's themes and rjfacil's, these known before any is registered."""
+        return {**super().available_themes, **{theme.name: theme for theme in RJFACIL_THEMES}}
 
     async def on_event(self, event: events.Event) -> None:
         # Pasted text reaches an Input or a TextArea as it is, and they draw it as it is:
