@@ -96,15 +96,20 @@ def test_unlock_screen(snap_compare: Any, demo_home: Path, size: tuple[int, int]
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+async def _unlock(pilot: Pilot[Any], app: RjfacilApp) -> None:
+    """Type the demo passphrase at the unlock prompt and wait for the case list."""
+    await _settle(pilot, lambda: app.vault is not None)
+    await paste(pilot, PASSPHRASE)
+    await pilot.press("enter")
+    await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 def test_case_list(snap_compare: Any, demo_home: Path, size: tuple[int, int]) -> None:
     app = RjfacilApp(home=demo_home)
 
     async def unlocked(pilot: Pilot[Any]) -> None:
-        await _settle(pilot, lambda: app.vault is not None)
-        await paste(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await _unlock(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=unlocked)
 
@@ -113,10 +118,7 @@ def test_lock_screen(snap_compare: Any, demo_home: Path) -> None:
     app = RjfacilApp(home=demo_home)
 
     async def locked(pilot: Pilot[Any]) -> None:
-        await _settle(pilot, lambda: app.vault is not None)
-        await paste(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await _unlock(pilot, app)
         await pilot.press("ctrl+l")
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
 
@@ -128,10 +130,7 @@ def test_help_and_settings(snap_compare: Any, demo_home: Path, key: str) -> None
     app = RjfacilApp(home=demo_home)
 
     async def opened(pilot: Pilot[Any]) -> None:
-        await _settle(pilot, lambda: app.vault is not None)
-        await paste(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await _unlock(pilot, app)
         await pilot.press(key)
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
 
@@ -143,10 +142,7 @@ def test_settings_at_120x40(snap_compare: Any, demo_home: Path) -> None:
     app = RjfacilApp(home=demo_home)
 
     async def opened(pilot: Pilot[Any]) -> None:
-        await _settle(pilot, lambda: app.vault is not None)
-        await paste(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await _unlock(pilot, app)
         await pilot.press("f2")
         await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
         assert FIXED_RECIPIENT in str(app.screen.query_one("#recipient", Static).content)
@@ -163,10 +159,7 @@ def test_high_contrast(snap_compare: Any, demo_home: Path, key: str, size: tuple
     app = RjfacilApp(home=demo_home)
 
     async def opened(pilot: Pilot[Any]) -> None:
-        await _settle(pilot, lambda: app.vault is not None)
-        await paste(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await _unlock(pilot, app)
         if key:
             await pilot.press(key)
             await _settle(pilot, lambda: not isinstance(app.screen, CaseListScreen))
