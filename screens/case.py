@@ -46,7 +46,7 @@ from rjfacil.views.progress import case_progress, stage_progress, unanswered_not
 from rjfacil.views.team import co_workers
 from rjfacil.vocab import ClosureReason, ProcessType, Stage
 from screens.decisions import DecisionEditor
-from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
+from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal, going_on_prompt
 from screens.export import PLAINTEXT_WARNING, ExportModal, ExportRequest
 from screens.footer import KeyFooter
 from screens.form import Choice, Day, EditorModal, Form, Line, Text, changes
@@ -142,13 +142,7 @@ class CaseDetailsEditor(EditorModal[Case]):
                 super(CaseDetailsEditor, self).action_save()
 
         self.app.push_screen(
-            TextPromptModal(
-                Content(
-                    "; ".join(no_go_ahead(p) for p in missing) + ". Change the process anyway?"
-                ),
-                help="Give the reason for going on: it is recorded in the case's history.",
-                placeholder="The reason for going on",
-            ),
+            going_on_prompt([no_go_ahead(p) for p in missing], "Change the process anyway?"),
             callback=going_on,
         )
 
@@ -1047,11 +1041,7 @@ class CaseScreen(Screen[None]):
         holding += [no_go_ahead(p) for p in self.case.decisions_missing_for_move(stage)]
         if holding:
             answer = await self.app.push_screen_wait(
-                TextPromptModal(
-                    Content("; ".join(holding) + f". Move to {stage_label(stage)} anyway?"),
-                    help="Give the reason for going on: it is recorded in the case's history.",
-                    placeholder="The reason for going on",
-                )
+                going_on_prompt(holding, f"Move to {stage_label(stage)} anyway?")
             )
             if answer is None:
                 return

@@ -150,6 +150,21 @@ class TextPromptModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def going_on_prompt(holding: list[str], question: str) -> TextPromptModal:
+    """Ask the reason for going on past what holds a case (a limit of the guidance raised,
+    a go-ahead not recorded): the case's history records it.
+
+    Args:
+        holding: What holds it, each in words.
+        question: What going on does, e.g. "Move to Preparation anyway?".
+    """
+    return TextPromptModal(
+        Content("; ".join(holding) + f". {question}"),
+        help="Give the reason for going on: it is recorded in the case's history.",
+        placeholder="The reason for going on",
+    )
+
+
 class DetailModal(ModalScreen[None]):
     """Show one record whole: a title and lines of text (each str shown literally).
 

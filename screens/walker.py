@@ -30,7 +30,7 @@ from rjfacil.views.progress import (
     unanswered_note,
     walk_target,
 )
-from screens.dialogs import ConfirmModal, TextPromptModal
+from screens.dialogs import ConfirmModal, TextPromptModal, going_on_prompt
 from screens.footer import KeyFooter
 from screens.host import VaultHost
 from screens.readonly import READ_ONLY, ReadOnlyBanner, edits, read_only, refused
@@ -605,11 +605,7 @@ class ChecklistWalker(Screen[None]):
                     self.give(value, note, advance, going_on_because=reason)
 
             self.app.push_screen(
-                TextPromptModal(
-                    Content("; ".join(held.headings) + ". Save this answer anyway?"),
-                    help="Give the reason for going on: it is recorded in the case's history.",
-                    placeholder="The reason for going on",
-                ),
+                going_on_prompt(held.headings, "Save this answer anyway?"),
                 callback=going_on,
             )
             return
