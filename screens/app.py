@@ -52,7 +52,6 @@ from screens.commands import RjfacilCommands
 from screens.host import VaultHost
 from screens.lock import Location, LockScreen, keep_drafts, record_locations
 from screens.readonly import edits, read_only
-from screens.themes import RJFACIL_THEMES
 from screens.unlock import (
     REKEYING,
     ChangePassphraseModal,
@@ -163,9 +162,7 @@ class RjfacilApp(VaultHost):
         self._monotonic = monotonic
         self._wall_clock = wall_clock
         self.settings: Settings = load_settings()
-        for theme in RJFACIL_THEMES:
-            self.register_theme(theme)
-        self.theme = self.settings.theme
+        self.theme = self.settings.theme  # rjfacil's themes are known to VaultHost
         self.idle_lock_seconds: float = self.settings.idle_lock_minutes * 60.0
         self._active_at = (monotonic(), wall_clock())
         self._sighup = False

@@ -41,7 +41,6 @@ from rjfacil.vocab import Role
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.host import VaultHost
-from screens.themes import RJFACIL_THEMES
 from tests.conftest import PASSPHRASE
 
 S = TypeVar("S", bound=Screen[Any])
@@ -131,9 +130,7 @@ class CaseHost(VaultHost):
         self.make_screen = screen
 
     def on_mount(self) -> None:
-        for theme in RJFACIL_THEMES:
-            self.register_theme(theme)
-        self.theme = RJFACIL_THEMES[0].name
+        # In rjfacil's default theme, as VaultHost starts (the app's is the facilitator's).
         self.push_screen(self.make_screen())
 
 
