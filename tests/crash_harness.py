@@ -391,6 +391,16 @@ def vault_child_forked(home: Path, case_id: str, passphrase_file: Path) -> Forke
     return ForkedChild(crash_vault_child.run, (home, UUID(case_id), passphrase_file))
 
 
+def vault_fault(vault: Any) -> str | None:
+    """A fault in a vault just unlocked (a ``Vault``), in one line: one it reported at open,
+    or one ``verify`` finds; None when there is none."""
+    reported = vault.integrity_lines()
+    if reported:
+        return f"reported at open: {reported[0]}"
+    report = vault.verify()
+    return None if report.ok else f"verify failed: {report.faults[0]}"
+
+
 def vault_checker(home: Path, case_id: str, passphrase: str) -> Checker:
     """The vault must open, pass verify, and hold every confirmed note."""
     from uuid import UUID

@@ -42,11 +42,9 @@ def _run(home: Path, case_id: UUID, passphrase_file: Path, kill_at: int) -> list
 def _check(home: Path, case_id: UUID, deleted: bool) -> str | None:
     try:
         with Vault.open(home).unlock(PASSPHRASE) as vault:
-            if vault.integrity_lines():
-                return f"reported at open: {vault.integrity_lines()[0]}"
-            report = vault.verify()
-            if not report.ok:
-                return f"verify failed: {report.faults[0]}"
+            fault = crash_harness.vault_fault(vault)
+            if fault is not None:
+                return fault
             references = {row.reference for row in vault.list_cases()}
             if "RJ-KEPT" not in references:
                 return "the other case is gone"
