@@ -311,3 +311,24 @@ def test_moving_into_assessment_without_a_go_ahead_before_first_contact_asks_for
     other = vault.new_case("RJ-DEC-14")
     other.update_case(stage=Stage.ASSESSMENT, going_on_because="Referrer already spoke to both")
     assert "no go-ahead was recorded before first contact" in case_history(other)[0].what
+
+
+def test_a_reason_ending_a_sentence_is_followed_by_the_oversight_as_a_new_one(
+    vault: Vault,
+) -> None:
+    # The history read "…because Both agreed to meet.; oversight given by …".
+    case = vault.new_case("RJ-DEC-8B")
+    case.answer("facts", "route", "hmpps")
+    manager = _manager(case)
+    case.record_decision(
+        "meeting",
+        "go",
+        vault.owner.id,
+        DAY,
+        "Both agreed to meet.",
+        oversight_by=manager,  # type: ignore[arg-type]
+        oversight_on=DAY,
+    )
+    what = case_history(case)[0].what
+    assert ".;" not in what
+    assert "because Both agreed to meet. Oversight given by Priya Shah on " in what

@@ -90,4 +90,9 @@ def decision_sentence(case: CaseFile, decision: Decision, redactor: Redactor) ->
         f", because {redactor.text(decision.reason)}"
     )
     oversight = oversight_words(case, decision, redactor)
-    return f"{said}; {oversight}" if oversight else said
+    if not oversight:
+        return said
+    # A reason that ends its own sentence is followed by the oversight as a new one.
+    if said.rstrip().endswith((".", "!", "?")):
+        return f"{said.rstrip()} {oversight[0].upper()}{oversight[1:]}"
+    return f"{said}; {oversight}"
