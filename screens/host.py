@@ -29,6 +29,8 @@ from rjfacil.sanitize import visible
 from rjfacil.settings import Settings
 from screens.themes import DARK, RJFACIL_THEMES
 
+_RJFACIL_THEMES = {theme.name: theme for theme in RJFACIL_THEMES}
+
 if TYPE_CHECKING:
     from rjfacil.workspace import LockedVault, Vault
 
@@ -79,7 +81,9 @@ class VaultHost(App[None]):
     @property
     def available_themes(self) -> dict[str, Theme]:
         """Textual's themes and rjfacil's, these known before any is registered."""
-        return {**super().available_themes, **{theme.name: theme for theme in RJFACIL_THEMES}}
+        # Textual looks the current theme up here whenever a widget's colours are worked
+        # out (thousands of times a second while a screen is built), so nothing is rebuilt.
+        return super().available_themes | _RJFACIL_THEMES
 
     async def on_event(self, event: events.Event) -> None:
         # Pasted text reaches an Input or a TextArea as it is, and they draw it as it is:
