@@ -63,10 +63,12 @@ def screen_text(app: App[Any]) -> str:
     """Every line the screen shows now, as plain text (what a user sees).
 
     Read from :meth:`App.export_screenshot`, so a modal shows over the screen beneath it,
-    as on the terminal. Lines keep their columns; trailing spaces are dropped.
+    as on the terminal. Lines keep their columns; trailing spaces are dropped. Runs of the
+    same style are joined first (``simplify``): the text is the same, and the export, done
+    two or more times in every settle, is cheaper.
     """
     runs: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for found in _TEXT_RUN.finditer(app.export_screenshot()):
+    for found in _TEXT_RUN.finditer(app.export_screenshot(simplify=True)):
         column = round(float(found["x"]) / _CELL_WIDTH)
         text = html.unescape(found["text"]).replace("\xa0", " ")
         runs[int(found["line"])].append((column, text))
