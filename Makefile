@@ -21,9 +21,12 @@ test: $(BIN)/rjfacil
 	$(BIN)/ruff format --check rjfacil screens tests bench
 	$(BIN)/lint-imports
 	@# mypy runs beside the tests (seven seconds on one core from a fresh clone) and
-	@# prints when they end; either failing fails the target.
+	@# prints when they end; either failing fails the target. The tests keep their
+	@# bytecode even where PYTHONDONTWRITEBYTECODE is set: without it every run compiled
+	@# rjfacil and rewrote every test module again in each of the five pytest processes
+	@# (2.5 s each) and in every process a test starts.
 	@$(BIN)/mypy > $(VENV)/mypy.log 2>&1 & typing=$$!; \
-	$(BIN)/python -m pytest -q -n 4 --dist worksteal; tests=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 4 --dist worksteal; tests=$$?; \
 	wait $$typing; typed=$$?; echo "mypy: $$(cat $(VENV)/mypy.log)"; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
