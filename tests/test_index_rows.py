@@ -371,3 +371,33 @@ def test_progress_flags_and_dates_follow_each_change_of_an_open_case(vault: Vaul
     case.update_case(meeting_date=clock.today() + timedelta(days=3))
     assert summarise(case).deadline_label == "Meeting"
     assert summarise(case) == stored_row(vault, case.id)
+
+
+def test_a_row_keeps_the_same_id_starts_however_an_id_was_written() -> None:
+    """The row's record ids are read without making a UUID of ids written as rjfacil
+    writes them; ids written otherwise (a hand-edited or older file) give the same starts,
+    and ids that are no UUID are left out, as before."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from rjfacil.casedoc import codec
+    from rjfacil.views.summary import record_id_prefixes, stored_id_prefixes, stored_ids
+
+    first, second, third = (uuid.uuid4() for _ in range(3))
+    tables = {
+        "notes": {
+            "1": {"id": str(first)},
+            "2": {"id": str(second).upper()},
+            "3": {"id": "{" + second.hex + "}"},
+            "4": {"id": f"urn:uuid:{third}"},
+            "5": {"id": "0123456z-0000-0000-0000-000000000000"},  # not hex
+            "6": {"id": 12},
+            "7": {"text": "no id"},
+            "8": ["not", "a", "record"],
+        },
+        "team": {"9": {"id": str(uuid.uuid4())}},  # the team's ids are not kept
+    }
+    document = cast(codec.CaseDocument, SimpleNamespace(tables=tables))
+    expected = {value.bytes[:4] for value in (first, second, third)}
+    assert record_id_prefixes(stored_ids(document)) == expected
+    assert stored_id_prefixes(document) == expected

@@ -138,3 +138,8 @@ json_values = st.recursive(
 @given(document=st.dictionaries(st.text(max_size=10), json_values, max_size=5))
 def test_any_json_document_round_trips(document: dict) -> None:
     assert rjv.unseal_json(KEY, rjv.seal_json(KEY, document, NAME), PATH, NAME) == document
+
+
+def test_a_long_integer_a_newer_rjfacil_wrote_survives_a_read() -> None:
+    big = {"unknown_field": 2**70, "negative": -(2**64) - 1, "note": "digits 12345678901234567890"}
+    assert rjv.unseal_json(KEY, rjv.seal_json(KEY, big, NAME), PATH, NAME) == big

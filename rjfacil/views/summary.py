@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -116,9 +117,10 @@ def record_id_prefixes(ids: Iterable[UUID]) -> set[bytes]:
     return {record_id.bytes[:ID_PREFIX_BYTES] for record_id in ids}
 
 
-def packed_prefixes(ids: Iterable[UUID]) -> str:
-    """Record ids as a row keeps them: their starts, sorted, in one base64 string."""
-    return base64.b64encode(b"".join(sorted(record_id_prefixes(ids)))).decode("ascii")
+def packed_prefixes(prefixes: Iterable[bytes]) -> str:
+    """Record ids' starts (:func:`record_id_prefixes`) as a row keeps them: sorted, in one
+    base64 string."""
+    return base64.b64encode(b"".join(sorted(prefixes))).decode("ascii")
 
 
 def unpacked_prefixes(packed: str) -> set[bytes]:
@@ -131,6 +133,28 @@ def unpacked_prefixes(packed: str) -> set[bytes]:
     return {data[at : at + size] for at in range(0, len(data) - size + 1, size)}
 
 
+# An id as rjfacil writes it (str(UUID)), or in capitals: its first 8 hex digits, before
+# the first hyphen, are the first 4 bytes of the UUID, read without making one.
+assert ID_PREFIX_BYTES <= 4
+_HEX = "[0-9a-fA-F]"
+_WRITTEN_ID = re.compile(f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}")
+
+
+def stored_id_prefixes(document: codec.CaseDocument) -> set[bytes]:
+    """:func:`record_id_prefixes` of :func:`stored_ids`, made faster for ids written as
+    rjfacil writes them: a UUID made of each id was a third of rebuilding the index."""
+    prefixes = set()
+    for text in _stored_id_texts(document):
+        if _WRITTEN_ID.fullmatch(text):
+            prefixes.add(bytes.fromhex(text[: 2 * ID_PREFIX_BYTES]))
+            continue
+        try:
+            prefixes.add(UUID(text).bytes[:ID_PREFIX_BYTES])
+        except ValueError:
+            continue  # as stored_ids: opening the case in full names the broken record
+    return prefixes
+
+
 def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
     """The record ids an import must not reuse from another case (all but the team's), from
     the known tables as stored, validated or not.
@@ -138,14 +162,23 @@ def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
     A row rebuilt from a partly read document must list the same ids as the row of the
     case opened in full, so the ids come from the stored records, not the validated ones.
     """
+    for text in _stored_id_texts(document):
+        try:
+            yield UUID(text)
+        except ValueError:
+            continue  # opening the case in full names the broken record
+
+
+def _stored_id_texts(document: codec.CaseDocument) -> Iterator[str]:
+    """The stored records' ids as text, of every known table but the team's."""
     for table in TABLES:
         if table in UNCHECKED_TABLES:
             continue
         for doc in document.tables.get(table, {}).values():
             try:
-                yield UUID(str(doc["id"]))
-            except (KeyError, TypeError, ValueError):
-                continue  # opening the case in full names the broken record
+                yield str(doc["id"])
+            except (KeyError, TypeError):
+                continue
 
 
 def summarise(case: CaseFile) -> CaseSummary:
@@ -168,7 +201,7 @@ def summarise(case: CaseFile) -> CaseSummary:
         stage_answered=stage.answered if stage else 0,
         stage_total=stage.total if stage else 0,
         attention=report.attention,
-        record_ids=packed_prefixes(stored_ids(case.document)),
+        record_ids=packed_prefixes(stored_id_prefixes(case.document)),
         dues=[DueRow(due=d.due, label=d.label, reference=d.reference, kind=d.kind) for d in dues],
         letters_to_vet=len(waiting),
         letters_waiting_since=min(waiting) if waiting else None,
