@@ -12,20 +12,29 @@ import shutil
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rjfacil import clock
+from rjfacil.casedoc import codec
 from rjfacil.casedoc.model import ActionStatus, RiskRating
 from rjfacil.checklists.schema import AppliesWhen, Item, same_answer
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.commands.letters import LETTER_FIELD_ITEMS
 from rjfacil.demo import fill_demo_vault
 from rjfacil.views.progress import case_progress
-from rjfacil.views.summary import CaseSummary, summarise, summarise_stored
+from rjfacil.views.summary import (
+    CaseSummary,
+    record_id_prefixes,
+    stored_id_prefixes,
+    stored_ids,
+    summarise,
+    summarise_stored,
+)
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 from rjfacil.workspace import Vault
 
@@ -377,12 +386,6 @@ def test_a_row_keeps_the_same_id_starts_however_an_id_was_written() -> None:
     """The row's record ids are read without making a UUID of ids written as rjfacil
     writes them; ids written otherwise (a hand-edited or older file) give the same starts,
     and ids that are no UUID are left out, as before."""
-    from types import SimpleNamespace
-    from typing import cast
-
-    from rjfacil.casedoc import codec
-    from rjfacil.views.summary import record_id_prefixes, stored_id_prefixes, stored_ids
-
     first, second, third = (uuid.uuid4() for _ in range(3))
     tables = {
         "notes": {

@@ -141,5 +141,5 @@ def test_any_json_document_round_trips(document: dict) -> None:
 
 
 def test_a_long_integer_a_newer_rjfacil_wrote_survives_a_read() -> None:
-    big = {"unknown_field": 2**70, "negative": -(2**64) - 1, "note": "digits 12345678901234567890"}
+    big = {"unknown_field": 2**70, "negative": -(2**64) - 1}
     assert rjv.unseal_json(KEY, rjv.seal_json(KEY, big, NAME), PATH, NAME) == big

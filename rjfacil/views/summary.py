@@ -143,7 +143,7 @@ _WRITTEN_ID = re.compile(f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX
 def stored_id_prefixes(document: codec.CaseDocument) -> set[bytes]:
     """:func:`record_id_prefixes` of :func:`stored_ids`, made faster for ids written as
     rjfacil writes them: a UUID made of each id was a third of rebuilding the index."""
-    prefixes = set()
+    prefixes: set[bytes] = set()
     for text in _stored_id_texts(document):
         if _WRITTEN_ID.fullmatch(text):
             prefixes.add(bytes.fromhex(text[: 2 * ID_PREFIX_BYTES]))
