@@ -45,19 +45,12 @@ class NotUnlocked(RjfacilError):
 class VaultHost(App[None]):
     """An app that holds the vault: the rjfacil app, and the test hosts of single screens."""
 
-    # The palette key is docked right; the compact footer gives every key a right margin,
-    # which left the last column uncovered and the end of the keys that did not fit showed
-    # through it ("e Det▏^p palettee"). Padding instead of the margin covers it.
     # In high contrast the surface is the background's black and its lightened and darkened
     # shades are black too: a button drew its edges in the colour behind it, and had none.
     # There it gets a white edge (a yellow one when focused); a compact button, which has
     # no room for an edge, is a white block with black words instead. Textual marks the
     # app with its theme's name (-theme-NAME; the name is rjfacil.settings.THEMES[2]).
     DEFAULT_CSS = """
-    Footer.-compact FooterKey.-command-palette {
-        margin-right: 0;
-        padding-right: 1;
-    }
     VaultHost.-theme-rjfacil-high-contrast Button {
         border: round $foreground;
         &:focus, &:hover {

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import pytest
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from rjfacil.workspace import Vault
 from screens.case import TABS, CaseScreen
-from screens.footer import KeyFooter
+from screens.footer import FooterKey, KeyFooter, place_keys
 from screens.walker import ChecklistWalker
 from tests.pilot_helpers import (
     SIZE,
@@ -48,7 +49,26 @@ async def test_esc_help_export_and_lock_are_in_the_footer_at_80_columns(
 
 
 class _Notes(Static, can_focus=True):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "new_note", "New note")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_note", "New note"),
+        Binding("d", "delete_note", "Delete", tooltip="Delete the note"),
+    ]
+
+    def action_new_note(self) -> None:
+        self.update("a new note")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "delete_note" else True  # shown, but not possible now
+
+
+class _CountedFooter(KeyFooter):
+    """A KeyFooter that counts how often it draws itself."""
+
+    draws = 0
+
+    def render(self) -> Text:
+        self.draws += 1
+        return super().render()
 
 
 class _Fields(App[None]):
@@ -58,7 +78,7 @@ class _Fields(App[None]):
         yield Input(id="first")
         yield Input(id="second")
         yield _Notes("notes", id="notes")
-        yield KeyFooter()
+        yield _CountedFooter()
 
 
 async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() -> None:
@@ -66,16 +86,47 @@ async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() 
     async with app.run_test(size=SIZE) as pilot:
         app.set_focus(app.query_one("#first"))
         await settle(pilot)
-        keys = list(app.query_one(KeyFooter).children)
+        footer = app.query_one(_CountedFooter)
+        draws = footer.draws
         app.set_focus(app.query_one("#second"))
         await settle(pilot)
-        # The same keys on show: the footer is not rebuilt (and does not flicker).
-        assert list(app.query_one(KeyFooter).children) == keys
+        # The same keys on show: the footer is not drawn again (and does not flicker).
+        assert footer.draws == draws
         assert "n New note" not in squashed(screen_text(app).splitlines()[-1])
         app.set_focus(app.query_one("#notes"))
         await settle(pilot)
         shown = squashed(screen_text(app).splitlines()[-1])
         assert "n New note" in shown and "^l Lock" in shown, shown
+        assert footer.draws > draws
+
+
+async def test_a_click_on_a_key_in_the_footer_presses_it() -> None:
+    app = _Fields()
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_focus(app.query_one("#notes"))
+        await settle(pilot)
+        last = screen_text(app).splitlines()[-1]
+        await pilot.click(KeyFooter, offset=(last.index("New note"), 0))
+        await settle(pilot)
+        assert "a new note" in screen_text(app)
+        # A key that cannot be used now is shown dimmed, and a click on it does nothing.
+        assert "d Delete" in squashed(last)
+        await pilot.click(KeyFooter, offset=(last.index("Delete"), 0))
+        await settle(pilot)
+        assert "a new note" in screen_text(app)
+
+
+def test_a_key_that_does_not_fit_leaves_its_room_to_the_next_ones() -> None:
+    keys = [FooterKey("escape", "esc", "Cases"), FooterKey("w", "w", "A long one")]
+    keys.append(FooterKey("f1", "f1", "Help"))
+    palette = FooterKey("ctrl+p", "^p", "palette")
+    placed, edge = place_keys(keys, palette, width=30, compact=True)
+    # 30 columns: 12 for "▏^p palette " at the right, "esc Cases " then "f1 Help".
+    assert [(each.x, each.key.description) for each in placed] == [(0, "Cases"), (10, "Help")]
+    assert edge is not None and edge.x == 19
+    # Without the palette key and not compact: " esc Cases " " w A long one " " f1 Help ".
+    placed, _ = place_keys(keys, None, width=34, compact=False)
+    assert [each.x for each in placed] == [0, 11, 25]
 
 
 async def test_nothing_shows_after_the_palette_key_at_80_columns(vault: Vault) -> None:
