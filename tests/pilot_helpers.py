@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 import pytest
 from rich.cells import cell_len
@@ -44,6 +45,7 @@ from screens.host import VaultHost
 from tests.conftest import PASSPHRASE
 
 S = TypeVar("S", bound=Screen[Any])
+A = TypeVar("A", bound=App[Any])
 
 SIZE = (80, 24)
 FROZEN_AT = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
@@ -150,13 +152,67 @@ def two_people(case: CaseFile) -> tuple[UUID, UUID]:
     return harmed.id, responsible.id
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let pushes, dismisses and the refreshes after them finish: pause until the screen
-    shows something and a pause leaves it as it was.
+class Activity:
+    """Counts the messages an app handles, other than the pilot's own: a ``message_hook``.
 
-    Textual's idle check compares CPU time with wall time, so on a busy machine a pause
-    can end before the app has run; a screen still changing is seen here instead.
+    A pause (:meth:`Pilot.pause`) first has every widget of the screen run a callback of the
+    pilot's, so a pause always carries messages; those are not counted. Everything that
+    changes the screen is a message (a key, a mount, a refresh asking for an update or a
+    layout, a callback of the app's), so a pause in which none is handled leaves the screen
+    as it was. ``then`` is another hook to pass each message on to.
     """
+
+    def __init__(self, then: Callable[[Message], object] | None = None) -> None:
+        self.count = 0
+        self.then = then
+
+    def __call__(self, message: Message) -> None:
+        if not self._pilots(message):
+            self.count += 1
+        if self.then is not None:
+            self.then(message)
+
+    @staticmethod
+    def _pilots(message: Message) -> bool:
+        if not isinstance(message, events.Callback):
+            return False
+        callback = message.callback
+        callback = getattr(callback, "func", callback)  # call_later wraps it in a partial
+        return str(getattr(callback, "__qualname__", "")).startswith(f"{Pilot.__name__}.")
+
+
+# The Activity of each app run by :func:`running`, for settle.
+_ACTIVITY: WeakKeyDictionary[App[Any], Activity] = WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def running(app: A, **run: Any) -> AsyncIterator[Pilot[Any]]:
+    """``app.run_test(**run)``, with the app's activity counted, so :func:`settle` needs
+    no screenshot to see it settle (a ``message_hook`` in ``run`` still gets every
+    message)."""
+    activity = Activity(run.pop("message_hook", None))
+    _ACTIVITY[app] = activity
+    async with app.run_test(message_hook=activity, **run) as pilot:
+        yield pilot
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let pushes, dismisses and the refreshes after them finish.
+
+    For an app run by :func:`running`: pause until a pause in which the app handled no
+    message (see :class:`Activity`). For another: pause until the screen shows something
+    and a pause leaves it as it was (two screenshots or more).
+    """
+    activity = _ACTIVITY.get(pilot.app)
+    if activity is not None:
+        for _ in range(100):
+            before = activity.count
+            await pilot.pause()
+            if activity.count == before:
+                return
+        return
+    # Textual's idle check compares CPU time with wall time, so on a busy machine a pause
+    # can end before the app has run; a screen still changing is seen here instead.
     last = screen_text(pilot.app)
     for _ in range(100):
         await pilot.pause()
@@ -184,7 +240,7 @@ async def hosted(
         run: More arguments for ``run_test`` (``message_hook``, ``notifications``).
     """
     app = CaseHost(vault, screen)
-    async with app.run_test(size=size, **run) as pilot:
+    async with running(app, size=size, **run) as pilot:
         await settle(pilot)
         yield app, pilot
 

@@ -6,11 +6,15 @@ rather than every UI test failing at once for no visible reason.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from tests.pilot_helpers import Notices, paste, screen_text
+from tests.pilot_helpers import Notices, paste, press, running, screen_text
 
 
 class Form(App[None]):
@@ -51,3 +55,42 @@ async def test_paste_fills_the_focused_field_as_a_terminal_paste_does() -> None:
         await pilot.press("x")  # keys still go on after the pasted text
         assert notes.text == "Met at home.\nAgreed a letter.x"
     assert notices.messages == ["Saved."]
+
+
+class Steps(Screen[None]):
+    """Counts to five, one step after each frame."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="steps")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.step, 1)
+
+    def step(self, number: int) -> None:
+        self.query_one("#steps", Static).update(f"step {number}")
+        if number < 5:
+            self.call_after_refresh(self.step, number + 1)
+        else:
+            self.notify("Done.", markup=False)
+
+
+class Chain(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("g", "go", "Go")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("start")
+
+    def action_go(self) -> None:
+        self.push_screen(Steps())
+
+
+async def test_a_key_press_settles_after_every_refresh_it_leads_to() -> None:
+    # An app run by running() settles by counting the messages it handles, without
+    # screenshots: a press returns with the last step on the screen, and a message_hook
+    # given to running() still sees every message.
+    app = Chain()
+    notices = Notices()
+    async with running(app, size=(40, 6), message_hook=notices, notifications=True) as pilot:
+        await press(pilot, "g")
+        assert "step 5" in screen_text(app)
+    assert notices.messages == ["Done."]

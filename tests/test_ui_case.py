@@ -28,6 +28,7 @@ from tests.pilot_helpers import (
     paste,
     press,
     reopen,
+    running,
     screen_of,
     screen_text,
     settle,
@@ -376,7 +377,7 @@ async def test_a_case_that_cannot_be_opened_says_why(vault: Vault) -> None:
     missing = uuid4()
     app = CaseHost(vault, lambda: CaseScreen(missing))
     notices = Notices()
-    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
+    async with running(app, size=SIZE, notifications=True, message_hook=notices) as pilot:
         await pilot.pause()
         await pilot.pause()
         await pilot.pause()
@@ -390,7 +391,7 @@ async def test_history_says_what_changed_in_words_and_enter_shows_one_whole(
     case = vault.new_case("RJ-150")
     case.update_case(stage=Stage.CLOSED, closure_reason=ClosureReason.WITHDREW_PERSON_HARMED)
     app = CaseHost(vault, lambda: CaseScreen(case.id, tab="history"))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(app, size=(80, 24)) as pilot:
         await settle(pilot)
         shown = squashed(screen_text(app))
         assert "closure_reason" not in shown and "Sam Okafor" not in shown

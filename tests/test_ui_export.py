@@ -14,7 +14,7 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.export import ExportModal
-from tests.pilot_helpers import SIZE, CaseHost, press, screen_text, settle, two_people
+from tests.pilot_helpers import SIZE, CaseHost, press, running, screen_text, settle, two_people
 
 
 def case_with_notes(vault: Vault):  # -> CaseFile
@@ -49,7 +49,7 @@ async def test_the_preview_shows_the_case_redacted_and_confirming_writes_a_priva
 ) -> None:
     case = case_with_notes(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with running(app, size=(120, 40), notifications=True) as pilot:
         modal = await open_dialog(pilot)
         preview = modal.query_one("#export-preview", TextArea).text
         assert "Supervisor summary: RJ-EXP/1" in preview
@@ -88,7 +88,7 @@ async def test_cancel_writes_nothing_and_declining_the_warning_writes_nothing(
     out = tmp_path / "out"
     out.mkdir()
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, size=SIZE) as pilot:
         modal = await open_dialog(pilot)
         modal.query_one("#export-path", Input).value = str(out / "a.pdf")
         await pilot.press("escape")
@@ -108,7 +108,7 @@ async def test_cancel_writes_nothing_and_declining_the_warning_writes_nothing(
 async def test_a_disclosure_is_chosen_by_participant(vault: Vault) -> None:
     case = case_with_notes(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, size=SIZE) as pilot:
         modal = await open_dialog(pilot)
         harmed = case.participants[0]
         modal.query_one("#export-kind", Select).value = str(harmed.id)
@@ -145,7 +145,7 @@ async def test_the_app_answers_keys_while_an_export_is_written(
     monkeypatch.setattr(screens.case, "export_case", slow_export)
     case = case_with_notes(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with running(app, size=(120, 40), notifications=True) as pilot:
         modal = await open_dialog(pilot)
         target = tmp_path / "out.pdf"
         modal.query_one("#export-path", Input).value = str(target)

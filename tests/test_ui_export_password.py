@@ -12,7 +12,7 @@ from textual.widgets import Input, Select, Static
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
-from tests.pilot_helpers import CaseHost, screen_text, settle
+from tests.pilot_helpers import CaseHost, running, screen_text, settle
 from tests.test_ui_export import case_with_notes, open_dialog
 
 SECRET = "Zq-blue-kettle-42"
@@ -32,7 +32,7 @@ async def test_a_pdf_with_a_password_asked_twice_needs_no_plaintext_warning(
     case = case_with_notes(vault)
     target = tmp_path / "summary.pdf"
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    async with running(app, size=(80, 24), notifications=True) as pilot:
         modal = await open_dialog(pilot)
         first = modal.query_one("#export-password", Input)
         again = modal.query_one("#export-password-again", Input)
@@ -66,7 +66,7 @@ async def test_a_pdf_with_a_password_asked_twice_needs_no_plaintext_warning(
 async def test_the_password_is_for_a_pdf_only_and_blank_means_none(vault: Vault) -> None:
     case = case_with_notes(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(app, size=(80, 24)) as pilot:
         modal = await open_dialog(pilot)
         assert modal.options().password is None  # blank: not protected (the warning asks)
         modal.query_one("#export-password", Input).value = SECRET

@@ -51,6 +51,7 @@ from tests.pilot_helpers import (
     open_with,
     paste,
     press,
+    running,
     screen_text,
     settle,
     squashed,
@@ -221,7 +222,7 @@ async def test_esc_and_help_are_in_the_footer_at_80_columns_on_every_screen(
         case = vault.new_case("RJ-206")
         two_people(case)
     app = RjfacilApp(home=isolated_home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(app, size=(80, 24)) as pilot:
         await settle(pilot)
         await paste(pilot, PASSPHRASE)
         await press(pilot, "enter")
@@ -376,7 +377,7 @@ async def test_the_palette_finds_the_case_screens_actions(isolated_home: Path) -
     with vault:
         vault.new_case("RJ-211")
     app = RjfacilApp(home=isolated_home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(app, size=(80, 24)) as pilot:
         await settle(pilot)
         await paste(pilot, PASSPHRASE)
         await press(pilot, "enter")
@@ -558,7 +559,7 @@ async def test_a_letters_status_stays_on_screen_at_80_columns(vault: Vault) -> N
 
 async def test_the_theme_cursor_starts_on_the_theme_in_use(vault: Vault) -> None:
     app = CaseHost(vault, SettingsScreen)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with running(app, size=(80, 24)) as pilot:
         await settle(pilot)
         app.theme = RJFACIL_THEMES[2].name
         app.settings = Settings(theme=RJFACIL_THEMES[2].name)

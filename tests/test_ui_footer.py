@@ -20,6 +20,7 @@ from tests.pilot_helpers import (
     CaseHost,
     case_screen,
     press,
+    running,
     screen_text,
     settle,
     squashed,
@@ -39,7 +40,7 @@ async def test_esc_help_export_and_lock_are_in_the_footer_at_80_columns(
     harmed, _ = two_people(case)
     case.add_note("Zqmine", participant_id=harmed, private=True)  # the most keys on notes
     app = CaseHost(vault, lambda: CaseScreen(case.id, tab=tab))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, size=SIZE) as pilot:
         await settle(pilot)
         shown = footer(app)
         for key in ("esc Cases", "f1 Help", "x Export", "^l Lock"):
@@ -83,7 +84,7 @@ class _Fields(App[None]):
 
 async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() -> None:
     app = _Fields()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, size=SIZE) as pilot:
         app.set_focus(app.query_one("#first"))
         await settle(pilot)
         footer = app.query_one(_CountedFooter)
@@ -102,7 +103,7 @@ async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() 
 
 async def test_a_click_on_a_key_in_the_footer_presses_it() -> None:
     app = _Fields()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, size=SIZE) as pilot:
         app.set_focus(app.query_one("#notes"))
         await settle(pilot)
         last = screen_text(app).splitlines()[-1]
@@ -136,7 +137,7 @@ async def test_nothing_shows_after_the_palette_key_at_80_columns(vault: Vault) -
     harmed, _ = two_people(case)
     case.add_note("Zqmine", participant_id=harmed, private=True)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, size=SIZE) as pilot:
         await settle(pilot)
         # Two of the tabs whose keys do not all fit (each tab switch costs time).
         for tab in ("overview", "agreement"):

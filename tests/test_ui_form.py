@@ -22,6 +22,7 @@ from tests.pilot_helpers import (
     open_with,
     paste,
     press,
+    running,
     screen_of,
     screen_text,
     settle,
@@ -83,7 +84,7 @@ class Host(App[None]):
 async def test_each_kind_of_field_comes_back_as_the_value_it_holds() -> None:
     editor = Sample()
     app = Host(editor)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         await settle(pilot)
         assert editor.query_one("#s-line", Input).has_focus, "the first field has the focus"
         await paste(pilot, "Dee Marsh")
@@ -113,14 +114,14 @@ async def test_each_kind_of_field_comes_back_as_the_value_it_holds() -> None:
 
 async def test_escape_closes_at_once_unless_something_changed_then_asks() -> None:
     untouched = Host(Sample())
-    async with untouched.run_test(size=(100, 40)) as pilot:
+    async with running(untouched, size=(100, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "escape")
         assert untouched.results == [None]
 
     editor = Sample()
     app = Host(editor)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         await settle(pilot)
         editor.query_one("#s-choice", Select).value = "ben"  # only a choice, nothing typed
         await settle(pilot)
@@ -137,7 +138,7 @@ async def test_escape_closes_at_once_unless_something_changed_then_asks() -> Non
 async def test_a_date_that_is_not_one_keeps_the_editor_open_and_names_the_field() -> None:
     editor = Sample()
     app = Host(editor)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         await settle(pilot)
         editor.query_one("#s-day", Input).value = "31/02/2025"
         await press(pilot, "ctrl+s")
@@ -155,7 +156,7 @@ async def test_a_date_that_is_not_one_keeps_the_editor_open_and_names_the_field(
 async def test_enter_in_a_line_saves_only_in_an_editor_that_says_so() -> None:
     for editor, saves in ((Sample(), False), (EnterSaves(), True)):
         app = Host(editor)
-        async with app.run_test(size=(100, 40)) as pilot:
+        async with running(app, size=(100, 40)) as pilot:
             await settle(pilot)
             await paste(pilot, "Dee")
             await press(pilot, "enter")
@@ -166,7 +167,7 @@ async def test_enter_in_a_line_saves_only_in_an_editor_that_says_so() -> None:
 async def test_user_text_in_an_option_is_shown_literally() -> None:
     editor = Sample()
     app = Host(editor)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with running(app, size=(100, 40)) as pilot:
         await settle(pilot)
         assert USER_TEXT in screen_text(app)
         assert app.is_running

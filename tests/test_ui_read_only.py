@@ -22,7 +22,16 @@ from screens.readonly import READ_ONLY
 from screens.unlock import UnlockScreen
 from screens.walker import ChecklistWalker
 from tests.conftest import OWNER, PASSPHRASE
-from tests.pilot_helpers import SIZE, CaseHost, Notices, paste, screen_text, settle, squashed
+from tests.pilot_helpers import (
+    SIZE,
+    CaseHost,
+    Notices,
+    paste,
+    running,
+    screen_text,
+    settle,
+    squashed,
+)
 from tests.readonly_helpers import REASONS, ReadOnlyFolder, snapshot
 
 
@@ -63,7 +72,7 @@ async def test_the_case_list_shows_the_banner_and_refuses_a_new_case(
 ) -> None:
     notices = Notices()
     app = RjfacilApp(home=stick)
-    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+    async with running(app, size=SIZE, message_hook=notices) as pilot:
         await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
         await paste(pilot, PASSPHRASE)
         await pilot.press("enter")
@@ -120,7 +129,7 @@ async def test_every_way_into_a_change_is_refused_before_a_form_opens(
     notices = Notices()
     app = CaseHost(vault, lambda: CaseScreen(case_id))
     try:
-        async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        async with running(app, size=SIZE, message_hook=notices) as pilot:
             await settle(pilot)
             assert f"{READ_ONLY} ({REASONS[frozen]})" in squashed(screen_text(app))
             for tab, keys in EDIT_KEYS:
@@ -151,7 +160,7 @@ async def test_the_walker_shows_the_answers_and_saves_none(stick: Path, frozen: 
     notices = Notices()
     app = CaseHost(vault, lambda: ChecklistWalker(case_id, "risk"))
     try:
-        async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        async with running(app, size=SIZE, message_hook=notices) as pilot:
             await settle(pilot)
             assert f"{READ_ONLY} ({REASONS[frozen]})" in squashed(screen_text(app))
             for key in ("y", "n", "u", "space", "1", "enter"):

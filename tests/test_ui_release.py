@@ -8,7 +8,7 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.widgets import RecordTable
-from tests.pilot_helpers import SIZE, CaseHost, screen_text, settle, squashed, two_people
+from tests.pilot_helpers import SIZE, CaseHost, running, screen_text, settle, squashed, two_people
 
 
 def footer_keys(app: CaseHost) -> str:
@@ -23,7 +23,7 @@ async def test_release_a_private_note_after_saying_what_it_means(vault: Vault) -
     )
     ordinary = case.add_note("Visit arranged.", participant_id=harmed)
     app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(app, size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#notes-table", RecordTable)
         table.focus()
