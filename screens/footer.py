@@ -195,6 +195,7 @@ class KeyFooter(Widget, can_focus=False):
             style("key-footer--key"),
             style("key-footer--description"),
         )
+        hover = style("key-footer--hover")
         line = Text(no_wrap=True, overflow="crop", end="")
         for each in (*placed, *([palette] if palette else [])):
             if each is palette:
@@ -202,11 +203,15 @@ class KeyFooter(Widget, can_focus=False):
                 line.append("▏", style("key-footer--edge"))
             else:
                 line.append(" " * (each.x - line.cell_len))
-            base = item + (style("key-footer--hover") if each.key.key == self._hovered else Style())
+            base = item
+            # The key under the mouse takes the hover background, over its parts' own.
+            over = Style(bgcolor=hover.bgcolor) if each.key.key == self._hovered else Style()
+            if each.key.key == self._hovered:
+                base += hover
             if not each.key.enabled:
                 base += Style(dim=True)
-            line.append(each.key_text, base + key)
-            line.append(each.description_text, base + description)
+            line.append(each.key_text, base + key + over)
+            line.append(each.description_text, base + description + over)
             if each is palette:
                 line.append(" ", base)
         return line

@@ -179,3 +179,26 @@ async def test_a_key_that_does_not_fit_is_left_out_whole_at_80_columns(vault: Va
         assert isinstance(app.screen, ChecklistWalker)
         shown = _whole_keys_only(app)
         assert "esc" in shown and "Help" in shown, shown
+
+
+def _background_of(footer: KeyFooter, text: str) -> object:
+    """The background the footer draws ``text`` on."""
+    for segment in footer.render_line(0):
+        if text in segment.text and segment.style is not None:
+            return segment.style.bgcolor
+    raise AssertionError(f"{text!r} is not in the footer")
+
+
+async def test_the_key_under_the_mouse_is_highlighted_and_says_what_it_does() -> None:
+    app = _Fields()
+    async with running(app, size=SIZE) as pilot:
+        app.set_focus(app.query_one("#notes"))
+        await settle(pilot)
+        footer = app.query_one(KeyFooter)
+        before = _background_of(footer, "New note")
+        last = screen_text(app).splitlines()[-1]
+        await pilot.hover(KeyFooter, offset=(last.index("New note"), 0))
+        await settle(pilot)
+        assert _background_of(footer, "New note") != before
+        assert _background_of(footer, "Lock") != _background_of(footer, "New note")
+        assert footer.tooltip == "New note"
