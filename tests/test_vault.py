@@ -290,11 +290,16 @@ DISTINCTIVE = ["zanzibarquokka", "PLUMBERSNIGHTINGALE", "velvetcrankshaft"]
 def files_containing(where: Path, words: list[str]) -> list[str]:
     """Every file at or under ``where`` holding one of ``words`` (UTF-8 or UTF-16)."""
     found: list[str] = []
-    if not where.exists():
-        return found
-    for path in [where] if where.is_file() else where.rglob("*"):
+    # os.walk passes over a folder that goes while it walks (another test's, under the
+    # shared temporary folder, removed by its own test); rglob raised FileNotFoundError.
+    paths = (
+        [where]
+        if where.is_file()
+        else (Path(root, name) for root, _folders, names in os.walk(where) for name in names)
+    )
+    for path in paths:
         try:
-            if not path.is_file():
+            if not path.is_file():  # a socket or a pipe is not read (a pipe would wait)
                 continue
             data = path.read_bytes()
         except OSError:
