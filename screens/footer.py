@@ -177,18 +177,15 @@ class KeyFooter(Widget, can_focus=False):
             )
         return list(keys.values()), palette
 
-    def _placed(self) -> tuple[list[Placed], Placed | None]:
-        keys, palette = self._keys
-        return place_keys(keys, palette, self.size.width, self.compact)
-
     def _all_placed(self) -> Iterable[Placed]:
-        placed, palette = self._placed()
+        """The keys where they go at the footer's width, the palette key last."""
+        keys, palette = self._keys
+        placed, placed_palette = place_keys(keys, palette, self.size.width, self.compact)
         yield from placed
-        if palette is not None:
-            yield palette
+        if placed_palette is not None:
+            yield placed_palette
 
     def render(self) -> Text:
-        placed, palette = self._placed()
         style = self.get_component_rich_style
         item, key, description = (
             style("key-footer--item"),
@@ -196,23 +193,23 @@ class KeyFooter(Widget, can_focus=False):
             style("key-footer--description"),
         )
         hover = style("key-footer--hover")
+        palette = self._keys[1]
         line = Text(no_wrap=True, overflow="crop", end="")
-        for each in (*placed, *([palette] if palette else [])):
-            if each is palette:
+        for each in self._all_placed():
+            if each.key is palette:
                 line.append(" " * (each.x - 1 - line.cell_len))
                 line.append("▏", style("key-footer--edge"))
             else:
                 line.append(" " * (each.x - line.cell_len))
-            base = item
-            # The key under the mouse takes the hover background, over its parts' own.
-            over = Style(bgcolor=hover.bgcolor) if each.key.key == self._hovered else Style()
+            base, over = item, Style()
             if each.key.key == self._hovered:
-                base += hover
+                # The key under the mouse takes the hover background, over its parts' own.
+                base, over = item + hover, Style(bgcolor=hover.bgcolor)
             if not each.key.enabled:
                 base += Style(dim=True)
             line.append(each.key_text, base + key + over)
             line.append(each.description_text, base + description + over)
-            if each is palette:
+            if each.key is palette:
                 line.append(" ", base)
         return line
 
@@ -224,6 +221,8 @@ class KeyFooter(Widget, can_focus=False):
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         key = self._key_at(event.x)
+        if (key.key if key else None) == self._hovered:
+            return  # still on the same key (or between keys): its tooltip stays as it is
         self._hovered = key.key if key else None
         self.tooltip = (key.tooltip or key.description) if key else None
 

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from rjfacil.workspace import Vault
@@ -101,11 +104,18 @@ async def test_the_footer_keeps_its_keys_while_focus_moves_and_shows_new_keys() 
         assert footer.draws > draws
 
 
-async def test_a_click_on_a_key_in_the_footer_presses_it() -> None:
+@asynccontextmanager
+async def _on_notes() -> AsyncIterator[tuple[_Fields, Pilot[Any]]]:
+    """The fields app run and settled, with the focus on the notes (their keys shown)."""
     app = _Fields()
     async with running(app, size=SIZE) as pilot:
         app.set_focus(app.query_one("#notes"))
         await settle(pilot)
+        yield app, pilot
+
+
+async def test_a_click_on_a_key_in_the_footer_presses_it() -> None:
+    async with _on_notes() as (app, pilot):
         last = screen_text(app).splitlines()[-1]
         await pilot.click(KeyFooter, offset=(last.index("New note"), 0))
         await settle(pilot)
@@ -190,10 +200,7 @@ def _background_of(footer: KeyFooter, text: str) -> object:
 
 
 async def test_the_key_under_the_mouse_is_highlighted_and_says_what_it_does() -> None:
-    app = _Fields()
-    async with running(app, size=SIZE) as pilot:
-        app.set_focus(app.query_one("#notes"))
-        await settle(pilot)
+    async with _on_notes() as (app, pilot):
         footer = app.query_one(KeyFooter)
         before = _background_of(footer, "New note")
         last = screen_text(app).splitlines()[-1]
