@@ -115,9 +115,10 @@ WINDOWS_CHILD = textwrap.dedent(
                 failed[module.name] = repr(error)
 
     # -- look like Windows ----------------------------------------------------------
-    from rjfacil.store import kdf
+    from rjfacil.store import agepass, kdf
 
     kdf.calibrate = lambda *a, **k: kdf.KdfParams(memory_kib=1024, iterations=1, lanes=1)
+    agepass.SHARE_LOG_N = 10  # the share passphrase's scrypt, as tests/age_share.py has it
     sys.platform = "win32"
     for name in ("O_NOFOLLOW", "O_DIRECTORY", "O_CLOEXEC", "pread", "pwrite", "getuid",
                  "geteuid", "fchmod", "fchown", "getpgid"):

@@ -7,20 +7,17 @@ escape would garble the case list.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
 import rjfacil.workspace as workspace
+from rjfacil.cli import main
 from rjfacil.errors import InvalidReference
 from rjfacil.workspace import Vault
 from tests.conftest import PASSPHRASE
 
-ROOT = Path(__file__).resolve().parents[1]
 OTHER_ID = UUID("c0ffee00-1234-4abc-8def-0123456789ab")
 
 BAD = [
@@ -107,21 +104,18 @@ def test_a_case_keeps_its_own_reference_when_other_fields_change(vault: Vault, o
 # -- the command line ------------------------------------------------------------------------
 
 
-def _cli(home: Path, passphrase_file: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RJFACIL_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "rjfacil", "--passphrase-file", str(passphrase_file), *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+def _cli(
+    capsys: pytest.CaptureFixture[str], home: Path, passphrase_file: Path, *argv: str
+) -> tuple[int, str, str]:
+    """The command line's exit code, output and errors (in this process: the real
+    process's one-line errors are tested in tests/test_cli.py)."""
+    code = main(["--data-dir", str(home), "--passphrase-file", str(passphrase_file), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def test_the_command_line_refuses_in_one_line_and_keeps_the_vault(
-    vault: Vault, passphrase_file: Path
+    vault: Vault, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = vault.new_case("RJ-1")
     home = vault.home
@@ -132,12 +126,12 @@ def test_the_command_line_refuses_in_one_line_and_keeps_the_vault(
         (str(first.case.id), "cannot look like a case id"),
         (str(first.case.id)[:5], "cannot be the start of a case id"),
     ]:
-        result = _cli(home, passphrase_file, "case", "new", "--ref", reference)
-        assert result.returncode == 1, result.stderr
-        assert "Traceback" not in result.stderr and result.stdout == ""
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and said in lines[0], result.stderr
-    shown = _cli(home, passphrase_file, "show", str(first.case.id))
-    assert shown.returncode == 0 and "RJ-1" in shown.stdout
-    listed = _cli(home, passphrase_file, "cases")
-    assert listed.stdout.count("RJ-") == 1
+        code, out, err = _cli(capsys, home, passphrase_file, "case", "new", "--ref", reference)
+        assert code == 1, err
+        assert "Traceback" not in err and out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and said in lines[0], err
+    code, out, _err = _cli(capsys, home, passphrase_file, "show", str(first.case.id))
+    assert code == 0 and "RJ-1" in out
+    _code, out, _err = _cli(capsys, home, passphrase_file, "cases")
+    assert out.count("RJ-") == 1
