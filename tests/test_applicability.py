@@ -416,6 +416,34 @@ def test_the_motivation_test_of_section_b_reads_the_risk_assessment(vault: Vault
     assert "sensitive_complex" in {s.flag.id for s in case_flags(case) if s.raised}
 
 
+def test_section_b_motivation_stays_asked_until_everyone_s_motivation_is_known(
+    vault: Vault,
+) -> None:
+    """Section B's motivation question is skipped only once the risk assessment finds
+    that no one's motivation raises concern: one "no" while another participant's
+    motivation is not assessed yet (unanswered, or "don't know") leaves it asked, in the
+    walker and in the progress count, for the case and for a supporter added later."""
+    case = letter_case(vault, "RJ-F13")
+    harmed, responsible = case.participants
+    walked = {item.id for item in walk_target(case, "sensitive", None).items}
+    assert "motivation_ability_to_harm" in walked
+    case.answer("risk", "motivation", "no", harmed.id)
+    assert ("sensitive", "motivation_ability_to_harm") in asked(case)
+    assert "motivation_ability_to_harm" in {
+        item.id for item in walk_target(case, "sensitive", None).items
+    }
+    case.answer("risk", "motivation", "no", responsible.id)
+    assert ("sensitive", "motivation_ability_to_harm") not in asked(case)
+    # Someone new whose motivation the risk assessment has not looked at yet.
+    supporter = case.add_participant(Role.SUPPORTER, "Cara Lowe")
+    assert ("sensitive", "motivation_ability_to_harm") in asked(case)
+    case.answer("risk", "motivation", "no", supporter.id)
+    assert ("sensitive", "motivation_ability_to_harm") not in asked(case)
+    # An observer is not asked about motivation: nothing is waiting on them.
+    case.add_participant(Role.OBSERVER, "Dev Patel")
+    assert ("sensitive", "motivation_ability_to_harm") not in asked(case)
+
+
 def test_a_free_decision_reads_the_intimidation_answer(vault: Vault) -> None:
     """risk.intimidation (A 2(a) 3: a risk to manage) and informing.decision_free (HMPPS
     6.1, A 2(c) 7: a decision not freely made is a limit) are two duties: the later asks

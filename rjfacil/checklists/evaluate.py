@@ -19,8 +19,9 @@ How scope works, everywhere in this module:
 - A checklist with ``applies_when`` is offered only while a current answer to the named
   item (any participant's, for a participant item) is one of ``any_of``; an item with
   ``applies_when`` is asked only then. While that answer is not known (unanswered, or
-  "unknown"), ``if_not_known = "ask"`` asks it anyway; "skip" (the default) leaves it
-  out. An item that does not apply is not asked, not counted and not a next step; an
+  "unknown"; for a participant item read for the case, while anyone it is asked of has
+  not answered it), ``if_not_known = "ask"`` asks it anyway; "skip" (the default)
+  leaves it out. An item that does not apply is not asked, not counted and not a next step; an
   answer already given to it is kept, and still raises its flags.
 - An answer naming an unknown checklist or item, or whose ``participant_id`` does not
   fit its item's scope, is ignored everywhere.
@@ -399,7 +400,7 @@ def _applicable(
     catalogue: Catalogue, current: list[AnsweredItem], participants: Sequence[ParticipantFact]
 ) -> list[tuple[ChecklistTarget, AskedItems]]:
     """:func:`applicable`'s targets, each with the items it asks."""
-    chosen = _chosen(current)
+    chosen = _chosen(current, catalogue, participants)
     own: dict[tuple[str, str, str | None], list[Value]] | None = None
     targets = []
     for checklist, skipped in _plan(catalogue, chosen):
@@ -488,6 +489,7 @@ def skipped_items(
     checklist: Checklist,
     answers: Iterable[AnswerFact],
     participant_id: str | None = None,
+    participants: Sequence[ParticipantFact] = (),
 ) -> frozenset[str]:
     """Ids of the checklist's items that do not apply now (``applies_when``), for the
     case (``participant_id`` None) or for one participant.
@@ -498,11 +500,14 @@ def skipped_items(
         answers: The case's current answers (the conditions read them).
         participant_id: The participant the checklist is answered for, if any: a
             condition on a participant's item reads that participant's own answer.
+        participants: The case's participants: a condition on a participant item read
+            for the case waits for the answers of those asked it (see :func:`applicable`).
     """
     if not catalogue.conditional(checklist):
         return frozenset()
     current = current_answers(catalogue, answers)
-    return _skipped(catalogue, checklist, _chosen(current), _own(current), participant_id)
+    chosen = _chosen(current, catalogue, participants)
+    return _skipped(catalogue, checklist, chosen, _own(current), participant_id)
 
 
 def _skipped(
@@ -669,11 +674,47 @@ def _index_of(current: Iterable[AnsweredItem]) -> dict[Key, AnswerFact]:
     return {(e.checklist.id, e.item.id, e.answer.participant_id): e.answer for e in current}
 
 
-def _chosen(current: Iterable[AnsweredItem]) -> dict[tuple[str, str], list[Value]]:
-    """The current answers' values per (checklist, item), every participant's together."""
+def _chosen(
+    current: Iterable[AnsweredItem],
+    catalogue: Catalogue | None = None,
+    participants: Sequence[ParticipantFact] = (),
+) -> dict[tuple[str, str], list[Value]]:
+    """The current answers' values per (checklist, item), every participant's together.
+
+    Given the catalogue and the participants, a participant item that a condition reads
+    also gets None (not known yet) for each participant it is asked of who has not
+    answered it: "no one's motivation raises concern" is not known while someone's
+    motivation has not been assessed. An item that is itself conditional counts only the
+    answers given (who it is asked of would depend on another condition).
+    """
     chosen: dict[tuple[str, str], list[Value]] = {}
+    answered: dict[tuple[str, str], set[str | None]] = {}
     for entry in current:
-        chosen.setdefault((entry.checklist.id, entry.item.id), []).append(entry.answer.value)
+        key = (entry.checklist.id, entry.item.id)
+        chosen.setdefault(key, []).append(entry.answer.value)
+        answered.setdefault(key, set()).add(entry.answer.participant_id)
+    if catalogue is None or not participants:
+        return chosen
+    waiting: dict[tuple[str, str], list[Value]] = {}
+    for key in catalogue.condition_keys:
+        located = catalogue.find(*key)
+        if located is None:
+            continue
+        checklist, item = located
+        if item.scope != "participant" or item.applies_when is not None:
+            continue
+        if not _applies(checklist, chosen):
+            continue
+        done = answered.get(key, set())
+        for participant in participants:
+            if participant.id in done:
+                continue
+            if checklist.roles is not None and participant.role not in checklist.roles:
+                continue
+            if item.id in catalogue.asked(checklist, participant.role).places:
+                waiting.setdefault(key, []).append(None)
+    for key, nones in waiting.items():
+        chosen[key] = [*chosen.get(key, ()), *nones]
     return chosen
 
 
@@ -688,12 +729,14 @@ def _holds_on(rule: AppliesWhen, chosen: dict[tuple[str, str], list[Value]]) -> 
 
 def _holds_for(rule: AppliesWhen, values: Sequence[Value]) -> bool:
     """Whether a condition holds: one of ``values`` (the current answers to its item) is
-    one of ``any_of``, or (``if_not_known = "ask"``) none of them is known yet."""
+    one of ``any_of``, or (``if_not_known = "ask"``) one of them is not known yet: for a
+    participant item read for the case, anyone's answer still to come may be one of
+    ``any_of``."""
     if not values:  # most conditions of most cases
         return rule.if_not_known == "ask"
     if any(same_answer(value, each) for value in values for each in rule.any_of):
         return True
-    return rule.if_not_known == "ask" and not any(_known(value) for value in values)
+    return rule.if_not_known == "ask" and not all(_known(value) for value in values)
 
 
 def _known(value: Value) -> bool:

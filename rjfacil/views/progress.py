@@ -69,15 +69,15 @@ def walk_target(case: CaseFile, checklist_id: str, participant_id: UUID | None) 
     """
     checklist = case.catalogue.checklist(checklist_id)
     facts = case.answer_facts()
+    people = case.participant_facts()
     if participant_id is None:
-        return ChecklistTarget(
-            checklist, None, evaluate.skipped_items(case.catalogue, checklist, facts)
-        )
+        skipped = evaluate.skipped_items(case.catalogue, checklist, facts, None, people)
+        return ChecklistTarget(checklist, None, skipped)
     wanted = str(participant_id)
-    participant = next((p for p in case.participant_facts() if p.id == wanted), None)
+    participant = next((p for p in people if p.id == wanted), None)
     if participant is None:
         raise NotFound("That participant is no longer in the case.")
-    skipped = evaluate.skipped_items(case.catalogue, checklist, facts, wanted)
+    skipped = evaluate.skipped_items(case.catalogue, checklist, facts, wanted, people)
     return ChecklistTarget(checklist, participant, skipped)
 
 
