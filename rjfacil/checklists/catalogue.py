@@ -71,6 +71,7 @@ class Catalogue:
     _conditions: dict[str, tuple[Condition, ...]] = field(init=False, repr=False, compare=False)
     _condition_keys: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     _reads_participants: frozenset[str] = field(init=False, repr=False, compare=False)
+    _awaited: tuple[tuple[Checklist, Item], ...] = field(init=False, repr=False, compare=False)
     plans: dict[tuple[object, ...], object] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -112,6 +113,7 @@ class Catalogue:
             if any(condition.per_participant for condition in conditions)
         )
         object.__setattr__(self, "_reads_participants", reads)
+        object.__setattr__(self, "_awaited", self._read_for_the_case())
         implied = {flag_id: _closure(flag_id, self.flags) for flag_id in self.flags}
         object.__setattr__(self, "_implied", implied)
         facts = {
@@ -195,6 +197,36 @@ class Catalogue:
     def condition_keys(self) -> tuple[tuple[str, str], ...]:
         """Every (checklist id, item id) a condition of a checklist or an item reads."""
         return self._condition_keys
+
+    @property
+    def awaited(self) -> tuple[tuple[Checklist, Item], ...]:
+        """The participant items a condition reads for the case (every participant's
+        answers together), each with its checklist: until everyone asked such an item has
+        answered it, the answer the condition reads is not known. Items that are
+        themselves conditional are left out (who is asked them depends on more)."""
+        return self._awaited
+
+    def _read_for_the_case(self) -> tuple[tuple[Checklist, Item], ...]:
+        rules = []
+        for checklist in self.checklists:
+            if checklist.applies_when is not None:
+                rules.append(checklist.applies_when)
+            for condition in self._conditions[checklist.id]:
+                case_member = any(
+                    item.id == member and item.scope == "case"
+                    for member in condition.item_ids
+                    for item in checklist.items
+                )
+                if not condition.per_participant or case_member:
+                    rules.append(condition.rule)
+        found: dict[tuple[str, str], tuple[Checklist, Item]] = {}
+        for rule in rules:
+            located = self._items.get((rule.checklist_id, rule.item_id))
+            if located is None:
+                continue
+            if located[1].scope == "participant" and located[1].applies_when is None:
+                found[(rule.checklist_id, rule.item_id)] = located
+        return tuple(found.values())
 
     def reads_participants(self, checklist: Checklist) -> bool:
         """Whether a condition of the checklist's items reads a participant's own answer."""

@@ -675,44 +675,38 @@ def _index_of(current: Iterable[AnsweredItem]) -> dict[Key, AnswerFact]:
 
 
 def _chosen(
-    current: Iterable[AnsweredItem],
+    current: Sequence[AnsweredItem],
     catalogue: Catalogue | None = None,
     participants: Sequence[ParticipantFact] = (),
 ) -> dict[tuple[str, str], list[Value]]:
     """The current answers' values per (checklist, item), every participant's together.
 
     Given the catalogue and the participants, a participant item that a condition reads
-    also gets None (not known yet) for each participant it is asked of who has not
-    answered it: "no one's motivation raises concern" is not known while someone's
-    motivation has not been assessed. An item that is itself conditional counts only the
-    answers given (who it is asked of would depend on another condition).
+    for the case (:attr:`Catalogue.awaited`) also gets None (not known yet) for each
+    participant it is asked of who has not answered it: "no one's motivation raises
+    concern" is not known while someone's motivation has not been assessed.
     """
     chosen: dict[tuple[str, str], list[Value]] = {}
-    answered: dict[tuple[str, str], set[str | None]] = {}
     for entry in current:
-        key = (entry.checklist.id, entry.item.id)
-        chosen.setdefault(key, []).append(entry.answer.value)
-        answered.setdefault(key, set()).add(entry.answer.participant_id)
+        chosen.setdefault((entry.checklist.id, entry.item.id), []).append(entry.answer.value)
     if catalogue is None or not participants:
         return chosen
     waiting: dict[tuple[str, str], list[Value]] = {}
-    for key in catalogue.condition_keys:
-        located = catalogue.find(*key)
-        if located is None:
-            continue
-        checklist, item = located
-        if item.scope != "participant" or item.applies_when is not None:
-            continue
+    for checklist, item in catalogue.awaited:
         if not _applies(checklist, chosen):
             continue
-        done = answered.get(key, set())
+        done = {
+            entry.answer.participant_id
+            for entry in current
+            if entry.item is item and entry.checklist is checklist
+        }
         for participant in participants:
             if participant.id in done:
                 continue
             if checklist.roles is not None and participant.role not in checklist.roles:
                 continue
             if item.id in catalogue.asked(checklist, participant.role).places:
-                waiting.setdefault(key, []).append(None)
+                waiting.setdefault((checklist.id, item.id), []).append(None)
     for key, nones in waiting.items():
         chosen[key] = [*chosen.get(key, ()), *nones]
     return chosen
