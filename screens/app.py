@@ -349,15 +349,9 @@ class RjfacilApp(VaultHost):
         vault = self.vault_if_unlocked
         if vault is None:
             return
-        earlier = {note.identity for note in self._notifications}
+        # A draft that could not be kept is said after unlocking: the lock clears the
+        # notifications (they may name a case).
         problems = keep_drafts(self.screen_stack)
-        # A screen that could not keep a draft said so in a notification; the lock clears
-        # notifications (they may name a case), so say it again after unlocking.
-        problems += [
-            f"{note.title}: {note.message}" if note.title else note.message
-            for note in self._notifications
-            if note.identity not in earlier and note.severity == "error"
-        ]
         locations = record_locations(self.screen_stack)
         for group in ("first-run", "case-flow", "case-io", "reset-passphrase"):
             self.workers.cancel_group(self, group)

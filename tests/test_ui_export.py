@@ -14,7 +14,16 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.export import ExportModal
-from tests.pilot_helpers import SIZE, CaseHost, press, running, screen_text, settle, two_people
+from tests.pilot_helpers import (
+    SIZE,
+    CaseHost,
+    Notices,
+    press,
+    running,
+    screen_text,
+    settle,
+    two_people,
+)
 
 
 def case_with_notes(vault: Vault):  # -> CaseFile
@@ -49,7 +58,8 @@ async def test_the_preview_shows_the_case_redacted_and_confirming_writes_a_priva
 ) -> None:
     case = case_with_notes(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with running(app, size=(120, 40), notifications=True) as pilot:
+    notices = Notices()
+    async with running(app, size=(120, 40), notifications=True, message_hook=notices) as pilot:
         modal = await open_dialog(pilot)
         preview = modal.query_one("#export-preview", TextArea).text
         assert "Supervisor summary: RJ-EXP/1" in preview
@@ -76,7 +86,7 @@ async def test_the_preview_shows_the_case_redacted_and_confirming_writes_a_priva
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
         assert "Person harmed A." in target.read_text()
         assert isinstance(app.screen, CaseScreen)
-        assert any("Exported to" in str(n.message) for n in app._notifications)
+        assert any("Exported to" in m for m in notices.messages)
         assert case.audit_log[-1].action.startswith("exported a supervisor summary (md")
 
 
@@ -145,7 +155,8 @@ async def test_the_app_answers_keys_while_an_export_is_written(
     monkeypatch.setattr(screens.case, "export_case", slow_export)
     case = case_with_notes(vault)
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with running(app, size=(120, 40), notifications=True) as pilot:
+    notices = Notices()
+    async with running(app, size=(120, 40), notifications=True, message_hook=notices) as pilot:
         modal = await open_dialog(pilot)
         target = tmp_path / "out.pdf"
         modal.query_one("#export-path", Input).value = str(target)
@@ -161,7 +172,7 @@ async def test_the_app_answers_keys_while_an_export_is_written(
         assert "Ana wants to ask a question." in screen_text(app)
         may_finish.set()
         for _ in range(500):
-            if any("Exported to" in str(n.message) for n in app._notifications):
+            if any("Exported to" in m for m in notices.messages):
                 break
             await pilot.pause(0.01)
         assert target.exists()

@@ -12,7 +12,7 @@ from textual.widgets import Input, Select, Static
 from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
-from tests.pilot_helpers import CaseHost, running, screen_text, settle
+from tests.pilot_helpers import CaseHost, Notices, running, screen_text, settle
 from tests.test_ui_export import case_with_notes, open_dialog
 
 SECRET = "Zq-blue-kettle-42"
@@ -32,7 +32,8 @@ async def test_a_pdf_with_a_password_asked_twice_needs_no_plaintext_warning(
     case = case_with_notes(vault)
     target = tmp_path / "summary.pdf"
     app = CaseHost(vault, lambda: CaseScreen(case.id))
-    async with running(app, size=(80, 24), notifications=True) as pilot:
+    notices = Notices()
+    async with running(app, size=(80, 24), notifications=True, message_hook=notices) as pilot:
         modal = await open_dialog(pilot)
         first = modal.query_one("#export-password", Input)
         again = modal.query_one("#export-password-again", Input)
@@ -52,9 +53,8 @@ async def test_a_pdf_with_a_password_asked_twice_needs_no_plaintext_warning(
         assert not isinstance(app.screen, ConfirmModal)  # protected: no plaintext warning
         await wait_for(pilot, target)
         assert isinstance(app.screen, CaseScreen)
-        messages = [str(n.message) for n in app._notifications]
-        assert any("password protected" in m for m in messages)
-        assert all(SECRET not in m for m in messages)
+        assert any("password protected" in m for m in notices.messages)
+        assert all(SECRET not in m for m in notices.messages)
 
     reader = PdfReader(io.BytesIO(target.read_bytes()))
     assert reader.is_encrypted

@@ -8,7 +8,16 @@ from rjfacil.workspace import Vault
 from screens.case import CaseScreen
 from screens.dialogs import ConfirmModal
 from screens.widgets import RecordTable
-from tests.pilot_helpers import SIZE, CaseHost, running, screen_text, settle, squashed, two_people
+from tests.pilot_helpers import (
+    SIZE,
+    CaseHost,
+    Notices,
+    running,
+    screen_text,
+    settle,
+    squashed,
+    two_people,
+)
 
 
 def footer_keys(app: CaseHost) -> str:
@@ -23,7 +32,8 @@ async def test_release_a_private_note_after_saying_what_it_means(vault: Vault) -
     )
     ordinary = case.add_note("Visit arranged.", participant_id=harmed)
     app = CaseHost(vault, lambda: CaseScreen(case.id, tab="notes"))
-    async with running(app, size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with running(app, size=SIZE, notifications=True, message_hook=notices) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#notes-table", RecordTable)
         table.focus()
@@ -58,8 +68,8 @@ async def test_release_a_private_note_after_saying_what_it_means(vault: Vault) -
         assert not case.note(private.id).private
         assert case.audit_log[-1].action.startswith("released a private note about the person")
         assert any(
-            str(n.message).startswith("Note released: it now goes with the case")
-            for n in app._notifications
+            message.startswith("Note released: it now goes with the case")
+            for message in notices.messages
         )
         assert "Private: only for the facilitator" not in squashed(screen_text(app))
         assert "Release" not in footer_keys(app)

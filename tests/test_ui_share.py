@@ -21,6 +21,7 @@ from screens.app import RjfacilApp
 from screens.case import CaseScreen
 from screens.dialogs import BusyModal, ConfirmModal, TextPromptModal
 from tests.bundle_helpers import make_vault
+from tests.pilot_helpers import Notices
 from tests.test_ui_bundle import flat
 from tests.test_ui_shell import OWNER, PASSPHRASE, SIZE, unlock, until
 
@@ -74,7 +75,8 @@ async def test_send_a_case_to_a_co_workers_recipient(isolated_home: Path, tmp_pa
     theirs = make_vault(tmp_path / "theirs", "Priya Shah")
     target = tmp_path / "for-priya.age"
     app = RjfacilApp(home=isolated_home)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
         await unlock(pilot)
         app.open_case(case.id)
         await until(pilot, lambda: isinstance(app.screen, CaseScreen))
@@ -88,12 +90,11 @@ async def test_send_a_case_to_a_co_workers_recipient(isolated_home: Path, tmp_pa
         assert prompt(app).query_one(Input).value.endswith("RJ-SEND-1.age")
         await answer(pilot, str(target))
         await until(pilot, lambda: target.exists() and isinstance(app.screen, CaseScreen))
-        messages = [str(n.message) for n in app._notifications]
         assert any(
             m.startswith(f"Wrote case RJ-SEND/1 to {target}, for 1 co-worker's key.")
             and "1 private note stayed in this vault." in m
-            for m in messages
-        ), messages
+            for m in notices.messages
+        ), notices.messages
     got = theirs.read_bundle(target)
     assert got.document.case.reference == "RJ-SEND/1"
     assert len(got.document.records["notes"]) == 1
@@ -108,7 +109,8 @@ async def test_a_share_passphrase_asked_twice_and_encrypting_is_shown(
     mine.close()
     target = tmp_path / "shared.age"
     app = RjfacilApp(home=isolated_home)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
         await unlock(pilot)
         app.open_case(case.id)
         await until(pilot, lambda: isinstance(app.screen, CaseScreen))
@@ -131,7 +133,7 @@ async def test_a_share_passphrase_asked_twice_and_encrypting_is_shown(
         assert "a long share passphrase" not in flat(app)
         gate.set()
         await until(pilot, lambda: target.exists() and isinstance(app.screen, CaseScreen))
-        assert any("a share passphrase" in str(n.message) for n in app._notifications)
+        assert any("a share passphrase" in m for m in notices.messages)
 
 
 async def test_decrypting_with_a_share_passphrase_is_shown(

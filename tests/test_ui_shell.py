@@ -39,7 +39,7 @@ from screens.unlock import (
     UnlockScreen,
 )
 from tests.conftest import OWNER, case_with_old_reference
-from tests.pilot_helpers import paste, screen_text, squashed
+from tests.pilot_helpers import Notices, paste, screen_text, squashed
 from tests.test_vault import files_containing
 
 SIZE = (80, 24)
@@ -904,6 +904,40 @@ async def test_no_plaintext_from_a_session_in_the_app(home: Path, made: dict) ->
     for path in set(Path(tempfile.gettempdir()).iterdir()) - temp_before:
         leaks += files_containing(path, words)
     assert leaks == []
+
+
+async def test_a_draft_that_could_not_be_kept_at_a_lock_is_named_after_unlocking(
+    home: Path, made: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk is full when the lock saves an unsaved note: the lock still happens, and
+    the facilitator is told after unlocking that the text was not kept, and why."""
+    notices = Notices()
+    app = app_for(home)
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices) as pilot:
+        await unlock(pilot)
+        app.open_case(made["ids"]["RJ-2026-002"])
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("5", "a")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        await paste(pilot, "a sentence the disk had no room for")
+
+        def full_disk(*args: object, **kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "replace", full_disk)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        monkeypatch.undo()
+        assert not any("could not be kept" in message for message in notices.messages)
+        await paste(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await until(pilot, lambda: any("could not be kept" in m for m in notices.messages))
+        [told] = [m for m in notices.messages if "could not be kept" in m]
+        assert told.startswith("Unsaved text could not be kept:") and "disk is full" in told
+    with Vault.open(home).unlock(PASSPHRASE) as vault:
+        texts = vault.open_case(made["ids"]["RJ-2026-002"]).note_texts().values()
+        assert not any("the disk had no room" in text for text in texts)
 
 
 async def test_a_damaged_vault_json_is_named_and_nothing_is_asked(home: Path, made: dict) -> None:
