@@ -404,3 +404,29 @@ def test_a_row_keeps_the_same_id_starts_however_an_id_was_written() -> None:
     expected = {value.bytes[:4] for value in (first, second, third)}
     assert record_id_prefixes(stored_ids(document)) == expected
     assert stored_id_prefixes(document) == expected
+
+
+_WRITTEN = st.one_of(
+    st.uuids().map(str),
+    st.uuids().map(lambda value: str(value).upper()),
+    st.builds(lambda a, b: f"{a}\n{b}", st.uuids(), st.uuids()),  # two ids on one line
+    st.uuids().map(lambda value: f"{value}\n"),
+    st.uuids().map(lambda value: str(value).replace("-", " ", 1)),
+    st.uuids().map(lambda value: str(value)[:-1] + "\u0663"),  # ARABIC-INDIC DIGIT THREE
+    st.uuids().map(lambda value: str(value)[:-2] + " 0"),
+    st.text(alphabet="0123456789abcdefABCDEF-\n{} \u0663", max_size=40),
+    st.integers(),
+)
+
+
+@given(st.lists(_WRITTEN, max_size=12))
+def test_a_row_reads_the_id_starts_of_every_id_at_once_as_it_reads_them_one_by_one(
+    written: list[str | int],
+) -> None:
+    """The ids of a case are read all at once when each is written as rjfacil writes it,
+    and give the starts the ids read one by one would: an id holding a line break, a space
+    or a digit other than 0 to 9 and a to f is read as a UUID reads it, and never counts as
+    two."""
+    tables = {"notes": {str(n): {"id": text} for n, text in enumerate(written)}}
+    document = cast(codec.CaseDocument, SimpleNamespace(tables=tables))
+    assert stored_id_prefixes(document) == record_id_prefixes(stored_ids(document))

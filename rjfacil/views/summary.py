@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -58,6 +57,7 @@ ROW_TABLES = frozenset(
 ROW_NEWEST = ("audit",)
 # Tables whose ids an import may share with another case: one person is on many cases.
 UNCHECKED_TABLES = frozenset({"team", "meta"})
+_ID_TABLES = tuple(table for table in TABLES if table not in UNCHECKED_TABLES)
 
 
 class DueRow(BaseModel):
@@ -133,21 +133,33 @@ def unpacked_prefixes(packed: str) -> set[bytes]:
     return {data[at : at + size] for at in range(0, len(data) - size + 1, size)}
 
 
-# An id as rjfacil writes it (str(UUID)), or in capitals: its first 8 hex digits, before
-# the first hyphen, are the first 4 bytes of the UUID, read without making one.
+# An id as rjfacil writes it (str(UUID)), or in capitals: 36 characters, hyphens at these
+# places, hex digits elsewhere. Its first 4 bytes are read without making a UUID of it.
 assert ID_PREFIX_BYTES <= 4
-_HEX = "[0-9a-fA-F]"
-_WRITTEN_ID = re.compile(f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}")
+_WRITTEN_ID_LEN = 36
+_HYPHENS = (8, 13, 18, 23)
 
 
 def stored_id_prefixes(document: codec.CaseDocument) -> set[bytes]:
     """:func:`record_id_prefixes` of :func:`stored_ids`, made faster for ids written as
-    rjfacil writes them: a UUID made of each id was a third of rebuilding the index."""
+    rjfacil writes them, all of a case's ids at once: a UUID made of each id was a third
+    of rebuilding the index, and a check of each id a tenth of what was left."""
+    texts = _stored_id_texts(document)
+    count = len(texts)
+    joined = "".join(texts)
+    written = len(joined) == _WRITTEN_ID_LEN * count and all(
+        joined[at::_WRITTEN_ID_LEN] == "-" * count for at in _HYPHENS
+    )
+    if written:
+        try:
+            data = bytes.fromhex(joined.replace("-", ""))
+        except ValueError:
+            data = b""  # not all hex digits
+        # (fromhex skips spaces between digits: a space in an id leaves fewer bytes.)
+        if len(data) == 16 * count:
+            return {data[at : at + ID_PREFIX_BYTES] for at in range(0, len(data), 16)}
     prefixes: set[bytes] = set()
-    for text in _stored_id_texts(document):
-        if _WRITTEN_ID.fullmatch(text):
-            prefixes.add(bytes.fromhex(text[: 2 * ID_PREFIX_BYTES]))
-            continue
+    for text in texts:
         try:
             prefixes.add(UUID(text).bytes[:ID_PREFIX_BYTES])
         except ValueError:
@@ -169,16 +181,16 @@ def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
             continue  # opening the case in full names the broken record
 
 
-def _stored_id_texts(document: codec.CaseDocument) -> Iterator[str]:
+def _stored_id_texts(document: codec.CaseDocument) -> list[str]:
     """The stored records' ids as text, of every known table but the team's."""
-    for table in TABLES:
-        if table in UNCHECKED_TABLES:
-            continue
-        for doc in document.tables.get(table, {}).values():
-            try:
-                yield str(doc["id"])
-            except (KeyError, TypeError):
-                continue
+    texts: list[str] = []
+    for table in _ID_TABLES:
+        records = document.tables.get(table)
+        if records:
+            texts += [
+                str(doc["id"]) for doc in records.values() if type(doc) is dict and "id" in doc
+            ]
+    return texts
 
 
 def summarise(case: CaseFile) -> CaseSummary:
