@@ -26,7 +26,7 @@ from rjfacil.checklists.schema import AppliesWhen, Item, same_answer
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.commands.letters import LETTER_FIELD_ITEMS
 from rjfacil.demo import fill_demo_vault
-from rjfacil.views.progress import case_progress
+from rjfacil.views.progress import case_progress, stage_totals
 from rjfacil.views.summary import (
     CaseSummary,
     record_id_prefixes,
@@ -136,6 +136,8 @@ def assert_plain_counts(case: CaseFile, row: CaseSummary) -> None:
     assert (row.stage_answered, row.stage_total, row.attention) == (*here, attention)
     report = case_progress(case)
     assert {each.stage: (each.answered, each.total) for each in report.stages} == stages
+    # The row counts without a row per checklist: the same totals.
+    assert stage_totals(case) == report.stages
 
 
 def assert_rows_agree(vault: Vault, case_id: uuid.UUID) -> CaseSummary:

@@ -400,37 +400,83 @@ def _applicable(
     catalogue: Catalogue, current: list[AnsweredItem], participants: Sequence[ParticipantFact]
 ) -> list[tuple[ChecklistTarget, AskedItems]]:
     """:func:`applicable`'s targets, each with the items it asks."""
+    return [
+        (ChecklistTarget(checklist, None if at is None else participants[at], skipped), asked)
+        for checklist, at, skipped, asked in _targets(catalogue, current, participants)
+    ]
+
+
+# The targets that apply, each as (checklist, index of its participant or None for the
+# case's own, ids of the items skipped, the items asked).
+Targets = tuple[tuple[Checklist, int | None, frozenset[str], AskedItems], ...]
+
+
+def _targets(
+    catalogue: Catalogue, current: list[AnsweredItem], participants: Sequence[ParticipantFact]
+) -> Targets:
+    """:func:`applicable`'s targets, worked out once per pattern of answers the conditions
+    read and of participants' roles, which cases share (an index rebuild reads them all)."""
     chosen = _chosen(current, catalogue, participants)
-    own: dict[tuple[str, str, str | None], list[Value]] | None = None
-    targets = []
-    for checklist, skipped in _plan(catalogue, chosen):
+    signature, plan = _plan(catalogue, chosen)
+    # Beyond the plan, targets differ by each participant's role and, in checklists that
+    # read a participant's own answers, by what is skipped for them.
+    readers = [checklist for checklist, _ in plan if catalogue.reads_participants(checklist)]
+    own = _own(current) if readers else None
+    people = tuple(
+        (
+            participant.role,
+            tuple(
+                _skipped_for(catalogue, checklist, chosen, own, participant.id)
+                for checklist in readers
+            ),
+        )
+        for participant in participants
+    )
+    key = ("targets", signature, people)
+    found = catalogue.plans.get(key)
+    if found is None:
+        found = _worked_out_targets(catalogue, plan, readers, people)
+        if len(catalogue.plans) >= _PLANS:
+            catalogue.plans.clear()
+        catalogue.plans[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _worked_out_targets(
+    catalogue: Catalogue,
+    plan: Plan,
+    readers: list[Checklist],
+    people: tuple[tuple[str, tuple[frozenset[str], ...]], ...],
+) -> Targets:
+    targets: list[tuple[Checklist, int | None, frozenset[str], AskedItems]] = []
+    reader_of = {checklist.id: at for at, checklist in enumerate(readers)}
+    for checklist, skipped in plan:
         asked = catalogue.asked(checklist, None, skipped)
         if asked.items:
-            targets.append((ChecklistTarget(checklist, None, skipped), asked))
-        per_participant = catalogue.reads_participants(checklist)
-        if per_participant and own is None:
-            own = _own(current)
-        for participant in participants:
+            targets.append((checklist, None, skipped, asked))
+        reader = reader_of.get(checklist.id)
+        for at, (role, skipped_for_them) in enumerate(people):
             # Only participant checklists have roles (the schema refuses others).
-            if checklist.roles is not None and participant.role not in checklist.roles:
+            if checklist.roles is not None and role not in checklist.roles:
                 continue
-            theirs = skipped
-            if per_participant:
-                theirs = _skipped_for(catalogue, checklist, chosen, own, participant.id)
-            asked = catalogue.asked(checklist, participant.role, theirs)
+            theirs = skipped if reader is None else skipped_for_them[reader]
+            asked = catalogue.asked(checklist, role, theirs)
             if asked.items:
-                targets.append((ChecklistTarget(checklist, participant, theirs), asked))
-    return targets
+                targets.append((checklist, at, theirs, asked))
+    return tuple(targets)
 
 
 Plan = tuple[tuple[Checklist, frozenset[str]], ...]
 _PLANS = 1024
 
 
-def _plan(catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]) -> Plan:
+def _plan(
+    catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]
+) -> tuple[tuple[object, ...], Plan]:
     """The checklists that apply, each with the ids of its items that do not (for the
-    case). Worked out once per state of the answers the conditions read: cases share a
-    few patterns of case facts, and an index rebuild reads every case."""
+    case), and the signature of the answers it comes from. Worked out once per state of
+    the answers the conditions read: cases share a few patterns of case facts, and an
+    index rebuild reads every case."""
     signature = _signature(catalogue.condition_keys, chosen)
     found = catalogue.plans.get(signature)
     if found is None:
@@ -442,7 +488,7 @@ def _plan(catalogue: Catalogue, chosen: dict[tuple[str, str], list[Value]]) -> P
         if len(catalogue.plans) >= _PLANS:
             catalogue.plans.clear()
         catalogue.plans[signature] = found
-    return found  # type: ignore[return-value]
+    return signature, found  # type: ignore[return-value]
 
 
 def _signature(
@@ -601,13 +647,38 @@ def progress(
         total[0] += row.total
         total[1] += row.answered
         total[2] += len(row.attention)
-    stages = [
+    return CaseProgress(rows, _stages(totals))
+
+
+def stage_totals(
+    catalogue: Catalogue,
+    answers: Iterable[AnswerFact],
+    participants: Sequence[ParticipantFact],
+) -> list[StageProgress]:
+    """``progress(...).stages``, counted without a row per target: what a case-list row
+    needs, for every case when the list is rebuilt (most targets have no answer yet)."""
+    current = current_answers(catalogue, answers)
+    by_target = _by_target(_index_of(current))
+    totals: dict[str, list[int]] = {}
+    for checklist, at, _skipped, asked in _targets(catalogue, current, participants):
+        total = totals.setdefault(checklist.stage, [0, 0, 0])
+        total[0] += len(asked.items)
+        values = by_target.get((checklist.id, None if at is None else participants[at].id))
+        if values:
+            answered, attention = _answered(values, asked)
+            total[1] += len(answered)
+            total[2] += len(attention)
+    return _stages(totals)
+
+
+def _stages(totals: dict[str, list[int]]) -> list[StageProgress]:
+    """Totals per stage ([items, answered, needing attention]) in CHECKLIST_STAGES order."""
+    return [
         StageProgress(stage, total=total, answered=answered, attention=attention)
         for stage in CHECKLIST_STAGES
         if stage in totals
         for total, answered, attention in [totals[stage]]
     ]
-    return CaseProgress(rows, stages)
 
 
 def target_progress(
@@ -640,6 +711,15 @@ def _progress(
 ) -> TargetProgress:
     if not values:  # most targets of a case
         return TargetProgress(target, len(asked.items), 0, [])
+    answered, attention = _answered(values, asked)
+    return TargetProgress(target, len(asked.items), len(answered), attention)
+
+
+def _answered(
+    values: dict[str, Value], asked: AskedItems
+) -> tuple[list[tuple[Item, Value]], list[Item]]:
+    """The items asked that ``values`` answers (each with its answer), and those of them
+    whose answer needs attention, in the items' order."""
     # Answers are few and items many: place each answer among the target's items, and
     # keep the items' order.
     hits = sorted(
@@ -654,7 +734,7 @@ def _progress(
     attention = [
         item for item, value in answered if any(same_answer(value, each) for each in item.attention)
     ]
-    return TargetProgress(target, len(asked.items), len(answered), attention)
+    return answered, attention
 
 
 def next_unanswered(target: ChecklistTarget, answers: Iterable[AnswerFact]) -> Item | None:

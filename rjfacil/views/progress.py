@@ -26,6 +26,7 @@ __all__ = [
     "case_progress",
     "first_unanswered",
     "stage_progress",
+    "stage_totals",
     "target_progress",
     "unanswered_note",
     "unanswered_notes",
@@ -52,6 +53,12 @@ def stage_progress(case: CaseFile, report: CaseProgress | None = None) -> StageP
     """
     report = report if report is not None else case_progress(case)
     return report.stage(case.case.stage.checklist_stage)
+
+
+def stage_totals(case: CaseFile) -> list[StageProgress]:
+    """``case_progress(case).stages``, counted without a row per checklist: what a
+    case-list row needs (:func:`rjfacil.checklists.evaluate.stage_totals`)."""
+    return evaluate.stage_totals(case.catalogue, case.answer_facts(), case.participant_facts())
 
 
 def target_progress(case: CaseFile, target: ChecklistTarget) -> TargetProgress:

@@ -17,7 +17,7 @@ from rjfacil.checklists.catalogue import Catalogue
 from rjfacil.commands.casefile import CLOSED_ON, CaseFile
 from rjfacil.views.deadlines import due_dates
 from rjfacil.views.flags import raised_flags
-from rjfacil.views.progress import case_progress, stage_progress
+from rjfacil.views.progress import stage_totals
 from rjfacil.vocab import Stage
 
 # The row format: raise it whenever CaseSummary gains or changes a field, so index rows
@@ -196,8 +196,9 @@ def _stored_id_texts(document: codec.CaseDocument) -> list[str]:
 def summarise(case: CaseFile) -> CaseSummary:
     """The case-list row of a case (open, or read with :func:`summarise_stored`)."""
     dues = due_dates(case) if case.case.stage.is_open else []
-    report = case_progress(case)
-    stage = stage_progress(case, report)
+    stages = stage_totals(case)
+    now = case.case.stage.checklist_stage
+    stage = next((each for each in stages if each.stage == now), None)
     waiting = letters_awaiting_vetting(case) if case.case.stage.is_open else []
     closed_on, known = closure_date(case)
     return CaseSummary(
@@ -212,7 +213,7 @@ def summarise(case: CaseFile) -> CaseSummary:
         answered=len(case.answers()),
         stage_answered=stage.answered if stage else 0,
         stage_total=stage.total if stage else 0,
-        attention=report.attention,
+        attention=sum(each.attention for each in stages),
         record_ids=packed_prefixes(stored_id_prefixes(case.document)),
         dues=[DueRow(due=d.due, label=d.label, reference=d.reference, kind=d.kind) for d in dues],
         letters_to_vet=len(waiting),
