@@ -177,7 +177,7 @@ def main() -> None:
     )
     print(
         f"  this machine's speed just before: 10 million additions in {reference:.2f} s"
-        " (CPU; this machine has taken 0.37 to 0.51 s within minutes: the figures scale with it)"
+        " (CPU; a shared machine drifts by 40 % within minutes, and the figures with it)"
     )
 
     probe = (

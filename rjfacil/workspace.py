@@ -505,10 +505,11 @@ class Vault:
         for case_id, case in self._open.items():
             self._index[case_id] = summarise(case)
         rows = {case_id: row.model_dump(mode="json") for case_id, row in self._index.items()}
-        written = (rows, self.files.case_signatures())
+        sigs = self.files.case_signatures()
+        written = (rows, sigs)
         if written == self._written_index:
             return
-        self.files.write_index(ROW_FORMAT, rows)
+        self.files.write_index(ROW_FORMAT, rows, sigs)
         self._written_index = written
 
     def _update_index(self) -> None:

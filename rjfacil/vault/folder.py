@@ -600,9 +600,15 @@ class VaultFolder:
                 continue
         return rows
 
-    def write_index(self, row_format: int, rows: dict[UUID, dict[str, Any]]) -> None:
-        """Write the case-list cache, each row with its case file's current signature."""
-        sigs = self.case_signatures()
+    def write_index(
+        self,
+        row_format: int,
+        rows: dict[UUID, dict[str, Any]],
+        sigs: dict[UUID, Signature] | None = None,
+    ) -> None:
+        """Write the case-list cache, each row with its case file's current signature
+        (``sigs``, when :meth:`case_signatures` was just read)."""
+        sigs = self.case_signatures() if sigs is None else sigs
         table = {
             str(number): {"summary": row, "sig": sigs.get(case_id, [0, 0])}
             for number, (case_id, row) in enumerate(rows.items(), start=1)
