@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from rjfacil.casedoc.model import ConflictResolution
 from rjfacil.store import agefile
 from rjfacil.vault.door import profile_v1_to_v2
 from rjfacil.views.history import case_history
-from rjfacil.vocab import Role
+from rjfacil.views.merge_words import conflict_view
+from rjfacil.vocab import ProcessType, Role
 from rjfacil.workspace import Vault
 from tests.bundle_helpers import IMPORTED, comparable, make_vault, send
 
@@ -314,6 +316,32 @@ def test_the_summary_says_how_many_changes_from_a_co_workers_file_wait_for_revie
     )
     case.resolve_conflict(case.conflicts()[0].id, take_other=False)
     assert dict(supervisor_summary(case).coworking)["Changes to review"] == "None"
+
+
+def test_a_conflict_on_the_cases_details_is_shown_in_words_with_names_not_ids(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    """Both co-workers changed the case's details: the review shows each difference under
+    the name the case screen gives it, people by name and fixed choices by their labels."""
+    a, b = pair
+    case = a.new_case("RJ-12")
+    send(a, case.id, b, tmp_path / "1.age")
+    b.open_case(case.id).update_case(
+        co_worker="Priya Shah", process=ProcessType.LETTER, meeting_venue="Library"
+    )
+    case.update_case(co_worker="Sam Okafor", process=ProcessType.SHUTTLE)  # later: wins
+    send(b, case.id, a, tmp_path / "2.age")
+    [conflict] = case.conflicts()
+    view = conflict_view(case, conflict, case.conflict_current(conflict))
+    shown = [*view.current, *view.other]
+    text = " ".join(f"{label}: {value}" for label, value in shown)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text), text
+    assert ("Co-worker", "Sam Okafor") in view.current, text
+    assert ("Co-worker", "Priya Shah") in view.other, text
+    assert ("Process", ProcessType.SHUTTLE.label) in view.current, text
+    assert ("Process", ProcessType.LETTER.label) in view.other, text
+    assert ("Meeting venue", "Library") in view.other, text
+    assert view.what == "The case's details"
 
 
 def test_a_file_that_does_not_name_its_sender_on_the_team_merges_back_without_a_conflict(

@@ -10,6 +10,11 @@ stage with its closure reason) and those only screens and exports need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum
+from uuid import UUID
+
 from rjfacil.casedoc.model import (
     ActionStatus,
     Case,
@@ -18,6 +23,8 @@ from rjfacil.casedoc.model import (
     NoteSource,
     ShareHow,
 )
+from rjfacil.sanitize import visible
+from rjfacil.views.dates import show_day, show_when
 from rjfacil.views.summary import CaseSummary
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
@@ -96,6 +103,119 @@ SEARCH_WHERE_LABELS: dict[str, str] = {
     "feedback": "Participant's feedback",
     "note": "Note",
 }
+
+
+FIELD_LABELS: dict[str, str] = {
+    # the case's details
+    "reference": "Reference",
+    "stage": "Stage",
+    "closure_reason": "Closure reason",
+    "referral_date": "Referral date",
+    "process": "Process",
+    "co_worker": "Co-worker",
+    "case_supervisor": "Case supervisor",
+    "meeting_date": "Meeting date",
+    "meeting_venue": "Meeting venue",
+    "summary": "Case summary",
+    # people
+    "name": "Name",
+    "role": "Role",
+    "address_as": "Address as",
+    "access_needs": "Access needs",
+    "contact": "Contact",
+    "supports": "Supports",
+    # notes
+    "participant_id": "About",
+    "source": "Where from",
+    "share_with": "Shared with",
+    "share_how": "Sharing",
+    "private": "Private",
+    # risks
+    "description": "Description",
+    "rating": "Rating",
+    "mitigation": "How it is managed",
+    "review_date": "Review by",
+    "resolved": "Resolved",
+    # letters
+    "from_participant": "From",
+    "to_participant": "To",
+    "status": "Status",
+    "vetting_note": "Vetting note",
+    "in_reply_to": "In reply to",
+    "recipient_agreed_on": "Recipient agreed on",
+    "handed_over_version": "Version handed over",
+    # agreement actions and the outcome agreement
+    "by_whom": "By whom",
+    "due": "Due",
+    "supported_by": "Supported by",
+    "supervised_by": "Supervised by",
+    "completed_on": "Completed on",
+    "evidence": "Completion of the action",
+    "evidence_recorded_by": "Recorded by",
+    "told_on": "Told on",
+    "told_how": "Told how",
+    "terms": "The outcome agreement",
+    "agreed_by": "Who agreed",
+    "agreed_on": "Agreement made",
+    "binding": "Binding",
+    "completion_shown_by": "How completion will be shown",
+    "tell_person_harmed": "How the person harmed asked to be told",
+    "deleted": "Removed",
+}
+"""A record's fields as the screens name them (what a conflict between co-workers'
+versions shows); a field a newer version added is named from its own name."""
+
+# Fields that hold a person's id (a participant or a team member): shown by name.
+PERSON_FIELDS = frozenset(
+    {
+        "co_worker",
+        "case_supervisor",
+        "supports",
+        "participant_id",
+        "share_with",
+        "from_participant",
+        "to_participant",
+        "by_whom",
+        "supported_by",
+        "supervised_by",
+        "evidence_recorded_by",
+        "agreed_by",
+    }
+)
+# Fields that hold another record's id, in words.
+RECORD_WORDS = {"in_reply_to": "a letter", "handed_over_version": "a version of the letter"}
+
+
+def field_label(field: str) -> str:
+    """A record's field as the screens name it ("co_worker": "Co-worker")."""
+    return FIELD_LABELS.get(field) or _words(field)
+
+
+def value_words(field: str, value: object, person: Callable[[UUID], str]) -> str:
+    """A field's value in words: people by name (``person``), fixed choices by their
+    labels, dates as shown everywhere, yes and no; "(none)" for nothing."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(value_words(field, each, person) for each in value)
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if isinstance(value, UUID):
+        if field in PERSON_FIELDS:
+            return visible(person(value), single_line=True)
+        return RECORD_WORDS.get(field, "a record of the case")
+    if isinstance(value, LetterStatus):
+        return LETTER_STATUS_LABELS[value]
+    if isinstance(value, ActionStatus):
+        return ACTION_STATUS_LABELS[value]
+    if isinstance(value, Enum):
+        label = getattr(value, "label", None)
+        return label if isinstance(label, str) else _words(str(value.value))
+    if isinstance(value, datetime):
+        return show_when(value)
+    if isinstance(value, date):
+        return show_day(value)
+    return visible(str(value))
 
 
 def flag_label(flag_id: str) -> str:

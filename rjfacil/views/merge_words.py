@@ -9,10 +9,13 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from pydantic import ValidationError
+
 from rjfacil.casedoc.merge import MergePlan, content
-from rjfacil.casedoc.model import Conflict, Record
+from rjfacil.casedoc.model import TABLES, Conflict, Record
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_when
+from rjfacil.views.labels import field_label, value_words
 
 # What each table's records are called, one and many.
 KINDS: dict[str, tuple[str, str]] = {
@@ -87,6 +90,8 @@ def describe_merge(plan: MergePlan, reference: str, sender: str, new_case: bool)
 class _Names(Protocol):
     def author(self, facilitator_id: UUID) -> str: ...
 
+    def person_name(self, person_id: UUID | None) -> str: ...
+
 
 @dataclass(frozen=True)
 class ConflictView:
@@ -102,20 +107,17 @@ class ConflictView:
     other: list[tuple[str, str]]
 
 
-def _label(field: str) -> str:
-    return field.replace("_", " ").capitalize()
-
-
-def _value(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "(none)"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return visible(str(value))
+def _typed(table: str, dump: dict[str, Any]) -> dict[str, Any]:
+    """A stored version's fields as the case model reads them (ids, dates, fixed
+    choices), or as stored when the model cannot read it."""
+    kind = TABLES.get(table)
+    if kind is None:
+        return dump
+    try:
+        record = kind.model_validate(dump)
+    except ValidationError:
+        return dump
+    return {**dump, **dict(record), **(record.model_extra or {})}
 
 
 def _when(value: Any) -> str:
@@ -140,6 +142,11 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
         except ValueError:
             return "an unknown facilitator"
 
+    typed_now, typed_other = _typed(conflict.table, now), _typed(conflict.table, other)
+
+    def shown(values: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(field_label(f), value_words(f, values.get(f), names.person_name)) for f in fields]
+
     return ConflictView(
         id=conflict.id,
         what=kind(conflict.table).capitalize()
@@ -147,8 +154,8 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
         else "The case's details",
         current_by=visible(author(now), single_line=True),
         current_at=_when(now.get("updated_at")),
-        current=[(_label(f), _value(mine.get(f))) for f in fields],
+        current=shown(typed_now),
         other_by=visible(author(other), single_line=True),
         other_at=_when(other.get("updated_at")),
-        other=[(_label(f), _value(theirs.get(f))) for f in fields],
+        other=shown(typed_other),
     )
