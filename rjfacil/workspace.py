@@ -19,6 +19,7 @@ from uuid import UUID, uuid4
 from pydantic import ValidationError
 
 from rjfacil import clock
+from rjfacil.casedoc.audit import field_changes
 from rjfacil.casedoc.bundle import Bundle, BundleRefused, private_note_ids
 from rjfacil.casedoc.bundle import from_json as bundle_from_json
 from rjfacil.casedoc.bundle import to_json as bundle_json
@@ -61,7 +62,7 @@ from rjfacil.vault.integrity import Finding, Kind, case_id_of, case_name
 from rjfacil.views.due import DueItem, due_items
 from rjfacil.views.excerpt import excerpt
 from rjfacil.views.integrity_words import Backup, Remedy, case_line, vault_line
-from rjfacil.views.merge_words import describe_merge
+from rjfacil.views.merge_words import describe_merge, detail_changes, go_ahead_caution
 from rjfacil.views.summary import (
     ROW_FORMAT,
     UNCHECKED_TABLES,
@@ -112,12 +113,17 @@ class ImportPreview:
     case_id: UUID
     reference: str
     new_case: bool
+    details: str = ""
+    """What the file changes in the case's details, in words ("" for nothing)."""
+    caution: str = ""
+    """The points the file takes the case past with no go-ahead recorded, in words."""
 
     def lines(self) -> list[str]:
         """The plan in words (no field names, no ids)."""
-        return describe_merge(
-            self.plan, self.reference, self.bundle.exported_by.name, self.new_case
+        said = describe_merge(
+            self.plan, self.reference, self.bundle.exported_by.name, self.new_case, self.details
         )
+        return [*said, self.caution] if self.caution else said
 
 
 @dataclass(frozen=True)
@@ -905,13 +911,30 @@ class Vault:
                 )
             self._check_incoming_reference(incoming.case.reference, case_id)
         self._check_no_collisions(incoming, case_id)
-        local = self.open_case(case_id).document if exists else empty_document()
+        path, _name = self.files.case_path(case_id)
+        here = (
+            self.open_case(case_id)
+            if exists
+            else CaseFile(None, path, self.owner, self.catalogue, document=empty_document())
+        )
+        local = here.document
         plan = plan_merge(local, bundle, self.owner.id, clock.now())
         if exists:
             for _table, record in plan.changes:
                 if isinstance(record, Case) and record.reference != local.case.reference:
                     self._check_incoming_reference(record.reference, case_id)
-        return ImportPreview(bundle, plan, case_id, incoming.case.reference, not exists)
+        # What the case would be: its details as changed, and any point it would be past
+        # without a go-ahead that it was not past here already.
+        after = here.merged(plan)
+        details = ""
+        if exists and not plan.nothing_new:
+            details = detail_changes(field_changes(local.case, after.case), after.person_name)
+        already = set(here.points_passed_without_go_ahead()) if exists else set()
+        points = [p for p in after.points_passed_without_go_ahead() if p not in already]
+        caution = go_ahead_caution(bundle.exported_by.name, after.case, points)
+        return ImportPreview(
+            bundle, plan, case_id, incoming.case.reference, not exists, details, caution
+        )
 
     def _check_incoming_reference(self, reference: str, case_id: UUID) -> None:
         """A co-worker's file may bring a reference only if it follows this vault's rules.

@@ -6,16 +6,17 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from rjfacil.casedoc.model import ConflictResolution
+from rjfacil.casedoc.model import ConflictResolution, DecisionOutcome, DecisionPoint
 from rjfacil.store import agefile
 from rjfacil.vault.door import profile_v1_to_v2
 from rjfacil.views.history import case_history
 from rjfacil.views.merge_words import conflict_view
-from rjfacil.vocab import ProcessType, Role
+from rjfacil.vocab import ProcessType, Role, Stage
 from rjfacil.workspace import Vault
 from tests.bundle_helpers import IMPORTED, comparable, make_vault, send
 
@@ -342,6 +343,42 @@ def test_a_conflict_on_the_cases_details_is_shown_in_words_with_names_not_ids(
     assert ("Process", ProcessType.LETTER.label) in view.other, text
     assert ("Meeting venue", "Library") in view.other, text
     assert view.what == "The case's details"
+
+
+def test_an_import_says_what_it_changes_in_the_cases_details_and_a_go_ahead_it_lacks(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    """A co-worker moved the case to a face to face meeting past the go-aheads it needs
+    (with their reason, in their vault): the preview says what changes, and that no
+    go-ahead is recorded for the new points, before anything is written. Once the
+    go-aheads are recorded, it says the change only."""
+    a, b = pair
+    case = a.new_case("RJ-13")
+    case.add_participant(Role.PERSON_HARMED, "Ana Silva")
+    for point in DecisionPoint:
+        case.record_decision(point, DecisionOutcome.GO, a.owner.id, date(2026, 3, 2), "Agreed")
+    case.update_case(stage=Stage.COMMUNICATION, process=ProcessType.LETTER)
+    send(a, case.id, b, tmp_path / "1.age")
+    for point in (DecisionPoint.DIRECT_COMMUNICATION, DecisionPoint.MEETING):
+        case.record_decision(point, DecisionOutcome.WAIT, a.owner.id, date(2026, 3, 3), "Later")
+    case.update_case(process=ProcessType.FACE_TO_FACE, going_on_because="Both asked to meet")
+    a.export_bundle(case.id, tmp_path / "2.age", recipients=[b.recipient])
+    preview = b.preview_import(b.read_bundle(tmp_path / "2.age"))
+    assert preview.lines()[-4:] == [
+        "Changed (the later edit wins): the case's details.",
+        "The case's details change: process Letter → Face to face.",
+        "No conflicts.",
+        f"Check before you go on: in {ALEX}'s copy the case is at Communication (face to "
+        "face), and no go-ahead is recorded before any direct communication or before a "
+        "meeting.",
+    ]
+    assert b.open_case(case.id).case.process is ProcessType.LETTER  # nothing written yet
+    for point in (DecisionPoint.DIRECT_COMMUNICATION, DecisionPoint.MEETING):
+        case.record_decision(point, DecisionOutcome.GO, a.owner.id, date(2026, 3, 4), "Ready")
+    a.export_bundle(case.id, tmp_path / "3.age", recipients=[b.recipient])
+    lines = b.preview_import(b.read_bundle(tmp_path / "3.age")).lines()
+    assert "The case's details change: process Letter → Face to face." in lines
+    assert not any(line.startswith("Check before") for line in lines)
 
 
 def test_a_file_that_does_not_name_its_sender_on_the_team_merges_back_without_a_conflict(

@@ -801,6 +801,12 @@ class CaseFile:
             "imported a co-worker's case file", plan.changes, subject=("case", case_id), merged=plan
         )
 
+    def merged(self, plan: merging.MergePlan) -> CaseFile:
+        """The case as :meth:`merge` would leave it, in memory only (nothing is written):
+        what an import's preview reads."""
+        document = self._doc.changed(plan.changes, self._doc.meta)
+        return CaseFile(None, self.path, self.owner, self.catalogue, document=document)
+
     @classmethod
     def create_from_merge(
         cls,
@@ -1065,13 +1071,24 @@ class CaseFile:
                 return []
             had = set(self.decision_points())
             points = [p for p in points if p not in had]
-        current = {d.point: d.outcome for d in self.decisions}
+        return self._without_go_ahead(points, stage)
+
+    def _without_go_ahead(self, points: list[DecisionPoint], stage: Stage) -> list[DecisionPoint]:
+        """Of ``points``, those a case at ``stage`` is past with no current go-ahead."""
+        order = list(Stage)
+        current = {d.point: d.outcome for d in self.decisions}  # the latest at each point
         return [
             p
             for p in points
             if order.index(stage) >= order.index(DECIDED_BEFORE[p])
             and current.get(p) is not DecisionOutcome.GO
         ]
+
+    def points_passed_without_go_ahead(self) -> list[DecisionPoint]:
+        """The points an open case has gone past at its stage (with its process) with no
+        current decision to go ahead: gone past with a reason, or in a co-worker's copy."""
+        stage = self.case.stage
+        return self._without_go_ahead(self.decision_points(), stage) if stage.is_open else []
 
     def blocking_for_move(self, stage: Stage | str) -> list[FlagDef]:
         """The raised blocking flags that a move to ``stage`` would go past: none unless

@@ -18,34 +18,30 @@ from datetime import date
 from uuid import UUID
 
 from rjfacil.casedoc.model import (
-    ActionStatus,
     AgreementAction,
     Answer,
     AuditEntry,
-    Bindingness,
     Consent,
     Decision,
     DecisionPoint,
     Feedback,
     FlagOverride,
     Letter,
-    LetterStatus,
     Note,
     NoteRevision,
     Participant,
     Record,
     Risk,
     TeamMember,
-    TeamRole,
 )
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.views.dates import show_day, show_when
 from rjfacil.views.decisions import decision_sentence
 from rjfacil.views.excerpt import excerpt
 from rjfacil.views.feedback import feedback_sentence
-from rjfacil.views.labels import action_status_label, flag_label, letter_status_label
+from rjfacil.views.labels import flag_label, value_words
 from rjfacil.views.redaction import Redactor, redactor_for
-from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
+from rjfacil.vocab import ClosureReason, ProcessType, Stage
 
 _ANSWERED = re.compile(
     r"^answered ([\w-]+)\.([\w-]+)(?: without a go-ahead \(([a-z_,]+)\): (.*))?$", re.DOTALL
@@ -144,32 +140,6 @@ TYPED = frozenset(
         "completion_shown_by",
         "tell_person_harmed",
         "vetting_note",
-    }
-)
-PEOPLE = frozenset(
-    {
-        "co_worker",
-        "case_supervisor",
-        "supports",
-        "participant_id",
-        "by_whom",
-        "supported_by",
-        "supervised_by",
-        "evidence_recorded_by",
-        "from_participant",
-        "to_participant",
-    }
-)
-DAYS = frozenset(
-    {
-        "referral_date",
-        "meeting_date",
-        "review_date",
-        "due",
-        "completed_on",
-        "told_on",
-        "agreed_on",
-        "recipient_agreed_on",
     }
 )
 SHORT = 30  # characters of a typed text a history line shows, cut at a word with "…"
@@ -401,34 +371,17 @@ def _edit_value(table: str, field: str, value: object, redactor: Redactor, quote
         return ""
     if field in TYPED:
         return f"“{_short(redactor.text(str(value)))}”" if quoted else "…"
-    try:
-        if field in PEOPLE:
-            return redactor.person(UUID(str(value)))
-        if field in DAYS:
-            return show_day(date.fromisoformat(str(value)))
-        if field == "agreed_by" and isinstance(value, list):
-            return ", ".join(redactor.person(UUID(str(each))) for each in value)
-        if field == "resolved":
-            return "resolved" if value else "open"
-        if field == "status" and table == "letters":
-            return letter_status_label(LetterStatus(str(value))).lower()
-        if field == "status":
-            return action_status_label(ActionStatus(str(value))).lower()
-        enums: dict[str, Callable[[str], str]] = {
-            "stage": lambda v: Stage(v).label,
-            "closure_reason": lambda v: ClosureReason(v).label.lower(),
-            "process": lambda v: ProcessType(v).label.lower(),
-            "role": lambda v: (
-                Role(v).label if table == "participants" else TeamRole(v).label
-            ).lower(),
-            "rating": lambda v: v.lower(),
-            "binding": lambda v: Bindingness(v).label.lower(),
-        }
-        if field in enums:
-            return enums[field](str(value))
-    except ValueError:
-        pass
-    return "another value"
+    if field == "resolved":
+        return "resolved" if value else "open"
+    words = value_words(table, field, value, redactor.person)
+    return words.lower() if field in _LOWER_IN_A_SENTENCE else words
+
+
+# The fixed choices a sentence writes in lower case ("from shuttle to face to face"); a
+# stage keeps its capital, as it is named everywhere.
+_LOWER_IN_A_SENTENCE = frozenset(
+    {"closure_reason", "process", "role", "rating", "binding", "status"}
+)
 
 
 def _no_go_ahead(values: str) -> str:

@@ -11,20 +11,21 @@ stage with its closure reason) and those only screens and exports need.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from enum import Enum
+from datetime import date
 from uuid import UUID
 
 from rjfacil.casedoc.model import (
     ActionStatus,
+    Bindingness,
     Case,
     ConsentPurpose,
     LetterStatus,
     NoteSource,
+    RiskRating,
     ShareHow,
+    TeamRole,
 )
-from rjfacil.sanitize import visible
-from rjfacil.views.dates import show_day, show_when
+from rjfacil.views.dates import show_day
 from rjfacil.views.summary import CaseSummary
 from rjfacil.vocab import ClosureReason, ProcessType, Role, Stage
 
@@ -165,7 +166,8 @@ FIELD_LABELS: dict[str, str] = {
 """A record's fields as the screens name them (what a conflict between co-workers'
 versions shows); a field a newer version added is named from its own name."""
 
-# Fields that hold a person's id (a participant or a team member): shown by name.
+# Fields that hold a person's id (a participant or a team member), or a list of them:
+# shown by name.
 PERSON_FIELDS = frozenset(
     {
         "co_worker",
@@ -182,8 +184,42 @@ PERSON_FIELDS = frozenset(
         "agreed_by",
     }
 )
+# Fields that hold a day.
+DAY_FIELDS = frozenset(
+    {
+        "referral_date",
+        "meeting_date",
+        "review_date",
+        "due",
+        "completed_on",
+        "told_on",
+        "agreed_on",
+        "recipient_agreed_on",
+    }
+)
 # Fields that hold another record's id, in words.
 RECORD_WORDS = {"in_reply_to": "a letter", "handed_over_version": "a version of the letter"}
+
+
+def _choice(table: str, field: str, value: str) -> str | None:
+    """A fixed choice's label, or None for a field that holds none (ValueError for a
+    value the choice does not have)."""
+    if field == "status":
+        if table == "letters":
+            return LETTER_STATUS_LABELS[LetterStatus(value)]
+        return ACTION_STATUS_LABELS[ActionStatus(value)]
+    if field == "role":
+        return Role(value).label if table == "participants" else TeamRole(value).label
+    choices: dict[str, Callable[[str], str]] = {
+        "stage": lambda v: Stage(v).label,
+        "closure_reason": lambda v: ClosureReason(v).label,
+        "process": lambda v: ProcessType(v).label,
+        "rating": lambda v: RiskRating(v).value.capitalize(),
+        "binding": lambda v: Bindingness(v).label,
+        "source": lambda v: NoteSource(v).label,
+        "share_how": lambda v: ShareHow(v).label,
+    }
+    return choices[field](value) if field in choices else None
 
 
 def field_label(field: str) -> str:
@@ -191,31 +227,28 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field) or _words(field)
 
 
-def value_words(field: str, value: object, person: Callable[[UUID], str]) -> str:
-    """A field's value in words: people by name (``person``), fixed choices by their
-    labels, dates as shown everywhere, yes and no; "(none)" for nothing."""
+def value_words(table: str, field: str, value: object, person: Callable[[UUID], str]) -> str:
+    """A field's value as stored, in words: people by name (``person``), fixed choices by
+    their labels, days as shown everywhere, yes and no; "" for none. A value this version
+    cannot read, or another record's id, is named, not shown; typed text is as typed (for
+    the caller to make visible, quote or shorten)."""
     if value is None or value == "" or value == []:
-        return "(none)"
+        return ""
     if isinstance(value, list):
-        return ", ".join(value_words(field, each, person) for each in value)
+        return ", ".join(value_words(table, field, each, person) for each in value)
     if value is True or value is False:
         return "yes" if value else "no"
-    if isinstance(value, UUID):
+    try:
         if field in PERSON_FIELDS:
-            return visible(person(value), single_line=True)
-        return RECORD_WORDS.get(field, "a record of the case")
-    if isinstance(value, LetterStatus):
-        return LETTER_STATUS_LABELS[value]
-    if isinstance(value, ActionStatus):
-        return ACTION_STATUS_LABELS[value]
-    if isinstance(value, Enum):
-        label = getattr(value, "label", None)
-        return label if isinstance(label, str) else _words(str(value.value))
-    if isinstance(value, datetime):
-        return show_when(value)
-    if isinstance(value, date):
-        return show_day(value)
-    return visible(str(value))
+            return person(UUID(str(value)))
+        if field in RECORD_WORDS:
+            return RECORD_WORDS[field]
+        if field in DAY_FIELDS:
+            return show_day(date.fromisoformat(str(value)))
+        chosen = _choice(table, field, str(value))
+    except ValueError:
+        return "another value"
+    return chosen if chosen is not None else str(value)
 
 
 def flag_label(flag_id: str) -> str:

@@ -4,15 +4,14 @@ each conflict as two values side by side. The CLI and the screens both show thes
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from pydantic import ValidationError
-
 from rjfacil.casedoc.merge import MergePlan, content
-from rjfacil.casedoc.model import TABLES, Conflict, Record
+from rjfacil.casedoc.model import Case, Conflict, DecisionPoint, FieldChange, Record
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_when
 from rjfacil.views.labels import field_label, value_words
@@ -57,8 +56,11 @@ def _counted(counts: Counter[str]) -> str:
     return ", ".join(parts)
 
 
-def describe_merge(plan: MergePlan, reference: str, sender: str, new_case: bool) -> list[str]:
-    """The plan in plain words, one line each (no field names, no ids)."""
+def describe_merge(
+    plan: MergePlan, reference: str, sender: str, new_case: bool, details: str = ""
+) -> list[str]:
+    """The plan in plain words, one line each (no field names, no ids); ``details`` (see
+    :func:`detail_changes`) after what changes."""
     ref = visible(reference, single_line=True)
     who = visible(sender, single_line=True)
     if plan.nothing_new:
@@ -76,6 +78,8 @@ def describe_merge(plan: MergePlan, reference: str, sender: str, new_case: bool)
         lines.append(f"Added: {_counted(added)}.")
     if plan.changed:
         lines.append(f"Changed (the later edit wins): {_counted(plan.changed)}.")
+    if details:
+        lines.append(details)
     if plan.conflicts:
         by_table = Counter(c.table for c in plan.conflicts)
         lines.append(
@@ -85,6 +89,32 @@ def describe_merge(plan: MergePlan, reference: str, sender: str, new_case: bool)
     else:
         lines.append("No conflicts.")
     return lines
+
+
+def detail_changes(changes: list[FieldChange], person: Callable[[UUID], str]) -> str:
+    """What a co-worker's file changes in the case's details, from what to what ("" for
+    nothing): "The case's details change: process Shuttle → Face to face; …"."""
+    parts = []
+    for change in changes:
+        old = visible(value_words("case", change.field, change.old, person), single_line=True)
+        new = visible(value_words("case", change.field, change.new, person), single_line=True)
+        parts.append(f"{field_label(change.field).lower()} {old or '(none)'} → {new or '(none)'}")
+    return f"The case's details change: {'; '.join(parts)}." if parts else ""
+
+
+def go_ahead_caution(sender: str, case: Case, points: list[DecisionPoint]) -> str:
+    """That a co-worker's file takes the case past points with no go-ahead recorded (""
+    for none): the facilitator checks before going on (A 2(a) 2, 6-8)."""
+    if not points:
+        return ""
+    at = case.stage.label
+    if case.process is not None:
+        at += f" ({case.process.label.lower()})"
+    missing = " or ".join(point.label.lower() for point in points)
+    return (
+        f"Check before you go on: in {visible(sender, single_line=True)}'s copy the case is "
+        f"at {at}, and no go-ahead is recorded {missing}."
+    )
 
 
 class _Names(Protocol):
@@ -105,19 +135,6 @@ class ConflictView:
     other_by: str
     other_at: str
     other: list[tuple[str, str]]
-
-
-def _typed(table: str, dump: dict[str, Any]) -> dict[str, Any]:
-    """A stored version's fields as the case model reads them (ids, dates, fixed
-    choices), or as stored when the model cannot read it."""
-    kind = TABLES.get(table)
-    if kind is None:
-        return dump
-    try:
-        record = kind.model_validate(dump)
-    except ValidationError:
-        return dump
-    return {**dump, **dict(record), **(record.model_extra or {})}
 
 
 def _when(value: Any) -> str:
@@ -142,10 +159,15 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
         except ValueError:
             return "an unknown facilitator"
 
-    typed_now, typed_other = _typed(conflict.table, now), _typed(conflict.table, other)
-
     def shown(values: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(field_label(f), value_words(f, values.get(f), names.person_name)) for f in fields]
+        return [
+            (
+                field_label(f),
+                visible(value_words(conflict.table, f, values.get(f), names.person_name))
+                or "(none)",
+            )
+            for f in fields
+        ]
 
     return ConflictView(
         id=conflict.id,
@@ -154,8 +176,8 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
         else "The case's details",
         current_by=visible(author(now), single_line=True),
         current_at=_when(now.get("updated_at")),
-        current=shown(typed_now),
+        current=shown(mine),
         other_by=visible(author(other), single_line=True),
         other_at=_when(other.get("updated_at")),
-        other=shown(typed_other),
+        other=shown(theirs),
     )
