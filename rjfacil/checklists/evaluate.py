@@ -32,10 +32,11 @@ How scope works, everywhere in this module:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 
 from rjfacil.checklists.catalogue import AskedItems, Catalogue
 from rjfacil.checklists.schema import (
@@ -432,14 +433,11 @@ def _targets(
         )
         for participant in participants
     )
-    key = ("targets", signature, people)
-    found = catalogue.plans.get(key)
-    if found is None:
-        found = _worked_out_targets(catalogue, plan, readers, people)
-        if len(catalogue.plans) >= _PLANS:
-            catalogue.plans.clear()
-        catalogue.plans[key] = found
-    return found  # type: ignore[return-value]
+    return _once(
+        catalogue,
+        ("targets", signature, people),
+        lambda: _worked_out_targets(catalogue, plan, readers, people),
+    )
 
 
 def _worked_out_targets(
@@ -478,17 +476,31 @@ def _plan(
     the answers the conditions read: cases share a few patterns of case facts, and an
     index rebuild reads every case."""
     signature = _signature(catalogue.condition_keys, chosen)
-    found = catalogue.plans.get(signature)
-    if found is None:
-        found = tuple(
+    plan = _once(
+        catalogue,
+        signature,
+        lambda: tuple(
             (checklist, _skipped(catalogue, checklist, chosen))
             for checklist in catalogue.checklists
             if _applies(checklist, chosen)
-        )
+        ),
+    )
+    return signature, plan
+
+
+_Kept = TypeVar("_Kept")
+
+
+def _once(catalogue: Catalogue, key: tuple[object, ...], work: Callable[[], _Kept]) -> _Kept:
+    """``work()``, worked out once per ``key`` and kept in the catalogue's plans (all
+    dropped when there are too many: a vault's cases share few patterns)."""
+    found = catalogue.plans.get(key)
+    if found is None:
+        found = work()
         if len(catalogue.plans) >= _PLANS:
             catalogue.plans.clear()
-        catalogue.plans[signature] = found
-    return signature, found  # type: ignore[return-value]
+        catalogue.plans[key] = found
+    return found  # type: ignore[return-value]
 
 
 def _signature(
@@ -520,14 +532,11 @@ def _skipped_for(
         for c in conditions
         if not c.per_participant
     )
-    key = ("participant", checklist.id, shared, theirs)
-    found = catalogue.plans.get(key)
-    if found is None:
-        found = _skipped(catalogue, checklist, chosen, own, participant_id)
-        if len(catalogue.plans) >= _PLANS:
-            catalogue.plans.clear()
-        catalogue.plans[key] = found
-    return found  # type: ignore[return-value]
+    return _once(
+        catalogue,
+        ("participant", checklist.id, shared, theirs),
+        lambda: _skipped(catalogue, checklist, chosen, own, participant_id),
+    )
 
 
 def skipped_items(
