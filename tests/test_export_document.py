@@ -33,6 +33,11 @@ def test_lists_become_tuples_and_the_model_is_frozen() -> None:
     assert hash(doc) == hash(Document("t", HEADER, (Section("s", (Paragraph("p"),)),)))
 
 
+def test_a_tables_columns_share_the_width_three_to_one_or_as_it_says() -> None:
+    assert Table(("A", "B", "C"), wide=(1,)).shares == (1, 3, 1)
+    assert Table(("A", "B"), wide=(1,), widths=[2, 3]).shares == (2, 3)  # type: ignore[arg-type]
+
+
 def test_header_facts_in_order_with_extras() -> None:
     header = Header("RJ-1", "Sam", "now", "none", "Names shown", (("Notes", "All"),))
     assert [label for label, _ in header.facts()] == [
@@ -73,6 +78,9 @@ def test_anything_but_plain_strings_is_refused(build: object) -> None:
         lambda: Table(()),
         lambda: Table(("A", "B"), (("only one",),)),
         lambda: Table(("A",), wide=(1,)),
+        lambda: Table(("A", "B"), widths=(1,)),
+        lambda: Table(("A",), widths=(0,)),
+        lambda: Table(("A",), widths=(True,)),
         lambda: KeyValues((("k", "v", "extra"),)),
         lambda: Flag("s", tone="urgent"),
         lambda: Document("t", HEADER, language='en"><script>'),

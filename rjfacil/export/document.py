@@ -131,12 +131,23 @@ class Table:
         rows: The cells, row by row.
         wide: Indexes of columns that hold running text and get more of the width.
         empty: What to say when there are no rows.
+        widths: Each column's share of the width, where three to one would break the
+            narrow columns' words (see :attr:`shares`).
     """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...] = ()
     wide: tuple[int, ...] = ()
     empty: str = "None."
+    widths: tuple[int, ...] = ()
+
+    @property
+    def shares(self) -> tuple[int, ...]:
+        """Each column's share of the width: ``widths`` when given, else three for a wide
+        column and one for another."""
+        if self.widths:
+            return self.widths
+        return tuple(3 if index in self.wide else 1 for index in range(len(self.header)))
 
     def __post_init__(self) -> None:
         header = _texts(self.header, "Table.header")
@@ -154,10 +165,16 @@ class Table:
                 raise TypeError("Table.wide holds column indexes (int)")
             if not 0 <= index < len(header):
                 raise ValueError(f"Table.wide names column {index}; there are {len(header)}")
+        if self.widths and (
+            len(self.widths) != len(header)
+            or not all(type(share) is int and share > 0 for share in self.widths)
+        ):
+            raise ValueError("Table.widths gives a positive whole share for each column")
         _text(self.empty, "Table.empty")
         _set(self, "header", header)
         _set(self, "rows", rows)
         _set(self, "wide", wide)
+        _set(self, "widths", tuple(self.widths))
 
 
 @dataclass(frozen=True, slots=True)

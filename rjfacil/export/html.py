@@ -168,9 +168,9 @@ def _sep() -> str:
 
 
 def _column_widths(table: Table, number: int) -> str:
-    """CSS giving table ``number`` its column widths: a wide column three shares, the
-    others one. (Style attributes would be refused by the page's policy.)"""
-    shares = [3 if index in table.wide else 1 for index in range(len(table.header))]
+    """CSS giving table ``number`` its column widths (:attr:`Table.shares`). (Style
+    attributes would be refused by the page's policy.)"""
+    shares = table.shares
     total = sum(shares)
     return "".join(
         f"#t{number} col:nth-child({index}) {{ width: {100 * share / total:.2f}%; }}\n"

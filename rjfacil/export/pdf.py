@@ -478,7 +478,7 @@ class _Layout:
 
     @staticmethod
     def _column_widths(table: Table) -> list[float]:
-        shares = [3.0 if index in table.wide else 1.0 for index in range(len(table.header))]
+        shares = table.shares
         return [CONTENT_W * share / sum(shares) for share in shares]
 
     def _cells(self, row: Sequence[str], widths: list[float]) -> list[list[Line]]:

@@ -293,7 +293,9 @@ def summary_document(summary: SupervisorSummary) -> Document:
                 )
                 for d in s.decisions
             ),
-            wide=(0, 2),
+            wide=(2,),
+            # At three to one, the names and "Manager's oversight" broke mid-word.
+            widths=(2, 2, 3, 2),
             empty="No decisions recorded.",
         )
     ]
