@@ -63,6 +63,8 @@ def agreement_document(case: CaseFile) -> Document:
             (a.description, a.by_whom, a.supported_by, a.supervised_by, a.due) for a in view.actions
         ),
         wide=(0,),
+        # At three to one, "Supervised by" and the names broke mid-word in a browser.
+        widths=(3, 2, 2, 2, 2),
         empty="No actions recorded.",
     )
     completion: list[Any] = [
