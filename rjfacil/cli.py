@@ -13,7 +13,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from uuid import UUID
 
 from rich.console import Console
 from rich.text import Text
@@ -22,6 +23,10 @@ from rjfacil import __version__
 from rjfacil.errors import RjfacilError, TooManyAttempts, WrongPassphrase, os_cause
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_day
+
+if TYPE_CHECKING:  # imported lazily at run time: building the parser imports nothing more
+    from rjfacil.commands.casefile import CaseFile
+    from rjfacil.workspace import Vault
 
 ATTEMPTS = 3
 # As rjfacil.vocab's Stage and ClosureReason (a test keeps them in step), written out so
@@ -135,7 +140,7 @@ RESUMING = (
 )
 
 
-def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (imported lazily)
+def _unlock(args: argparse.Namespace, recovery: bool = False) -> Vault:
     """Open the vault with the passphrase, or with the recovery code (``passwd --recovery``)."""
     from rjfacil.workspace import Vault
 
@@ -143,7 +148,7 @@ def _unlock(args: argparse.Namespace, recovery: bool = False):  # -> Vault (impo
     prompt = "Recovery code: " if recovery else "Passphrase: "
     slow = door.unlock_is_slow(recovery)
 
-    def open_with(secret: str):  # -> Vault
+    def open_with(secret: str) -> Vault:
         if slow:  # a sign of life before seconds of key derivation (the stored settings)
             print("Unlocking the vault…", file=sys.stderr, flush=True)
         said: list[bool] = []
@@ -410,11 +415,11 @@ def _line(text: str) -> str:
     return visible(text, single_line=True)
 
 
-def _open_case(vault, ref: str):  # -> CaseFile (imported lazily)
+def _open_case(vault: Vault, ref: str) -> CaseFile:
     return vault.open_case(vault.find_case(ref))
 
 
-def _participants(case, names: Sequence[str] | None) -> list:  # -> list[UUID]
+def _participants(case: CaseFile, names: Sequence[str] | None) -> list[UUID]:
     return [case.find_participant(name) for name in names or ()]
 
 
@@ -826,7 +831,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def _not_recorded(vault) -> None:  # vault: Vault (imported lazily)
+def _not_recorded(vault: Vault) -> None:
     """Say on stderr that an export could not go into the case's history (read-only)."""
     if vault.read_only is not None:
         print(
@@ -883,10 +888,10 @@ def cmd_recovery_code(args: argparse.Namespace) -> int:
 
 
 # Vaults this command opened: their warnings are printed after the command's result.
-_opened: list = []
+_opened: list[Vault] = []
 
 
-def _said(vault):
+def _said(vault: Vault) -> Vault:
     """``vault``, once what its unlock did to an interrupted key change, and what its
     manifest check found (a case file missing, older or swapped), is on stderr."""
     message = vault.rotation_notice
@@ -959,7 +964,13 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _group(sub, name: str, help_: str):  # -> the group's own subparsers
+# A parser's subcommands (typeshed's name for what add_subparsers returns; generic only
+# there, so the alias is a string at run time).
+_Actions: TypeAlias = "argparse._SubParsersAction[Any]"
+
+
+def _group(sub: _Actions, name: str, help_: str) -> _Actions:
+    """A command group, and the subparsers of its actions."""
     group = sub.add_parser(name, help=help_, description=help_)
     group.set_defaults(func=lambda _args: _usage(group))
     return group.add_subparsers(metavar="ACTION")
@@ -1049,7 +1060,12 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, parent=sub):
+    def add(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help_: str,
+        parent: _Actions = sub,
+    ) -> argparse.ArgumentParser:
         command = parent.add_parser(
             name, help=help_, description=help_, allow_abbrev=False, parents=[common]
         )

@@ -69,7 +69,11 @@ def _first_items(case: CaseFile, checklist_id: str, count: int, scope: str) -> l
 
 
 def _answer_plainly(
-    case: CaseFile, checklist_id: str, count: int, participant_id=None, value: str = "yes"
+    case: CaseFile,
+    checklist_id: str,
+    count: int,
+    participant_id: UUID | None = None,
+    value: str = "yes",
 ) -> None:
     """Answer the first ``count`` yes/no items of a checklist without raising any flag."""
     scope = "participant" if participant_id else "case"
