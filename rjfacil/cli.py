@@ -501,6 +501,59 @@ def cmd_note_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    from rjfacil.views.merge_words import conflict_view
+
+    with _unlock(args) as vault:
+        case = _open_case(vault, args.case)
+        conflicts = case.conflicts()
+        if not conflicts:
+            print(_line(f"No conflicts to review in case {case.case.reference}."))
+            return 0
+        print(
+            _line(
+                f"{len(conflicts)} to review in case {case.case.reference}. The current value "
+                "is the later edit; both are kept until you choose "
+                "('rjfacil conflicts resolve')."
+            )
+        )
+        for number, conflict in enumerate(conflicts, start=1):
+            view = conflict_view(case, conflict, case.conflict_current(conflict))
+            print(_line(f"Conflict {number}: {view.what}"))
+            for side, by, at, values in (
+                ("Current", view.current_by, view.current_at, view.current),
+                ("Other", view.other_by, view.other_at, view.other),
+            ):
+                print(_line(f"  {side} — {by}, {at}"))
+                for label, value in values:
+                    print(_line(f"    {label}: {value}"))
+    return 0
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    from rjfacil.views.merge_words import conflict_view
+
+    with _unlock(args) as vault:
+        vault.check_writable()
+        case = _open_case(vault, args.case)
+        conflicts = case.conflicts()
+        if not 1 <= args.number <= len(conflicts):
+            raise CliError(
+                f"Case {_line(case.case.reference)} has {len(conflicts)} conflict(s) to review: "
+                f"'rjfacil conflicts list {args.case}' numbers them."
+            )
+        conflict = conflicts[args.number - 1]
+        view = conflict_view(case, conflict, case.conflict_current(conflict))
+        case.resolve_conflict(conflict.id, take_other=args.take_other)
+        what = view.what[:1].lower() + view.what[1:]
+        if args.take_other:
+            said = f"Took {view.other_by}'s value of {what}: it is now the current one."
+        else:
+            said = f"Kept the current value of {what}; the other is set aside."
+        print(_line(said))
+    return 0
+
+
 def cmd_participant_add(args: argparse.Namespace) -> int:
     from rjfacil.vocab import Role
 
@@ -1013,6 +1066,8 @@ EXAMPLES = {
     "note release": "rjfacil note release RJ-2026-015 3f2a",
     "participant add": "rjfacil participant add RJ-2026-015 --role person-harmed --name 'Ann Ode'",
     "show": "rjfacil show RJ-2026-015",
+    "conflicts list": "rjfacil conflicts list RJ-2026-015",
+    "conflicts resolve": "rjfacil conflicts resolve RJ-2026-015 1 --take-other",
     "letters": "rjfacil letters RJ-2026-011",
     "export": "rjfacil export RJ-2026-015 --format html --out summary.html",
     "whoami": 'rjfacil whoami --name "Robin Ashdown"',
@@ -1194,6 +1249,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p_add.add_argument("--name", required=True, help="their name, or the name they go by")
     show = add("show", cmd_show, "a case's overview: stage, flags, people, next steps, dates")
     show.add_argument("case", help="the case id (or its start) or reference")
+    conflicts = _group(
+        sub, "conflicts", "values a co-worker's file set aside, to review: keep or take each"
+    )
+    c_list = add("list", cmd_conflicts_list, "a case's conflicts, numbered, both values", conflicts)
+    c_list.add_argument("case", help="the case id (or its start) or reference")
+    c_resolve = add(
+        "resolve",
+        cmd_conflicts_resolve,
+        "keep the current value of a conflict, or take the other (--take-other)",
+        conflicts,
+    )
+    c_resolve.add_argument("case", help="the case id (or its start) or reference")
+    c_resolve.add_argument("number", type=int, help="the conflict's number in 'conflicts list'")
+    choice = c_resolve.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--keep", action="store_true", help="keep the current value")
+    choice.add_argument("--take-other", action="store_true", help="take the other value")
     letters = add(
         "letters",
         cmd_letters,

@@ -12,6 +12,7 @@ import pytest
 
 from rjfacil.cli import main
 from rjfacil.vocab import Role
+from rjfacil.workspace import Vault
 from tests.age_cli import AGE
 from tests.bundle_helpers import PASSPHRASE, make_vault
 
@@ -120,7 +121,6 @@ def test_the_age_tool_decrypts_a_bundle_to_the_documented_schema(
     identity.write_bytes(keygen.stdout)
     recipient = re.search(rb"age1[0-9a-z]{58}", keygen.stdout + keygen.stderr)
     assert recipient is not None
-    from rjfacil.workspace import Vault
 
     vault = Vault.open(a).unlock(PASSPHRASE)
     try:
@@ -159,3 +159,44 @@ def test_a_script_gets_no_progress_line_only_the_result(
         *("--share-passphrase-file", str(share)),
     )
     assert code == 0 and err == ""
+
+
+def test_conflicts_are_listed_in_words_and_resolved_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], two: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """A co-worker who works from the command line reviews what a merge set aside: both
+    values in words, numbered; keeping or taking one is one change in the history."""
+    a_home, b_home, secret = two
+    a, b = Vault.open(a_home).unlock(PASSPHRASE), Vault.open(b_home).unlock(PASSPHRASE)
+    case_id = a.find_case("RJ-1")
+    a.export_bundle(case_id, tmp_path / "1.age", recipients=[b.recipient])
+    b.import_bundle(b.preview_import(b.read_bundle(tmp_path / "1.age")))
+    b.open_case(case_id).update_case(meeting_venue="Library")
+    a.open_case(case_id).update_case(meeting_venue="Community centre")  # later: wins
+    a.export_bundle(case_id, tmp_path / "2.age", recipients=[b.recipient])
+    b.import_bundle(b.preview_import(b.read_bundle(tmp_path / "2.age")))
+    a.close()
+    b.close()
+    common = ("--data-dir", str(b_home), "--passphrase-file", str(secret))
+    code, out, _ = run(capsys, *common, "conflicts", "list", "RJ-1")
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "Conflict 1: The case's details",
+        out.splitlines()[2],  # who and when: Alex Rivera, now
+        "    Meeting venue: Community centre",
+        out.splitlines()[4],
+        "    Meeting venue: Library",
+    ]
+    assert out.splitlines()[2].startswith("  Current — Alex Rivera, ")
+    assert out.splitlines()[4].startswith("  Other — Blessing Adeyemi, ")
+    code, _, err = run(capsys, *common, "conflicts", "resolve", "RJ-1", "2", "--keep")
+    assert code != 0 and "has 1 conflict(s) to review" in err
+    code, out, _ = run(capsys, *common, "conflicts", "resolve", "RJ-1", "1", "--take-other")
+    assert code == 0
+    assert out.strip() == (
+        "Took Blessing Adeyemi's value of the case's details: it is now the current one."
+    )
+    code, out, _ = run(capsys, *common, "conflicts", "list", "RJ-1")
+    assert out.strip() == "No conflicts to review in case RJ-1."
+    with Vault.open(b_home).unlock(PASSPHRASE) as vault:
+        assert vault.open_case(case_id).case.meeting_venue == "Library"

@@ -392,7 +392,7 @@ def test_every_command_s_help_ends_with_an_example(capsys: pytest.CaptureFixture
     from rjfacil.cli import _commands, build_parser
 
     commands = dict(_commands(build_parser()))
-    groups = {"case", "note", "participant", "bundle", "checklists", "supervision"}
+    groups = {"case", "note", "participant", "bundle", "checklists", "supervision", "conflicts"}
     assert set(commands) - groups  # the walk found the commands
     for words in sorted(set(commands) - groups):
         with pytest.raises(SystemExit):
