@@ -88,6 +88,7 @@ async def test_a_conflict_is_reviewed_and_resolved_one_commit_each(
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
         text = shown(app)
         assert "1 to review" in text
+        assert "Participant: Ana Silva (person harmed)" in text  # which one, by name
         assert "Mrs Silva" in text and "Ana (Alex's)" in text
         assert "Alex Rivera" in text and OWNER in text
         await pilot.click(f"#take-{conflict.id.hex}")

@@ -122,6 +122,8 @@ class _Names(Protocol):
 
     def person_name(self, person_id: UUID | None) -> str: ...
 
+    def person_label(self, person_id: UUID | None) -> str: ...
+
 
 @dataclass(frozen=True)
 class ConflictView:
@@ -135,6 +137,16 @@ class ConflictView:
     other_by: str
     other_at: str
     other: list[tuple[str, str]]
+
+
+def _what(names: _Names, conflict: Conflict) -> str:
+    """The record in conflict: "The case's details", "Participant: Ann Ode (supporter)"."""
+    if conflict.table == "case":
+        return "The case's details"
+    if conflict.table in ("participants", "team"):
+        who = visible(names.person_label(conflict.record_id), single_line=True)
+        return f"{kind(conflict.table).capitalize()}: {who}"
+    return kind(conflict.table).capitalize()
 
 
 def _when(value: Any) -> str:
@@ -171,9 +183,7 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
 
     return ConflictView(
         id=conflict.id,
-        what=kind(conflict.table).capitalize()
-        if conflict.table != "case"
-        else "The case's details",
+        what=_what(names, conflict),
         current_by=visible(author(now), single_line=True),
         current_at=_when(now.get("updated_at")),
         current=shown(mine),
