@@ -278,12 +278,50 @@ def cmd_supervision_list(args: argparse.Namespace) -> int:
         print("No supervision sessions yet. 'rjfacil supervision add' records one.")
         return 0
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for heading in ("Date", "Supervisor", "Cases discussed", "Agreed"):
+    for heading in ("No.", "Date", "Supervisor", "Cases discussed", "Agreed"):
         table.add_column(heading)
-    for line in lines:
-        cells = (line.day, line.supervisor, line.cases or "-", line.agreed or "-")
+    for number, line in enumerate(lines, start=1):
+        cells = (str(number), line.day, line.supervisor, line.cases or "-", line.agreed or "-")
         table.add_row(*(Text(visible(cell, single_line=True)) for cell in cells))
     _console().print(table)
+    return 0
+
+
+def cmd_supervision_edit(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    try:
+        held_on = date.fromisoformat(args.on) if args.on else None
+    except ValueError:
+        raise CliError(f"--on {args.on!r}: give the day as YYYY-MM-DD.") from None
+    agreed = None
+    if args.agreed:
+        if sys.stdin.isatty():
+            print("What was agreed (end with Ctrl+D on a line of its own):", file=sys.stderr)
+        agreed = _read_note_stdin()
+    with _unlock(args) as vault:
+        vault.check_writable()
+        sessions = vault.supervision_sessions()
+        if not 1 <= args.number <= len(sessions):
+            raise CliError(
+                f"There are {len(sessions)} supervision session(s): "
+                "'rjfacil supervision list' numbers them."
+            )
+        session = sessions[args.number - 1]
+        case_ids = session.case_ids
+        if args.case is not None:
+            case_ids = [vault.find_case(each) for each in args.case]
+        edited = vault.update_supervision_session(
+            session.id,
+            held_on or session.held_on,
+            args.supervisor or session.supervisor,
+            case_ids,
+            session.agreed if agreed is None else agreed,
+        )
+    print(
+        _line(f"Saved supervision with {edited.supervisor} on {show_day(edited.held_on)}."),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -1054,6 +1092,7 @@ EXAMPLES = {
     "search": "rjfacil search 'written apology'",
     "due": "rjfacil due",
     "supervision list": "rjfacil supervision list",
+    "supervision edit": "rjfacil supervision edit 1 --on 2026-11-30 --agreed < agreed.txt",
     "supervision add": "rjfacil supervision add --supervisor 'Jo Bell' --case RJ-2026-011 "
     "< agreed.txt",
     "case new": "rjfacil case new --ref RJ-2026-015",
@@ -1153,6 +1192,24 @@ def _build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="REF",
         help="a case discussed (reference or id); repeat for several",
+    )
+    s_edit = add(
+        "edit",
+        cmd_supervision_edit,
+        "change a supervision session: what you give replaces what it said",
+        supervision,
+    )
+    s_edit.add_argument("number", type=int, help="the session's number in 'supervision list'")
+    s_edit.add_argument("--supervisor", metavar="NAME", help="who you met")
+    s_edit.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was held")
+    s_edit.add_argument(
+        "--case",
+        action="append",
+        metavar="REF",
+        help="a case discussed (reference or id); repeat for several; replaces the list",
+    )
+    s_edit.add_argument(
+        "--agreed", action="store_true", help="read what was agreed anew from standard input"
     )
     search = add("search", cmd_search, "find text in every case: notes, names, risks, letters…")
     search.add_argument("text", help="the words to find (any case)")

@@ -192,12 +192,30 @@ def test_supervision_add_reads_what_was_agreed_from_stdin_and_due_lists_it(cli) 
     assert code == 0 and "Recorded supervision with Jo Bell on 5 Jan 2026" in err
     code, out, _ = cli("supervision", "list")
     lines = out.splitlines()
-    assert lines[0].split() == ["Date", "Supervisor", "Cases", "discussed", "Agreed"]
+    assert lines[0].split() == ["No.", "Date", "Supervisor", "Cases", "discussed", "Agreed"]
+    assert lines[1].split()[0] == "1"
     assert "5 Jan 2026" in lines[1] and "RJ-5" in lines[1] and "bring the case back" in lines[1]
     code, out, _ = cli("due")
     assert "Nothing is due." in out
     code, _, err = cli("supervision", "add", stdin="")
     assert code != 0 and "--supervisor" in err
+
+
+def test_supervision_edit_changes_what_it_is_given_and_keeps_the_rest(cli) -> None:
+    """A session is corrected from the command line, as in the app: the day and what was
+    agreed change; the supervisor and the cases discussed stay as recorded."""
+    recorded = ("--supervisor", "Jo Bell", "--on", "2026-01-05", "--case", "RJ-5")
+    cli("supervision", "add", *recorded, stdin="Agreed to bring the case back in a month.\n")
+    code, _, err = cli("supervision", "edit", "2", "--on", "2026-01-06")
+    assert code != 0 and "There are 1 supervision session(s)" in err
+    code, _, err = cli(
+        "supervision", "edit", "1", "--on", "2026-01-06", "--agreed", stdin="Agreed: two weeks.\n"
+    )
+    assert code == 0 and "Saved supervision with Jo Bell on 6 Jan 2026" in err
+    code, out, _ = cli("supervision", "list")
+    row = out.splitlines()[1]
+    assert "6 Jan 2026" in row and "RJ-5" in row and "Agreed: two weeks." in row
+    assert "bring the case back" not in out
 
 
 def test_due_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
