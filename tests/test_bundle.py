@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from rjfacil.casedoc.model import ConflictResolution, DecisionOutcome, DecisionPoint
+from rjfacil.casedoc.model import (
+    ConflictResolution,
+    DecisionOutcome,
+    DecisionPoint,
+    RiskRating,
+)
 from rjfacil.store import agefile
 from rjfacil.vault.door import profile_v1_to_v2
 from rjfacil.views.history import case_history
@@ -343,6 +348,22 @@ def test_a_conflict_on_the_cases_details_is_shown_in_words_with_names_not_ids(
     assert ("Process", ProcessType.LETTER.label) in view.other, text
     assert ("Meeting venue", "Library") in view.other, text
     assert view.what == "The case's details"
+
+
+def test_a_conflict_on_a_risk_names_the_risk_and_its_rating_in_words(
+    pair: tuple[Vault, Vault], tmp_path: Path
+) -> None:
+    a, b = pair
+    case = a.new_case("RJ-14")
+    risk = case.add_risk("Contact in the street", rating=RiskRating.MEDIUM)
+    send(a, case.id, b, tmp_path / "1.age")
+    b.open_case(case.id).update_risk(risk.id, rating=RiskRating.LOW)
+    case.update_risk(risk.id, rating=RiskRating.HIGH)  # later: wins
+    send(b, case.id, a, tmp_path / "2.age")
+    [conflict] = case.conflicts()
+    view = conflict_view(case, conflict, case.conflict_current(conflict))
+    assert view.what == "The risk “Contact in the street”"
+    assert (view.current, view.other) == ([("Rating", "High")], [("Rating", "Low")])
 
 
 def test_an_import_says_what_it_changes_in_the_cases_details_and_a_go_ahead_it_lacks(

@@ -346,15 +346,23 @@ _NAMED_FIRST = frozenset({"risks", "actions", "agreements", "letters"})
 
 def _it(case: CaseFile, entry: AuditEntry, record: Record | None, redactor: Redactor) -> str:
     """The edited record as a history line names it."""
-    if entry.table in ("participants", "team"):
-        return redactor.person(entry.record_id)
+    return record_words(entry.table, entry.record_id, record, redactor)
+
+
+def record_words(
+    table: str, record_id: UUID | None, record: Record | None, redactor: Redactor
+) -> str:
+    """A record as a sentence names it: a person by name, "the risk “Ben may call…”",
+    "the letter from Ann Ode", "the outcome agreement"; "the case" for the rest."""
+    if table in ("participants", "team"):
+        return redactor.person(record_id)
     if isinstance(record, Risk):
         return f"the risk “{_short(redactor.text(record.description))}”"
     if isinstance(record, AgreementAction):
         return f"the agreement action “{_short(redactor.text(record.description))}”"
     if isinstance(record, Letter):
         return f"the letter from {redactor.person(record.from_participant)}"
-    if entry.table == "agreements":
+    if table == "agreements":
         return "the outcome agreement"
     return "the case"
 

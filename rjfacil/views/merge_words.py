@@ -7,14 +7,17 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from rjfacil.casedoc.merge import MergePlan, content
 from rjfacil.casedoc.model import Case, Conflict, DecisionPoint, FieldChange, Record
+from rjfacil.commands.casefile import CaseFile
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_when
+from rjfacil.views.history import record_words
 from rjfacil.views.labels import field_label, value_words
+from rjfacil.views.redaction import redactor_for
 
 # What each table's records are called, one and many.
 KINDS: dict[str, tuple[str, str]] = {
@@ -117,14 +120,6 @@ def go_ahead_caution(sender: str, case: Case, points: list[DecisionPoint]) -> st
     )
 
 
-class _Names(Protocol):
-    def author(self, facilitator_id: UUID) -> str: ...
-
-    def person_name(self, person_id: UUID | None) -> str: ...
-
-    def person_label(self, person_id: UUID | None) -> str: ...
-
-
 @dataclass(frozen=True)
 class ConflictView:
     """A conflict as a screen or the CLI shows it."""
@@ -139,13 +134,17 @@ class ConflictView:
     other: list[tuple[str, str]]
 
 
-def _what(names: _Names, conflict: Conflict) -> str:
-    """The record in conflict: "The case's details", "Participant: Ann Ode (supporter)"."""
+def _what(case: CaseFile, conflict: Conflict, current: Record | None) -> str:
+    """The record in conflict: "The case's details", "Participant: Ann Ode (supporter)",
+    "The risk “Ben may call her”"."""
     if conflict.table == "case":
         return "The case's details"
     if conflict.table in ("participants", "team"):
-        who = visible(names.person_label(conflict.record_id), single_line=True)
+        who = visible(case.person_label(conflict.record_id), single_line=True)
         return f"{kind(conflict.table).capitalize()}: {who}"
+    if conflict.table in ("risks", "actions", "agreements", "letters") and current is not None:
+        said = record_words(conflict.table, conflict.record_id, current, redactor_for(case, "none"))
+        return visible(said[:1].upper() + said[1:], single_line=True)
     return kind(conflict.table).capitalize()
 
 
@@ -156,7 +155,7 @@ def _when(value: Any) -> str:
         return "an unknown time"
 
 
-def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> ConflictView:
+def conflict_view(case: CaseFile, conflict: Conflict, current: Record | None) -> ConflictView:
     """Both values of a conflict, the fields where they differ only, with who and when."""
     now = current.model_dump(mode="json") if current is not None else {}
     other = conflict.other
@@ -167,7 +166,7 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
 
     def author(dump: dict[str, Any]) -> str:
         try:
-            return names.author(UUID(str(dump.get("updated_by"))))
+            return case.author(UUID(str(dump.get("updated_by"))))
         except ValueError:
             return "an unknown facilitator"
 
@@ -175,7 +174,7 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
         return [
             (
                 field_label(f),
-                visible(value_words(conflict.table, f, values.get(f), names.person_name))
+                visible(value_words(conflict.table, f, values.get(f), case.person_name))
                 or "(none)",
             )
             for f in fields
@@ -183,7 +182,7 @@ def conflict_view(names: _Names, conflict: Conflict, current: Record | None) -> 
 
     return ConflictView(
         id=conflict.id,
-        what=_what(names, conflict),
+        what=_what(case, conflict, current),
         current_by=visible(author(now), single_line=True),
         current_at=_when(now.get("updated_at")),
         current=shown(mine),
