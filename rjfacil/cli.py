@@ -1067,6 +1067,21 @@ def _group(sub: _Actions, name: str, help_: str) -> _Actions:
     return group.add_subparsers(metavar="ACTION")
 
 
+def _session_arguments(
+    parser: argparse.ArgumentParser, supervisor: str, day: str, cases: str
+) -> None:
+    """A supervision session's options (``supervisor``, ``day``, ``cases``: what their help
+    adds for this command)."""
+    parser.add_argument("--supervisor", metavar="NAME", help=f"who you met {supervisor}".strip())
+    parser.add_argument("--on", metavar="YYYY-MM-DD", help=f"the day it was held {day}".strip())
+    parser.add_argument(
+        "--case",
+        action="append",
+        metavar="REF",
+        help=f"a case discussed (reference or id); repeat for several{cases}",
+    )
+
+
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_usage(sys.stderr)
     return 2
@@ -1185,14 +1200,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "record a supervision session; what was agreed is read from standard input",
         supervision,
     )
-    s_add.add_argument("--supervisor", metavar="NAME", help="who you met (asked if not given)")
-    s_add.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was held (default: today)")
-    s_add.add_argument(
-        "--case",
-        action="append",
-        metavar="REF",
-        help="a case discussed (reference or id); repeat for several",
-    )
+    _session_arguments(s_add, "(asked if not given)", "(default: today)", "")
     s_edit = add(
         "edit",
         cmd_supervision_edit,
@@ -1200,14 +1208,7 @@ def _build_parser() -> argparse.ArgumentParser:
         supervision,
     )
     s_edit.add_argument("number", type=int, help="the session's number in 'supervision list'")
-    s_edit.add_argument("--supervisor", metavar="NAME", help="who you met")
-    s_edit.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was held")
-    s_edit.add_argument(
-        "--case",
-        action="append",
-        metavar="REF",
-        help="a case discussed (reference or id); repeat for several; replaces the list",
-    )
+    _session_arguments(s_edit, "", "", "; replaces the list")
     s_edit.add_argument(
         "--agreed", action="store_true", help="read what was agreed anew from standard input"
     )
