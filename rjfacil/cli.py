@@ -1087,6 +1087,23 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _tui_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The app's arguments when ``argv`` names no command (``rjfacil``, ``rjfacil
+    --data-dir DIR``), else None: building every command's parser is a twentieth of the
+    time to the unlock prompt, spent before a prompt that uses none of them. Anything
+    else (a command, --help, a mistake) goes to the full parser, which says what it is."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    _add_common(parser, default=None)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    if rest:
+        return None
+    args.func = cmd_tui
+    return args
+
+
 def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--data-dir", metavar="DIR", default=default, help="the vault folder (or RJFACIL_HOME)"
@@ -1422,7 +1439,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = _tui_arguments(given) or build_parser().parse_args(given)
     _opened.clear()
     try:
         code = args.func(args)

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from rjfacil.cli import main
+from rjfacil.cli import _tui_arguments, build_parser, main
 from rjfacil.workspace import Vault
 from tests.conftest import OWNER, PASSPHRASE
 
@@ -447,3 +449,31 @@ def cli_choices(kind: str) -> tuple[str, ...]:
     from rjfacil import cli
 
     return tuple(getattr(cli, f"{kind}_CHOICES"))
+
+
+_WORDS = st.sampled_from(
+    [
+        "--data-dir",
+        "--passphrase-file",
+        "/x",
+        "--data-dir=/y",
+        "--data",
+        "cases",
+        "demo",
+        "--no-tui",
+        "--help",
+        "-h",
+        "--version",
+        "--",
+        "-x",
+    ]
+)
+
+
+@given(st.lists(_WORDS, max_size=5))
+def test_the_app_starts_with_the_arguments_the_full_parser_would_give_it(argv: list[str]) -> None:
+    """Starting the app reads its few options without building every command's parser;
+    whatever it accepts, the full parser reads the same way (anything else goes there)."""
+    quick = _tui_arguments(argv)
+    if quick is not None:
+        assert vars(quick) == vars(build_parser().parse_args(argv))
