@@ -62,8 +62,8 @@ def agreement_document(case: CaseFile) -> Document:
         rows=tuple(
             (a.description, a.by_whom, a.supported_by, a.supervised_by, a.due) for a in view.actions
         ),
-        wide=(0,),
-        # At three to one, "Supervised by" and the names broke mid-word in a browser.
+        # At three to one (``wide``), "Supervised by" and the names broke mid-word in a
+        # browser; what will be done, the running text, keeps the largest share.
         widths=(3, 2, 2, 2, 2),
         empty="No actions recorded.",
     )

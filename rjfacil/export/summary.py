@@ -293,8 +293,8 @@ def summary_document(summary: SupervisorSummary) -> Document:
                 )
                 for d in s.decisions
             ),
-            wide=(2,),
-            # At three to one, the names and "Manager's oversight" broke mid-word.
+            # At three to one (``wide``), the names and "Manager's oversight" broke
+            # mid-word; the reason, the running text, keeps the largest share.
             widths=(2, 2, 3, 2),
             empty="No decisions recorded.",
         )

@@ -601,14 +601,10 @@ class VaultFolder:
         return rows
 
     def write_index(
-        self,
-        row_format: int,
-        rows: dict[UUID, dict[str, Any]],
-        sigs: dict[UUID, Signature] | None = None,
+        self, row_format: int, rows: dict[UUID, dict[str, Any]], sigs: dict[UUID, Signature]
     ) -> None:
         """Write the case-list cache, each row with its case file's current signature
-        (``sigs``, when :meth:`case_signatures` was just read)."""
-        sigs = self.case_signatures() if sigs is None else sigs
+        (``sigs``: :meth:`case_signatures`, just read)."""
         table = {
             str(number): {"summary": row, "sig": sigs.get(case_id, [0, 0])}
             for number, (case_id, row) in enumerate(rows.items(), start=1)

@@ -313,7 +313,7 @@ def _edited(
     """An edit, field by field, from what to what ("changed Ann Ode's contact details from
     “0700 900 100” to “0711 222 333”"); "" when it changed no field this version names."""
     words = EDIT_WORDS.get(entry.table, {})
-    it = _it(case, entry, record, redactor)
+    it = record_words(entry.table, entry.record_id, record, redactor)
     parts = []
     for change in entry.changes:
         if change.field not in words:
@@ -335,18 +335,14 @@ def _edited(
             parts.append(f"changed {field}" + (f" from {old} to {new}" if quoted else ""))
     if not parts:
         return ""
-    if entry.table in _NAMED_FIRST:
+    if entry.table in NAMED_RECORDS:
         return f"{it}: {'; '.join(parts)}"
     return "; ".join(parts)
 
 
-# The records a history line names once, before what changed in them.
-_NAMED_FIRST = frozenset({"risks", "actions", "agreements", "letters"})
-
-
-def _it(case: CaseFile, entry: AuditEntry, record: Record | None, redactor: Redactor) -> str:
-    """The edited record as a history line names it."""
-    return record_words(entry.table, entry.record_id, record, redactor)
+# The records named by what they hold (record_words): a history line names them once,
+# before what changed in them; a conflict on one is headed with it.
+NAMED_RECORDS = frozenset({"risks", "actions", "agreements", "letters"})
 
 
 def record_words(

@@ -210,16 +210,20 @@ def _choice(table: str, field: str, value: str) -> str | None:
         return ACTION_STATUS_LABELS[ActionStatus(value)]
     if field == "role":
         return Role(value).label if table == "participants" else TeamRole(value).label
-    choices: dict[str, Callable[[str], str]] = {
-        "stage": lambda v: Stage(v).label,
-        "closure_reason": lambda v: ClosureReason(v).label,
-        "process": lambda v: ProcessType(v).label,
-        "rating": lambda v: RiskRating(v).value.capitalize(),
-        "binding": lambda v: Bindingness(v).label,
-        "source": lambda v: NoteSource(v).label,
-        "share_how": lambda v: ShareHow(v).label,
-    }
-    return choices[field](value) if field in choices else None
+    label = _CHOICES.get(field)
+    return label(value) if label else None
+
+
+# The fields holding a fixed choice that reads the same in every table.
+_CHOICES: dict[str, Callable[[str], str]] = {
+    "stage": lambda v: Stage(v).label,
+    "closure_reason": lambda v: ClosureReason(v).label,
+    "process": lambda v: ProcessType(v).label,
+    "rating": lambda v: RiskRating(v).value.capitalize(),
+    "binding": lambda v: Bindingness(v).label,
+    "source": lambda v: NoteSource(v).label,
+    "share_how": lambda v: ShareHow(v).label,
+}
 
 
 def field_label(field: str) -> str:

@@ -15,7 +15,7 @@ from rjfacil.casedoc.model import Case, Conflict, DecisionPoint, FieldChange, Re
 from rjfacil.commands.casefile import CaseFile
 from rjfacil.sanitize import visible
 from rjfacil.views.dates import show_when
-from rjfacil.views.history import record_words
+from rjfacil.views.history import NAMED_RECORDS, record_words
 from rjfacil.views.labels import field_label, value_words
 from rjfacil.views.redaction import redactor_for
 
@@ -142,7 +142,7 @@ def _what(case: CaseFile, conflict: Conflict, current: Record | None) -> str:
     if conflict.table in ("participants", "team"):
         who = visible(case.person_label(conflict.record_id), single_line=True)
         return f"{kind(conflict.table).capitalize()}: {who}"
-    if conflict.table in ("risks", "actions", "agreements", "letters") and current is not None:
+    if conflict.table in NAMED_RECORDS and current is not None:
         said = record_words(conflict.table, conflict.record_id, current, redactor_for(case, "none"))
         return visible(said[:1].upper() + said[1:], single_line=True)
     return kind(conflict.table).capitalize()

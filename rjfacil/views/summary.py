@@ -158,13 +158,7 @@ def stored_id_prefixes(document: codec.CaseDocument) -> set[bytes]:
         # (fromhex skips spaces between digits: a space in an id leaves fewer bytes.)
         if len(data) == 16 * count:
             return {data[at : at + ID_PREFIX_BYTES] for at in range(0, len(data), 16)}
-    prefixes: set[bytes] = set()
-    for text in texts:
-        try:
-            prefixes.add(UUID(text).bytes[:ID_PREFIX_BYTES])
-        except ValueError:
-            continue  # as stored_ids: opening the case in full names the broken record
-    return prefixes
+    return record_id_prefixes(_uuids(texts))
 
 
 def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
@@ -174,7 +168,12 @@ def stored_ids(document: codec.CaseDocument) -> Iterator[UUID]:
     A row rebuilt from a partly read document must list the same ids as the row of the
     case opened in full, so the ids come from the stored records, not the validated ones.
     """
-    for text in _stored_id_texts(document):
+    return _uuids(_stored_id_texts(document))
+
+
+def _uuids(texts: Iterable[str]) -> Iterator[UUID]:
+    """The texts that are UUIDs, as UUIDs."""
+    for text in texts:
         try:
             yield UUID(text)
         except ValueError:
